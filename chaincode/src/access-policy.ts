@@ -1,0 +1,71 @@
+import type { ClientIdentity } from 'fabric-shim-api';
+import { ContractError } from './contract-error';
+import type { EntryKind } from './entry-schemas';
+
+export const ROLE_ATTRIBUTE = 'audit.role';
+export const ROLES = ['sandbox-writer', 'credit-writer', 'regulator'] as const;
+export type Role = (typeof ROLES)[number];
+
+const WRITABLE_KINDS: Record<Role, readonly EntryKind[]> = {
+  'sandbox-writer': ['data-access', 'algorithm-upload'],
+  'credit-writer': ['credit-change'],
+  regulator: [],
+};
+
+/** Who is calling, as the certificate in the signed proposal says. */
+export interface Caller {
+  mspId: string;
+  role: Role;
+  /** The certificate's common name: the integrating system or person. */
+  name: string;
+  /** The certificate's subject distinguished name, as fabric-shim renders it. */
+  subject: string;
+  /** The writing system's identity recorded on each entry: `<mspId>/<name>`. */
+  source: string;
+}
+
+function isRole(value: string | null): value is Role {
+  return (ROLES as readonly (string | null)[]).includes(value);
+}
+
+/** Splits fabric-shim's `x509::/C=CN/O=Org/CN=name::/C=CN/.../CN=ca` id into its subject. */
+function subjectOf(clientId: string): { subject: string; commonName: string | undefined } {
+  const subject = clientId.split('::')[1] ?? '';
+  const commonName = subject
+    .split(/(?<!\\)\//)
+    .find((part) => part.startsWith('CN='))
+    ?.slice('CN='.length)
+    .replaceAll('\\/', '/');
+  return { subject, commonName };
+}
+
+export function identifyCaller(identity: ClientIdentity): Caller {
+  const role = identity.getAttributeValue(ROLE_ATTRIBUTE);
+  if (!isRole(role)) {
+    throw new ContractError(
+      'FORBIDDEN',
+      `the caller's certificate has no valid ${ROLE_ATTRIBUTE} attribute (one of ${ROLES.join(', ')})`,
+    );
+  }
+  const mspId = identity.getMSPID();
+  const { subject, commonName } = subjectOf(identity.getID());
+  if (commonName === undefined || commonName === '') {
+    throw new ContractError('FORBIDDEN', "the caller's certificate has no common name");
+  }
+  return { mspId, role, name: commonName, subject, source: `${mspId}/${commonName}` };
+}
+
+export function canWrite(caller: Caller, kind: EntryKind): boolean {
+  return WRITABLE_KINDS[caller.role].includes(kind);
+}
+
+export function assertMayWriteSomething(caller: Caller): void {
+  if (WRITABLE_KINDS[caller.role].length === 0) {
+    throw new ContractError('FORBIDDEN', `role ${caller.role} may not write entries`);
+  }
+}
+
+/** Regulators read everything; a writer reads what its own organisation wrote. */
+export function canRead(caller: Caller, entry: { submitter: { mspId: string } }): boolean {
+  return caller.role === 'regulator' || entry.submitter.mspId === caller.mspId;
+}

@@ -1,0 +1,357 @@
+import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+import {
+  assertMayWriteSomething,
+  canRead,
+  canWrite,
+  identifyCaller,
+  type Caller,
+} from './access-policy';
+import {
+  ENTRIES_RECORDED_EVENT,
+  type AuditEntry,
+  type EntriesRecordedEvent,
+  type EntryPage,
+} from './audit-entry';
+import { canonicalJson, entryDigest } from './canonical-json';
+import { formatTxTimestamp, toLedgerTime } from './commit-time';
+import { ContractError, encodeErrorEnvelope } from './contract-error';
+import { ENTRY_KINDS, entryRequest, streamOf, type EntryRequest } from './entry-schemas';
+import { entryQuery } from './entry-query';
+import {
+  entryKey,
+  indexKey,
+  indexRange,
+  keyInRange,
+  sequenceKey,
+  type IndexName,
+} from './ledger-keys';
+import { findNationalIdentifiers } from './personal-data';
+import { entryId } from './text-schemas';
+import { formatPath, parseJsonArgument, parseWith } from './validation';
+
+export const MAX_ENTRIES_PER_TRANSACTION = 1000;
+/** Bound on an entry's canonical JSON (`{kind, id, sourceSeq?, payload}`), in UTF-8 bytes. */
+export const MAX_ENTRY_BYTES = 64 * 1024;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isEntryKind(value: unknown): value is EntryRequest['kind'] {
+  return (ENTRY_KINDS as readonly unknown[]).includes(value);
+}
+
+function toContractError(error: unknown): ContractError {
+  if (error instanceof ContractError) {
+    return error;
+  }
+  // Anything else is a defect or a ledger failure: report it without inventing a client error.
+  const message = error instanceof Error ? error.message : String(error);
+  return new ContractError('INTERNAL', message, undefined, error);
+}
+
+/** Every failure leaves a transaction as the JSON error envelope, whatever threw it. */
+async function withErrorEnvelope<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new Error(encodeErrorEnvelope(toContractError(error)), { cause: error });
+  }
+}
+
+/** Checks one request in the order a caller can act on: may I, is it small, is it clean, is it valid. */
+function validateRequest(caller: Caller, raw: unknown, path: string): EntryRequest {
+  const kind = isRecord(raw) ? raw.kind : undefined;
+  if (isEntryKind(kind) && !canWrite(caller, kind)) {
+    throw new ContractError('FORBIDDEN', `role ${caller.role} may not write ${kind} entries`, [
+      { path: formatPath(path, ['kind']), message: `is not writable by role ${caller.role}` },
+    ]);
+  }
+  const size = Buffer.byteLength(canonicalJson(raw ?? null));
+  if (size > MAX_ENTRY_BYTES) {
+    throw new ContractError(
+      'ENTRY_TOO_LARGE',
+      `the entry is ${size} bytes; at most ${MAX_ENTRY_BYTES} are accepted`,
+      [{ path: path === '' ? '$' : path, message: `exceeds ${MAX_ENTRY_BYTES} bytes` }],
+    );
+  }
+  const personal = findNationalIdentifiers(raw, path);
+  if (personal.length > 0) {
+    throw new ContractError(
+      'PERSONAL_DATA',
+      'the entry contains a resident identity number or unified social credit code; send a pseudonym instead',
+      personal.map((field) => ({
+        path: field,
+        message: 'contains a national identifier',
+      })),
+    );
+  }
+  return parseWith(entryRequest, raw, {
+    code: 'INVALID_ENTRY',
+    message: 'the entry does not match its schema',
+    pathPrefix: path,
+  });
+}
+
+@Info({
+  title: 'audit',
+  description:
+    'Append-only audit trail of sandbox data access, algorithm uploads and credit-record changes',
+})
+export class AuditContract extends Contract {
+  constructor() {
+    super('audit');
+  }
+
+  override unknownTransaction(ctx: Context): Promise<void> {
+    const { fcn } = ctx.stub.getFunctionAndParameters();
+    const error = new ContractError(
+      'UNKNOWN_TRANSACTION',
+      `the contract has no transaction ${fcn}`,
+    );
+    return Promise.reject(new Error(encodeErrorEnvelope(error)));
+  }
+
+  @Param('request', 'string', 'JSON {kind, id, sourceSeq?, payload}')
+  @Returns('string')
+  @Transaction()
+  RecordEntry(ctx: Context, request: string): Promise<string> {
+    return withErrorEnvelope(async () => {
+      const [entry] = await this.record(ctx, [parseJsonArgument('request', request)], () => '');
+      return canonicalJson(entry);
+    });
+  }
+
+  @Param('entries', 'string', `JSON array of 1 to ${MAX_ENTRIES_PER_TRANSACTION} requests`)
+  @Returns('string')
+  @Transaction()
+  RecordEntries(ctx: Context, entries: string): Promise<string> {
+    return withErrorEnvelope(async () => {
+      const requests = parseJsonArgument('entries', entries);
+      if (
+        !Array.isArray(requests) ||
+        requests.length === 0 ||
+        requests.length > MAX_ENTRIES_PER_TRANSACTION
+      ) {
+        throw new ContractError(
+          'INVALID_ARGUMENT',
+          `entries must be an array of 1 to ${MAX_ENTRIES_PER_TRANSACTION} requests`,
+          [{ path: 'entries', message: `must hold 1 to ${MAX_ENTRIES_PER_TRANSACTION} items` }],
+        );
+      }
+      const recorded = await this.record(ctx, requests, (index) => `entries[${index}]`);
+      return canonicalJson(recorded);
+    });
+  }
+
+  @Param('id', 'string', 'entry id')
+  @Returns('string')
+  @Transaction(false)
+  GetEntry(ctx: Context, id: string): Promise<string> {
+    return withErrorEnvelope(async () => {
+      const caller = identifyCaller(ctx.clientIdentity);
+      parseWith(entryId, id, {
+        code: 'INVALID_ARGUMENT',
+        message: 'invalid entry id',
+        pathPrefix: 'id',
+      });
+      const entry = await readEntry(ctx, id);
+      if (entry === undefined || !canRead(caller, entry)) {
+        // The same answer whether it is missing or hidden, so ids cannot be probed.
+        throw new ContractError('NOT_FOUND', `no entry ${id}`);
+      }
+      return canonicalJson(entry);
+    });
+  }
+
+  @Param('query', 'string', 'JSON {by, value, from?, to?, pageSize?, bookmark?}')
+  @Returns('string')
+  @Transaction(false)
+  QueryEntries(ctx: Context, query: string): Promise<string> {
+    return withErrorEnvelope(async () => {
+      const caller = identifyCaller(ctx.clientIdentity);
+      const parsed = parseWith(entryQuery, parseJsonArgument('query', query), {
+        code: 'INVALID_ARGUMENT',
+        message: 'invalid query',
+      });
+      const range = indexRange(parsed.by, parsed.value, {
+        from: parsed.from === undefined ? undefined : toLedgerTime(parsed.from),
+        to: parsed.to === undefined ? undefined : toLedgerTime(parsed.to),
+      });
+      if (parsed.bookmark !== '' && !keyInRange(parsed.bookmark, range)) {
+        throw new ContractError('INVALID_ARGUMENT', 'the bookmark does not belong to this query', [
+          { path: 'bookmark', message: 'was not returned by this query' },
+        ]);
+      }
+      const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(
+        range.startKey,
+        range.endKey,
+        parsed.pageSize,
+        parsed.bookmark,
+      );
+      const ids: string[] = [];
+      try {
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+          ids.push(Buffer.from(next.value.value).toString('utf8'));
+        }
+      } finally {
+        await iterator.close();
+      }
+      const entries = await Promise.all(ids.map((id) => readEntry(ctx, id)));
+      // Writers see their own organisation's entries only, so a page may hold fewer than pageSize.
+      const items = entries.filter(
+        (entry): entry is AuditEntry => entry !== undefined && canRead(caller, entry),
+      );
+      const page: EntryPage = { items, bookmark: metadata.bookmark };
+      return canonicalJson(page);
+    });
+  }
+
+  /** Validates every request, then writes all of them or, by throwing, none. */
+  private async record(
+    ctx: Context,
+    rawRequests: unknown[],
+    pathOf: (index: number) => string,
+  ): Promise<AuditEntry[]> {
+    const caller = identifyCaller(ctx.clientIdentity);
+    assertMayWriteSomething(caller);
+    const requests = rawRequests.map((raw, index) => validateRequest(caller, raw, pathOf(index)));
+    await assertUnclaimed(ctx, caller, requests, pathOf);
+
+    const txId = ctx.stub.getTxID();
+    const committedAt = formatTxTimestamp(ctx.stub.getTxTimestamp());
+    const submitter = {
+      mspId: caller.mspId,
+      role: caller.role,
+      name: caller.name,
+      subject: caller.subject,
+    };
+    const entries = requests.map((request): AuditEntry => ({
+      ...request,
+      stream: streamOf(request),
+      source: caller.source,
+      digest: entryDigest(request),
+      txId,
+      committedAt,
+      submitter,
+    }));
+
+    const writes = entries.flatMap((entry, index) => {
+      const idBytes = Buffer.from(entry.id);
+      const position = { committedAt, txId, index };
+      const indexWrites = indexPartitions(entry).map(([index, partition]) =>
+        ctx.stub.putState(indexKey(index, partition, position), idBytes),
+      );
+      const sequenceWrite =
+        entry.sourceSeq === undefined
+          ? []
+          : [ctx.stub.putState(sequenceKey(entry.source, entry.sourceSeq), idBytes)];
+      return [
+        ctx.stub.putState(entryKey(entry.id), Buffer.from(canonicalJson(entry))),
+        ...sequenceWrite,
+        ...indexWrites,
+      ];
+    });
+    await Promise.all(writes);
+
+    const event: EntriesRecordedEvent = {
+      entries: entries.map(({ id, kind }) => ({ id, kind })),
+    };
+    ctx.stub.setEvent(ENTRIES_RECORDED_EVENT, Buffer.from(canonicalJson(event)));
+    return entries;
+  }
+}
+
+function indexPartitions(entry: AuditEntry): [IndexName, string][] {
+  const partitions: [IndexName, string][] = [
+    ['stream', entry.stream],
+    ['kind', entry.kind],
+    ['source', entry.source],
+  ];
+  if (entry.kind === 'credit-change') {
+    partitions.push(['recordId', entry.payload.recordId]);
+  }
+  if (entry.kind === 'data-access') {
+    partitions.push(['approvalRef', entry.payload.purpose.approvalRef]);
+  }
+  return partitions;
+}
+
+async function readEntry(ctx: Context, id: string): Promise<AuditEntry | undefined> {
+  const bytes = await ctx.stub.getState(entryKey(id));
+  return bytes.length === 0
+    ? undefined
+    : (JSON.parse(Buffer.from(bytes).toString('utf8')) as AuditEntry);
+}
+
+/**
+ * Ids and sequence numbers are claimed once. Fabric reads do not see the transaction's own
+ * writes, so repeats inside the batch are caught here, before the ledger is asked.
+ */
+async function assertUnclaimed(
+  ctx: Context,
+  caller: Caller,
+  requests: EntryRequest[],
+  pathOf: (index: number) => string,
+): Promise<void> {
+  const firstIndexOfId = new Map<string, number>();
+  const firstIndexOfSeq = new Map<number, number>();
+  requests.forEach((request, index) => {
+    const earlier = firstIndexOfId.get(request.id);
+    if (earlier !== undefined) {
+      throw new ContractError('ENTRY_EXISTS', `entry id ${request.id} appears twice in one batch`, [
+        { path: formatPath(pathOf(index), ['id']), message: `repeats ${pathOf(earlier)}.id` },
+      ]);
+    }
+    firstIndexOfId.set(request.id, index);
+    if (request.sourceSeq !== undefined) {
+      const earlierSeq = firstIndexOfSeq.get(request.sourceSeq);
+      if (earlierSeq !== undefined) {
+        throw new ContractError(
+          'SEQ_EXISTS',
+          `sourceSeq ${request.sourceSeq} appears twice in one batch`,
+          [
+            {
+              path: formatPath(pathOf(index), ['sourceSeq']),
+              message: `repeats ${pathOf(earlierSeq)}.sourceSeq`,
+            },
+          ],
+        );
+      }
+      firstIndexOfSeq.set(request.sourceSeq, index);
+    }
+  });
+
+  const claims = await Promise.all(
+    requests.map(async (request) => ({
+      entry: await ctx.stub.getState(entryKey(request.id)),
+      sequence:
+        request.sourceSeq === undefined
+          ? new Uint8Array()
+          : await ctx.stub.getState(sequenceKey(caller.source, request.sourceSeq)),
+    })),
+  );
+  claims.forEach(({ entry, sequence }, index) => {
+    const request = requests[index];
+    if (request === undefined) {
+      return;
+    }
+    if (entry.length > 0) {
+      throw new ContractError('ENTRY_EXISTS', `entry ${request.id} already exists`, [
+        { path: formatPath(pathOf(index), ['id']), message: 'is already recorded' },
+      ]);
+    }
+    if (sequence.length > 0) {
+      throw new ContractError(
+        'SEQ_EXISTS',
+        `source ${caller.source} already used sourceSeq ${String(request.sourceSeq)}`,
+        [
+          {
+            path: formatPath(pathOf(index), ['sourceSeq']),
+            message: 'is already used by this source',
+          },
+        ],
+      );
+    }
+  });
+}

@@ -1,0 +1,36 @@
+import type { Role } from './access-policy';
+import type { EntryRequest } from './entry-schemas';
+
+export interface Submitter {
+  mspId: string;
+  role: Role;
+  name: string;
+  subject: string;
+}
+
+/** What the ledger adds to a request when it commits it. */
+export interface CommitFacts {
+  stream: string;
+  source: string;
+  /** `sha256:` of the RFC 8785 form of `{kind, id, payload}`. */
+  digest: string;
+  txId: string;
+  committedAt: string;
+  submitter: Submitter;
+}
+
+/** A committed, immutable audit entry. */
+export type AuditEntry = EntryRequest & CommitFacts;
+
+export interface EntryPage {
+  items: AuditEntry[];
+  /** Pass back to continue; empty when there is nothing more. */
+  bookmark: string;
+}
+
+/** The one chaincode event each recording transaction emits: ids and kinds, nothing personal. */
+export const ENTRIES_RECORDED_EVENT = 'EntriesRecorded';
+
+export interface EntriesRecordedEvent {
+  entries: { id: string; kind: EntryRequest['kind'] }[];
+}

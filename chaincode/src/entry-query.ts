@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { toLedgerTime } from './commit-time';
+import { ENTRY_KINDS } from './entry-schemas';
+import { INDEXES } from './ledger-keys';
+import { identifier, timestamp } from './text-schemas';
+
+export const MAX_PAGE_SIZE = 500;
+export const DEFAULT_PAGE_SIZE = 100;
+
+/**
+ * One page of entries from one index, in commit order. `from` is inclusive and `to` exclusive,
+ * both compared with the entries' commit time.
+ */
+export const entryQuery = z
+  .strictObject({
+    by: z.enum(INDEXES),
+    value: identifier(),
+    from: timestamp.optional(),
+    to: timestamp.optional(),
+    pageSize: z.int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+    bookmark: z.string().max(4096).default(''),
+  })
+  .superRefine((query, context) => {
+    if (query.by === 'kind' && !(ENTRY_KINDS as readonly string[]).includes(query.value)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: `must be one of ${ENTRY_KINDS.join(', ')} when querying by kind`,
+      });
+    }
+    if (
+      query.from !== undefined &&
+      query.to !== undefined &&
+      toLedgerTime(query.from) >= toLedgerTime(query.to)
+    ) {
+      context.addIssue({ code: 'custom', path: ['to'], message: 'must be later than from' });
+    }
+  });
+
+export type EntryQuery = z.infer<typeof entryQuery>;

@@ -1,0 +1,52 @@
+import { AuditContract } from './audit-contract';
+
+/** What `fabric-chaincode-node` loads: the contracts this chaincode serves. */
+export const contracts = [AuditContract];
+
+export { AuditContract, MAX_ENTRIES_PER_TRANSACTION, MAX_ENTRY_BYTES } from './audit-contract';
+export { ROLES, ROLE_ATTRIBUTE, canRead, canWrite, type Caller, type Role } from './access-policy';
+export {
+  ENTRIES_RECORDED_EVENT,
+  type AuditEntry,
+  type CommitFacts,
+  type EntriesRecordedEvent,
+  type EntryPage,
+  type Submitter,
+} from './audit-entry';
+export { canonicalJson, entryDigest, sha256Digest } from './canonical-json';
+export { formatTxTimestamp, toLedgerTime } from './commit-time';
+export {
+  CONTRACT_ERROR_CODES,
+  ContractError,
+  decodeErrorEnvelope,
+  type ContractErrorCode,
+  type ContractErrorEnvelope,
+  type ErrorDetail,
+} from './contract-error';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, entryQuery, type EntryQuery } from './entry-query';
+export {
+  ACCESS_OUTCOMES,
+  ALGORITHM_STATUSES,
+  CREDIT_CATEGORIES,
+  CREDIT_CHANGES,
+  DATA_ACTIONS,
+  ENTRY_KINDS,
+  algorithmUploadPayload,
+  creditChangePayload,
+  dataAccessPayload,
+  entryRequest,
+  streamOf,
+  type AlgorithmUploadPayload,
+  type CreditChangePayload,
+  type DataAccessPayload,
+  type EntryKind,
+  type EntryRequest,
+} from './entry-schemas';
+export { INDEXES, type IndexName } from './ledger-keys';
+export {
+  containsNationalIdentifier,
+  findNationalIdentifiers,
+  isResidentIdNumber,
+  isUnifiedSocialCreditCode,
+} from './personal-data';
+export { issueDetails } from './validation';

@@ -1,0 +1,67 @@
+/**
+ * World-state key layout. Every entry writes only keys of its own (no counters, no shared
+ * read-modify-write keys), so concurrent transactions never conflict on MVCC.
+ *
+ * Keys are simple keys whose parts are joined by U+0000 (schemas forbid it inside values), so a
+ * prefix plus U+10FFFF bounds a partition and a time bound is just a longer prefix. Fabric refuses
+ * range queries over composite keys (those start with U+0000), which is why these do not.
+ */
+
+const SEPARATOR = '\u0000';
+const RANGE_END = '\u{10FFFF}';
+const SEQUENCE_WIDTH = 16; // Number.MAX_SAFE_INTEGER has 16 digits
+const POSITION_WIDTH = 4; // a transaction holds at most 1,000 entries
+
+export const INDEXES = ['stream', 'kind', 'source', 'recordId', 'approvalRef'] as const;
+export type IndexName = (typeof INDEXES)[number];
+
+function join(...parts: string[]): string {
+  return parts.join(SEPARATOR);
+}
+
+export function entryKey(id: string): string {
+  return join('entry', id);
+}
+
+/** Claims a writer's sequence number, so a source cannot use it twice. */
+export function sequenceKey(source: string, sourceSeq: number): string {
+  return join('seq', source, String(sourceSeq).padStart(SEQUENCE_WIDTH, '0'));
+}
+
+/** Commit order: ledger time, then transaction, then position inside the transaction. */
+export function indexKey(
+  index: IndexName,
+  partition: string,
+  position: { committedAt: string; txId: string; index: number },
+): string {
+  return join(
+    'ix',
+    index,
+    partition,
+    position.committedAt,
+    position.txId,
+    String(position.index).padStart(POSITION_WIDTH, '0'),
+  );
+}
+
+/** `[startKey, endKey)` of an index partition, optionally bounded by ledger time `[from, to)`. */
+export function indexRange(
+  index: IndexName,
+  partition: string,
+  bounds: { from?: string | undefined; to?: string | undefined },
+): { startKey: string; endKey: string } {
+  const prefix = join('ix', index, partition, '');
+  return {
+    startKey: prefix + (bounds.from ?? ''),
+    endKey: prefix + (bounds.to ?? RANGE_END),
+  };
+}
+
+/** Whether `key` lies in `[startKey, endKey)` in the ledger's byte order (UTF-8). */
+export function keyInRange(key: string, range: { startKey: string; endKey: string }): boolean {
+  const bytes = Buffer.from(key);
+  return (
+    Buffer.compare(bytes, Buffer.from(range.startKey)) >= 0 &&
+    Buffer.compare(bytes, Buffer.from(range.endKey)) < 0
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * Recognises the two national identifiers that must never reach the ledger in clear: the
+ * 18-character resident identity number (GB 11643) and the 18-character unified social credit code
+ * (GB 32100). Both carry check characters, so a candidate is only reported when its check
+ * characters, date and structure hold: ordinary ids that merely look similar are left alone.
+ */
+
+const RESIDENT_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
+const RESIDENT_ID_CHECK_CHARS = '10X98765432';
+
+const CREDIT_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const CREDIT_CODE_WEIGHTS = [
+  1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+] as const;
+const ORGANIZATION_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
+
+const RESIDENT_ID_SHAPE = /^[1-8]\d{16}[\dX]$/;
+// Registration authority, entity type, six-digit administrative division, organisation code.
+const CREDIT_CODE_SHAPE = /^[1-9ANY][1-9]\d{6}[0-9A-HJ-NP-RTUWXY]{10}$/;
+// An 18-character token not glued to other letters or digits; Chinese text around it is fine.
+const CANDIDATE = /(?<![0-9A-Za-z])[0-9A-Za-z]{18}(?![0-9A-Za-z])/g;
+
+/** Σ weight × value of the leading characters of `text` (all ASCII, checked by the caller). */
+function weightedSum(
+  text: string,
+  weights: readonly number[],
+  valueOf: (char: string) => number,
+): number {
+  return weights.reduce((sum, weight, index) => sum + weight * valueOf(text.charAt(index)), 0);
+}
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (year < 1900 || year > 2099 || month < 1 || month > 12 || day < 1) {
+    return false;
+  }
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+  return day <= daysInMonth;
+}
+
+export function isResidentIdNumber(text: string): boolean {
+  const candidate = text.toUpperCase();
+  if (!RESIDENT_ID_SHAPE.test(candidate)) {
+    return false;
+  }
+  const year = Number(candidate.slice(6, 10));
+  const month = Number(candidate.slice(10, 12));
+  const day = Number(candidate.slice(12, 14));
+  if (!isCalendarDate(year, month, day)) {
+    return false;
+  }
+  const sum = weightedSum(candidate, RESIDENT_ID_WEIGHTS, Number);
+  return RESIDENT_ID_CHECK_CHARS[sum % 11] === candidate[17];
+}
+
+function organizationCodeHolds(code: string): boolean {
+  // GB 11714: eight body characters (digits and letters, A = 10) and one check character.
+  const sum = weightedSum(code, ORGANIZATION_CODE_WEIGHTS, (char) => Number.parseInt(char, 36));
+  const remainder = 11 - (sum % 11);
+  const expected = remainder === 10 ? 'X' : remainder === 11 ? '0' : String(remainder);
+  return code[8] === expected;
+}
+
+export function isUnifiedSocialCreditCode(text: string): boolean {
+  const candidate = text.toUpperCase();
+  if (!CREDIT_CODE_SHAPE.test(candidate) || !organizationCodeHolds(candidate.slice(8, 17))) {
+    return false;
+  }
+  const sum = weightedSum(candidate, CREDIT_CODE_WEIGHTS, (char) =>
+    CREDIT_CODE_ALPHABET.indexOf(char),
+  );
+  const check = (31 - (sum % 31)) % 31;
+  return CREDIT_CODE_ALPHABET[check] === candidate[17];
+}
+
+export function isNationalIdentifier(text: string): boolean {
+  return isResidentIdNumber(text) || isUnifiedSocialCreditCode(text);
+}
+
+export function containsNationalIdentifier(text: string): boolean {
+  for (const match of text.matchAll(CANDIDATE)) {
+    if (isNationalIdentifier(match[0])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Paths of every string (object keys included) in a JSON value that contains a national
+ * identifier. The identifiers themselves are never returned, so callers cannot leak them.
+ */
+export function findNationalIdentifiers(value: unknown, path = ''): string[] {
+  if (typeof value === 'string') {
+    return containsNationalIdentifier(value) ? [path] : [];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap((item, index) => findNationalIdentifiers(item, `${path}[${index}]`));
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) => {
+      const itemPath = path === '' ? key : `${path}.${key}`;
+      const inKey = containsNationalIdentifier(key) ? [itemPath] : [];
+      return [...inKey, ...findNationalIdentifiers(item, itemPath)];
+    });
+  }
+  return [];
+}
