@@ -48,5 +48,6 @@ export {
   findNationalIdentifiers,
   isResidentIdNumber,
   isUnifiedSocialCreditCode,
+  redactNationalIdentifiers,
 } from './personal-data';
 export { issueDetails } from './validation';

@@ -86,9 +86,17 @@ export function containsNationalIdentifier(text: string): boolean {
   return false;
 }
 
+/** `text` with every national identifier in it replaced by `[redacted]`. */
+export function redactNationalIdentifiers(text: string): string {
+  return text.replace(CANDIDATE, (candidate) =>
+    isNationalIdentifier(candidate) ? '[redacted]' : candidate,
+  );
+}
+
 /**
  * Paths of every string (object keys included) in a JSON value that contains a national
- * identifier. The identifiers themselves are never returned, so callers cannot leak them.
+ * identifier. The identifiers themselves are never returned, not even as part of a key in a
+ * path, so callers cannot leak them by reporting where they were.
  */
 export function findNationalIdentifiers(value: unknown, path = ''): string[] {
   if (typeof value === 'string') {
@@ -99,8 +107,9 @@ export function findNationalIdentifiers(value: unknown, path = ''): string[] {
   }
   if (typeof value === 'object' && value !== null) {
     return Object.entries(value).flatMap(([key, item]) => {
-      const itemPath = path === '' ? key : `${path}.${key}`;
-      const inKey = containsNationalIdentifier(key) ? [itemPath] : [];
+      const keyInPath = redactNationalIdentifiers(key);
+      const itemPath = path === '' ? keyInPath : `${path}.${keyInPath}`;
+      const inKey = keyInPath === key ? [] : [itemPath];
       return [...inKey, ...findNationalIdentifiers(item, itemPath)];
     });
   }

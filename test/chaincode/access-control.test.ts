@@ -1,0 +1,128 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ContractHarness } from '../support/contract-harness.js';
+import { testIdentities, type TestIdentities, type TestIdentity } from '../support/identities.js';
+import { detailPaths, entryOf, errorOf, pageOf } from '../support/results.js';
+import { algorithmUpload, creditChange, dataAccess } from '../support/sample-entries.js';
+
+let ids: TestIdentities;
+beforeAll(async () => {
+  ids = await testIdentities();
+});
+
+function record(harness: ContractHarness, identity: TestIdentity, request: unknown) {
+  return harness.submit(identity, 'RecordEntry', JSON.stringify(request));
+}
+
+function queryByKind(harness: ContractHarness, identity: TestIdentity, kind: string) {
+  return harness.evaluate(identity, 'QueryEntries', JSON.stringify({ by: 'kind', value: kind }));
+}
+
+describe('who may write what', () => {
+  test('a sandbox writer records data access and algorithm uploads, not credit changes', async () => {
+    const harness = new ContractHarness();
+    entryOf(await record(harness, ids.sandboxWriter, dataAccess()));
+    entryOf(await record(harness, ids.sandboxWriter, algorithmUpload()));
+
+    const refused = await record(harness, ids.sandboxWriter, creditChange());
+    expect(detailPaths(errorOf(refused, 'FORBIDDEN'))).toEqual(['kind']);
+  });
+
+  test('a credit writer records credit changes only', async () => {
+    const harness = new ContractHarness();
+    entryOf(await record(harness, ids.creditWriter, creditChange()));
+
+    errorOf(await record(harness, ids.creditWriter, dataAccess()), 'FORBIDDEN');
+    errorOf(await record(harness, ids.creditWriter, algorithmUpload()), 'FORBIDDEN');
+  });
+
+  test('a regulator writes nothing, not even in a batch', async () => {
+    const harness = new ContractHarness();
+    for (const request of [dataAccess(), algorithmUpload(), creditChange()]) {
+      errorOf(await record(harness, ids.regulator, request), 'FORBIDDEN');
+    }
+    const batch = await harness.submit(
+      ids.regulator,
+      'RecordEntries',
+      JSON.stringify([dataAccess()]),
+    );
+    errorOf(batch, 'FORBIDDEN');
+    expect(harness.state.keys()).toEqual([]);
+  });
+
+  test('a forbidden kind is refused before its payload is judged', async () => {
+    const harness = new ContractHarness();
+    const refused = await record(
+      harness,
+      ids.sandboxWriter,
+      creditChange({}, { category: 'bogus' }),
+    );
+
+    errorOf(refused, 'FORBIDDEN');
+  });
+
+  test.each(['noRole', 'unknownRole'] as const)(
+    'an identity with %s can neither write nor read',
+    async (who) => {
+      const harness = new ContractHarness();
+      const written = entryOf(await record(harness, ids.sandboxWriter, dataAccess()));
+
+      errorOf(await record(harness, ids[who], dataAccess()), 'FORBIDDEN');
+      errorOf(await harness.evaluate(ids[who], 'GetEntry', written.id), 'FORBIDDEN');
+      errorOf(await queryByKind(harness, ids[who], 'data-access'), 'FORBIDDEN');
+    },
+  );
+});
+
+describe('who may read what', () => {
+  test('a regulator reads every organisation’s entries', async () => {
+    const harness = new ContractHarness();
+    const access = entryOf(await record(harness, ids.sandboxWriter, dataAccess()));
+    const change = entryOf(await record(harness, ids.creditWriter, creditChange()));
+
+    expect(entryOf(await harness.evaluate(ids.regulator, 'GetEntry', access.id))).toEqual(access);
+    expect(entryOf(await harness.evaluate(ids.regulator, 'GetEntry', change.id))).toEqual(change);
+  });
+
+  test('a writer reads its own organisation’s entries, also from its other systems', async () => {
+    const harness = new ContractHarness();
+    const written = entryOf(await record(harness, ids.secondSandboxWriter, dataAccess()));
+
+    expect(entryOf(await harness.evaluate(ids.sandboxWriter, 'GetEntry', written.id))).toEqual(
+      written,
+    );
+  });
+
+  test('another organisation’s entry is not found, exactly like a missing one', async () => {
+    const harness = new ContractHarness();
+    const change = entryOf(await record(harness, ids.creditWriter, creditChange()));
+
+    const hidden = errorOf(
+      await harness.evaluate(ids.sandboxWriter, 'GetEntry', change.id),
+      'NOT_FOUND',
+    );
+    const missing = errorOf(
+      await harness.evaluate(ids.sandboxWriter, 'GetEntry', 'no-such-entry'),
+      'NOT_FOUND',
+    );
+    expect(hidden.message.replace(change.id, 'ID')).toBe(
+      missing.message.replace('no-such-entry', 'ID'),
+    );
+  });
+
+  test('the organisation, not the role, decides: a CreditOrg sandbox writer’s entries stay CreditOrg’s', async () => {
+    const harness = new ContractHarness();
+    const foreign = entryOf(await record(harness, ids.creditOrgSandboxWriter, dataAccess()));
+    const own = entryOf(await record(harness, ids.sandboxWriter, dataAccess()));
+
+    expect(foreign.submitter.mspId).toBe('CreditOrg');
+    errorOf(await harness.evaluate(ids.sandboxWriter, 'GetEntry', foreign.id), 'NOT_FOUND');
+    expect(entryOf(await harness.evaluate(ids.creditWriter, 'GetEntry', foreign.id))).toEqual(
+      foreign,
+    );
+
+    const sandboxView = pageOf(await queryByKind(harness, ids.sandboxWriter, 'data-access'));
+    expect(sandboxView.items.map((entry) => entry.id)).toEqual([own.id]);
+    const regulatorView = pageOf(await queryByKind(harness, ids.regulator, 'data-access'));
+    expect(regulatorView.items.map((entry) => entry.id)).toEqual([foreign.id, own.id]);
+  });
+});

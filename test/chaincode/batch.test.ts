@@ -1,0 +1,150 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { MAX_ENTRIES_PER_TRANSACTION } from '../../chaincode/src/index.js';
+import { ContractHarness } from '../support/contract-harness.js';
+import { testIdentities, type TestIdentities } from '../support/identities.js';
+import { detailPaths, entriesOf, entryOf, errorOf } from '../support/results.js';
+import {
+  RESIDENT_ID,
+  algorithmUpload,
+  creditChange,
+  dataAccess,
+} from '../support/sample-entries.js';
+
+let ids: TestIdentities;
+beforeAll(async () => {
+  ids = await testIdentities();
+});
+
+function recordBatch(harness: ContractHarness, requests: unknown, identity = ids.sandboxWriter) {
+  return harness.submit(identity, 'RecordEntries', JSON.stringify(requests));
+}
+
+describe('recording many entries in one transaction', () => {
+  test('every entry commits in request order, sharing the transaction, each with its own digest', async () => {
+    const harness = new ContractHarness();
+    const requests = [
+      dataAccess({ sourceSeq: 1 }),
+      algorithmUpload({ sourceSeq: 2 }),
+      dataAccess({ sourceSeq: 3 }),
+    ];
+    const result = await recordBatch(harness, requests);
+    const entries = entriesOf(result);
+
+    expect(entries.map((entry) => entry.id)).toEqual(requests.map((request) => request.id));
+    expect(new Set(entries.map((entry) => entry.txId)).size).toBe(1);
+    expect(new Set(entries.map((entry) => entry.committedAt)).size).toBe(1);
+    expect(new Set(entries.map((entry) => entry.digest)).size).toBe(3);
+    for (const entry of entries) {
+      expect(entryOf(await harness.evaluate(ids.regulator, 'GetEntry', entry.id))).toEqual(entry);
+    }
+  });
+
+  test('one event lists every entry of the transaction', async () => {
+    const harness = new ContractHarness();
+    const requests = [dataAccess(), algorithmUpload()];
+    const result = await recordBatch(harness, requests);
+
+    expect(result.ok && JSON.parse(result.event?.payload ?? '')).toEqual({
+      entries: requests.map(({ id, kind }) => ({ id, kind })),
+    });
+  });
+
+  test(`${MAX_ENTRIES_PER_TRANSACTION} entries fit in one transaction; one more does not`, async () => {
+    const harness = new ContractHarness();
+    const full = Array.from({ length: MAX_ENTRIES_PER_TRANSACTION }, () => dataAccess());
+    expect(entriesOf(await recordBatch(harness, full))).toHaveLength(MAX_ENTRIES_PER_TRANSACTION);
+
+    const overfull = Array.from({ length: MAX_ENTRIES_PER_TRANSACTION + 1 }, () => dataAccess());
+    expect(detailPaths(errorOf(await recordBatch(harness, overfull), 'INVALID_ARGUMENT'))).toEqual([
+      'entries',
+    ]);
+  });
+
+  test.each([
+    ['an empty array', []],
+    ['an object', { entries: [] }],
+  ])('%s is not a batch', async (_case, body) => {
+    const harness = new ContractHarness();
+    errorOf(await recordBatch(harness, body), 'INVALID_ARGUMENT');
+  });
+});
+
+describe('a batch is all or nothing', () => {
+  test.each([
+    [
+      'an invalid entry',
+      () => dataAccess({}, { action: 'delete' }),
+      'INVALID_ENTRY',
+      'entries[2].payload.action',
+    ],
+    ['a forbidden kind', () => creditChange(), 'FORBIDDEN', 'entries[2].kind'],
+    [
+      'personal data',
+      () => dataAccess({}, { sessionId: RESIDENT_ID }),
+      'PERSONAL_DATA',
+      'entries[2].payload.sessionId',
+    ],
+  ] as const)(
+    '%s anywhere refuses the whole batch and writes nothing',
+    async (_case, bad, code, path) => {
+      const harness = new ContractHarness();
+      const batch = [dataAccess(), algorithmUpload(), bad(), dataAccess()];
+
+      const refused = await recordBatch(harness, batch);
+      expect(detailPaths(errorOf(refused, code))).toEqual([path]);
+      expect(harness.state.keys()).toEqual([]);
+    },
+  );
+
+  test('an id already on the ledger refuses the batch, naming the entry', async () => {
+    const harness = new ContractHarness();
+    const existing = entryOf(
+      await harness.submit(ids.sandboxWriter, 'RecordEntry', JSON.stringify(dataAccess())),
+    );
+    const before = harness.state.keys().length;
+
+    const refused = await recordBatch(harness, [dataAccess(), dataAccess({ id: existing.id })]);
+    expect(detailPaths(errorOf(refused, 'ENTRY_EXISTS'))).toEqual(['entries[1].id']);
+    expect(harness.state.keys()).toHaveLength(before);
+  });
+
+  test('the same id twice in one batch is refused although neither is on the ledger yet', async () => {
+    const harness = new ContractHarness();
+    const refused = await recordBatch(harness, [
+      dataAccess({ id: 'twice' }),
+      algorithmUpload({ id: 'twice' }),
+    ]);
+
+    expect(detailPaths(errorOf(refused, 'ENTRY_EXISTS'))).toEqual(['entries[1].id']);
+    expect(harness.state.keys()).toEqual([]);
+  });
+
+  test('the same sourceSeq twice in one batch is refused', async () => {
+    const harness = new ContractHarness();
+    const refused = await recordBatch(harness, [
+      dataAccess({ sourceSeq: 9 }),
+      dataAccess({ sourceSeq: 9 }),
+    ]);
+
+    expect(detailPaths(errorOf(refused, 'SEQ_EXISTS'))).toEqual(['entries[1].sourceSeq']);
+  });
+
+  test('a sourceSeq already used by the source refuses the batch', async () => {
+    const harness = new ContractHarness();
+    await recordBatch(harness, [dataAccess({ sourceSeq: 1 })]);
+
+    const refused = await recordBatch(harness, [
+      dataAccess({ sourceSeq: 2 }),
+      dataAccess({ sourceSeq: 1 }),
+    ]);
+    expect(detailPaths(errorOf(refused, 'SEQ_EXISTS'))).toEqual(['entries[1].sourceSeq']);
+  });
+
+  test('after a refusal, the valid entries go through on their own', async () => {
+    const harness = new ContractHarness();
+    const good = [dataAccess(), dataAccess()];
+    errorOf(await recordBatch(harness, [...good, dataAccess({ kind: 'nope' })]), 'INVALID_ENTRY');
+
+    expect(entriesOf(await recordBatch(harness, good))).toHaveLength(2);
+  });
+});
