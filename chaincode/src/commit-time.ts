@@ -28,6 +28,9 @@ export function toLedgerTime(rfc3339: string): string {
   }
   const [, wholeSeconds = '', fraction = '', offset = 'Z'] = match;
   const epochMillis = Date.parse(`${wholeSeconds}${offset.toUpperCase()}`);
+  if (Number.isNaN(epochMillis)) {
+    throw new RangeError(`not a valid date-time: ${rfc3339}`);
+  }
   const nanos = Number(fraction.slice(0, 9).padEnd(9, '0'));
   return format(epochMillis / 1000, nanos);
 }

@@ -7,6 +7,13 @@ import { identifier, timestamp } from './text-schemas';
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 100;
 
+function ledgerTimeOrUndefined(value: string | undefined): string | undefined {
+  if (value === undefined || !timestamp.safeParse(value).success) {
+    return undefined;
+  }
+  return toLedgerTime(value);
+}
+
 /**
  * One page of entries from one index, in commit order. `from` is inclusive and `to` exclusive,
  * both compared with the entries' commit time.
@@ -28,11 +35,10 @@ export const entryQuery = z
         message: `must be one of ${ENTRY_KINDS.join(', ')} when querying by kind`,
       });
     }
-    if (
-      query.from !== undefined &&
-      query.to !== undefined &&
-      toLedgerTime(query.from) >= toLedgerTime(query.to)
-    ) {
+    // zod runs this refinement even when a bound failed its own format check.
+    const from = ledgerTimeOrUndefined(query.from);
+    const to = ledgerTimeOrUndefined(query.to);
+    if (from !== undefined && to !== undefined && from >= to) {
       context.addIssue({ code: 'custom', path: ['to'], message: 'must be later than from' });
     }
   });

@@ -233,6 +233,16 @@ describe('invalid queries', () => {
     ['a page of 501', { by: 'kind', value: 'data-access', pageSize: 501 }, ['pageSize']],
     ['a bad time', { by: 'kind', value: 'data-access', from: 'yesterday' }, ['from']],
     [
+      'a bad bound beside a good one',
+      {
+        by: 'kind',
+        value: 'data-access',
+        from: '2026-13-01T00:00:00Z',
+        to: '2026-03-01T00:00:00Z',
+      },
+      ['from'],
+    ],
+    [
       'an empty range',
       {
         by: 'kind',

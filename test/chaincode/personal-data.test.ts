@@ -1,0 +1,288 @@
+import { describe, expect, test } from 'vitest';
+import {
+  containsNationalIdentifier,
+  findNationalIdentifiers,
+  isNationalIdentifier,
+  isResidentIdNumber,
+  isUnifiedSocialCreditCode,
+} from '../../chaincode/src/personal-data.js';
+
+/**
+ * ISO 7064 MOD 11-2 check character of a resident identity number (GB 11643), written here
+ * independently of the implementation under test.
+ */
+const ISO7064_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ISO7064_CHECK_CHARS = '10X98765432';
+
+function residentIdCheckChar(body: string): string {
+  if (!/^\d{17}$/.test(body)) {
+    throw new Error(`not a 17-digit body: ${body}`);
+  }
+  let sum = 0;
+  ISO7064_WEIGHTS.forEach((weight, index) => {
+    sum += weight * Number(body.charAt(index));
+  });
+  return ISO7064_CHECK_CHARS.charAt(sum % 11);
+}
+
+/** A resident identity number with a correct check character, whatever its body says. */
+function withCheckChar(body: string): string {
+  return `${body}${residentIdCheckChar(body)}`;
+}
+
+const RESIDENT_ID = '11010519491231002X';
+/** A valid resident identity number whose check character is a digit, so it can hide in hex. */
+const NUMERIC_RESIDENT_ID = withCheckChar('11010519800101123');
+const CREDIT_CODE = '91350100M000100Y43';
+const OTHER_CREDIT_CODE = '91110000600037341L';
+const CREDIT_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+
+function replaceAt(text: string, index: number, char: string): string {
+  return `${text.slice(0, index)}${char}${text.slice(index + 1)}`;
+}
+
+describe('the independent ISO 7064 MOD 11-2 helper', () => {
+  test('reproduces the check character of the GB 11643 example', () => {
+    expect(residentIdCheckChar('11010519491231002')).toBe('X');
+    expect(NUMERIC_RESIDENT_ID).toBe('110105198001011238');
+  });
+});
+
+describe('isResidentIdNumber', () => {
+  test('accepts the GB 11643 example with an upper-case X check character', () => {
+    expect(isResidentIdNumber(RESIDENT_ID)).toBe(true);
+  });
+
+  test('accepts the lower-case x form of the check character', () => {
+    expect(isResidentIdNumber('11010519491231002x')).toBe(true);
+  });
+
+  test('accepts numbers whose check character is a digit', () => {
+    expect(isResidentIdNumber(NUMERIC_RESIDENT_ID)).toBe(true);
+    expect(isResidentIdNumber(withCheckChar('44030419900101234'))).toBe(true);
+  });
+
+  test('refuses a wrong check character', () => {
+    for (const check of '0123456789X') {
+      if (check !== 'X') {
+        expect(isResidentIdNumber(`11010519491231002${check}`)).toBe(false);
+      }
+    }
+  });
+
+  test('refuses every single-digit change to the body', () => {
+    for (let index = 0; index < 17; index += 1) {
+      for (const digit of '0123456789') {
+        if (digit !== RESIDENT_ID.charAt(index)) {
+          expect(isResidentIdNumber(replaceAt(RESIDENT_ID, index, digit))).toBe(false);
+        }
+      }
+    }
+  });
+
+  test('accepts 29 February of a leap year', () => {
+    const leapDay = withCheckChar('11010520000229123');
+    expect(isResidentIdNumber(leapDay)).toBe(true);
+    expect(isResidentIdNumber(withCheckChar('11010519960229123'))).toBe(true);
+  });
+
+  test.each([
+    ['30 February', '11010520260230123'],
+    ['29 February of 1900, not a leap year', '11010519000229123'],
+    ['29 February of 2026, not a leap year', '11010520260229123'],
+    ['month 13', '11010520261301123'],
+    ['month 00', '11010520260001123'],
+    ['day 00', '11010520260100123'],
+    ['31 April', '11010520260431123'],
+    ['day 32', '11010520260132123'],
+  ])('refuses an impossible birth date (%s) even with a correct check character', (_, body) => {
+    const candidate = withCheckChar(body);
+    expect(candidate).toHaveLength(18);
+    expect(isResidentIdNumber(candidate)).toBe(false);
+  });
+
+  test.each([
+    ['0', '01010519491231002'],
+    ['9', '91010519491231002'],
+  ])('refuses a first digit of %s even with a correct check character', (_, body) => {
+    expect(isResidentIdNumber(withCheckChar(body))).toBe(false);
+  });
+
+  test('refuses wrong lengths and non-digit bodies', () => {
+    expect(isResidentIdNumber('')).toBe(false);
+    expect(isResidentIdNumber(RESIDENT_ID.slice(0, 17))).toBe(false);
+    expect(isResidentIdNumber(`${RESIDENT_ID}0`)).toBe(false);
+    expect(isResidentIdNumber(` ${RESIDENT_ID}`)).toBe(false);
+    expect(isResidentIdNumber('1101051949123100AX')).toBe(false);
+  });
+});
+
+describe('isUnifiedSocialCreditCode', () => {
+  test.each([CREDIT_CODE, OTHER_CREDIT_CODE])('accepts the valid code %s', (code) => {
+    expect(isUnifiedSocialCreditCode(code)).toBe(true);
+    expect(isNationalIdentifier(code)).toBe(true);
+  });
+
+  test('accepts the lower-case form of a valid code', () => {
+    expect(isUnifiedSocialCreditCode(CREDIT_CODE.toLowerCase())).toBe(true);
+  });
+
+  test.each([CREDIT_CODE, OTHER_CREDIT_CODE])(
+    'refuses every single-character change to %s',
+    (code) => {
+      for (let index = 0; index < code.length; index += 1) {
+        for (const char of CREDIT_CODE_ALPHABET) {
+          if (char !== code.charAt(index)) {
+            expect(isUnifiedSocialCreditCode(replaceAt(code, index, char))).toBe(false);
+          }
+        }
+      }
+    },
+  );
+
+  test.each(['I', 'O', 'S', 'V', 'Z'])('refuses the letter %s anywhere in the code', (letter) => {
+    for (let index = 0; index < CREDIT_CODE.length; index += 1) {
+      expect(isUnifiedSocialCreditCode(replaceAt(CREDIT_CODE, index, letter))).toBe(false);
+      expect(isUnifiedSocialCreditCode(replaceAt(CREDIT_CODE, index, letter.toLowerCase()))).toBe(
+        false,
+      );
+    }
+  });
+
+  test('does not take a resident identity number for a credit code, nor the reverse', () => {
+    expect(isUnifiedSocialCreditCode(RESIDENT_ID)).toBe(false);
+    expect(isResidentIdNumber(CREDIT_CODE)).toBe(false);
+    expect(isNationalIdentifier(RESIDENT_ID)).toBe(true);
+  });
+});
+
+describe('containsNationalIdentifier', () => {
+  test.each([
+    ['a resident identity number in Chinese text', `身份证号${RESIDENT_ID}已核验`],
+    ['the lower-case x form in Chinese text', '身份证号11010519491231002x已核验'],
+    ['a credit code in Chinese text', `统一社会信用代码：${CREDIT_CODE}。`],
+    ['an identifier alone', OTHER_CREDIT_CODE],
+    ['an identifier between spaces', `holder ${NUMERIC_RESIDENT_ID} verified`],
+    ['an identifier after punctuation', `id=${RESIDENT_ID};`],
+    ['the second of two tokens', `APR-2026-0042/${CREDIT_CODE}`],
+  ])('finds %s', (_, text) => {
+    expect(containsNationalIdentifier(text)).toBe(true);
+  });
+
+  test.each([
+    ['inside a 64-hex digest', `sha256:${'ab'.repeat(20)}${NUMERIC_RESIDENT_ID}${'cd'.repeat(3)}`],
+    ['at the start of a 64-hex digest', `sha256:${NUMERIC_RESIDENT_ID}${'0f'.repeat(23)}`],
+    ['at the end of a 64-hex digest', `sha256:${'0f'.repeat(23)}${NUMERIC_RESIDENT_ID}`],
+    ['after an ASCII letter', `A${RESIDENT_ID}`],
+    ['after an ASCII digit', `1${RESIDENT_ID}`],
+    ['before an ASCII letter', `${RESIDENT_ID}B`],
+    ['before an ASCII digit', `${CREDIT_CODE}7`],
+    ['glued to lower-case letters', `id${CREDIT_CODE.toLowerCase()}`],
+  ])('ignores an identifier glued to other letters or digits (%s)', (_, text) => {
+    expect(text).toMatch(/[0-9A-Z]{19}/i);
+    expect(containsNationalIdentifier(text)).toBe(false);
+  });
+
+  test('checks that the 64-hex digest above really is 64 hex characters', () => {
+    const digest = `${'ab'.repeat(20)}${NUMERIC_RESIDENT_ID}${'cd'.repeat(3)}`;
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test.each([
+    'APR-2026-0042',
+    'f47ac10b-58cc-4372-a567-0e02b2c3d479',
+    'F47AC10B-58CC-4372-A567-0E02B2C3D479',
+    '202611260000012345',
+    '订单号202611260000012345已支付',
+    'city-mgmt/traffic-flow-2025',
+    'sess-9f1c',
+    `hmac-sha256:${'ab'.repeat(32)}`,
+    '深圳某科技有限公司',
+    '',
+  ])('does not flag the ordinary value %j', (text) => {
+    expect(containsNationalIdentifier(text)).toBe(false);
+  });
+
+  test('does not flag an 18-character token with a wrong check character', () => {
+    expect(containsNationalIdentifier('身份证号110105194912310021已核验')).toBe(false);
+    expect(containsNationalIdentifier('代码91350100M000100Y44')).toBe(false);
+  });
+});
+
+describe('findNationalIdentifiers', () => {
+  const payload = {
+    actor: { org: '深圳某科技有限公司', user: 'analyst-07' },
+    notes: ['ok', `联系人身份证${RESIDENT_ID}`, 'fine'],
+    org: { name: '某公司', code: `统一社会信用代码：${CREDIT_CODE}` },
+    scope: { rowCount: 125000, exported: false, comment: null },
+    approvals: [{ ref: 'APR-2026-0042' }, { ref: 'APR-2026-0043', holder: NUMERIC_RESIDENT_ID }],
+  };
+
+  test('returns the paths of offending strings, with object keys and array indices', () => {
+    expect(findNationalIdentifiers(payload)).toEqual([
+      'notes[1]',
+      'org.code',
+      'approvals[1].holder',
+    ]);
+  });
+
+  test('prefixes every path with the given one', () => {
+    expect(findNationalIdentifiers(payload, 'entries[2]')).toEqual([
+      'entries[2].notes[1]',
+      'entries[2].org.code',
+      'entries[2].approvals[1].holder',
+    ]);
+  });
+
+  test('handles top-level strings and arrays', () => {
+    expect(findNationalIdentifiers(RESIDENT_ID, 'entries[0].id')).toEqual(['entries[0].id']);
+    expect(findNationalIdentifiers(RESIDENT_ID)).toEqual(['']);
+    expect(findNationalIdentifiers(['x', CREDIT_CODE])).toEqual(['[1]']);
+    expect(findNationalIdentifiers([['x', [CREDIT_CODE]]], 'entries')).toEqual([
+      'entries[0][1][0]',
+    ]);
+  });
+
+  test('returns nothing for clean values and for non-string scalars', () => {
+    expect(findNationalIdentifiers({ ...payload, notes: [], org: {}, approvals: [] })).toEqual([]);
+    expect(findNationalIdentifiers(110105194912310)).toEqual([]);
+    expect(findNationalIdentifiers(null)).toEqual([]);
+    expect(findNationalIdentifiers(undefined)).toEqual([]);
+    expect(findNationalIdentifiers(true)).toEqual([]);
+  });
+
+  test('never returns the identifier values themselves', () => {
+    const found = findNationalIdentifiers(payload, 'entries[2]');
+    expect(found).toHaveLength(3);
+    const text = JSON.stringify(found);
+    for (const identifier of [RESIDENT_ID, CREDIT_CODE, NUMERIC_RESIDENT_ID]) {
+      expect(text).not.toContain(identifier);
+    }
+  });
+
+  test('flags an identifier used as an object key without returning it', () => {
+    const keyed = { holders: { [`备注${RESIDENT_ID}`]: 'verified', plain: 'ok' } };
+    const found = findNationalIdentifiers(keyed, 'entries[0]');
+    expect(found).toHaveLength(1);
+    for (const path of found) {
+      expect(path.startsWith('entries[0].holders.')).toBe(true);
+      expect(path).not.toContain(RESIDENT_ID);
+    }
+  });
+
+  test('does not leak a key identifier through the paths of the values below it', () => {
+    const keyed = { [CREDIT_CODE]: { note: `持有人${RESIDENT_ID}`, plain: 'ok' } };
+    const found = findNationalIdentifiers(keyed);
+    expect(found).toHaveLength(2);
+    const text = JSON.stringify(found);
+    expect(text).not.toContain(CREDIT_CODE);
+    expect(text).not.toContain(CREDIT_CODE.toLowerCase());
+    expect(text).not.toContain(RESIDENT_ID);
+  });
+
+  test('keeps keys that merely look like identifiers in the paths', () => {
+    expect(findNationalIdentifiers({ '202611260000012345': { holder: RESIDENT_ID } })).toEqual([
+      '202611260000012345.holder',
+    ]);
+  });
+});
