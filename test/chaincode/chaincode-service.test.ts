@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { credentials, type ClientDuplexStream } from '@grpc/grpc-js';
 import { peer } from '@hyperledger/fabric-protos';
 import { afterEach, expect, test } from 'vitest';
 
-const START_SCRIPT = fileURLToPath(new URL('../../chaincode/start-service.sh', import.meta.url));
+const START_SCRIPT = resolve(__dirname, '../../chaincode/start-service.sh');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
