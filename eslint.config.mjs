@@ -10,7 +10,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ['./chaincode/tsconfig.json', './tsconfig.test.json'],
+        project: ['./chaincode/tsconfig.json', './gateway/tsconfig.json', './tsconfig.test.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

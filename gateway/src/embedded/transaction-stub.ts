@@ -1,46 +1,14 @@
 import type { ChaincodeStub, Iterators, SerializedIdentity } from 'fabric-shim-api';
 
-/**
- * The part of Fabric's ChaincodeStub the audit contract and fabric-contract-api's dispatcher use,
- * over an in-memory world state. It keeps Fabric's semantics that matter to the contract: reads
- * see committed state only (never the transaction's own writes), keys order by their UTF-8 bytes,
- * and paginated range queries hand back the next key as the bookmark.
- */
-
-export class MemoryWorldState {
-  private readonly values = new Map<string, Uint8Array>();
-
-  get(key: string): Uint8Array | undefined {
-    return this.values.get(key);
-  }
-
-  apply(writes: ReadonlyMap<string, Uint8Array>): void {
-    for (const [key, value] of writes) {
-      this.values.set(key, value);
-    }
-  }
-
-  /** Replaces a stored value behind the contract's back, as a tamperer would. */
-  overwrite(key: string, value: Uint8Array): void {
-    this.values.set(key, value);
-  }
-
-  keys(): string[] {
-    return [...this.values.keys()];
-  }
-
-  sortedKeysIn(startKey: string, endKey: string): string[] {
-    const start = Buffer.from(startKey);
-    const end = Buffer.from(endKey);
-    return [...this.values.keys()]
-      .map((key) => ({ key, bytes: Buffer.from(key) }))
-      .filter(({ bytes }) => Buffer.compare(bytes, start) >= 0 && Buffer.compare(bytes, end) < 0)
-      .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
-      .map(({ key }) => key);
-  }
+/** Committed world state as a transaction simulation reads it. */
+export interface StateReader {
+  get(key: string): Uint8Array | undefined;
+  /** Keys in `[startKey, endKey)` in UTF-8 byte order, at most `limit` of them. */
+  keysInRange(startKey: string, endKey: string, limit: number): string[];
 }
 
-export interface ProposalInput {
+export interface Proposal {
+  channel: string;
   fcn: string;
   args: string[];
   txId: string;
@@ -48,7 +16,12 @@ export interface ProposalInput {
   creator: SerializedIdentity;
 }
 
-class ArrayIterator implements Iterators.StateQueryIterator {
+export interface ChaincodeEvent {
+  name: string;
+  payload: Uint8Array;
+}
+
+class PageIterator implements Iterators.StateQueryIterator {
   private position = 0;
 
   constructor(private readonly records: Iterators.KV[]) {}
@@ -68,13 +41,20 @@ class ArrayIterator implements Iterators.StateQueryIterator {
   }
 }
 
-export class MemoryStub {
+/**
+ * The part of Fabric's ChaincodeStub the audit contract and fabric-contract-api's dispatcher use,
+ * simulating one transaction over committed state. It keeps the Fabric semantics the contract
+ * relies on: reads see committed state only (never the transaction's own writes), keys order by
+ * their UTF-8 bytes, range pages hand back the next key as the bookmark, and a transaction sets
+ * at most one event (a second replaces the first).
+ */
+export class TransactionStub {
   readonly writes = new Map<string, Uint8Array>();
-  event: { name: string; payload: Uint8Array } | undefined;
+  event: ChaincodeEvent | undefined;
 
   constructor(
-    private readonly state: MemoryWorldState,
-    private readonly proposal: ProposalInput,
+    private readonly state: StateReader,
+    private readonly proposal: Proposal,
   ) {}
 
   asChaincodeStub(): ChaincodeStub {
@@ -82,7 +62,7 @@ export class MemoryStub {
   }
 
   getBufferArgs(): Buffer[] {
-    return [this.proposal.fcn, ...this.proposal.args].map((arg) => Buffer.from(arg));
+    return this.getArgs().map((arg) => Buffer.from(arg));
   }
 
   getArgs(): string[] {
@@ -98,11 +78,15 @@ export class MemoryStub {
   }
 
   getChannelID(): string {
-    return 'audit';
+    return this.proposal.channel;
   }
 
   getCreator(): SerializedIdentity {
     return this.proposal.creator;
+  }
+
+  getMspID(): string {
+    return this.proposal.creator.mspid;
   }
 
   getTxTimestamp(): { seconds: number; nanos: number } {
@@ -133,15 +117,18 @@ export class MemoryStub {
     if (startKey.startsWith('\u0000') || endKey.startsWith('\u0000')) {
       return Promise.reject(new Error('range queries over composite keys are not allowed'));
     }
-    const keys = this.state.sortedKeysIn(bookmark === '' ? startKey : bookmark, endKey);
-    const page = keys.slice(0, pageSize);
-    const records = page.map((key) => ({
+    const keys = this.state.keysInRange(
+      bookmark === '' ? startKey : bookmark,
+      endKey,
+      pageSize + 1,
+    );
+    const records = keys.slice(0, pageSize).map((key) => ({
       namespace: 'audit',
       key,
       value: this.state.get(key) ?? new Uint8Array(),
     }));
     return Promise.resolve({
-      iterator: new ArrayIterator(records),
+      iterator: new PageIterator(records),
       metadata: { fetchedRecordsCount: records.length, bookmark: keys[pageSize] ?? '' },
     });
   }

@@ -1,0 +1,42 @@
+import { AuditContract } from '@audit-ledger/chaincode';
+import { JSONSerializer } from 'fabric-contract-api';
+import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract.js';
+import type { ChaincodeEvent, Proposal, StateReader } from './transaction-stub';
+import { TransactionStub } from './transaction-stub';
+
+export type Simulation =
+  | {
+      ok: true;
+      payload: string;
+      writes: Map<string, Uint8Array>;
+      event: ChaincodeEvent | undefined;
+    }
+  | { ok: false; message: string };
+
+/**
+ * Runs the audit contract exactly as a Fabric chaincode process does: through
+ * fabric-contract-api's dispatcher, with its metadata, argument marshalling and ClientIdentity.
+ */
+export class ContractRunner {
+  private readonly chaincode = new ChaincodeFromContract(
+    [AuditContract],
+    { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } },
+    {},
+    'audit-ledger',
+    'embedded',
+  );
+
+  async simulate(state: StateReader, proposal: Proposal): Promise<Simulation> {
+    const stub = new TransactionStub(state, proposal);
+    const response = await this.chaincode.Invoke(stub.asChaincodeStub());
+    if (response.status !== 200) {
+      return { ok: false, message: response.message ?? '' };
+    }
+    return {
+      ok: true,
+      payload: Buffer.from(response.payload ?? []).toString('utf8'),
+      writes: stub.writes,
+      event: stub.event,
+    };
+  }
+}
