@@ -55,7 +55,7 @@ export function identifyCaller(identity: ClientIdentity): Caller {
   return { mspId, role, name: commonName, subject, source: `${mspId}/${commonName}` };
 }
 
-export function canWrite(caller: Caller, kind: EntryKind): boolean {
+export function canWrite(caller: Pick<Caller, 'role'>, kind: EntryKind): boolean {
   return WRITABLE_KINDS[caller.role].includes(kind);
 }
 

@@ -80,68 +80,86 @@ export const algorithmUploadPayload = z.strictObject({
   occurredAt: timestamp,
 });
 
-export const creditChangePayload = z
-  .strictObject({
-    subject: z.strictObject({ type: z.enum(['person', 'organization']), ref: pseudonym }),
-    recordId: identifier(),
-    category: z.enum(CREDIT_CATEGORIES),
-    change: z.enum(CREDIT_CHANGES),
-    before: prefixedSha256.optional(),
-    after: prefixedSha256.optional(),
-    sourceSystem: identifier(),
-    legalBasis: freeText(MAX_REASON_LENGTH).optional(),
-    operator: identifier(),
-    occurredAt: timestamp,
-  })
-  .superRefine((payload, context) => {
-    // A change describes the record's state on both sides; which sides exist depends on the change.
-    const required = {
-      create: { before: false, after: true },
-      update: { before: true, after: true },
-      revoke: { before: true, after: false },
-      expire: { before: true, after: false },
-    }[payload.change];
-    for (const side of ['before', 'after'] as const) {
-      const present = payload[side] !== undefined;
-      if (present !== required[side]) {
+export const SUBJECT_TYPES = ['person', 'organization'] as const;
+
+/** A credit subject as the ledger stores it: a pseudonym, never the identifier itself. */
+export const creditSubject = z.strictObject({ type: z.enum(SUBJECT_TYPES), ref: pseudonym });
+
+/** The credit-change payload around a subject schema (the gateway accepts a wider one). */
+export function creditChangePayloadOf<Subject extends z.ZodType>(subject: Subject) {
+  return z
+    .strictObject({
+      subject,
+      recordId: identifier(),
+      category: z.enum(CREDIT_CATEGORIES),
+      change: z.enum(CREDIT_CHANGES),
+      before: prefixedSha256.optional(),
+      after: prefixedSha256.optional(),
+      sourceSystem: identifier(),
+      legalBasis: freeText(MAX_REASON_LENGTH).optional(),
+      operator: identifier(),
+      occurredAt: timestamp,
+    })
+    .superRefine((payload, context) => {
+      // A change describes the record's state on both sides; which sides exist depends on the change.
+      const required = {
+        create: { before: false, after: true },
+        update: { before: true, after: true },
+        revoke: { before: true, after: false },
+        expire: { before: true, after: false },
+      }[payload.change];
+      for (const side of ['before', 'after'] as const) {
+        const present = payload[side] !== undefined;
+        if (present !== required[side]) {
+          context.addIssue({
+            code: 'custom',
+            path: [side],
+            message: `${required[side] ? 'is required' : 'must be absent'} for change ${payload.change}`,
+          });
+        }
+      }
+      if (payload.change === 'update' && payload.before === payload.after) {
         context.addIssue({
           code: 'custom',
-          path: [side],
-          message: `${required[side] ? 'is required' : 'must be absent'} for change ${payload.change}`,
+          path: ['after'],
+          message: 'must differ from before for change update',
         });
       }
-    }
-    if (payload.change === 'update' && payload.before === payload.after) {
-      context.addIssue({
-        code: 'custom',
-        path: ['after'],
-        message: 'must differ from before for change update',
-      });
-    }
-  });
+    });
+}
+
+export const creditChangePayload = creditChangePayloadOf(creditSubject);
 
 const sourceSeq = z.int().positive();
 
-export const entryRequest = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('data-access'),
-    id: entryId,
-    sourceSeq: sourceSeq.optional(),
-    payload: dataAccessPayload,
-  }),
-  z.strictObject({
-    kind: z.literal('algorithm-upload'),
-    id: entryId,
-    sourceSeq: sourceSeq.optional(),
-    payload: algorithmUploadPayload,
-  }),
-  z.strictObject({
-    kind: z.literal('credit-change'),
-    id: entryId,
-    sourceSeq: sourceSeq.optional(),
-    payload: creditChangePayload,
-  }),
-]);
+/** The request union around an id schema and a credit-subject schema. */
+export function entryRequestOf<Id extends z.ZodType, Subject extends z.ZodType>(parts: {
+  id: Id;
+  creditSubject: Subject;
+}) {
+  return z.discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('data-access'),
+      id: parts.id,
+      sourceSeq: sourceSeq.optional(),
+      payload: dataAccessPayload,
+    }),
+    z.strictObject({
+      kind: z.literal('algorithm-upload'),
+      id: parts.id,
+      sourceSeq: sourceSeq.optional(),
+      payload: algorithmUploadPayload,
+    }),
+    z.strictObject({
+      kind: z.literal('credit-change'),
+      id: parts.id,
+      sourceSeq: sourceSeq.optional(),
+      payload: creditChangePayloadOf(parts.creditSubject),
+    }),
+  ]);
+}
+
+export const entryRequest = entryRequestOf({ id: entryId, creditSubject });
 
 export type DataAccessPayload = z.infer<typeof dataAccessPayload>;
 export type AlgorithmUploadPayload = z.infer<typeof algorithmUploadPayload>;

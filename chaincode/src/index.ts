@@ -31,10 +31,14 @@ export {
   CREDIT_CHANGES,
   DATA_ACTIONS,
   ENTRY_KINDS,
+  SUBJECT_TYPES,
   algorithmUploadPayload,
   creditChangePayload,
+  creditChangePayloadOf,
+  creditSubject,
   dataAccessPayload,
   entryRequest,
+  entryRequestOf,
   streamOf,
   type AlgorithmUploadPayload,
   type CreditChangePayload,
@@ -42,7 +46,7 @@ export {
   type EntryKind,
   type EntryRequest,
 } from './entry-schemas';
-export { INDEXES, type IndexName } from './ledger-keys';
+export { INDEXES, entryKey, type IndexName } from './ledger-keys';
 export {
   containsNationalIdentifier,
   findNationalIdentifiers,
@@ -50,4 +54,5 @@ export {
   isUnifiedSocialCreditCode,
   redactNationalIdentifiers,
 } from './personal-data';
-export { issueDetails } from './validation';
+export { entryId, identifier, prefixedSha256, pseudonym, timestamp } from './text-schemas';
+export { formatPath, issueDetails } from './validation';

@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const environment = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  LEDGER: z
+    .enum(['embedded'], { error: 'must be embedded (the Fabric ledger is not available yet)' })
+    .default('embedded'),
+  API_KEYS_FILE: z.string().min(1).optional(),
+  PSEUDONYM_KEY: z
+    .string()
+    .regex(/^(?:[0-9a-fA-F]{2}){32,}$/, 'must be at least 64 hex characters (32 bytes)')
+    .optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  /** Absolute path of the folder holding the ledger, identities and development keys. */
+  dataDir: string;
+  ledger: 'embedded';
+  apiKeysFile: string | undefined;
+  pseudonymKey: Buffer | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+}>;
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = ConfigError.name;
+    this.problems = problems;
+  }
+}
+
+/** Reads the environment once; nothing else in the gateway looks at process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const values = parsed.data;
+  return Object.freeze({
+    port: values.PORT,
+    host: values.HOST,
+    dataDir: resolve(values.DATA_DIR),
+    ledger: values.LEDGER,
+    apiKeysFile: values.API_KEYS_FILE === undefined ? undefined : resolve(values.API_KEYS_FILE),
+    pseudonymKey:
+      values.PSEUDONYM_KEY === undefined ? undefined : Buffer.from(values.PSEUDONYM_KEY, 'hex'),
+    logLevel: values.LOG_LEVEL,
+  });
+}

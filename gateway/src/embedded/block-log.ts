@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '@audit-ledger/chaincode';
+
+/**
+ * The embedded ledger's blocks, shaped after Fabric's: a header of number, previous header hash
+ * and data hash, where the data hash covers every transaction in the block and each
+ * transaction records the hash of every value it wrote. Changing a stored value, a transaction
+ * or a header breaks a hash that the next block (and the integrity check) depends on.
+ */
+
+export const GENESIS_PREVIOUS_HASH = '0'.repeat(64);
+
+export interface WriteRecord {
+  key: string;
+  valueSha256: string;
+}
+
+export interface TransactionRecord {
+  txId: string;
+  /** Ledger time of the proposal. */
+  timestamp: string;
+  creator: { mspId: string; certificateSha256: string };
+  fcn: string;
+  argsSha256: string;
+  writes: WriteRecord[];
+  event?: { name: string; payloadSha256: string };
+}
+
+export interface BlockHeader {
+  number: number;
+  previousHash: string;
+  dataHash: string;
+}
+
+export interface Block {
+  header: BlockHeader;
+  headerHash: string;
+  transactions: TransactionRecord[];
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function dataHashOf(transactions: TransactionRecord[]): string {
+  return sha256Hex(canonicalJson(transactions));
+}
+
+export function headerHashOf(header: BlockHeader): string {
+  return sha256Hex(canonicalJson(header));
+}
+
+export function buildBlock(
+  number: number,
+  previousHash: string,
+  transactions: TransactionRecord[],
+): Block {
+  const header = { number, previousHash, dataHash: dataHashOf(transactions) };
+  return { header, headerHash: headerHashOf(header), transactions };
+}

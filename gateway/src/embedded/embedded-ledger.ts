@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import {
+  canonicalJson,
+  decodeErrorEnvelope,
+  entryKey,
+  formatTxTimestamp,
+  type AuditEntry,
+  type EntryPage,
+  type EntryRequest,
+} from '@audit-ledger/chaincode';
+import type { X509Identity } from '../identity/x509-identities';
+import {
+  LedgerError,
+  type Ledger,
+  type LedgerEntry,
+  type LedgerPage,
+  type LedgerQuery,
+  type Principal,
+} from '../ledger/ledger';
+import { sha256Hex, type TransactionRecord } from './block-log';
+import { ContractRunner } from './contract-runner';
+import type { LedgerStore } from './ledger-store';
+import type { Proposal } from './transaction-stub';
+
+export interface IdentityResolver {
+  identityFor(principal: Principal): Promise<X509Identity>;
+}
+
+const CHANNEL = 'audit';
+
+function toLedgerError(message: string): LedgerError {
+  const envelope = decodeErrorEnvelope(message);
+  return envelope === undefined
+    ? new LedgerError('INTERNAL', message)
+    : new LedgerError(envelope.code, envelope.message, envelope.details);
+}
+
+/**
+ * The audit contract run in-process over SQLite, with a hash-chained block log. Writes are
+ * serialised (one simulation and commit at a time), which is what Fabric's MVCC validation
+ * achieves between endorsement and commit: no two transactions both see an id as unused.
+ */
+export class EmbeddedLedger implements Ledger {
+  readonly kind = 'embedded';
+  private readonly runner = new ContractRunner();
+  private commits: Promise<unknown> = Promise.resolve();
+  private lastTimestampMicros = 0;
+  private closed = false;
+
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly identities: IdentityResolver,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async recordEntry(principal: Principal, request: EntryRequest): Promise<LedgerEntry> {
+    const payload = await this.submit(principal, 'RecordEntry', [canonicalJson(request)]);
+    return this.locate(JSON.parse(payload) as AuditEntry);
+  }
+
+  async recordEntries(principal: Principal, requests: EntryRequest[]): Promise<LedgerEntry[]> {
+    const payload = await this.submit(principal, 'RecordEntries', [canonicalJson(requests)]);
+    return (JSON.parse(payload) as AuditEntry[]).map((entry) => this.locate(entry));
+  }
+
+  async getEntry(principal: Principal, id: string): Promise<LedgerEntry> {
+    const payload = await this.evaluate(principal, 'GetEntry', [id]);
+    const entry = this.locate(JSON.parse(payload) as AuditEntry);
+    this.assertRecorded(entry, payload);
+    return entry;
+  }
+
+  async queryEntries(principal: Principal, query: LedgerQuery): Promise<LedgerPage> {
+    const payload = await this.evaluate(principal, 'QueryEntries', [canonicalJson(query)]);
+    const page = JSON.parse(payload) as EntryPage;
+    return { items: page.items.map((entry) => this.locate(entry)), bookmark: page.bookmark };
+  }
+
+  checkReady(): Promise<void> {
+    if (this.closed) {
+      return Promise.reject(new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed'));
+    }
+    this.store.height();
+    return Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.commits;
+    this.store.close();
+  }
+
+  private submit(principal: Principal, fcn: string, args: string[]): Promise<string> {
+    if (this.closed) {
+      return Promise.reject(new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed'));
+    }
+    const identity = this.identities.identityFor(principal);
+    const commit = this.commits.then(async () => this.commit(await identity, fcn, args));
+    this.commits = commit.catch(() => undefined);
+    return commit;
+  }
+
+  private async commit(identity: X509Identity, fcn: string, args: string[]): Promise<string> {
+    const proposal = this.proposal(identity, fcn, args);
+    const simulation = await this.runner.simulate(this.store, proposal);
+    if (!simulation.ok) {
+      throw toLedgerError(simulation.message);
+    }
+    const record: TransactionRecord = {
+      txId: proposal.txId,
+      timestamp: formatTxTimestamp(proposal.timestamp),
+      creator: { mspId: identity.mspId, certificateSha256: sha256Hex(identity.certificatePem) },
+      fcn,
+      argsSha256: sha256Hex(canonicalJson(args)),
+      writes: [...simulation.writes].map(([key, value]) => ({
+        key,
+        valueSha256: sha256Hex(value),
+      })),
+      ...(simulation.event === undefined
+        ? {}
+        : {
+            event: {
+              name: simulation.event.name,
+              payloadSha256: sha256Hex(simulation.event.payload),
+            },
+          }),
+    };
+    this.store.appendBlock([{ record, writes: simulation.writes }]);
+    return simulation.payload;
+  }
+
+  private async evaluate(principal: Principal, fcn: string, args: string[]): Promise<string> {
+    if (this.closed) {
+      throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
+    }
+    const identity = await this.identities.identityFor(principal);
+    const simulation = await this.runner.simulate(this.store, this.proposal(identity, fcn, args));
+    if (!simulation.ok) {
+      throw toLedgerError(simulation.message);
+    }
+    return simulation.payload;
+  }
+
+  private proposal(identity: X509Identity, fcn: string, args: string[]): Proposal {
+    // Strictly increasing microseconds, so ledger time order is commit order.
+    const micros = Math.max(this.now() * 1000, this.lastTimestampMicros + 1);
+    this.lastTimestampMicros = micros;
+    const seconds = Math.floor(micros / 1e6);
+    const creator = { mspid: identity.mspId, idBytes: Buffer.from(identity.certificatePem) };
+    return {
+      channel: CHANNEL,
+      fcn,
+      args,
+      // Fabric's transaction id: SHA-256 of a fresh nonce and the creator.
+      txId: sha256Hex(Buffer.concat([randomBytes(24), creator.idBytes])),
+      timestamp: { seconds, nanos: (micros - seconds * 1e6) * 1000 },
+      creator,
+    };
+  }
+
+  private locate(entry: AuditEntry): LedgerEntry {
+    const blockNumber = this.store.blockNumberOf(entry.txId);
+    if (blockNumber === undefined) {
+      throw new LedgerError(
+        'LEDGER_INTEGRITY',
+        `entry ${entry.id} names a transaction no block holds`,
+      );
+    }
+    return { ...entry, blockNumber };
+  }
+
+  /** The stored entry must be, byte for byte, what its block recorded writing. */
+  private assertRecorded(entry: LedgerEntry, canonicalEntry: string): void {
+    const key = entryKey(entry.id);
+    const recorded = this.store
+      .block(entry.blockNumber)
+      ?.transactions.find((transaction) => transaction.txId === entry.txId)
+      ?.writes.find((write) => write.key === key);
+    if (recorded?.valueSha256 !== sha256Hex(canonicalEntry)) {
+      throw new LedgerError(
+        'LEDGER_INTEGRITY',
+        `the stored entry ${entry.id} differs from what block ${entry.blockNumber} recorded`,
+      );
+    }
+  }
+}

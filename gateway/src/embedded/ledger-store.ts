@@ -1,0 +1,219 @@
+import Database from 'better-sqlite3';
+import {
+  GENESIS_PREVIOUS_HASH,
+  buildBlock,
+  dataHashOf,
+  headerHashOf,
+  sha256Hex,
+  type Block,
+  type TransactionRecord,
+} from './block-log';
+import type { StateReader } from './transaction-stub';
+
+export interface IntegrityProblem {
+  /** `block` (chain, header or data hash) or `state` (a value that no block wrote). */
+  kind: 'block' | 'state';
+  where: string;
+  message: string;
+}
+
+export interface IntegrityReport {
+  height: number;
+  stateKeys: number;
+  problems: IntegrityProblem[];
+}
+
+interface BlockRow {
+  number: number;
+  previous_hash: string;
+  data_hash: string;
+  header_hash: string;
+  data: string;
+}
+
+function rowToBlock(row: BlockRow): Block {
+  return {
+    header: { number: row.number, previousHash: row.previous_hash, dataHash: row.data_hash },
+    headerHash: row.header_hash,
+    transactions: JSON.parse(row.data) as TransactionRecord[],
+  };
+}
+
+/**
+ * World state and block log in one SQLite file. A block and the state writes it records are
+ * committed in one SQLite transaction (WAL, synchronous=FULL), so a crash never leaves half of
+ * either, and a restart resumes at the same height. Keys are BLOBs of their UTF-8 bytes, so
+ * SQLite's ordering is Fabric's.
+ */
+export class LedgerStore implements StateReader {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS state (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS blocks (
+        number INTEGER PRIMARY KEY,
+        previous_hash TEXT NOT NULL,
+        data_hash TEXT NOT NULL,
+        header_hash TEXT NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS transactions (
+        tx_id TEXT PRIMARY KEY,
+        block_number INTEGER NOT NULL REFERENCES blocks (number)
+      ) WITHOUT ROWID;
+    `);
+    this.statements = {
+      get: this.db.prepare<[Buffer], { value: Buffer }>('SELECT value FROM state WHERE key = ?'),
+      range: this.db.prepare<[Buffer, Buffer, number], { key: Buffer }>(
+        'SELECT key FROM state WHERE key >= ? AND key < ? ORDER BY key LIMIT ?',
+      ),
+      put: this.db.prepare<[Buffer, Buffer]>(
+        'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+      head: this.db.prepare<[], BlockRow>('SELECT * FROM blocks ORDER BY number DESC LIMIT 1'),
+      block: this.db.prepare<[number], BlockRow>('SELECT * FROM blocks WHERE number = ?'),
+      allBlocks: this.db.prepare<[], BlockRow>('SELECT * FROM blocks ORDER BY number'),
+      allState: this.db.prepare<[], { key: Buffer; value: Buffer }>('SELECT key, value FROM state'),
+      insertBlock: this.db.prepare<[number, string, string, string, string]>(
+        'INSERT INTO blocks (number, previous_hash, data_hash, header_hash, data) VALUES (?, ?, ?, ?, ?)',
+      ),
+      insertTransaction: this.db.prepare<[string, number]>(
+        'INSERT INTO transactions (tx_id, block_number) VALUES (?, ?)',
+      ),
+      blockOfTransaction: this.db.prepare<[string], { block_number: number }>(
+        'SELECT block_number FROM transactions WHERE tx_id = ?',
+      ),
+    };
+  }
+
+  get(key: string): Uint8Array | undefined {
+    return this.statements.get.get(Buffer.from(key))?.value;
+  }
+
+  keysInRange(startKey: string, endKey: string, limit: number): string[] {
+    return this.statements.range
+      .all(Buffer.from(startKey), Buffer.from(endKey), limit)
+      .map((row) => row.key.toString('utf8'));
+  }
+
+  /** Number of blocks; the next block's number. */
+  height(): number {
+    const head = this.statements.head.get();
+    return head === undefined ? 0 : head.number + 1;
+  }
+
+  /** Appends one block holding `transactions` and applies their writes, atomically. */
+  appendBlock(
+    transactions: { record: TransactionRecord; writes: Map<string, Uint8Array> }[],
+  ): Block {
+    return this.db
+      .transaction(() => {
+        const head = this.statements.head.get();
+        const block = buildBlock(
+          head === undefined ? 0 : head.number + 1,
+          head === undefined ? GENESIS_PREVIOUS_HASH : head.header_hash,
+          transactions.map(({ record }) => record),
+        );
+        const { header } = block;
+        this.statements.insertBlock.run(
+          header.number,
+          header.previousHash,
+          header.dataHash,
+          block.headerHash,
+          JSON.stringify(block.transactions),
+        );
+        for (const { record, writes } of transactions) {
+          this.statements.insertTransaction.run(record.txId, header.number);
+          for (const [key, value] of writes) {
+            this.statements.put.run(Buffer.from(key), Buffer.from(value));
+          }
+        }
+        return block;
+      })
+      .immediate();
+  }
+
+  block(number: number): Block | undefined {
+    const row = this.statements.block.get(number);
+    return row === undefined ? undefined : rowToBlock(row);
+  }
+
+  blockNumberOf(txId: string): number | undefined {
+    return this.statements.blockOfTransaction.get(txId)?.block_number;
+  }
+
+  /**
+   * Recomputes every header and data hash, follows the chain from the first block, and checks
+   * that each stored value is the last value a block recorded for its key.
+   */
+  checkIntegrity(): IntegrityReport {
+    const problems: IntegrityProblem[] = [];
+    const lastWrite = new Map<string, string>();
+    let previousHash = GENESIS_PREVIOUS_HASH;
+    let height = 0;
+    for (const row of this.statements.allBlocks.iterate()) {
+      const block = rowToBlock(row);
+      const where = `block ${block.header.number}`;
+      if (block.header.number !== height) {
+        problems.push({ kind: 'block', where, message: `expected block number ${height}` });
+      }
+      if (block.header.previousHash !== previousHash) {
+        problems.push({ kind: 'block', where, message: 'previous hash does not match the chain' });
+      }
+      if (dataHashOf(block.transactions) !== block.header.dataHash) {
+        problems.push({
+          kind: 'block',
+          where,
+          message: 'data hash does not match its transactions',
+        });
+      }
+      if (headerHashOf(block.header) !== block.headerHash) {
+        problems.push({ kind: 'block', where, message: 'header hash does not match its header' });
+      }
+      for (const transaction of block.transactions) {
+        for (const write of transaction.writes) {
+          lastWrite.set(write.key, write.valueSha256);
+        }
+      }
+      previousHash = block.headerHash;
+      height += 1;
+    }
+    let stateKeys = 0;
+    for (const { key, value } of this.statements.allState.iterate()) {
+      stateKeys += 1;
+      const textKey = key.toString('utf8');
+      const recorded = lastWrite.get(textKey);
+      if (recorded === undefined) {
+        problems.push({
+          kind: 'state',
+          where: JSON.stringify(textKey),
+          message: 'no block wrote this key',
+        });
+      } else if (recorded !== sha256Hex(value)) {
+        problems.push({
+          kind: 'state',
+          where: JSON.stringify(textKey),
+          message: 'value differs from what its block recorded',
+        });
+      }
+      lastWrite.delete(textKey);
+    }
+    for (const key of lastWrite.keys()) {
+      problems.push({
+        kind: 'state',
+        where: JSON.stringify(key),
+        message: 'recorded write is missing',
+      });
+    }
+    return { height, stateKeys, problems };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,350 @@
+import {
+  ENTRY_KINDS,
+  MAX_ENTRY_BYTES,
+  canWrite,
+  canonicalJson,
+  entryDigest,
+  findNationalIdentifiers,
+  issueDetails,
+  type EntryKind,
+  type EntryRequest,
+  type ErrorDetail,
+} from '@audit-ledger/chaincode';
+import type { z } from 'zod';
+import { ApiError, fromLedgerError } from './http/api-error';
+import { INDEX_PARAMETERS, apiEntryRequest, listQuery, verifyRequest } from './http/api-schemas';
+import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
+import { isValidIdNumber, normalizeIdNumber, type Pseudonymizer } from './pseudonymizer';
+import { uuidV7 } from './uuid-v7';
+
+export interface RecordOutcome {
+  /** 201 when this request committed the entry, 200 when an identical one already had. */
+  status: 200 | 201;
+  entry: LedgerEntry;
+}
+
+export type BatchItemResult =
+  RecordOutcome | { status: number; error: ReturnType<ApiError['toBody']>['error'] };
+
+export interface VerifyOutcome {
+  verified: boolean;
+  reason?: 'NOT_FOUND' | 'KIND_MISMATCH' | 'DIGEST_MISMATCH' | 'LEDGER_INTEGRITY';
+  message?: string;
+  entry?: LedgerEntry;
+}
+
+type Prepared = EntryRequest & { id: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isEntryKind(value: unknown): value is EntryKind {
+  return (ENTRY_KINDS as readonly unknown[]).includes(value);
+}
+
+/** The request without `payload.subject.idNumber`, the one place a raw number may arrive. */
+function withoutIdNumber(raw: unknown): unknown {
+  if (!isRecord(raw) || !isRecord(raw.payload) || !isRecord(raw.payload.subject)) {
+    return raw;
+  }
+  const { idNumber: _removed, ...subject } = raw.payload.subject;
+  return { ...raw, payload: { ...raw.payload, subject } };
+}
+
+/** `entries[3].payload.x` → position 3 and `payload.x`. */
+function splitBatchPath(path: string): { position: number; rest: string } | undefined {
+  const match = /^entries\[(\d+)\]\.?(.*)$/.exec(path);
+  return match ? { position: Number(match[1]), rest: match[2] ?? '' } : undefined;
+}
+
+function errorResult(error: ApiError): BatchItemResult {
+  return { status: error.status, error: error.toBody().error };
+}
+
+/**
+ * What the REST API does with entries, on top of the ledger: admission checks before anything
+ * reaches the ledger, pseudonymisation, idempotent retries and per-item batch results.
+ */
+export class EntryService {
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly pseudonymizer: Pseudonymizer,
+  ) {}
+
+  async record(principal: Principal, raw: unknown): Promise<RecordOutcome> {
+    const request = this.prepare(raw, apiEntryRequest, principal);
+    try {
+      return { status: 201, entry: await this.ledger.recordEntry(principal, request) };
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'ENTRY_EXISTS') {
+        return { status: 200, entry: await this.existingIdentical(principal, request) };
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Commits the valid entries in one transaction. An entry the contract refuses is taken out
+   * and the rest are sent again, so one bad entry never fails its neighbours.
+   */
+  async recordBatch(principal: Principal, raws: unknown[]): Promise<BatchItemResult[]> {
+    const results = new Map<number, BatchItemResult>();
+    let pending: { index: number; request: Prepared }[] = [];
+    raws.forEach((raw, index) => {
+      try {
+        pending.push({ index, request: this.prepare(raw, apiEntryRequest, principal) });
+      } catch (error) {
+        if (!(error instanceof ApiError)) {
+          throw error;
+        }
+        results.set(index, errorResult(error));
+      }
+    });
+
+    const alreadyRecorded: { index: number; request: Prepared }[] = [];
+    while (pending.length > 0) {
+      try {
+        const entries = await this.ledger.recordEntries(
+          principal,
+          pending.map((item) => item.request),
+        );
+        pending.forEach((item, position) => {
+          const entry = entries[position];
+          if (entry !== undefined) {
+            results.set(item.index, { status: 201, entry });
+          }
+        });
+        break;
+      } catch (error) {
+        const located =
+          error instanceof LedgerError ? splitBatchPath(error.details?.[0]?.path ?? '') : undefined;
+        const failed = located === undefined ? undefined : pending[located.position];
+        if (!(error instanceof LedgerError) || failed === undefined) {
+          throw error;
+        }
+        pending = pending.filter((item) => item !== failed);
+        if (error.code === 'ENTRY_EXISTS') {
+          alreadyRecorded.push(failed);
+          continue;
+        }
+        const details = (error.details ?? []).map((detail) => ({
+          path: splitBatchPath(detail.path)?.rest ?? detail.path,
+          message: detail.message,
+        }));
+        results.set(
+          failed.index,
+          errorResult(fromLedgerError(new LedgerError(error.code, error.message, details))),
+        );
+      }
+    }
+    for (const item of alreadyRecorded) {
+      try {
+        results.set(item.index, {
+          status: 200,
+          entry: await this.existingIdentical(principal, item.request),
+        });
+      } catch (error) {
+        if (!(error instanceof ApiError)) {
+          throw error;
+        }
+        results.set(item.index, errorResult(error));
+      }
+    }
+    return raws.map((_raw, index) => {
+      const result = results.get(index);
+      if (result === undefined) {
+        throw new Error(`batch item ${index} has no result`);
+      }
+      return result;
+    });
+  }
+
+  get(principal: Principal, id: string): Promise<LedgerEntry> {
+    return this.ledger.getEntry(principal, id);
+  }
+
+  async list(
+    principal: Principal,
+    parameters: unknown,
+  ): Promise<{ items: LedgerEntry[]; nextCursor: string | null }> {
+    const parsed = listQuery.safeParse(parameters);
+    if (!parsed.success) {
+      throw new ApiError(400, 'INVALID_QUERY', 'invalid query', issueDetails(parsed.error));
+    }
+    const query = parsed.data;
+    const chosen = INDEX_PARAMETERS.filter((name) => query[name] !== undefined);
+    const [by] = chosen;
+    if (by === undefined || chosen.length > 1) {
+      throw new ApiError(
+        400,
+        'INVALID_QUERY',
+        `give exactly one of ${INDEX_PARAMETERS.join(', ')}`,
+        [
+          {
+            path: chosen[1] ?? INDEX_PARAMETERS[0],
+            message: 'exactly one index parameter is required',
+          },
+        ],
+      );
+    }
+    const renamed: Record<string, string> = {
+      by,
+      value: by,
+      pageSize: 'limit',
+      bookmark: 'cursor',
+    };
+    try {
+      const page = await this.ledger.queryEntries(principal, {
+        by,
+        value: query[by] ?? '',
+        from: query.from,
+        to: query.to,
+        pageSize: query.limit,
+        bookmark:
+          query.cursor === undefined ? '' : Buffer.from(query.cursor, 'base64url').toString('utf8'),
+      });
+      return {
+        items: page.items,
+        nextCursor: page.bookmark === '' ? null : Buffer.from(page.bookmark).toString('base64url'),
+      };
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'INVALID_ARGUMENT') {
+        const details = (error.details ?? []).map((detail) => ({
+          path: renamed[detail.path] ?? detail.path,
+          message: detail.message,
+        }));
+        throw new ApiError(400, 'INVALID_QUERY', error.message, details, error);
+      }
+      throw error;
+    }
+  }
+
+  /** Whether `raw` is exactly what the ledger holds under its id, digest recomputed here. */
+  async verify(principal: Principal, raw: unknown): Promise<VerifyOutcome> {
+    const request = this.prepare(raw, verifyRequest);
+    let entry: LedgerEntry;
+    try {
+      entry = await this.ledger.getEntry(principal, request.id);
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'NOT_FOUND') {
+        return { verified: false, reason: 'NOT_FOUND', message: `no entry ${request.id}` };
+      }
+      if (error instanceof LedgerError && error.code === 'LEDGER_INTEGRITY') {
+        return { verified: false, reason: 'LEDGER_INTEGRITY', message: error.message };
+      }
+      throw error;
+    }
+    if (entryDigest(entry) !== entry.digest) {
+      return {
+        verified: false,
+        reason: 'LEDGER_INTEGRITY',
+        message: "the ledger's copy no longer matches the digest it was committed with",
+      };
+    }
+    if (entry.kind !== request.kind) {
+      return {
+        verified: false,
+        reason: 'KIND_MISMATCH',
+        message: `the entry is ${entry.kind}`,
+        entry,
+      };
+    }
+    if (entryDigest(request) !== entry.digest) {
+      return {
+        verified: false,
+        reason: 'DIGEST_MISMATCH',
+        message: 'the payload differs from the committed one',
+        entry,
+      };
+    }
+    return { verified: true, entry };
+  }
+
+  /**
+   * Admission in the contract's order — role, size, personal data, schema — then the gateway's
+   * own work: a default id and the subject's pseudonym. Throws ApiError; never reaches the ledger.
+   */
+  private prepare(
+    raw: unknown,
+    schema: typeof apiEntryRequest | typeof verifyRequest,
+    writer?: Principal,
+  ): Prepared {
+    const kind = isRecord(raw) ? raw.kind : undefined;
+    if (writer !== undefined && isEntryKind(kind) && !canWrite(writer, kind)) {
+      throw new ApiError(403, 'FORBIDDEN', `role ${writer.role} may not write ${kind} entries`, [
+        { path: 'kind', message: `is not writable by role ${writer.role}` },
+      ]);
+    }
+    const size = Buffer.byteLength(canonicalJson(raw ?? null));
+    if (size > MAX_ENTRY_BYTES) {
+      throw new ApiError(
+        413,
+        'ENTRY_TOO_LARGE',
+        `the entry is ${size} bytes; at most ${MAX_ENTRY_BYTES} are accepted`,
+      );
+    }
+    const personal = findNationalIdentifiers(withoutIdNumber(raw));
+    if (personal.length > 0) {
+      throw new ApiError(
+        400,
+        'PERSONAL_DATA',
+        'the entry contains a resident identity number or unified social credit code outside payload.subject.idNumber',
+        personal.map((path) => ({ path, message: 'contains a national identifier' })),
+      );
+    }
+    const parsed = (schema as z.ZodType<z.infer<typeof apiEntryRequest>>).safeParse(raw);
+    if (!parsed.success) {
+      throw new ApiError(
+        400,
+        'INVALID_ENTRY',
+        'the entry does not match its schema',
+        issueDetails(parsed.error),
+      );
+    }
+    const request = parsed.data;
+    const id = request.id ?? uuidV7();
+    if (request.kind !== 'credit-change') {
+      return { ...request, id };
+    }
+    const { idNumber, ref, type } = request.payload.subject;
+    if (idNumber !== undefined && !isValidIdNumber(normalizeIdNumber(idNumber))) {
+      const detail: ErrorDetail = {
+        path: 'payload.subject.idNumber',
+        message: 'is not a valid resident identity number or unified social credit code',
+      };
+      throw new ApiError(400, 'INVALID_ENTRY', 'the entry does not match its schema', [detail]);
+    }
+    const subject = {
+      type,
+      ref: idNumber === undefined ? (ref ?? '') : this.pseudonymizer.pseudonymOf(idNumber),
+    };
+    return { ...request, id, payload: { ...request.payload, subject } };
+  }
+
+  private async existingIdentical(principal: Principal, request: Prepared): Promise<LedgerEntry> {
+    const conflict = new ApiError(
+      409,
+      'ENTRY_CONFLICT',
+      `entry ${request.id} already exists with different content`,
+      [{ path: 'id', message: 'is already used by a different entry' }],
+    );
+    let existing: LedgerEntry;
+    try {
+      existing = await this.ledger.getEntry(principal, request.id);
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'NOT_FOUND') {
+        throw conflict;
+      }
+      throw error;
+    }
+    const identical =
+      existing.kind === request.kind &&
+      existing.digest === entryDigest(request) &&
+      existing.sourceSeq === request.sourceSeq;
+    if (!identical) {
+      throw conflict;
+    }
+    return existing;
+  }
+}

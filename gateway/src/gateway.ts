@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { createApp } from './app';
+import {
+  ApiKeyRegistry,
+  devKeyRecords,
+  loadOrCreateDevKeys,
+  readApiKeysFile,
+  type DevKeys,
+} from './auth/api-keys';
+import type { Config } from './config';
+import { EmbeddedLedger } from './embedded/embedded-ledger';
+import { LedgerStore } from './embedded/ledger-store';
+import { IdentityDirectory } from './identity/identity-directory';
+import type { Ledger } from './ledger/ledger';
+import { Metrics } from './metrics';
+import { Pseudonymizer } from './pseudonymizer';
+
+export const VERSION = '0.1.0';
+
+export interface Gateway {
+  app: Express;
+  ledger: Ledger;
+  /** The development keys, when this start created them (to be shown once). */
+  newDevKeys: { file: string; keys: DevKeys } | undefined;
+}
+
+async function pseudonymKey(config: Config): Promise<Buffer> {
+  if (config.pseudonymKey !== undefined) {
+    return config.pseudonymKey;
+  }
+  const file = join(config.dataDir, 'pseudonym.key');
+  try {
+    return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw error;
+    }
+  }
+  const key = randomBytes(32);
+  await writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  return key;
+}
+
+/** Everything the gateway needs, from configuration; the caller decides where it listens. */
+export async function openGateway(config: Config, logger: Logger): Promise<Gateway> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+
+  let newDevKeys: Gateway['newDevKeys'];
+  let apiKeys: ApiKeyRegistry;
+  if (config.apiKeysFile === undefined) {
+    const file = join(config.dataDir, 'dev-keys.json');
+    const { keys, created } = await loadOrCreateDevKeys(file);
+    newDevKeys = created ? { file, keys } : undefined;
+    apiKeys = new ApiKeyRegistry(devKeyRecords(keys));
+  } else {
+    apiKeys = new ApiKeyRegistry(await readApiKeysFile(config.apiKeysFile));
+  }
+
+  const identities = await IdentityDirectory.open(join(config.dataDir, 'identities'));
+  const ledger = new EmbeddedLedger(
+    new LedgerStore(join(config.dataDir, 'ledger.sqlite')),
+    identities,
+  );
+  const app = createApp({
+    ledger,
+    apiKeys,
+    pseudonymizer: new Pseudonymizer(await pseudonymKey(config)),
+    logger,
+    metrics: new Metrics(),
+    version: VERSION,
+  });
+  return { app, ledger, newDevKeys };
+}

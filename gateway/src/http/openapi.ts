@@ -1,0 +1,263 @@
+import { ENTRY_KINDS, INDEXES } from '@audit-ledger/chaincode';
+import { z } from 'zod';
+import { apiEntryRequest, batchRequest, verifyRequest } from './api-schemas';
+
+function schemaOf(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+    io: 'input',
+  });
+}
+
+const errorBody = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['path', 'message'],
+            properties: { path: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+};
+
+const entry = {
+  type: 'object',
+  required: [
+    'id',
+    'kind',
+    'stream',
+    'source',
+    'payload',
+    'digest',
+    'txId',
+    'blockNumber',
+    'committedAt',
+    'submitter',
+  ],
+  properties: {
+    id: { type: 'string' },
+    kind: { enum: [...ENTRY_KINDS] },
+    stream: { type: 'string' },
+    source: { type: 'string' },
+    sourceSeq: { type: 'integer', minimum: 1 },
+    payload: { type: 'object' },
+    digest: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+    txId: { type: 'string' },
+    blockNumber: { type: 'integer', minimum: 0 },
+    committedAt: { type: 'string', format: 'date-time' },
+    submitter: {
+      type: 'object',
+      required: ['mspId', 'role', 'name'],
+      properties: {
+        mspId: { type: 'string' },
+        role: { type: 'string' },
+        name: { type: 'string' },
+        subject: { type: 'string' },
+      },
+    },
+  },
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ 'application/json': { schema } });
+const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
+const commonErrors = {
+  '400': errorResponse(
+    'Malformed JSON or invalid input (MALFORMED_JSON, INVALID_ENTRY, PERSONAL_DATA, INVALID_QUERY)',
+  ),
+  '401': errorResponse('Missing or unknown API key (UNAUTHENTICATED)'),
+  '403': errorResponse('The role may not do this (FORBIDDEN)'),
+  '503': errorResponse('The ledger cannot be reached (LEDGER_UNAVAILABLE)'),
+};
+
+/** OpenAPI 3.1 description of API v1, generated from the schemas that validate requests. */
+export function buildOpenApiDocument(version: string): Record<string, unknown> {
+  const indexParameters = INDEXES.map((name) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: name === 'kind' ? { enum: [...ENTRY_KINDS] } : { type: 'string' },
+    description: 'Give exactly one of kind, stream, source, recordId, approvalRef.',
+  }));
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Audit ledger API',
+      version,
+      description:
+        'Append-only audit trail of sandbox data access, algorithm uploads and credit-record changes.',
+    },
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        EntryRequest: schemaOf(apiEntryRequest),
+        BatchRequest: {
+          ...schemaOf(batchRequest),
+          properties: {
+            entries: { type: 'array', minItems: 1, maxItems: 1000, items: ref('EntryRequest') },
+          },
+        },
+        VerifyRequest: schemaOf(verifyRequest),
+        Entry: entry,
+        Error: errorBody,
+      },
+    },
+    security: [{ apiKey: [] }],
+    paths: {
+      '/v1/entries': {
+        post: {
+          summary: 'Record one entry (idempotent by id)',
+          requestBody: { required: true, content: json(ref('EntryRequest')) },
+          responses: {
+            '201': { description: 'Committed', content: json(ref('Entry')) },
+            '200': {
+              description: 'An identical entry with this id was already committed',
+              content: json(ref('Entry')),
+            },
+            '409': errorResponse(
+              'The id holds a different entry (ENTRY_CONFLICT) or the sourceSeq is used (SEQ_EXISTS)',
+            ),
+            '413': errorResponse('Body over 1 MiB or entry over 64 KiB'),
+            ...commonErrors,
+          },
+        },
+        get: {
+          summary: 'List entries of one index, in commit order',
+          parameters: [
+            ...indexParameters,
+            {
+              name: 'from',
+              in: 'query',
+              schema: { type: 'string', format: 'date-time' },
+              description: 'inclusive',
+            },
+            {
+              name: 'to',
+              in: 'query',
+              schema: { type: 'string', format: 'date-time' },
+              description: 'exclusive',
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+            },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': {
+              description: 'A page',
+              content: json({
+                type: 'object',
+                required: ['items', 'nextCursor'],
+                properties: {
+                  items: { type: 'array', items: ref('Entry') },
+                  nextCursor: { type: ['string', 'null'] },
+                },
+              }),
+            },
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/entries/batch': {
+        post: {
+          summary: 'Record 1 to 1,000 entries; each succeeds or fails on its own',
+          requestBody: { required: true, content: json(ref('BatchRequest')) },
+          responses: {
+            '200': {
+              description: 'One result per entry, in request order',
+              content: json({
+                type: 'object',
+                properties: {
+                  results: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['status'],
+                      properties: {
+                        status: { type: 'integer' },
+                        entry: ref('Entry'),
+                        error: errorBody.properties.error,
+                      },
+                    },
+                  },
+                },
+              }),
+            },
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/entries/{id}': {
+        get: {
+          summary: 'One entry',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'The entry', content: json(ref('Entry')) },
+            '404': errorResponse('No entry the caller may read (NOT_FOUND)'),
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/verify': {
+        post: {
+          summary: 'Does this payload match what the ledger holds under this id?',
+          requestBody: { required: true, content: json(ref('VerifyRequest')) },
+          responses: {
+            '200': {
+              description: 'The verdict',
+              content: json({
+                type: 'object',
+                required: ['verified'],
+                properties: {
+                  verified: { type: 'boolean' },
+                  reason: {
+                    enum: ['NOT_FOUND', 'KIND_MISMATCH', 'DIGEST_MISMATCH', 'LEDGER_INTEGRITY'],
+                  },
+                  message: { type: 'string' },
+                  entry: ref('Entry'),
+                },
+              }),
+            },
+            ...commonErrors,
+          },
+        },
+      },
+      '/healthz': {
+        get: {
+          summary: 'The process is alive',
+          security: [],
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+      '/readyz': {
+        get: {
+          summary: 'The ledger is reachable',
+          security: [],
+          responses: { '200': { description: 'ready' }, '503': errorResponse('not ready') },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics',
+          security: [],
+          responses: { '200': { description: 'metrics' } },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { ApiKeyRegistry } from '../auth/api-keys';
+import type { Principal } from '../ledger/ledger';
+import type { Metrics } from '../metrics';
+import { ApiError, toApiError } from './api-error';
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+
+export function principalOf(response: Response): Principal {
+  const principal = (response.locals as { principal?: Principal }).principal;
+  if (principal === undefined) {
+    throw new Error('route reached without authentication');
+  }
+  return principal;
+}
+
+export function authenticate(keys: ApiKeyRegistry) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const match = BEARER.exec(request.get('authorization') ?? '');
+    const principal = match?.[1] === undefined ? undefined : keys.authenticate(match[1]);
+    if (principal === undefined) {
+      response.set('WWW-Authenticate', 'Bearer');
+      next(
+        new ApiError(
+          401,
+          'UNAUTHENTICATED',
+          'a valid API key is required: Authorization: Bearer <key>',
+        ),
+      );
+      return;
+    }
+    (response.locals as { principal?: Principal }).principal = principal;
+    next();
+  };
+}
+
+export function requireJson(request: Request, _response: Response, next: NextFunction): void {
+  if (!request.is('application/json')) {
+    next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'the body must be application/json'));
+    return;
+  }
+  next();
+}
+
+/** Route pattern, never the raw URL: paths can carry ids, and logs must not carry personal data. */
+function routeOf(request: Request): string {
+  const route = request.route as { path?: unknown } | undefined;
+  return typeof route?.path === 'string' ? `${request.baseUrl}${route.path}` : 'unmatched';
+}
+
+export function observe(logger: Logger, metrics: Metrics) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    response.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeOf(request);
+      const labels = { method: request.method, route };
+      metrics.httpRequests.inc({ ...labels, status: String(response.statusCode) });
+      metrics.httpDuration.observe(labels, seconds);
+      const principal = (response.locals as { principal?: Principal }).principal;
+      logger.info(
+        {
+          ...labels,
+          status: response.statusCode,
+          ms: Math.round(seconds * 1000),
+          principal: principal?.name,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+interface BodyParserError {
+  type?: unknown;
+  status?: unknown;
+}
+
+/** body-parser's failures, with fixed messages: its own quote the body, which may be personal. */
+function fromBodyParser(error: unknown): ApiError | undefined {
+  const type = (error as BodyParserError | null)?.type;
+  switch (type) {
+    case 'entity.parse.failed':
+      return new ApiError(400, 'MALFORMED_JSON', 'the body is not valid JSON');
+    case 'entity.too.large':
+      return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'the body exceeds 1 MiB');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'the body must be UTF-8 JSON');
+    default:
+      return typeof type === 'string'
+        ? new ApiError(400, 'MALFORMED_JSON', 'the body could not be read')
+        : undefined;
+  }
+}
+
+export function errorHandler(logger: Logger, metrics: Metrics) {
+  return (error: unknown, _request: Request, response: Response, _next: NextFunction): void => {
+    let apiError = toApiError(error) ?? fromBodyParser(error);
+    if (apiError === undefined || apiError.status >= 500) {
+      logger.error({ err: error }, 'request failed');
+    }
+    apiError ??= new ApiError(500, 'INTERNAL', 'internal error');
+    metrics.errors.inc({ code: apiError.code });
+    response.status(apiError.status).json(apiError.toBody());
+  };
+}

@@ -1,0 +1,112 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ROLE_ATTRIBUTE, type Role } from '@audit-ledger/chaincode';
+import type { Principal } from '../ledger/ledger';
+import {
+  createCertificateAuthority,
+  issueClientIdentity,
+  type CertificateAuthority,
+  type Validity,
+  type X509Identity,
+} from './x509-identities';
+
+/** Which organisation's CA issues the identity of a principal with this role. */
+export const ROLE_ORGANIZATIONS: Record<Role, string> = {
+  'sandbox-writer': 'SandboxOrg',
+  'credit-writer': 'CreditOrg',
+  regulator: 'RegulatorOrg',
+};
+
+const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
+
+function defaultValidity(): Validity {
+  const now = Date.now();
+  return { notBefore: new Date(now - 24 * 3600 * 1000), notAfter: new Date(now + TEN_YEARS_MS) };
+}
+
+async function readIfPresent(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/**
+ * The embedded ledger's development PKI, kept in a folder: one CA per organisation and one
+ * client certificate per principal (API key name), carrying the principal's role as Fabric CA
+ * would. Everything is created on first use and reused after a restart.
+ */
+export class IdentityDirectory {
+  private readonly identities = new Map<string, Promise<X509Identity>>();
+
+  private constructor(
+    private readonly folder: string,
+    private readonly authorities: ReadonlyMap<string, CertificateAuthority>,
+  ) {}
+
+  static async open(folder: string): Promise<IdentityDirectory> {
+    const authorities = new Map<string, CertificateAuthority>();
+    for (const mspId of new Set(Object.values(ROLE_ORGANIZATIONS))) {
+      const orgFolder = join(folder, mspId);
+      await mkdir(join(orgFolder, 'clients'), { recursive: true, mode: 0o700 });
+      const certificatePem = await readIfPresent(join(orgFolder, 'ca.pem'));
+      const privateKeyPem = await readIfPresent(join(orgFolder, 'ca.key'));
+      if (certificatePem !== undefined && privateKeyPem !== undefined) {
+        authorities.set(mspId, { mspId, certificatePem, privateKeyPem });
+        continue;
+      }
+      const ca = await createCertificateAuthority(mspId, defaultValidity());
+      await writeFile(join(orgFolder, 'ca.key'), ca.privateKeyPem, { mode: 0o600 });
+      await writeFile(join(orgFolder, 'ca.pem'), ca.certificatePem);
+      authorities.set(mspId, ca);
+    }
+    return new IdentityDirectory(folder, authorities);
+  }
+
+  /** The organisations' root certificates: what a verifier trusts. */
+  roots(): { mspId: string; certificatePem: string }[] {
+    return [...this.authorities.values()].map(({ mspId, certificatePem }) => ({
+      mspId,
+      certificatePem,
+    }));
+  }
+
+  identityFor(principal: Principal): Promise<X509Identity> {
+    const mspId = ROLE_ORGANIZATIONS[principal.role];
+    const cacheKey = `${mspId}/${principal.name}/${principal.role}`;
+    let identity = this.identities.get(cacheKey);
+    if (identity === undefined) {
+      identity = this.loadOrIssue(mspId, principal);
+      this.identities.set(cacheKey, identity);
+      // A failed issuance is retried on the next request instead of being cached.
+      identity.catch(() => this.identities.delete(cacheKey));
+    }
+    return identity;
+  }
+
+  private async loadOrIssue(mspId: string, principal: Principal): Promise<X509Identity> {
+    const base = join(this.folder, mspId, 'clients', `${principal.name}.${principal.role}`);
+    const certificatePem = await readIfPresent(`${base}.pem`);
+    const privateKeyPem = await readIfPresent(`${base}.key`);
+    if (certificatePem !== undefined && privateKeyPem !== undefined) {
+      return { mspId, certificatePem, privateKeyPem };
+    }
+    const ca = this.authorities.get(mspId);
+    if (ca === undefined) {
+      throw new Error(`no certificate authority for ${mspId}`);
+    }
+    const identity = await issueClientIdentity(
+      ca,
+      principal.name,
+      { [ROLE_ATTRIBUTE]: principal.role },
+      defaultValidity(),
+    );
+    await writeFile(`${base}.key`, identity.privateKeyPem, { mode: 0o600 });
+    await writeFile(`${base}.pem`, identity.certificatePem);
+    return identity;
+  }
+}

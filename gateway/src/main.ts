@@ -1,0 +1,62 @@
+import './fabric-logging';
+import { createServer, type Server } from 'node:http';
+import pino from 'pino';
+import { loadConfig, type Config } from './config';
+import { openGateway } from './gateway';
+
+function listen(server: Server, config: Config): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : config.port);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = pino({ level: config.logLevel });
+  const { app, ledger, newDevKeys } = await openGateway(config, logger);
+  if (newDevKeys !== undefined) {
+    // Shown once, on the terminal that started the gateway; never sent to the log.
+    const lines = Object.entries(newDevKeys.keys).map(
+      ([role, key]) => `  ${role.padEnd(15)} ${key}`,
+    );
+    process.stdout.write(
+      `\nDevelopment API keys (saved to ${newDevKeys.file}, mode 0600):\n${lines.join('\n')}\n\n`,
+    );
+  }
+
+  const server = createServer(app);
+  const port = await listen(server, config);
+  logger.info(
+    { ledger: ledger.kind, dataDir: config.dataDir },
+    `audit ledger gateway listening on http://${config.host}:${port}`,
+  );
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping: refusing new connections, finishing requests in flight');
+    server.close(() => {
+      void ledger.close().then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`audit ledger gateway failed to start: ${message}\n`);
+  process.exit(1);
+});

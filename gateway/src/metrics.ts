@@ -1,0 +1,39 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one gateway instance, on their own registry. */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Counter({
+    name: 'audit_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'audit_http_request_duration_seconds',
+    help: 'HTTP request latency by method and route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly entriesCommitted = new Counter({
+    name: 'audit_ledger_entries_committed_total',
+    help: 'Entries committed to the ledger, by ledger and entry kind',
+    labelNames: ['ledger', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly errors = new Counter({
+    name: 'audit_errors_total',
+    help: 'Error responses by error code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'audit_' });
+  }
+}
