@@ -12,7 +12,13 @@ import {
   type EntriesRecordedEvent,
   type EntryPage,
 } from './audit-entry';
-import { canonicalJson, entryDigest } from './canonical-json';
+import {
+  MAX_JSON_DEPTH,
+  canonicalJson,
+  entryDigest,
+  jsonByteLength,
+  nestsDeeperThan,
+} from './canonical-json';
 import { formatTxTimestamp, toLedgerTime } from './commit-time';
 import { ContractError, encodeErrorEnvelope } from './contract-error';
 import { ENTRY_KINDS, entryRequest, streamOf, type EntryRequest } from './entry-schemas';
@@ -67,7 +73,14 @@ function validateRequest(caller: Caller, raw: unknown, path: string): EntryReque
       { path: formatPath(path, ['kind']), message: `is not writable by role ${caller.role}` },
     ]);
   }
-  const size = Buffer.byteLength(canonicalJson(raw ?? null));
+  if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) {
+    throw new ContractError(
+      'INVALID_ENTRY',
+      `the entry nests deeper than ${MAX_JSON_DEPTH} levels`,
+      [{ path: path === '' ? '$' : path, message: `nests deeper than ${MAX_JSON_DEPTH} levels` }],
+    );
+  }
+  const size = jsonByteLength(raw);
   if (size > MAX_ENTRY_BYTES) {
     throw new ContractError(
       'ENTRY_TOO_LARGE',

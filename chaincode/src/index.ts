@@ -13,7 +13,14 @@ export {
   type EntryPage,
   type Submitter,
 } from './audit-entry';
-export { canonicalJson, entryDigest, sha256Digest } from './canonical-json';
+export {
+  MAX_JSON_DEPTH,
+  canonicalJson,
+  entryDigest,
+  jsonByteLength,
+  nestsDeeperThan,
+  sha256Digest,
+} from './canonical-json';
 export { formatTxTimestamp, toLedgerTime } from './commit-time';
 export {
   CONTRACT_ERROR_CODES,

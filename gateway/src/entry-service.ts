@@ -1,8 +1,10 @@
 import {
   ENTRY_KINDS,
   MAX_ENTRY_BYTES,
+  MAX_JSON_DEPTH,
   canWrite,
-  canonicalJson,
+  jsonByteLength,
+  nestsDeeperThan,
   entryDigest,
   findNationalIdentifiers,
   issueDetails,
@@ -276,7 +278,15 @@ export class EntryService {
         { path: 'kind', message: `is not writable by role ${writer.role}` },
       ]);
     }
-    const size = Buffer.byteLength(canonicalJson(raw ?? null));
+    if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) {
+      throw new ApiError(
+        400,
+        'INVALID_ENTRY',
+        `the entry nests deeper than ${MAX_JSON_DEPTH} levels`,
+        [{ path: '$', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }],
+      );
+    }
+    const size = jsonByteLength(raw);
     if (size > MAX_ENTRY_BYTES) {
       throw new ApiError(
         413,

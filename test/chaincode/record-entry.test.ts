@@ -323,3 +323,21 @@ describe('national identifiers never reach the ledger in clear', () => {
     entryOf(await record(harness, request));
   });
 });
+
+describe('numbers JSON cannot carry', () => {
+  test('a sourceSeq of 1e400 (Infinity once parsed) is an invalid entry, not an internal error', async () => {
+    const harness = new ContractHarness();
+    const request = JSON.stringify(dataAccess()).replace(/^\{/, '{"sourceSeq":1e400,');
+    const refused = await harness.submit(ids.sandboxWriter, 'RecordEntry', request);
+
+    expect(detailPaths(errorOf(refused, 'INVALID_ENTRY'))).toEqual(['sourceSeq']);
+  });
+});
+
+test('an entry nested deeper than any schema allows is refused before anything recurses into it', async () => {
+  const harness = new ContractHarness();
+  const deep = `{"kind":"data-access","id":"deep-1","payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+  const refused = await harness.submit(ids.sandboxWriter, 'RecordEntry', deep);
+
+  expect(detailPaths(errorOf(refused, 'INVALID_ENTRY'))).toEqual(['$']);
+});

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
+import { dataAccess } from '../support/sample-entries.js';
+
+interface ErrorBody {
+  error: { code: string; message: string; details?: { path: string; message: string }[] };
+}
+
+let gateway: TestGateway;
+let sandbox: string;
+
+beforeAll(async () => {
+  gateway = await startTestGateway();
+  sandbox = gateway.keys['sandbox-writer'];
+});
+afterAll(() => gateway.close());
+
+function expectError(response: { status: number; body: unknown }, status: number, code: string) {
+  expect(response.status).toBe(status);
+  expect(response.body).toMatchObject({ error: { code, message: expect.any(String) as unknown } });
+  return (response.body as ErrorBody).error;
+}
+
+describe('authentication', () => {
+  test.each([
+    ['no Authorization header', {}],
+    ['an unknown key', { authorization: 'Bearer alk_not-a-key' }],
+    ['another scheme', { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }],
+    ['an empty bearer', { authorization: 'Bearer ' }],
+  ])('%s is 401 UNAUTHENTICATED with a Bearer challenge', async (_case, headers) => {
+    const response = await gateway.request('GET', '/v1/entries?kind=data-access', { headers });
+
+    expectError(response, 401, 'UNAUTHENTICATED');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  test('an unauthenticated write is refused before its body is read', async () => {
+    const response = await gateway.request('POST', '/v1/entries', { rawBody: '{not json' });
+    expectError(response, 401, 'UNAUTHENTICATED');
+  });
+});
+
+describe('bad input gets a clear 4xx and changes nothing', () => {
+  test('malformed JSON is 400 MALFORMED_JSON, without echoing the body', async () => {
+    const response = await gateway.request('POST', '/v1/entries', {
+      key: sandbox,
+      rawBody: '{"kind": "data-access", "secret": 11010519491231002X',
+    });
+
+    expectError(response, 400, 'MALFORMED_JSON');
+    expect(response.text).not.toContain('11010519491231002X');
+  });
+
+  test('a body over 1 MiB is 413 PAYLOAD_TOO_LARGE', async () => {
+    const response = await gateway.request('POST', '/v1/entries', {
+      key: sandbox,
+      rawBody: JSON.stringify({ filler: 'x'.repeat(1024 * 1024) }),
+    });
+    expectError(response, 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  test('an entry over 64 KiB is 413 ENTRY_TOO_LARGE', async () => {
+    const response = await gateway.request('POST', '/v1/entries', {
+      key: sandbox,
+      body: dataAccess({}, { reason: 'x'.repeat(70 * 1024), outcome: 'denied' }),
+    });
+    expectError(response, 413, 'ENTRY_TOO_LARGE');
+  });
+
+  test('a body that is not JSON is 415', async () => {
+    const response = await gateway.request('POST', '/v1/entries', {
+      key: sandbox,
+      rawBody: 'kind=data-access',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expectError(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  test('schema errors are 400 INVALID_ENTRY naming every failing field', async () => {
+    const response = await gateway.request('POST', '/v1/entries', {
+      key: sandbox,
+      body: dataAccess({ extra: true }, { action: 'delete', occurredAt: 'now' }),
+    });
+
+    const error = expectError(response, 400, 'INVALID_ENTRY');
+    expect(error.details?.map((detail) => detail.path).sort()).toEqual(
+      ['extra', 'payload.action', 'payload.occurredAt'].sort(),
+    );
+  });
+
+  test('an unknown route is 404 ROUTE_NOT_FOUND', async () => {
+    const response = await gateway.request('GET', '/v2/entries');
+    expectError(response, 404, 'ROUTE_NOT_FOUND');
+  });
+
+  test.each([
+    ['null', 'null'],
+    ['a number', '42'],
+    ['a string', '"entry"'],
+    ['an array', '[]'],
+    ['an empty object', '{}'],
+    ['a kind only', '{"kind":"data-access"}'],
+    ['a payload that is an array', '{"kind":"data-access","payload":[]}'],
+    ['a huge number', '{"kind":"data-access","sourceSeq":1e400,"payload":{}}'],
+    ['deep nesting', `${'{"a":'.repeat(500)}1${'}'.repeat(500)}`],
+    [
+      'nesting deeper than any stack',
+      `{"kind":"data-access","payload":${'['.repeat(200_000)}${']'.repeat(200_000)}}`,
+    ],
+    ['a lone surrogate', '{"kind":"data-access","id":"\\ud800","payload":{}}'],
+    ['a prototype key', '{"__proto__":{"kind":"data-access"},"constructor":{}}'],
+  ])('%s is a 4xx, never a 500', async (_case, rawBody) => {
+    const before = await gateway.request<{ items: unknown[] }>(
+      'GET',
+      '/v1/entries?kind=data-access&limit=500',
+      {
+        key: gateway.keys.regulator,
+      },
+    );
+    for (const path of ['/v1/entries', '/v1/entries/batch', '/v1/verify']) {
+      const response = await gateway.request('POST', path, { key: sandbox, rawBody });
+      expect(response.status, `${path} ${rawBody.slice(0, 40)}`).toBeGreaterThanOrEqual(400);
+      expect(response.status, `${path} ${rawBody.slice(0, 40)}`).toBeLessThan(500);
+      expect(response.body).toMatchObject({ error: { code: expect.any(String) as unknown } });
+    }
+    const after = await gateway.request<{ items: unknown[] }>(
+      'GET',
+      '/v1/entries?kind=data-access&limit=500',
+      {
+        key: gateway.keys.regulator,
+      },
+    );
+    expect(after.body.items).toEqual(before.body.items);
+  });
+});
