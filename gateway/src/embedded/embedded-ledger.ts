@@ -85,6 +85,9 @@ export class EmbeddedLedger implements Ledger {
   }
 
   async close(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
     this.closed = true;
     await this.commits;
     this.store.close();

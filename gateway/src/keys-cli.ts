@@ -1,0 +1,86 @@
+import './fabric-logging';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ROLES } from '@audit-ledger/chaincode';
+import { apiKeyRecords, hashApiKey, keyName, mintApiKey, type ApiKeyRecord } from './auth/api-keys';
+import { loadConfig } from './config';
+
+const USAGE = `usage: npm run keys -- add --name <name> --role <${ROLES.join('|')}> [--file <api-keys.json>]
+       npm run keys -- list [--file <api-keys.json>]
+       npm run keys -- remove --name <name> [--file <api-keys.json>]
+The file defaults to API_KEYS_FILE. Keys are stored only as SHA-256 hashes; a new key is printed once.`;
+
+class UsageError extends Error {}
+
+async function readRecords(file: string): Promise<ApiKeyRecord[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return [];
+    }
+    throw error;
+  }
+  return apiKeyRecords.parse(JSON.parse(text));
+}
+
+async function writeRecords(file: string, records: ApiKeyRecord[]): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(records, null, 2)}\n`, { mode: 0o600 });
+  await rename(temporary, file);
+}
+
+async function run(argv: string[]): Promise<string> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { name: { type: 'string' }, role: { type: 'string' }, file: { type: 'string' } },
+  });
+  const file = values.file ?? loadConfig(process.env).apiKeysFile;
+  if (file === undefined) {
+    throw new UsageError('give --file or set API_KEYS_FILE');
+  }
+  const records = await readRecords(file);
+  const [command] = positionals;
+  switch (command) {
+    case 'add': {
+      const name = keyName.safeParse(values.name);
+      if (!name.success) {
+        throw new UsageError(`--name ${name.error.issues[0]?.message ?? 'is required'}`);
+      }
+      const role = ROLES.find((candidate) => candidate === values.role);
+      if (role === undefined) {
+        throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+      }
+      if (records.some((record) => record.name === name.data)) {
+        throw new UsageError(`a key named ${name.data} already exists in ${file}`);
+      }
+      const key = mintApiKey();
+      await writeRecords(file, [...records, { name: name.data, role, keyHash: hashApiKey(key) }]);
+      return `added ${name.data} (${role}) to ${file}; the key, shown only now:\n${key}`;
+    }
+    case 'list':
+      return records.map((record) => `${record.name}\t${record.role}`).join('\n');
+    case 'remove': {
+      const remaining = records.filter((record) => record.name !== values.name);
+      if (remaining.length === records.length) {
+        throw new UsageError(`no key named ${values.name ?? '(none given)'} in ${file}`);
+      }
+      await writeRecords(file, remaining);
+      return `removed ${values.name ?? ''} from ${file}`;
+    }
+    default:
+      throw new UsageError(USAGE);
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (output) => {
+    process.stdout.write(`${output}\n`);
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);
