@@ -45,9 +45,14 @@ function isEntryKind(value: unknown): value is EntryKind {
   return (ENTRY_KINDS as readonly unknown[]).includes(value);
 }
 
-/** The request without `payload.subject.idNumber`, the one place a raw number may arrive. */
+/** The request without a credit subject's `idNumber`, the one place a raw number may arrive. */
 function withoutIdNumber(raw: unknown): unknown {
-  if (!isRecord(raw) || !isRecord(raw.payload) || !isRecord(raw.payload.subject)) {
+  if (
+    !isRecord(raw) ||
+    raw.kind !== 'credit-change' ||
+    !isRecord(raw.payload) ||
+    !isRecord(raw.payload.subject)
+  ) {
     return raw;
   }
   const { idNumber: _removed, ...subject } = raw.payload.subject;

@@ -17,7 +17,7 @@ import {
   type LedgerQuery,
   type Principal,
 } from '../ledger/ledger';
-import { sha256Hex, type TransactionRecord } from './block-log';
+import { sha256Hex, type Block, type TransactionRecord } from './block-log';
 import { ContractRunner } from './contract-runner';
 import type { LedgerStore } from './ledger-store';
 import type { Proposal } from './transaction-stub';
@@ -73,7 +73,13 @@ export class EmbeddedLedger implements Ledger {
   async queryEntries(principal: Principal, query: LedgerQuery): Promise<LedgerPage> {
     const payload = await this.evaluate(principal, 'QueryEntries', [canonicalJson(query)]);
     const page = JSON.parse(payload) as EntryPage;
-    return { items: page.items.map((entry) => this.locate(entry)), bookmark: page.bookmark };
+    const blocks = new Map<number, Block | undefined>();
+    const items = page.items.map((entry) => {
+      const located = this.locate(entry);
+      this.assertRecorded(located, canonicalJson(entry), blocks);
+      return located;
+    });
+    return { items, bookmark: page.bookmark };
   }
 
   checkReady(): Promise<void> {
@@ -172,11 +178,21 @@ export class EmbeddedLedger implements Ledger {
     return { ...entry, blockNumber };
   }
 
-  /** The stored entry must be, byte for byte, what its block recorded writing. */
-  private assertRecorded(entry: LedgerEntry, canonicalEntry: string): void {
+  /**
+   * The stored entry must be, byte for byte, what its block recorded writing. `blocks` caches
+   * parsed blocks across the entries of one page, which often share a block.
+   */
+  private assertRecorded(
+    entry: LedgerEntry,
+    canonicalEntry: string,
+    blocks = new Map<number, Block | undefined>(),
+  ): void {
     const key = entryKey(entry.id);
-    const recorded = this.store
-      .block(entry.blockNumber)
+    if (!blocks.has(entry.blockNumber)) {
+      blocks.set(entry.blockNumber, this.store.block(entry.blockNumber));
+    }
+    const recorded = blocks
+      .get(entry.blockNumber)
       ?.transactions.find((transaction) => transaction.txId === entry.txId)
       ?.writes.find((write) => write.key === key);
     if (recorded?.valueSha256 !== sha256Hex(canonicalEntry)) {

@@ -1,0 +1,341 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { canonicalJson, entryDigest } from '../../chaincode/src/index.js';
+import { LedgerStore } from '../../gateway/src/embedded/ledger-store.js';
+import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
+import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
+import {
+  RESIDENT_ID,
+  algorithmUpload,
+  algorithmUploadPayload,
+  creditChange,
+  creditChangePayload,
+  dataAccess,
+} from '../support/sample-entries.js';
+
+interface VerifyBody {
+  verified: boolean;
+  reason?: string;
+  message?: string;
+  entry?: LedgerEntry;
+}
+
+interface ErrorBody {
+  error: { code: string; message: string; details?: { path: string; message: string }[] };
+}
+
+/** The same JSON value with every object's keys in reverse order. */
+function reversedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(reversedKeys);
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([key, item]) => [key, reversedKeys(item)]),
+    );
+  }
+  return value;
+}
+
+async function record(gateway: TestGateway, key: string, request: unknown): Promise<LedgerEntry> {
+  const response = await gateway.request<LedgerEntry>('POST', '/v1/entries', {
+    key,
+    body: request,
+  });
+  expect(response.status).toBe(201);
+  return response.body;
+}
+
+async function verify(gateway: TestGateway, key: string, body: unknown) {
+  return gateway.request<VerifyBody>('POST', '/v1/verify', { key, body });
+}
+
+describe('POST /v1/verify', () => {
+  let gateway: TestGateway;
+  let sandboxKey: string;
+  let creditKey: string;
+  let regulatorKey: string;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+    sandboxKey = gateway.keys['sandbox-writer'];
+    creditKey = gateway.keys['credit-writer'];
+    regulatorKey = gateway.keys.regulator;
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+  });
+
+  test('the exact payload is verified, whatever its key order', async () => {
+    const request = dataAccess();
+    const entry = await record(gateway, sandboxKey, request);
+
+    const exact = await verify(gateway, sandboxKey, request);
+    expect(exact.status).toBe(200);
+    expect(exact.body.verified).toBe(true);
+    expect(exact.body.reason).toBeUndefined();
+    expect(exact.body.entry).toEqual(entry);
+
+    const reordered = await verify(gateway, sandboxKey, reversedKeys(request));
+    expect(JSON.stringify(reversedKeys(request))).not.toBe(JSON.stringify(request));
+    expect(reordered.status).toBe(200);
+    expect(reordered.body.verified).toBe(true);
+  });
+
+  test('each kind verifies', async () => {
+    const algorithm = algorithmUpload();
+    await record(gateway, sandboxKey, algorithm);
+    expect((await verify(gateway, sandboxKey, algorithm)).body.verified).toBe(true);
+
+    const credit = creditChange();
+    await record(gateway, creditKey, credit);
+    expect((await verify(gateway, creditKey, credit)).body.verified).toBe(true);
+  });
+
+  test('a credit change written with an idNumber verifies with the raw number or with its ref', async () => {
+    const request = creditChange({}, { subject: { type: 'person', idNumber: RESIDENT_ID } });
+    const entry = await record(gateway, creditKey, request);
+    const { subject } = entry.payload as { subject: { ref: string } };
+
+    for (const idNumber of [RESIDENT_ID, RESIDENT_ID.toLowerCase(), '110105-19491231-002x']) {
+      const withNumber = await verify(gateway, creditKey, {
+        ...request,
+        payload: creditChangePayload({ subject: { type: 'person', idNumber } }),
+      });
+      expect(withNumber.status).toBe(200);
+      expect(withNumber.body.verified).toBe(true);
+      expect(withNumber.text).not.toContain(RESIDENT_ID);
+    }
+
+    const withRef = await verify(gateway, regulatorKey, {
+      ...request,
+      payload: creditChangePayload({ subject: { type: 'person', ref: subject.ref } }),
+    });
+    expect(withRef.body.verified).toBe(true);
+
+    const otherPerson = await verify(gateway, creditKey, {
+      ...request,
+      payload: creditChangePayload({ subject: { type: 'person', idNumber: '110105198001011238' } }),
+    });
+    expect(otherPerson.body).toMatchObject({ verified: false, reason: 'DIGEST_MISMATCH' });
+  });
+
+  test('one changed character is DIGEST_MISMATCH', async () => {
+    const request = dataAccess();
+    const entry = await record(gateway, sandboxKey, request);
+    const changed = {
+      ...request,
+      payload: { ...request.payload, actor: { ...request.payload.actor, user: 'analyst-08' } },
+    };
+    const response = await verify(gateway, sandboxKey, changed);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ verified: false, reason: 'DIGEST_MISMATCH' });
+    expect(response.body.entry).toEqual(entry);
+
+    const changedTime = await verify(gateway, sandboxKey, {
+      ...request,
+      payload: { ...request.payload, occurredAt: '2026-03-01T07:59:58.126+08:00' },
+    });
+    expect(changedTime.body).toMatchObject({ verified: false, reason: 'DIGEST_MISMATCH' });
+  });
+
+  test('the same payload under another kind is KIND_MISMATCH', async () => {
+    const request = dataAccess();
+    await record(gateway, sandboxKey, request);
+    const response = await verify(gateway, sandboxKey, {
+      kind: 'algorithm-upload',
+      id: request.id,
+      payload: algorithmUploadPayload(),
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ verified: false, reason: 'KIND_MISMATCH' });
+  });
+
+  test('an unknown id is NOT_FOUND', async () => {
+    const response = await verify(gateway, regulatorKey, dataAccess({ id: 'never-recorded-1' }));
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ verified: false, reason: 'NOT_FOUND' });
+    expect(response.body.entry).toBeUndefined();
+  });
+
+  test('a regulator verifies entries of every organisation', async () => {
+    const sandbox = dataAccess();
+    const credit = creditChange();
+    await record(gateway, sandboxKey, sandbox);
+    await record(gateway, creditKey, credit);
+    expect((await verify(gateway, regulatorKey, sandbox)).body.verified).toBe(true);
+    expect((await verify(gateway, regulatorKey, credit)).body.verified).toBe(true);
+  });
+
+  test('a writer of another organisation gets NOT_FOUND, even for the wrong kind or payload', async () => {
+    const sandbox = dataAccess();
+    const credit = creditChange();
+    await record(gateway, sandboxKey, sandbox);
+    await record(gateway, creditKey, credit);
+
+    for (const [key, request] of [
+      [creditKey, sandbox],
+      [sandboxKey, credit],
+    ] as const) {
+      const response = await verify(gateway, key, request);
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        verified: false,
+        reason: 'NOT_FOUND',
+        message: expect.any(String) as unknown,
+      });
+    }
+    const wrongKind = await verify(gateway, creditKey, {
+      kind: 'credit-change',
+      id: sandbox.id,
+      payload: creditChangePayload(),
+    });
+    expect(wrongKind.body).toMatchObject({ verified: false, reason: 'NOT_FOUND' });
+    expect(wrongKind.body.entry).toBeUndefined();
+  });
+
+  test('an invalid request is 400 INVALID_ENTRY, not a verdict', async () => {
+    const { id: _id, ...withoutId } = dataAccess();
+    const response = await gateway.request<ErrorBody>('POST', '/v1/verify', {
+      key: sandboxKey,
+      body: withoutId,
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_ENTRY');
+  });
+});
+
+describe('a forged world-state value', () => {
+  let gateway: TestGateway;
+
+  beforeEach(async () => {
+    gateway = await startTestGateway();
+  });
+
+  afterEach(async () => {
+    await gateway.close();
+  });
+
+  /** Rewrites the stored entry through a second SQLite connection, committed on return. */
+  function forge(id: string, change: (entry: LedgerEntry) => unknown): void {
+    const db = new Database(join(gateway.dataDir, 'ledger.sqlite'));
+    try {
+      const key = Buffer.from(`entry\u0000${id}`, 'utf8');
+      const row = db
+        .prepare<[Buffer], { value: Buffer }>('SELECT value FROM state WHERE key = ?')
+        .get(key);
+      expect(row).toBeDefined();
+      const stored = JSON.parse(row?.value.toString('utf8') ?? '') as LedgerEntry;
+      expect(stored.id).toBe(id);
+      const forged = Buffer.from(canonicalJson(change(stored)), 'utf8');
+      const result = db
+        .prepare<[Buffer, Buffer]>('UPDATE state SET value = ? WHERE key = ?')
+        .run(forged, key);
+      expect(result.changes).toBe(1);
+    } finally {
+      db.close();
+    }
+  }
+
+  function integrityProblems(): { kind: string; where: string }[] {
+    const store = new LedgerStore(join(gateway.dataDir, 'ledger.sqlite'));
+    try {
+      return store.checkIntegrity().problems;
+    } finally {
+      store.close();
+    }
+  }
+
+  async function expectForgeryRefused(
+    id: string,
+    original: unknown,
+    forgedRequest: unknown,
+  ): Promise<void> {
+    const sandboxKey = gateway.keys['sandbox-writer'];
+    for (const [key, body] of [
+      [sandboxKey, original],
+      [sandboxKey, forgedRequest],
+      [gateway.keys.regulator, forgedRequest],
+    ] as const) {
+      const response = await verify(gateway, key, body);
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ verified: false, reason: 'LEDGER_INTEGRITY' });
+    }
+
+    for (const key of [sandboxKey, gateway.keys.regulator]) {
+      const read = await gateway.request<ErrorBody>('GET', `/v1/entries/${id}`, { key });
+      expect(read.status).toBe(500);
+      expect(read.body.error.code).toBe('LEDGER_INTEGRITY');
+      expect(read.text).not.toContain('forged-user');
+    }
+
+    expect(integrityProblems()).toContainEqual(
+      expect.objectContaining({ kind: 'state', where: JSON.stringify(`entry\u0000${id}`) }),
+    );
+  }
+
+  test('untouched, the same checks pass', async () => {
+    const request = dataAccess();
+    await record(gateway, gateway.keys['sandbox-writer'], request);
+    expect((await verify(gateway, gateway.keys.regulator, request)).body.verified).toBe(true);
+    expect(integrityProblems()).toEqual([]);
+  });
+
+  test('a changed payload with the old digest is LEDGER_INTEGRITY', async () => {
+    const request = dataAccess();
+    const entry = await record(gateway, gateway.keys['sandbox-writer'], request);
+    const forgedPayload = {
+      ...request.payload,
+      actor: { ...request.payload.actor, user: 'forged-user' },
+    };
+    forge(request.id, (stored) => ({ ...stored, payload: forgedPayload }));
+
+    await expectForgeryRefused(request.id, request, { ...request, payload: forgedPayload });
+    expect(entryDigest({ ...request, payload: forgedPayload })).not.toBe(entry.digest);
+  });
+
+  test('a changed payload with a recomputed, matching digest is LEDGER_INTEGRITY', async () => {
+    const request = dataAccess();
+    const entry = await record(gateway, gateway.keys['sandbox-writer'], request);
+    const forgedPayload = {
+      ...request.payload,
+      actor: { ...request.payload.actor, user: 'forged-user' },
+    };
+    const forgedDigest = entryDigest({
+      kind: request.kind,
+      id: request.id,
+      payload: forgedPayload,
+    });
+    expect(forgedDigest).not.toBe(entry.digest);
+    forge(request.id, (stored) => ({ ...stored, payload: forgedPayload, digest: forgedDigest }));
+
+    await expectForgeryRefused(request.id, request, { ...request, payload: forgedPayload });
+  });
+
+  test('the listing does not serve a forged entry either', async () => {
+    const request = dataAccess();
+    const entry = await record(gateway, gateway.keys['sandbox-writer'], request);
+    const forgedPayload = {
+      ...request.payload,
+      actor: { ...request.payload.actor, user: 'forged-user' },
+    };
+    forge(request.id, (stored) => ({
+      ...stored,
+      payload: forgedPayload,
+      digest: entryDigest({ kind: request.kind, id: request.id, payload: forgedPayload }),
+    }));
+
+    const listed = await gateway.request(
+      'GET',
+      `/v1/entries?stream=${encodeURIComponent(entry.stream)}`,
+      {
+        key: gateway.keys.regulator,
+      },
+    );
+    expect(listed.text).not.toContain('forged-user');
+  });
+});
