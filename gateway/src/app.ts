@@ -63,11 +63,11 @@ export function createApp(deps: AppDependencies): express.Express {
     response.json(openApi);
   });
 
-  const v1 = express.Router();
-  v1.use(authenticate(deps.apiKeys));
-  v1.use(express.json({ limit: MAX_BODY_BYTES, strict: true }));
+  // v1 routes are registered with their full paths (not on a mounted router) so that the route
+  // pattern in metrics and logs is complete even for responses that leave through an error.
+  app.use('/v1', authenticate(deps.apiKeys), express.json({ limit: MAX_BODY_BYTES, strict: true }));
 
-  v1.post('/entries', requireJson, async (request: Request, response: Response) => {
+  app.post('/v1/entries', requireJson, async (request: Request, response: Response) => {
     const outcome = await entries.record(principalOf(response), request.body);
     if (outcome.status === 201) {
       countCommitted([outcome.entry]);
@@ -76,7 +76,7 @@ export function createApp(deps: AppDependencies): express.Express {
     response.status(outcome.status).json(outcome.entry);
   });
 
-  v1.post('/entries/batch', requireJson, async (request: Request, response: Response) => {
+  app.post('/v1/entries/batch', requireJson, async (request: Request, response: Response) => {
     const body = batchRequest.safeParse(request.body);
     if (!body.success) {
       throw new ApiError(
@@ -95,19 +95,18 @@ export function createApp(deps: AppDependencies): express.Express {
     response.json({ results });
   });
 
-  v1.get('/entries', async (request: Request, response: Response) => {
+  app.get('/v1/entries', async (request: Request, response: Response) => {
     response.json(await entries.list(principalOf(response), request.query));
   });
 
-  v1.get('/entries/:id', async (request: Request<{ id: string }>, response: Response) => {
+  app.get('/v1/entries/:id', async (request: Request<{ id: string }>, response: Response) => {
     response.json(await entries.get(principalOf(response), request.params.id));
   });
 
-  v1.post('/verify', requireJson, async (request: Request, response: Response) => {
+  app.post('/v1/verify', requireJson, async (request: Request, response: Response) => {
     response.json(await entries.verify(principalOf(response), request.body));
   });
 
-  app.use('/v1', v1);
   app.use((request, _response, next) => {
     next(new ApiError(404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.path}`));
   });

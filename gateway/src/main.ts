@@ -4,6 +4,8 @@ import pino from 'pino';
 import { loadConfig, type Config } from './config';
 import { openGateway } from './gateway';
 
+const SHUTDOWN_GRACE_MS = 30_000;
+
 function listen(server: Server, config: Config): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -43,13 +45,23 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, 'stopping: refusing new connections, finishing requests in flight');
+    // Keep-alive clients are told to go, and connections close as soon as they fall idle.
+    server.prependListener('request', (_request, response) => {
+      response.setHeader('Connection', 'close');
+    });
+    setInterval(() => {
+      server.closeIdleConnections();
+    }, 50).unref();
+    setTimeout(() => {
+      logger.error(`requests still in flight after ${SHUTDOWN_GRACE_MS} ms; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
     server.close(() => {
       void ledger.close().then(() => {
         logger.info('stopped');
         process.exit(0);
       });
     });
-    server.closeIdleConnections();
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

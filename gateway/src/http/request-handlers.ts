@@ -46,7 +46,7 @@ export function requireJson(request: Request, _response: Response, next: NextFun
 /** Route pattern, never the raw URL: paths can carry ids, and logs must not carry personal data. */
 function routeOf(request: Request): string {
   const route = request.route as { path?: unknown } | undefined;
-  return typeof route?.path === 'string' ? `${request.baseUrl}${route.path}` : 'unmatched';
+  return typeof route?.path === 'string' ? route.path : 'unmatched';
 }
 
 export function observe(logger: Logger, metrics: Metrics) {

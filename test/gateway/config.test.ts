@@ -1,0 +1,142 @@
+import { resolve } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from '../../gateway/src/config.js';
+
+const VALID_KEY = 'ab'.repeat(32);
+
+/** The ConfigError loadConfig throws for `env`; fails the test when it does not throw one. */
+function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig defaults', () => {
+  test('an empty environment gives port 8080, host 127.0.0.1, ./.data, embedded ledger, info', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: resolve('.data'),
+      ledger: 'embedded',
+      apiKeysFile: undefined,
+      pseudonymKey: undefined,
+      logLevel: 'info',
+    });
+  });
+
+  test('dataDir is an absolute path even when DATA_DIR is relative', () => {
+    const config = loadConfig({ DATA_DIR: 'some/relative/dir' });
+    expect(config.dataDir).toBe(resolve(process.cwd(), 'some/relative/dir'));
+    expect(config.dataDir.startsWith('/')).toBe(true);
+  });
+
+  test('the result is frozen', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    expect(config.port).toBe(8080);
+  });
+
+  test('variables unrelated to the gateway are ignored', () => {
+    expect(() => loadConfig({ HOME: '/root', PATH: '/bin', SOMETHING_ELSE: '!' })).not.toThrow();
+  });
+});
+
+describe('loadConfig with valid settings', () => {
+  test('every variable is read and converted', () => {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/var/lib/audit',
+      LEDGER: 'embedded',
+      API_KEYS_FILE: 'keys.json',
+      PSEUDONYM_KEY: VALID_KEY,
+      LOG_LEVEL: 'debug',
+    });
+    expect(config.port).toBe(0);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.dataDir).toBe('/var/lib/audit');
+    expect(config.ledger).toBe('embedded');
+    expect(config.apiKeysFile).toBe(resolve('keys.json'));
+    expect(config.pseudonymKey).toEqual(Buffer.from(VALID_KEY, 'hex'));
+    expect(config.pseudonymKey?.length).toBe(32);
+    expect(config.logLevel).toBe('debug');
+  });
+
+  test('port bounds 0 and 65535 are accepted', () => {
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
+  });
+
+  test('a pseudonym key longer than 32 bytes, in upper case hex, is accepted', () => {
+    const key = 'AB'.repeat(48);
+    expect(loadConfig({ PSEUDONYM_KEY: key }).pseudonymKey).toEqual(Buffer.from(key, 'hex'));
+  });
+
+  test.each(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])(
+    'LOG_LEVEL=%s is accepted',
+    (level) => {
+      expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
+    },
+  );
+});
+
+describe('loadConfig refuses invalid variables, naming them', () => {
+  test.each([
+    ['PORT', '70000'],
+    ['PORT', 'abc'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['PORT', ''],
+    ['PSEUDONYM_KEY', 'ab'.repeat(31)],
+    ['PSEUDONYM_KEY', 'zz'.repeat(32)],
+    ['PSEUDONYM_KEY', `${VALID_KEY}a`],
+    ['PSEUDONYM_KEY', 'xyz'],
+    ['LEDGER', 'fabric'],
+    ['LOG_LEVEL', 'loud'],
+    ['HOST', ''],
+    ['DATA_DIR', ''],
+  ])('%s=%j', (variable, value) => {
+    const error = configErrorOf({ [variable]: value });
+    expect(error.name).toBe('ConfigError');
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(new RegExp(`^${variable}: `));
+    expect(error.message).toContain(variable);
+  });
+
+  test('the LEDGER problem says the Fabric ledger is not available', () => {
+    const error = configErrorOf({ LEDGER: 'fabric' });
+    expect(error.problems[0]).toContain('embedded');
+  });
+
+  test('the PSEUDONYM_KEY problem says what is expected without quoting the value', () => {
+    const value = 'cd'.repeat(20);
+    const error = configErrorOf({ PSEUDONYM_KEY: value });
+    expect(error.problems[0]).toContain('64 hex characters');
+    expect(error.message).not.toContain(value);
+  });
+
+  test('several problems are reported together, each naming its variable', () => {
+    const error = configErrorOf({
+      PORT: 'abc',
+      PSEUDONYM_KEY: 'xyz',
+      LEDGER: 'fabric',
+      LOG_LEVEL: 'loud',
+    });
+    expect(error.problems).toHaveLength(4);
+    for (const variable of ['PORT', 'PSEUDONYM_KEY', 'LEDGER', 'LOG_LEVEL']) {
+      expect(error.problems.filter((problem) => problem.startsWith(`${variable}: `))).toHaveLength(
+        1,
+      );
+      expect(error.message).toContain(`  - ${variable}: `);
+    }
+    expect(error.message.startsWith('invalid configuration:\n')).toBe(true);
+  });
+});
