@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
-import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
+import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
 import { algorithmUpload, creditChange, dataAccess } from '../support/sample-entries.js';
 
 let gateway: TestGateway;
@@ -23,10 +23,6 @@ function post(key: string, body: unknown) {
 interface Page {
   items: LedgerEntry[];
   nextCursor: string | null;
-}
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: { path: string; message: string }[] };
 }
 
 describe('POST /v1/entries', () => {

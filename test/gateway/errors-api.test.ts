@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
+import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
 import { dataAccess } from '../support/sample-entries.js';
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: { path: string; message: string }[] };
-}
 
 let gateway: TestGateway;
 let sandbox: string;

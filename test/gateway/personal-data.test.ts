@@ -5,7 +5,12 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { entryDigest } from '../../chaincode/src/index.js';
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
-import { startTestGateway, type HttpResult, type TestGateway } from '../support/gateway-server.js';
+import {
+  startTestGateway,
+  type ErrorBody,
+  type HttpResult,
+  type TestGateway,
+} from '../support/gateway-server.js';
 import {
   CREDIT_CODE,
   RESIDENT_ID,
@@ -43,10 +48,6 @@ const NEEDLES = [
     ]),
   ),
 ];
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: { path: string; message: string }[] };
-}
 
 interface BatchBody {
   results: ({ status: number; error?: ErrorBody['error'] } & Partial<{ entry: LedgerEntry }>)[];

@@ -153,6 +153,13 @@ async function stopGateway(gateway: GatewayProcess): Promise<Exit> {
 }
 
 /** The pino records among the lines of stdout. */
+async function readDevKeys(dataDir: string): Promise<Record<string, string>> {
+  return JSON.parse(await readFile(join(dataDir, 'dev-keys.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
+}
+
 function logRecords(stdout: string): Record<string, unknown>[] {
   return stdout
     .split('\n')
@@ -356,10 +363,7 @@ describe('the gateway process with development keys', () => {
     async () => {
       const dataDir = await tempDir('audit-process-');
       const gateway = await startGateway(dataDir);
-      const keys = JSON.parse(await readFile(join(dataDir, 'dev-keys.json'), 'utf8')) as Record<
-        string,
-        string
-      >;
+      const keys = await readDevKeys(dataDir);
       const writerKey = keys['sandbox-writer'] ?? '';
       const entries = [dataAccess(), dataAccess()];
       const inFlight = await Promise.all(
@@ -407,10 +411,7 @@ describe('the gateway process with development keys', () => {
     async () => {
       const dataDir = await tempDir('audit-process-');
       const gateway = await startGateway(dataDir);
-      const keys = JSON.parse(await readFile(join(dataDir, 'dev-keys.json'), 'utf8')) as Record<
-        string,
-        string
-      >;
+      const keys = await readDevKeys(dataDir);
       // As a pooling HTTP client would: the connection stays open after the response.
       const agent = new Agent({ keepAlive: true });
       try {

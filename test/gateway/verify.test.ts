@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { canonicalJson, entryDigest } from '../../chaincode/src/index.js';
 import { LedgerStore } from '../../gateway/src/embedded/ledger-store.js';
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
-import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
+import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
 import {
   RESIDENT_ID,
   algorithmUpload,
@@ -19,10 +19,6 @@ interface VerifyBody {
   reason?: string;
   message?: string;
   entry?: LedgerEntry;
-}
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: { path: string; message: string }[] };
 }
 
 /** The same JSON value with every object's keys in reverse order. */

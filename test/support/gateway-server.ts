@@ -9,6 +9,11 @@ import { loadConfig } from '../../gateway/src/config.js';
 import { openGateway } from '../../gateway/src/gateway.js';
 import type { Ledger } from '../../gateway/src/ledger/ledger.js';
 
+/** The body of every error response. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: { path: string; message: string }[] };
+}
+
 export interface HttpResult<Body = unknown> {
   status: number;
   headers: Headers;
