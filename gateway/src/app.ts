@@ -15,12 +15,15 @@ import {
 import type { Ledger, LedgerEntry } from './ledger/ledger';
 import type { Metrics } from './metrics';
 import type { Pseudonymizer } from './pseudonymizer';
+import type { CheckpointLog } from './transparency/checkpoint-log';
+import { registerTransparencyRoutes } from './http/transparency-routes';
 import { issueDetails } from '@audit-ledger/chaincode';
 
 export interface AppDependencies {
   ledger: Ledger;
   apiKeys: ApiKeyRegistry;
   pseudonymizer: Pseudonymizer;
+  checkpoints: CheckpointLog;
   logger: Logger;
   metrics: Metrics;
   version: string;
@@ -106,6 +109,8 @@ export function createApp(deps: AppDependencies): express.Express {
   app.post('/v1/verify', requireJson, async (request: Request, response: Response) => {
     response.json(await entries.verify(principalOf(response), request.body));
   });
+
+  registerTransparencyRoutes(app, deps.checkpoints);
 
   app.use((request, _response, next) => {
     next(new ApiError(404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.path}`));

@@ -18,6 +18,8 @@ import { IdentityDirectory } from './identity/identity-directory';
 import type { Ledger } from './ledger/ledger';
 import { Metrics } from './metrics';
 import { Pseudonymizer } from './pseudonymizer';
+import { WITNESS_QUORUM, openCheckpointLog } from './transparency/checkpoint-setup';
+import { TRUST_FORMAT, type TrustFile } from './transparency/trust-file';
 
 export const VERSION = '0.1.0';
 
@@ -65,9 +67,30 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     new LedgerStore(join(config.dataDir, 'ledger.sqlite')),
     identities,
   );
+  const {
+    log: checkpoints,
+    logSigner,
+    witnesses,
+  } = await openCheckpointLog(join(config.dataDir, 'checkpoints'), ledger, logger);
+  const trust: TrustFile = {
+    format: TRUST_FORMAT,
+    ledger: ledger.kind,
+    organizations: identities
+      .roots()
+      .map(({ mspId, certificatePem }) => ({ mspId, rootCertificates: [certificatePem] })),
+    checkpoints: {
+      origin: checkpoints.origin,
+      logKey: logSigner.verifierKey,
+      witnessKeys: witnesses.map((witness) => witness.verifierKey),
+      witnessQuorum: WITNESS_QUORUM,
+    },
+  };
+  await writeFile(join(config.dataDir, 'trust.json'), `${JSON.stringify(trust, null, 2)}\n`);
+
   const app = createApp({
     ledger,
     apiKeys,
+    checkpoints,
     pseudonymizer: new Pseudonymizer(await pseudonymKey(config)),
     logger,
     metrics: new Metrics(),

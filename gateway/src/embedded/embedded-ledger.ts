@@ -9,6 +9,7 @@ import {
   type EntryRequest,
 } from '@audit-ledger/chaincode';
 import type { X509Identity } from '../identity/x509-identities';
+import type { BlockHeaderSource } from '../transparency/checkpoint-log';
 import {
   LedgerError,
   type Ledger,
@@ -40,7 +41,7 @@ function toLedgerError(message: string): LedgerError {
  * serialised (one simulation and commit at a time), which is what Fabric's MVCC validation
  * achieves between endorsement and commit: no two transactions both see an id as unused.
  */
-export class EmbeddedLedger implements Ledger {
+export class EmbeddedLedger implements Ledger, BlockHeaderSource {
   readonly kind = 'embedded';
   private readonly runner = new ContractRunner();
   private commits: Promise<unknown> = Promise.resolve();
@@ -80,6 +81,13 @@ export class EmbeddedLedger implements Ledger {
       return located;
     });
     return { items, bookmark: page.bookmark };
+  }
+
+  blockHeaderHashes(): Promise<Buffer[]> {
+    if (this.closed) {
+      return Promise.reject(new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed'));
+    }
+    return Promise.resolve(this.store.headerHashes());
   }
 
   checkReady(): Promise<void> {

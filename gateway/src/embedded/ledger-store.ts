@@ -85,6 +85,9 @@ export class LedgerStore implements StateReader {
       insertTransaction: this.db.prepare<[string, number]>(
         'INSERT INTO transactions (tx_id, block_number) VALUES (?, ?)',
       ),
+      headerHashes: this.db.prepare<[], { header_hash: string }>(
+        'SELECT header_hash FROM blocks ORDER BY number',
+      ),
       blockOfTransaction: this.db.prepare<[string], { block_number: number }>(
         'SELECT block_number FROM transactions WHERE tx_id = ?',
       ),
@@ -141,6 +144,11 @@ export class LedgerStore implements StateReader {
   block(number: number): Block | undefined {
     const row = this.statements.block.get(number);
     return row === undefined ? undefined : rowToBlock(row);
+  }
+
+  /** Every block's header hash, in block order: the leaves of the checkpoint tree. */
+  headerHashes(): Buffer[] {
+    return this.statements.headerHashes.all().map((row) => Buffer.from(row.header_hash, 'hex'));
   }
 
   blockNumberOf(txId: string): number | undefined {

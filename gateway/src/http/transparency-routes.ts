@@ -1,0 +1,47 @@
+import { issueDetails } from '@audit-ledger/chaincode';
+import type { Express, Request, Response } from 'express';
+import { z } from 'zod';
+import { ProofRangeError, type CheckpointLog } from '../transparency/checkpoint-log';
+import { ApiError } from './api-error';
+
+const treeIndex = z.coerce.number().int().nonnegative();
+const inclusionQuery = z.strictObject({ block: treeIndex, treeSize: treeIndex });
+const consistencyQuery = z.strictObject({ from: treeIndex, to: treeIndex });
+
+function parseQuery<Schema extends z.ZodType>(schema: Schema, query: unknown): z.output<Schema> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) {
+    throw new ApiError(400, 'INVALID_QUERY', 'invalid query', issueDetails(parsed.error));
+  }
+  return parsed.data;
+}
+
+async function answerProof<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ProofRangeError) {
+      throw new ApiError(400, 'INVALID_QUERY', error.message, undefined, error);
+    }
+    throw error;
+  }
+}
+
+/** Signed checkpoints of the block tree and the proofs that tie blocks and checkpoints together. */
+export function registerTransparencyRoutes(app: Express, checkpoints: CheckpointLog): void {
+  app.get('/v1/checkpoints/latest', async (_request: Request, response: Response) => {
+    response.json(await checkpoints.latest());
+  });
+
+  app.get('/v1/proofs/inclusion', async (request: Request, response: Response) => {
+    const { block, treeSize } = parseQuery(inclusionQuery, request.query);
+    const proof = await answerProof(() => checkpoints.inclusion(block, treeSize));
+    response.json({ block, treeSize, ...proof });
+  });
+
+  app.get('/v1/proofs/consistency', async (request: Request, response: Response) => {
+    const { from, to } = parseQuery(consistencyQuery, request.query);
+    const hashes = await answerProof(() => checkpoints.consistency(from, to));
+    response.json({ from, to, hashes });
+  });
+}

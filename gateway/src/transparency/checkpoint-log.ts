@@ -1,0 +1,114 @@
+import type { Logger } from 'pino';
+import { checkpointBody } from './checkpoint';
+import { consistencyProof, inclusionProof, leafHash, rootHash } from './merkle-tree';
+import { signNote, type NoteSigner } from './signed-note';
+import { WitnessRefusal, type Witness } from './witness';
+
+/** Where the tree's leaves come from: each block's header hash, in block order. */
+export interface BlockHeaderSource {
+  blockHeaderHashes(): Promise<Buffer[]>;
+}
+
+export interface SignedCheckpoint {
+  origin: string;
+  size: number;
+  rootHash: string;
+  /** The C2SP signed note: the log's signature and its witnesses' cosignatures. */
+  note: string;
+  cosignedBy: string[];
+}
+
+export class ProofRangeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = ProofRangeError.name;
+  }
+}
+
+/**
+ * The ledger's blocks as an RFC 9162 Merkle tree, published as signed checkpoints that other
+ * organisations' witnesses cosign, with inclusion and consistency proofs on request.
+ */
+export class CheckpointLog {
+  private latestCheckpoint: SignedCheckpoint | undefined;
+  private pending: Promise<SignedCheckpoint> | undefined;
+
+  constructor(
+    readonly origin: string,
+    private readonly source: BlockHeaderSource,
+    private readonly signer: NoteSigner,
+    private readonly witnesses: readonly Witness[],
+    private readonly logger: Logger,
+  ) {}
+
+  /** The checkpoint of the current tree, made (and cosigned) when the tree has grown. */
+  latest(): Promise<SignedCheckpoint> {
+    this.pending ??= this.refresh().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  async inclusion(block: number, size: number): Promise<{ leafHash: string; hashes: string[] }> {
+    const leaves = await this.leaves(size);
+    if (!(Number.isSafeInteger(block) && block >= 0 && block < size)) {
+      throw new ProofRangeError(`block ${block} is not in a tree of ${size}`);
+    }
+    return {
+      leafHash: (leaves[block] ?? Buffer.alloc(0)).toString('base64'),
+      hashes: inclusionProof(leaves, block, size).map((hash) => hash.toString('base64')),
+    };
+  }
+
+  async consistency(from: number, to: number): Promise<string[]> {
+    const leaves = await this.leaves(to);
+    if (!(Number.isSafeInteger(from) && from >= 0 && from <= to)) {
+      throw new ProofRangeError(`no consistency proof from ${from} to ${to}`);
+    }
+    return consistencyProof(leaves, from, to).map((hash) => hash.toString('base64'));
+  }
+
+  private async leaves(size: number): Promise<Buffer[]> {
+    const leaves = (await this.source.blockHeaderHashes()).map((hash) => leafHash(hash));
+    if (!(Number.isSafeInteger(size) && size >= 0 && size <= leaves.length)) {
+      throw new ProofRangeError(`the tree has ${leaves.length} leaves, not ${size}`);
+    }
+    return leaves.slice(0, size);
+  }
+
+  private async refresh(): Promise<SignedCheckpoint> {
+    const leaves = (await this.source.blockHeaderHashes()).map((hash) => leafHash(hash));
+    if (this.latestCheckpoint?.size === leaves.length) {
+      return this.latestCheckpoint;
+    }
+    const root = rootHash(leaves);
+    let note = signNote(
+      checkpointBody({ origin: this.origin, size: leaves.length, rootHash: root }),
+      [this.signer],
+    );
+    const cosignedBy: string[] = [];
+    for (const witness of this.witnesses) {
+      try {
+        note = await witness.cosign(
+          note,
+          consistencyProof(leaves, witness.lastSize, leaves.length),
+        );
+        cosignedBy.push(witness.name);
+      } catch (error) {
+        if (!(error instanceof WitnessRefusal) && !(error instanceof RangeError)) {
+          throw error;
+        }
+        // A refusal is the alarm this design exists for: publish without that cosignature.
+        this.logger.error({ witness: witness.name, err: error }, 'witness refused the checkpoint');
+      }
+    }
+    this.latestCheckpoint = {
+      origin: this.origin,
+      size: leaves.length,
+      rootHash: root.toString('base64'),
+      note,
+      cosignedBy,
+    };
+    return this.latestCheckpoint;
+  }
+}

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { CheckpointLog, type BlockHeaderSource } from './checkpoint-log';
+import { generateNoteKey, noteSigner, type NoteSigner } from './signed-note';
+import { Witness } from './witness';
+
+/** One witness per organisation; a majority of them must cosign a checkpoint. */
+export const WITNESS_ORGANIZATIONS = ['SandboxOrg', 'CreditOrg', 'RegulatorOrg'] as const;
+export const WITNESS_QUORUM = 2;
+
+async function readOrCreate(file: string, create: () => string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw error;
+    }
+  }
+  const value = create();
+  await writeFile(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
+  return value;
+}
+
+/**
+ * The embedded ledger's checkpoint log and its witnesses, with keys and witness memory kept in
+ * `folder` (created on first use). In a multi-organisation deployment each witness runs at its
+ * own organisation; here they are development stand-ins in one process.
+ */
+export async function openCheckpointLog(
+  folder: string,
+  source: BlockHeaderSource,
+  logger: Logger,
+): Promise<{ log: CheckpointLog; logSigner: NoteSigner; witnesses: Witness[] }> {
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  const origin = await readOrCreate(
+    join(folder, 'origin'),
+    () => `audit-ledger.local/embedded/${randomBytes(8).toString('hex')}`,
+  );
+  const signerFor = async (name: string, file: string) =>
+    noteSigner(await readOrCreate(join(folder, file), () => generateNoteKey(name).signerKey));
+  const logSigner = await signerFor(origin, 'log.key');
+  const witnesses = await Promise.all(
+    WITNESS_ORGANIZATIONS.map(async (mspId) =>
+      Witness.open(
+        await signerFor(`witness.${mspId.toLowerCase()}`, `witness-${mspId}.key`),
+        logSigner.verifierKey,
+        join(folder, `witness-${mspId}.seen.json`),
+      ),
+    ),
+  );
+  return {
+    log: new CheckpointLog(origin, source, logSigner, witnesses, logger),
+    logSigner,
+    witnesses,
+  };
+}

@@ -1,0 +1,24 @@
+/** One step of an offline verification, with a stable reason code when it fails. */
+export interface CheckResult {
+  check: string;
+  ok: boolean;
+  detail: string;
+  reason?: string;
+}
+
+export interface VerificationReport {
+  verified: boolean;
+  checks: CheckResult[];
+}
+
+export function report(checks: CheckResult[]): VerificationReport {
+  return { verified: checks.length > 0 && checks.every((check) => check.ok), checks };
+}
+
+export function formatReport(result: VerificationReport): string {
+  const lines = result.checks.map(
+    (check) =>
+      `${check.ok ? '✓' : '✗'} ${check.check}: ${check.detail}${check.reason === undefined ? '' : ` [${check.reason}]`}`,
+  );
+  return `${lines.join('\n')}\n${result.verified ? 'VERIFIED' : 'NOT VERIFIED'}\n`;
+}
