@@ -15,6 +15,7 @@ import {
 import type { Ledger, LedgerEntry } from './ledger/ledger';
 import type { Metrics } from './metrics';
 import type { Pseudonymizer } from './pseudonymizer';
+import { checkTrail } from './trail-check';
 import type { CheckpointLog } from './transparency/checkpoint-log';
 import { registerTransparencyRoutes } from './http/transparency-routes';
 import { issueDetails } from '@audit-ledger/chaincode';
@@ -108,6 +109,10 @@ export function createApp(deps: AppDependencies): express.Express {
 
   app.post('/v1/verify', requireJson, async (request: Request, response: Response) => {
     response.json(await entries.verify(principalOf(response), request.body));
+  });
+
+  app.get('/v1/trails/verify', async (request: Request, response: Response) => {
+    response.json(await checkTrail(ledger, principalOf(response), request.query));
   });
 
   registerTransparencyRoutes(app, deps.checkpoints);

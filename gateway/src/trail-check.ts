@@ -1,0 +1,149 @@
+import { entryDigest, issueDetails } from '@audit-ledger/chaincode';
+import { z } from 'zod';
+import { ApiError } from './http/api-error';
+import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
+
+/** A trail check reads at most this many entries; beyond it the answer says it was truncated. */
+export const MAX_TRAIL_ENTRIES = 100_000;
+const PAGE_SIZE = 500;
+
+export const trailQuery = z
+  .strictObject({
+    source: z.string().min(1).optional(),
+    stream: z.string().min(1).optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((query) => query.source !== undefined || query.stream !== undefined, {
+    path: ['source'],
+    error: 'give source, stream or both',
+  });
+
+export interface TrailReport {
+  /** True when every check below holds and the whole range was read. */
+  complete: boolean;
+  entries: number;
+  truncated: boolean;
+  /** Gaps in the source's own numbering; only a source's whole trail can show them. */
+  sourceSeq?: {
+    first: number | null;
+    last: number | null;
+    gaps: { from: number; to: number }[];
+    unsequenced: number;
+  };
+  outOfOrder: { id: string; sourceSeq: number; after: number }[];
+  digestMismatches: string[];
+  ledgerIntegrity: { ok: boolean; message?: string };
+  peers: { checked: boolean; detail: string };
+}
+
+function gapsIn(
+  sequence: number[],
+  expectFirst: number | undefined,
+): { from: number; to: number }[] {
+  const sorted = [...new Set(sequence)].sort((a, b) => a - b);
+  const gaps: { from: number; to: number }[] = [];
+  let expected = expectFirst ?? sorted[0] ?? 1;
+  for (const value of sorted) {
+    if (value > expected) {
+      gaps.push({ from: expected, to: value - 1 });
+    }
+    expected = Math.max(expected, value + 1);
+  }
+  return gaps;
+}
+
+/**
+ * Is a trail complete and untampered? Reads the trail in commit order and reports missing
+ * sequence numbers, sequence numbers that went backwards, entries whose digest no longer
+ * matches their payload, and the ledger's own integrity verdict.
+ */
+export async function checkTrail(
+  ledger: Ledger,
+  principal: Principal,
+  parameters: unknown,
+): Promise<TrailReport> {
+  const parsed = trailQuery.safeParse(parameters);
+  if (!parsed.success) {
+    throw new ApiError(400, 'INVALID_QUERY', 'invalid trail query', issueDetails(parsed.error));
+  }
+  const { source, stream, from, to } = parsed.data;
+  const by = source === undefined ? 'stream' : 'source';
+  const value = source ?? stream ?? '';
+  const entries: LedgerEntry[] = [];
+  let ledgerIntegrity: TrailReport['ledgerIntegrity'] = { ok: true };
+  let bookmark = '';
+  try {
+    do {
+      const page = await ledger.queryEntries(principal, {
+        by,
+        value,
+        from,
+        to,
+        pageSize: PAGE_SIZE,
+        bookmark,
+      });
+      entries.push(
+        ...page.items.filter((entry) => stream === undefined || entry.stream === stream),
+      );
+      bookmark = page.bookmark;
+    } while (bookmark !== '' && entries.length < MAX_TRAIL_ENTRIES);
+  } catch (error) {
+    if (!(error instanceof LedgerError && error.code === 'LEDGER_INTEGRITY')) {
+      throw error;
+    }
+    ledgerIntegrity = { ok: false, message: error.message };
+  }
+
+  const outOfOrder: TrailReport['outOfOrder'] = [];
+  let highest: number | undefined;
+  for (const entry of entries) {
+    if (entry.sourceSeq === undefined) {
+      continue;
+    }
+    if (
+      highest !== undefined &&
+      entry.source === (source ?? entry.source) &&
+      entry.sourceSeq < highest
+    ) {
+      outOfOrder.push({ id: entry.id, sourceSeq: entry.sourceSeq, after: highest });
+    }
+    highest = Math.max(highest ?? entry.sourceSeq, entry.sourceSeq);
+  }
+  const digestMismatches = entries
+    .filter((entry) => entryDigest(entry) !== entry.digest)
+    .map((entry) => entry.id);
+  const sequenced = entries.flatMap((entry) =>
+    entry.sourceSeq === undefined ? [] : [entry.sourceSeq],
+  );
+  const wholeSourceTrail = source !== undefined && stream === undefined;
+  const sourceSeq = wholeSourceTrail
+    ? {
+        first: sequenced.length === 0 ? null : Math.min(...sequenced),
+        last: sequenced.length === 0 ? null : Math.max(...sequenced),
+        // From the start of time a source's numbering starts at 1; in a window, at its first entry.
+        gaps: gapsIn(sequenced, from === undefined ? 1 : undefined),
+        unsequenced: entries.length - sequenced.length,
+      }
+    : undefined;
+  const truncated = bookmark !== '';
+  const report: TrailReport = {
+    complete:
+      !truncated &&
+      ledgerIntegrity.ok &&
+      outOfOrder.length === 0 &&
+      digestMismatches.length === 0 &&
+      (sourceSeq?.gaps.length ?? 0) === 0,
+    entries: entries.length,
+    truncated,
+    ...(sourceSeq === undefined ? {} : { sourceSeq }),
+    outOfOrder,
+    digestMismatches,
+    ledgerIntegrity,
+    peers: {
+      checked: false,
+      detail: `the ${ledger.kind} ledger has no peers of other organisations to compare`,
+    },
+  };
+  return report;
+}

@@ -1,0 +1,142 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { TrailReport } from '../../gateway/src/trail-check.js';
+import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
+import { dataAccess } from '../support/sample-entries.js';
+
+let gateway: TestGateway;
+const SOURCE = 'SandboxOrg/dev-sandbox-writer';
+
+beforeEach(async () => {
+  gateway = await startTestGateway();
+});
+afterEach(() => gateway.close());
+
+async function write(sourceSeq: number | undefined, dataset = 'trail-ds') {
+  const request = dataAccess(sourceSeq === undefined ? {} : { sourceSeq }, {
+    dataset: { id: dataset },
+  });
+  const response = await gateway.request<{ id: string }>('POST', '/v1/entries', {
+    key: gateway.keys['sandbox-writer'],
+    body: request,
+  });
+  expect(response.status).toBe(201);
+  return response.body.id;
+}
+
+function verifyTrail(query: string, key = gateway.keys.regulator) {
+  return gateway.request<TrailReport>('GET', `/v1/trails/verify?${query}`, { key });
+}
+
+describe('GET /v1/trails/verify', () => {
+  test('a source that numbered every entry without a hole is complete', async () => {
+    for (const seq of [1, 2, 3, 4]) {
+      await write(seq);
+    }
+    const response = await verifyTrail(`source=${encodeURIComponent(SOURCE)}`);
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      complete: true,
+      entries: 4,
+      truncated: false,
+      sourceSeq: { first: 1, last: 4, gaps: [], unsequenced: 0 },
+      outOfOrder: [],
+      digestMismatches: [],
+      ledgerIntegrity: { ok: true },
+      peers: { checked: false },
+    });
+  });
+
+  test('missing sequence numbers are reported as gaps, including a missing start', async () => {
+    for (const seq of [2, 3, 6, 7, 9]) {
+      await write(seq);
+    }
+    const response = await verifyTrail(`source=${encodeURIComponent(SOURCE)}`);
+
+    expect(response.body.complete).toBe(false);
+    expect(response.body.sourceSeq?.gaps).toEqual([
+      { from: 1, to: 1 },
+      { from: 4, to: 5 },
+      { from: 8, to: 8 },
+    ]);
+  });
+
+  test('a number committed after a higher one is out of order', async () => {
+    await write(1);
+    await write(3);
+    const late = await write(2);
+    const response = await verifyTrail(`source=${encodeURIComponent(SOURCE)}`);
+
+    expect(response.body.complete).toBe(false);
+    expect(response.body.sourceSeq?.gaps).toEqual([]);
+    expect(response.body.outOfOrder).toEqual([{ id: late, sourceSeq: 2, after: 3 }]);
+  });
+
+  test('a stream is checked for order per source and for digests', async () => {
+    await write(1, 'stream-a');
+    await write(2, 'stream-b');
+    await write(3, 'stream-a');
+    const response = await verifyTrail('stream=dataset:stream-a');
+
+    expect(response.body).toMatchObject({
+      complete: true,
+      entries: 2,
+      outOfOrder: [],
+      digestMismatches: [],
+    });
+    expect(response.body.sourceSeq).toBeUndefined();
+  });
+
+  test('an entry edited in the database makes the trail fail its integrity check', async () => {
+    await write(1);
+    const edited = await write(2);
+    const db = new Database(join(gateway.dataDir, 'ledger.sqlite'));
+    const key = Buffer.from(`entry\u0000${edited}`);
+    const row = db
+      .prepare<[Buffer], { value: Buffer }>('SELECT value FROM state WHERE key = ?')
+      .get(key);
+    db.prepare('UPDATE state SET value = ? WHERE key = ?').run(
+      Buffer.from((row?.value.toString('utf8') ?? '').replace('"train"', '"query"')),
+      key,
+    );
+    db.close();
+
+    const response = await verifyTrail(`source=${encodeURIComponent(SOURCE)}`);
+    expect(response.body.complete).toBe(false);
+    expect(response.body.ledgerIntegrity).toEqual({
+      ok: false,
+      message: expect.stringContaining(edited) as unknown,
+    });
+  });
+
+  test('a time window starts the numbering at its first entry', async () => {
+    await write(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const since = new Date().toISOString();
+    await write(2);
+    await write(3);
+    const response = await verifyTrail(
+      `source=${encodeURIComponent(SOURCE)}&from=${encodeURIComponent(since)}`,
+    );
+
+    expect(response.body).toMatchObject({
+      complete: true,
+      entries: 2,
+      sourceSeq: { first: 2, gaps: [] },
+    });
+  });
+
+  test.each([
+    ['neither source nor stream', 'from=2026-01-01T00:00:00Z', 'source'],
+    ['a bad time', 'source=x&to=tomorrow', 'to'],
+    ['an unknown parameter', 'source=x&kind=data-access', 'kind'],
+  ])('%s is 400 INVALID_QUERY', async (_case, query, path) => {
+    const response = await gateway.request<ErrorBody>('GET', `/v1/trails/verify?${query}`, {
+      key: gateway.keys.regulator,
+    });
+    expect([response.status, response.body.error.code]).toEqual([400, 'INVALID_QUERY']);
+    expect(response.body.error.details?.map((detail) => detail.path)).toContain(path);
+  });
+});
