@@ -237,6 +237,74 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
+      '/v1/trails/verify': {
+        get: {
+          summary: 'Is a trail complete: sourceSeq gaps, reordering, digests, ledger integrity',
+          parameters: [
+            { name: 'source', in: 'query', schema: { type: 'string' } },
+            { name: 'stream', in: 'query', schema: { type: 'string' } },
+            { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
+            { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          ],
+          responses: {
+            '200': { description: 'The trail report', content: json({ type: 'object' }) },
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/checkpoints/latest': {
+        get: {
+          summary: 'The signed, witness-cosigned checkpoint (C2SP signed note) of the block tree',
+          responses: {
+            '200': {
+              description: 'The checkpoint',
+              content: json({
+                type: 'object',
+                required: ['origin', 'size', 'rootHash', 'note', 'cosignedBy'],
+                properties: {
+                  origin: { type: 'string' },
+                  size: { type: 'integer' },
+                  rootHash: { type: 'string', contentEncoding: 'base64' },
+                  note: { type: 'string' },
+                  cosignedBy: { type: 'array', items: { type: 'string' } },
+                },
+              }),
+            },
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/proofs/inclusion': {
+        get: {
+          summary: 'RFC 9162 audit path of a block in the tree of a given size',
+          parameters: [
+            { name: 'block', in: 'query', required: true, schema: { type: 'integer', minimum: 0 } },
+            {
+              name: 'treeSize',
+              in: 'query',
+              required: true,
+              schema: { type: 'integer', minimum: 1 },
+            },
+          ],
+          responses: {
+            '200': { description: 'The proof', content: json({ type: 'object' }) },
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/proofs/consistency': {
+        get: {
+          summary: 'RFC 9162 consistency proof between two tree sizes',
+          parameters: [
+            { name: 'from', in: 'query', required: true, schema: { type: 'integer', minimum: 0 } },
+            { name: 'to', in: 'query', required: true, schema: { type: 'integer', minimum: 0 } },
+          ],
+          responses: {
+            '200': { description: 'The proof', content: json({ type: 'object' }) },
+            ...commonErrors,
+          },
+        },
+      },
       '/healthz': {
         get: {
           summary: 'The process is alive',
