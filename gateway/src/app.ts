@@ -115,7 +115,7 @@ export function createApp(deps: AppDependencies): express.Express {
     response.json(await checkTrail(ledger, principalOf(response), request.query));
   });
 
-  registerTransparencyRoutes(app, deps.checkpoints);
+  registerTransparencyRoutes(app, ledger, deps.checkpoints);
 
   app.use((request, _response, next) => {
     next(new ApiError(404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.path}`));

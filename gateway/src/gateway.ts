@@ -14,9 +14,14 @@ import {
 import type { Config } from './config';
 import { EmbeddedLedger } from './embedded/embedded-ledger';
 import { LedgerStore } from './embedded/ledger-store';
-import { IdentityDirectory } from './identity/identity-directory';
+import {
+  IdentityDirectory,
+  ORDERER_ORGANIZATION,
+  PEER_ORGANIZATIONS,
+} from './identity/identity-directory';
 import type { Ledger } from './ledger/ledger';
 import { Metrics } from './metrics';
+import { CHANNEL } from './proof/signed-payloads';
 import { Pseudonymizer } from './pseudonymizer';
 import { WITNESS_QUORUM, openCheckpointLog } from './transparency/checkpoint-setup';
 import { TRUST_FORMAT, type TrustFile } from './transparency/trust-file';
@@ -66,18 +71,28 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
   const ledger = new EmbeddedLedger(
     new LedgerStore(join(config.dataDir, 'ledger.sqlite')),
     identities,
+    {
+      endorsingOrganizations: PEER_ORGANIZATIONS,
+      ordererOrganization: ORDERER_ORGANIZATION,
+    },
   );
   const {
     log: checkpoints,
     logSigner,
     witnesses,
   } = await openCheckpointLog(join(config.dataDir, 'checkpoints'), ledger, logger);
+  const roots = identities
+    .roots()
+    .map(({ mspId, certificatePem }) => ({ mspId, rootCertificates: [certificatePem] }));
   const trust: TrustFile = {
     format: TRUST_FORMAT,
     ledger: ledger.kind,
-    organizations: identities
-      .roots()
-      .map(({ mspId, certificatePem }) => ({ mspId, rootCertificates: [certificatePem] })),
+    channel: CHANNEL,
+    organizations: roots.filter(({ mspId }) => mspId !== ORDERER_ORGANIZATION),
+    orderers: roots.filter(({ mspId }) => mspId === ORDERER_ORGANIZATION),
+    endorsementPolicy: { rule: 'MAJORITY', organizations: PEER_ORGANIZATIONS },
+    ordererSignaturesRequired: 1,
+    validationReportsRequired: 2,
     checkpoints: {
       origin: checkpoints.origin,
       logKey: logSigner.verifierKey,

@@ -12,7 +12,11 @@ import {
 } from '../../gateway/src/embedded/block-log.js';
 import { EmbeddedLedger } from '../../gateway/src/embedded/embedded-ledger.js';
 import { LedgerStore, type IntegrityProblem } from '../../gateway/src/embedded/ledger-store.js';
-import { IdentityDirectory } from '../../gateway/src/identity/identity-directory.js';
+import {
+  IdentityDirectory,
+  ORDERER_ORGANIZATION,
+  PEER_ORGANIZATIONS,
+} from '../../gateway/src/identity/identity-directory.js';
 import { LedgerError, type LedgerEntry, type Principal } from '../../gateway/src/ledger/ledger.js';
 import { algorithmUpload, creditChange, dataAccess } from '../support/sample-entries.js';
 
@@ -56,7 +60,10 @@ async function openLedger(folder: string): Promise<Opened> {
   const file = join(folder, 'ledger.sqlite');
   const store = new LedgerStore(file);
   const identities = await IdentityDirectory.open(join(folder, 'identities'));
-  const ledger = new EmbeddedLedger(store, identities);
+  const ledger = new EmbeddedLedger(store, identities, {
+    endorsingOrganizations: PEER_ORGANIZATIONS,
+    ordererOrganization: ORDERER_ORGANIZATION,
+  });
   open.push(ledger);
   return { folder, file, store, identities, ledger };
 }

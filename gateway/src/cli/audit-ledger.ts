@@ -1,14 +1,18 @@
 #!/usr/bin/env node
+import '../fabric-logging';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { PROOF_FORMAT, type ProofBundle } from '../proof/proof-bundle';
 import { trustFile, type TrustFile } from '../transparency/trust-file';
+import { checkBundle } from '../verifier/bundle-checks';
 import { formatReport, report, type VerificationReport } from '../verifier/check-report';
 import { checkCheckpoint, checkConsistency } from '../verifier/checkpoint-checks';
 
-const USAGE = `usage: audit-ledger verify-consistency <old-checkpoint> <new-checkpoint> <proof.json> --trust <trust.json> [--json]
+const USAGE = `usage: audit-ledger verify <bundle.json> --trust <trust.json> [--json]
+       audit-ledger verify-consistency <old-checkpoint> <new-checkpoint> <proof.json> --trust <trust.json> [--json]
        audit-ledger verify-checkpoint <checkpoint> --trust <trust.json> [--json]
-Checkpoints are the signed notes from GET /v1/checkpoints/latest (the "note" field, or the note
+A bundle is the answer of GET /v1/entries/{id}/proof. Checkpoints are the signed notes from GET /v1/checkpoints/latest (the "note" field, or the note
 text itself); proof.json is the answer of GET /v1/proofs/consistency. Nothing is fetched: every
 check runs offline against trust.json. Exit 0 when everything holds, 1 when a check fails, 2
 when the input cannot be read.`;
@@ -67,6 +71,20 @@ async function readProof(file: string): Promise<Buffer[]> {
   return parsed.data.hashes.map((hash) => Buffer.from(hash, 'base64'));
 }
 
+function isBundle(value: unknown): value is ProofBundle {
+  const candidate = value as Partial<ProofBundle> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    candidate.format === PROOF_FORMAT &&
+    typeof candidate.entry === 'object' &&
+    typeof candidate.block === 'object' &&
+    typeof candidate.checkpoint === 'object' &&
+    typeof candidate.certificates === 'object' &&
+    Array.isArray(candidate.validation)
+  );
+}
+
 async function run(argv: string[]): Promise<VerificationReport> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -85,6 +103,18 @@ async function run(argv: string[]): Promise<VerificationReport> {
         trust,
       ),
     );
+  }
+  if (command === 'verify' && files.length === 1) {
+    const trust = await readTrust(values.trust);
+    const bundle = parseJson(await readText(files[0] ?? '', 'bundle'), 'the bundle');
+    if (!isBundle(bundle)) {
+      throw new InputError(`the bundle is not ${PROOF_FORMAT}`);
+    }
+    try {
+      return report(checkBundle(bundle, trust));
+    } catch (error) {
+      throw new InputError(`the bundle is malformed: ${(error as Error).message}`);
+    }
   }
   if (command === 'verify-checkpoint' && files.length === 1) {
     const trust = await readTrust(values.trust);

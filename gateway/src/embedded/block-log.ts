@@ -15,6 +15,14 @@ export interface WriteRecord {
   valueSha256: string;
 }
 
+/** A signature by the X.509 identity whose certificate hashes to `certificateSha256`. */
+export interface IdentitySignature {
+  mspId: string;
+  certificateSha256: string;
+  /** Base64 DER ECDSA signature. */
+  signature: string;
+}
+
 export interface TransactionRecord {
   txId: string;
   /** Ledger time of the proposal. */
@@ -24,6 +32,10 @@ export interface TransactionRecord {
   argsSha256: string;
   writes: WriteRecord[];
   event?: { name: string; payloadSha256: string };
+  /** The creator's signature over its proposal. */
+  creatorSignature: string;
+  /** Each endorsing peer's signature over the proposal's result. */
+  endorsements: IdentitySignature[];
 }
 
 export interface BlockHeader {
@@ -36,6 +48,8 @@ export interface Block {
   header: BlockHeader;
   headerHash: string;
   transactions: TransactionRecord[];
+  /** The orderer's signature over the header hash; not covered by the data hash, as in Fabric. */
+  ordererSignature?: IdentitySignature;
 }
 
 export function sha256Hex(data: string | Uint8Array): string {

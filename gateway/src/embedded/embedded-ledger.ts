@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, sign } from 'node:crypto';
 import {
   canonicalJson,
   decodeErrorEnvelope,
@@ -18,16 +18,38 @@ import {
   type LedgerQuery,
   type Principal,
 } from '../ledger/ledger';
-import { sha256Hex, type Block, type TransactionRecord } from './block-log';
+import { PROOF_FORMAT, type ProofMaterial } from '../proof/proof-bundle';
+import {
+  blockSignatureBytes,
+  endorsedResultBytes,
+  proposalBytes,
+  validationReportBytes,
+} from '../proof/signed-payloads';
+import { sha256Hex, type Block, type IdentitySignature, type TransactionRecord } from './block-log';
 import { ContractRunner } from './contract-runner';
 import type { LedgerStore } from './ledger-store';
 import type { Proposal } from './transaction-stub';
+import { CHANNEL } from '../proof/signed-payloads';
 
 export interface IdentityResolver {
   identityFor(principal: Principal): Promise<X509Identity>;
+  /** The signing identity of an organisation's peer, or of the orderer. */
+  node(mspId: string): Promise<X509Identity>;
 }
 
-const CHANNEL = 'audit';
+/** Whose peers endorse every transaction, and who orders blocks. */
+export interface SigningTopology {
+  endorsingOrganizations: readonly string[];
+  ordererOrganization: string;
+}
+
+function signWith(identity: X509Identity, data: Buffer): IdentitySignature {
+  return {
+    mspId: identity.mspId,
+    certificateSha256: sha256Hex(identity.certificatePem),
+    signature: sign('sha256', data, identity.privateKeyPem).toString('base64'),
+  };
+}
 
 function toLedgerError(message: string): LedgerError {
   const envelope = decodeErrorEnvelope(message);
@@ -51,6 +73,7 @@ export class EmbeddedLedger implements Ledger, BlockHeaderSource {
   constructor(
     private readonly store: LedgerStore,
     private readonly identities: IdentityResolver,
+    private readonly topology: SigningTopology,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -83,6 +106,54 @@ export class EmbeddedLedger implements Ledger, BlockHeaderSource {
     return { items, bookmark: page.bookmark };
   }
 
+  /**
+   * The entry, its block, every signer's certificate, and each endorsing organisation's peer's
+   * signed report of the transaction's validation code.
+   */
+  async proofOf(principal: Principal, id: string): Promise<ProofMaterial> {
+    const entry = await this.getEntry(principal, id);
+    const block = this.store.block(entry.blockNumber);
+    const transactionIndex =
+      block?.transactions.findIndex((record) => record.txId === entry.txId) ?? -1;
+    const record = block?.transactions[transactionIndex];
+    if (block === undefined || record === undefined || block.ordererSignature === undefined) {
+      throw new LedgerError(
+        'LEDGER_INTEGRITY',
+        `block ${entry.blockNumber} does not hold entry ${id}`,
+      );
+    }
+    const { blockNumber: _located, ...committed } = entry;
+    const peers = await Promise.all(
+      this.topology.endorsingOrganizations.map((mspId) => this.identities.node(mspId)),
+    );
+    const validation = peers.map((peer) => {
+      const report = { block: block.header.number, txId: record.txId, code: 'VALID' as const };
+      return { ...report, ...signWith(peer, validationReportBytes(report)) };
+    });
+    const hashes = [
+      record.creator.certificateSha256,
+      ...record.endorsements.map((endorsement) => endorsement.certificateSha256),
+      block.ordererSignature.certificateSha256,
+    ];
+    const certificates = Object.fromEntries(
+      hashes.map((hash) => [hash, this.store.certificate(hash) ?? '']),
+    );
+    for (const peer of peers) {
+      certificates[sha256Hex(peer.certificatePem)] = peer.certificatePem;
+    }
+    return {
+      format: PROOF_FORMAT,
+      ledger: 'embedded',
+      channel: CHANNEL,
+      entry,
+      canonicalEntry: canonicalJson(committed),
+      transactionIndex,
+      block,
+      certificates,
+      validation,
+    };
+  }
+
   blockHeaderHashes(): Promise<Buffer[]> {
     if (this.closed) {
       return Promise.reject(new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed'));
@@ -111,19 +182,27 @@ export class EmbeddedLedger implements Ledger, BlockHeaderSource {
     if (this.closed) {
       return Promise.reject(new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed'));
     }
-    const identity = this.identities.identityFor(principal);
-    const commit = this.commits.then(async () => this.commit(await identity, fcn, args));
+    const signers = Promise.all([
+      this.identities.identityFor(principal),
+      Promise.all(this.topology.endorsingOrganizations.map((mspId) => this.identities.node(mspId))),
+      this.identities.node(this.topology.ordererOrganization),
+    ]);
+    const commit = this.commits.then(async () => this.commit(await signers, fcn, args));
     this.commits = commit.catch(() => undefined);
     return commit;
   }
 
-  private async commit(identity: X509Identity, fcn: string, args: string[]): Promise<string> {
+  private async commit(
+    [identity, endorsers, orderer]: [X509Identity, X509Identity[], X509Identity],
+    fcn: string,
+    args: string[],
+  ): Promise<string> {
     const proposal = this.proposal(identity, fcn, args);
     const simulation = await this.runner.simulate(this.store, proposal);
     if (!simulation.ok) {
       throw toLedgerError(simulation.message);
     }
-    const record: TransactionRecord = {
+    const result = {
       txId: proposal.txId,
       timestamp: formatTxTimestamp(proposal.timestamp),
       creator: { mspId: identity.mspId, certificateSha256: sha256Hex(identity.certificatePem) },
@@ -142,7 +221,16 @@ export class EmbeddedLedger implements Ledger, BlockHeaderSource {
             },
           }),
     };
-    this.store.appendBlock([{ record, writes: simulation.writes }]);
+    const record: TransactionRecord = {
+      ...result,
+      creatorSignature: signWith(identity, proposalBytes(result)).signature,
+      endorsements: endorsers.map((endorser) => signWith(endorser, endorsedResultBytes(result))),
+    };
+    this.store.appendBlock(
+      [{ record, writes: simulation.writes }],
+      (headerHash) => signWith(orderer, blockSignatureBytes(headerHash)),
+      [identity, ...endorsers, orderer].map((signer) => signer.certificatePem),
+    );
     return simulation.payload;
   }
 

@@ -6,6 +6,7 @@ import {
   headerHashOf,
   sha256Hex,
   type Block,
+  type IdentitySignature,
   type TransactionRecord,
 } from './block-log';
 import type { StateReader } from './transaction-stub';
@@ -29,14 +30,19 @@ interface BlockRow {
   data_hash: string;
   header_hash: string;
   data: string;
+  orderer_signature: string | null;
 }
 
 function rowToBlock(row: BlockRow): Block {
-  return {
+  const block: Block = {
     header: { number: row.number, previousHash: row.previous_hash, dataHash: row.data_hash },
     headerHash: row.header_hash,
     transactions: JSON.parse(row.data) as TransactionRecord[],
   };
+  if (row.orderer_signature !== null) {
+    block.ordererSignature = JSON.parse(row.orderer_signature) as IdentitySignature;
+  }
+  return block;
 }
 
 /**
@@ -60,8 +66,10 @@ export class LedgerStore implements StateReader {
         previous_hash TEXT NOT NULL,
         data_hash TEXT NOT NULL,
         header_hash TEXT NOT NULL,
-        data TEXT NOT NULL
+        data TEXT NOT NULL,
+        orderer_signature TEXT
       );
+      CREATE TABLE IF NOT EXISTS certificates (sha256 TEXT PRIMARY KEY, pem TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS transactions (
         tx_id TEXT PRIMARY KEY,
         block_number INTEGER NOT NULL REFERENCES blocks (number)
@@ -79,8 +87,14 @@ export class LedgerStore implements StateReader {
       block: this.db.prepare<[number], BlockRow>('SELECT * FROM blocks WHERE number = ?'),
       allBlocks: this.db.prepare<[], BlockRow>('SELECT * FROM blocks ORDER BY number'),
       allState: this.db.prepare<[], { key: Buffer; value: Buffer }>('SELECT key, value FROM state'),
-      insertBlock: this.db.prepare<[number, string, string, string, string]>(
-        'INSERT INTO blocks (number, previous_hash, data_hash, header_hash, data) VALUES (?, ?, ?, ?, ?)',
+      insertBlock: this.db.prepare<[number, string, string, string, string, string]>(
+        'INSERT INTO blocks (number, previous_hash, data_hash, header_hash, data, orderer_signature) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      insertCertificate: this.db.prepare<[string, string]>(
+        'INSERT INTO certificates (sha256, pem) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING',
+      ),
+      certificate: this.db.prepare<[string], { pem: string }>(
+        'SELECT pem FROM certificates WHERE sha256 = ?',
       ),
       insertTransaction: this.db.prepare<[string, number]>(
         'INSERT INTO transactions (tx_id, block_number) VALUES (?, ?)',
@@ -110,9 +124,14 @@ export class LedgerStore implements StateReader {
     return head === undefined ? 0 : head.number + 1;
   }
 
-  /** Appends one block holding `transactions` and applies their writes, atomically. */
+  /**
+   * Appends one block holding `transactions`, signed by `signBlock` over its header hash, and
+   * applies their writes, atomically. `certificates` are the PEMs the signatures refer to.
+   */
   appendBlock(
     transactions: { record: TransactionRecord; writes: Map<string, Uint8Array> }[],
+    signBlock: (headerHash: string) => IdentitySignature,
+    certificates: readonly string[],
   ): Block {
     return this.db
       .transaction(() => {
@@ -122,6 +141,7 @@ export class LedgerStore implements StateReader {
           head === undefined ? GENESIS_PREVIOUS_HASH : head.header_hash,
           transactions.map(({ record }) => record),
         );
+        block.ordererSignature = signBlock(block.headerHash);
         const { header } = block;
         this.statements.insertBlock.run(
           header.number,
@@ -129,7 +149,11 @@ export class LedgerStore implements StateReader {
           header.dataHash,
           block.headerHash,
           JSON.stringify(block.transactions),
+          JSON.stringify(block.ordererSignature),
         );
+        for (const pem of certificates) {
+          this.statements.insertCertificate.run(sha256Hex(pem), pem);
+        }
         for (const { record, writes } of transactions) {
           this.statements.insertTransaction.run(record.txId, header.number);
           for (const [key, value] of writes) {
@@ -149,6 +173,11 @@ export class LedgerStore implements StateReader {
   /** Every block's header hash, in block order: the leaves of the checkpoint tree. */
   headerHashes(): Buffer[] {
     return this.statements.headerHashes.all().map((row) => Buffer.from(row.header_hash, 'hex'));
+  }
+
+  /** A certificate a stored signature refers to, by the SHA-256 of its PEM text. */
+  certificate(sha256: string): string | undefined {
+    return this.statements.certificate.get(sha256)?.pem;
   }
 
   blockNumberOf(txId: string): number | undefined {

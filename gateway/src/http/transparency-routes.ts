@@ -2,7 +2,10 @@ import { issueDetails } from '@audit-ledger/chaincode';
 import type { Express, Request, Response } from 'express';
 import { z } from 'zod';
 import { ProofRangeError, type CheckpointLog } from '../transparency/checkpoint-log';
+import type { Ledger } from '../ledger/ledger';
+import type { ProofBundle } from '../proof/proof-bundle';
 import { ApiError } from './api-error';
+import { principalOf } from './request-handlers';
 
 const treeIndex = z.coerce.number().int().nonnegative();
 const inclusionQuery = z.strictObject({ block: treeIndex, treeSize: treeIndex });
@@ -27,8 +30,23 @@ async function answerProof<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Signed checkpoints of the block tree and the proofs that tie blocks and checkpoints together. */
-export function registerTransparencyRoutes(app: Express, checkpoints: CheckpointLog): void {
+/** Signed checkpoints of the block tree and the proofs that tie entries, blocks and checkpoints. */
+export function registerTransparencyRoutes(
+  app: Express,
+  ledger: Ledger,
+  checkpoints: CheckpointLog,
+): void {
+  app.get('/v1/entries/:id/proof', async (request: Request<{ id: string }>, response: Response) => {
+    const material = await ledger.proofOf(principalOf(response), request.params.id);
+    const checkpoint = await checkpoints.latest();
+    const { hashes } = await checkpoints.inclusion(material.block.header.number, checkpoint.size);
+    const bundle: ProofBundle = {
+      ...material,
+      checkpoint: { note: checkpoint.note, size: checkpoint.size, inclusion: hashes },
+    };
+    response.json(bundle);
+  });
+
   app.get('/v1/checkpoints/latest', async (_request: Request, response: Response) => {
     response.json(await checkpoints.latest());
   });

@@ -5,6 +5,7 @@ import type { Principal } from '../ledger/ledger';
 import {
   createCertificateAuthority,
   issueClientIdentity,
+  issueNodeIdentity,
   type CertificateAuthority,
   type Validity,
   type X509Identity,
@@ -16,6 +17,12 @@ export const ROLE_ORGANIZATIONS: Record<Role, string> = {
   'credit-writer': 'CreditOrg',
   regulator: 'RegulatorOrg',
 };
+
+/** The ordering service's organisation: it signs blocks, never entries. */
+export const ORDERER_ORGANIZATION = 'OrdererOrg';
+
+/** The organisations whose peers endorse and validate every transaction. */
+export const PEER_ORGANIZATIONS = [...new Set(Object.values(ROLE_ORGANIZATIONS))];
 
 const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
 
@@ -50,9 +57,10 @@ export class IdentityDirectory {
 
   static async open(folder: string): Promise<IdentityDirectory> {
     const authorities = new Map<string, CertificateAuthority>();
-    for (const mspId of new Set(Object.values(ROLE_ORGANIZATIONS))) {
+    for (const mspId of [...PEER_ORGANIZATIONS, ORDERER_ORGANIZATION]) {
       const orgFolder = join(folder, mspId);
       await mkdir(join(orgFolder, 'clients'), { recursive: true, mode: 0o700 });
+      await mkdir(join(orgFolder, 'nodes'), { recursive: true, mode: 0o700 });
       const certificatePem = await readIfPresent(join(orgFolder, 'ca.pem'));
       const privateKeyPem = await readIfPresent(join(orgFolder, 'ca.key'));
       if (certificatePem !== undefined && privateKeyPem !== undefined) {
@@ -67,7 +75,7 @@ export class IdentityDirectory {
     return new IdentityDirectory(folder, authorities);
   }
 
-  /** The organisations' root certificates: what a verifier trusts. */
+  /** The organisations' root certificates (the orderer organisation's too): what a verifier trusts. */
   roots(): { mspId: string; certificatePem: string }[] {
     return [...this.authorities.values()].map(({ mspId, certificatePem }) => ({
       mspId,
@@ -75,36 +83,60 @@ export class IdentityDirectory {
     }));
   }
 
+  /** The signing identity of an organisation's peer, or of the orderer. */
+  node(mspId: string): Promise<X509Identity> {
+    const unit = mspId === ORDERER_ORGANIZATION ? 'orderer' : 'peer';
+    const name = `${unit}0.${mspId.toLowerCase()}`;
+    return this.cached(`${mspId}/nodes/${name}`, async () => {
+      const ca = this.authority(mspId);
+      return issueNodeIdentity(ca, name, unit, defaultValidity());
+    });
+  }
+
   identityFor(principal: Principal): Promise<X509Identity> {
     const mspId = ROLE_ORGANIZATIONS[principal.role];
-    const cacheKey = `${mspId}/${principal.name}/${principal.role}`;
-    let identity = this.identities.get(cacheKey);
+    return this.cached(`${mspId}/clients/${principal.name}.${principal.role}`, () =>
+      issueClientIdentity(
+        this.authority(mspId),
+        principal.name,
+        { [ROLE_ATTRIBUTE]: principal.role },
+        defaultValidity(),
+      ),
+    );
+  }
+
+  private authority(mspId: string): CertificateAuthority {
+    const ca = this.authorities.get(mspId);
+    if (ca === undefined) {
+      throw new Error(`no certificate authority for ${mspId}`);
+    }
+    return ca;
+  }
+
+  /** The identity stored at `path` (under the folder), issued and saved on first use. */
+  private cached(path: string, issue: () => Promise<X509Identity>): Promise<X509Identity> {
+    let identity = this.identities.get(path);
     if (identity === undefined) {
-      identity = this.loadOrIssue(mspId, principal);
-      this.identities.set(cacheKey, identity);
+      identity = this.loadOrIssue(path, issue);
+      this.identities.set(path, identity);
       // A failed issuance is retried on the next request instead of being cached.
-      identity.catch(() => this.identities.delete(cacheKey));
+      identity.catch(() => this.identities.delete(path));
     }
     return identity;
   }
 
-  private async loadOrIssue(mspId: string, principal: Principal): Promise<X509Identity> {
-    const base = join(this.folder, mspId, 'clients', `${principal.name}.${principal.role}`);
+  private async loadOrIssue(
+    path: string,
+    issue: () => Promise<X509Identity>,
+  ): Promise<X509Identity> {
+    const base = join(this.folder, path);
+    const mspId = path.split('/')[0] ?? '';
     const certificatePem = await readIfPresent(`${base}.pem`);
     const privateKeyPem = await readIfPresent(`${base}.key`);
     if (certificatePem !== undefined && privateKeyPem !== undefined) {
       return { mspId, certificatePem, privateKeyPem };
     }
-    const ca = this.authorities.get(mspId);
-    if (ca === undefined) {
-      throw new Error(`no certificate authority for ${mspId}`);
-    }
-    const identity = await issueClientIdentity(
-      ca,
-      principal.name,
-      { [ROLE_ATTRIBUTE]: principal.role },
-      defaultValidity(),
-    );
+    const identity = await issue();
     await writeFile(`${base}.key`, identity.privateKeyPem, { mode: 0o600 });
     await writeFile(`${base}.pem`, identity.certificatePem);
     return identity;

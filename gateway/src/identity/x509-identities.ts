@@ -77,23 +77,17 @@ export async function createCertificateAuthority(
   };
 }
 
-/**
- * Issues a client certificate the way Fabric CA enrols one: the enrolment id as common name,
- * `OU=client`, and the attributes (e.g. `audit.role`) in Fabric's attribute extension.
- */
-export async function issueClientIdentity(
+async function issue(
   ca: CertificateAuthority,
   commonName: string,
-  attributes: Record<string, string>,
+  unit: 'client' | 'peer' | 'orderer',
+  extensions: x509.Extension[],
   validity: Validity,
 ): Promise<X509Identity> {
   const keys = await generateKeys();
   const caCertificate = new x509.X509Certificate(ca.certificatePem);
-  const attributeJson = JSON.stringify({
-    attrs: { 'hf.EnrollmentID': commonName, 'hf.Type': 'client', ...attributes },
-  });
   const certificate = await x509.X509CertificateGenerator.create({
-    subject: distinguishedName(ca.mspId, commonName, 'client'),
+    subject: distinguishedName(ca.mspId, commonName, unit),
     issuer: caCertificate.subject,
     publicKey: keys.publicKey,
     signingKey: await importPrivateKey(ca.privateKeyPem),
@@ -103,7 +97,7 @@ export async function issueClientIdentity(
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       await x509.AuthorityKeyIdentifierExtension.create(caCertificate),
-      new x509.Extension(FABRIC_ATTRIBUTES_OID, false, Buffer.from(attributeJson)),
+      ...extensions,
     ],
   });
   return {
@@ -111,4 +105,36 @@ export async function issueClientIdentity(
     certificatePem: certificate.toString('pem'),
     privateKeyPem: await privateKeyPem(keys.privateKey),
   };
+}
+
+/**
+ * Issues a client certificate the way Fabric CA enrols one: the enrolment id as common name,
+ * `OU=client`, and the attributes (e.g. `audit.role`) in Fabric's attribute extension.
+ */
+export function issueClientIdentity(
+  ca: CertificateAuthority,
+  commonName: string,
+  attributes: Record<string, string>,
+  validity: Validity,
+): Promise<X509Identity> {
+  const attributeJson = JSON.stringify({
+    attrs: { 'hf.EnrollmentID': commonName, 'hf.Type': 'client', ...attributes },
+  });
+  return issue(
+    ca,
+    commonName,
+    'client',
+    [new x509.Extension(FABRIC_ATTRIBUTES_OID, false, Buffer.from(attributeJson))],
+    validity,
+  );
+}
+
+/** A peer's or orderer's signing identity (`OU=peer` / `OU=orderer`), as Fabric nodes have. */
+export function issueNodeIdentity(
+  ca: CertificateAuthority,
+  commonName: string,
+  unit: 'peer' | 'orderer',
+  validity: Validity,
+): Promise<X509Identity> {
+  return issue(ca, commonName, unit, [], validity);
 }

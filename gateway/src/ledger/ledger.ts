@@ -1,3 +1,4 @@
+import type { ProofMaterial } from '../proof/proof-bundle';
 import type {
   AuditEntry,
   ContractErrorCode,
@@ -50,6 +51,8 @@ export interface Ledger {
   recordEntries(principal: Principal, requests: EntryRequest[]): Promise<LedgerEntry[]>;
   getEntry(principal: Principal, id: string): Promise<LedgerEntry>;
   queryEntries(principal: Principal, query: LedgerQuery): Promise<LedgerPage>;
+  /** The signed material proving one entry (NOT_FOUND as for getEntry). */
+  proofOf(principal: Principal, id: string): Promise<ProofMaterial>;
   /** Resolves when the ledger can take requests; rejects with LEDGER_UNAVAILABLE otherwise. */
   checkReady(): Promise<void>;
   close(): Promise<void>;

@@ -2,19 +2,33 @@ import { z } from 'zod';
 
 export const TRUST_FORMAT = 'audit-ledger-trust/1';
 
+const organizationRoots = z.array(
+  z.strictObject({
+    mspId: z.string().min(1),
+    rootCertificates: z.array(z.string().min(1)).min(1),
+  }),
+);
+
 /**
  * What a regulator obtains out of band and checks everything else against: the organisations'
- * root certificates and the checkpoint keys, with how many witnesses must cosign.
+ * and orderers' root certificates, the endorsement policy, and the checkpoint keys.
  */
 export const trustFile = z.strictObject({
   format: z.literal(TRUST_FORMAT),
   ledger: z.enum(['embedded', 'fabric']),
-  organizations: z.array(
-    z.strictObject({
-      mspId: z.string().min(1),
-      rootCertificates: z.array(z.string().min(1)).min(1),
-    }),
-  ),
+  channel: z.string().min(1),
+  /** The peer organisations: their roots vouch for creators, endorsers and validating peers. */
+  organizations: organizationRoots,
+  /** The ordering service's organisations: their roots vouch for block signers. */
+  orderers: organizationRoots,
+  endorsementPolicy: z.strictObject({
+    rule: z.literal('MAJORITY'),
+    organizations: z.array(z.string().min(1)).min(1),
+  }),
+  /** Orderer signatures a block needs: one for Raft, a quorum for BFT. */
+  ordererSignaturesRequired: z.int().positive(),
+  /** Organisations whose peers must agree on a transaction's validation code. */
+  validationReportsRequired: z.int().positive(),
   checkpoints: z.strictObject({
     origin: z.string().min(1),
     logKey: z.string().min(1),
