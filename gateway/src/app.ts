@@ -28,13 +28,15 @@ export interface AppDependencies {
   logger: Logger;
   metrics: Metrics;
   version: string;
+  /** The batch endpoint's entries go out in transactions of this size. */
+  entriesPerTransaction: number;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createApp(deps: AppDependencies): express.Express {
   const { ledger, logger, metrics } = deps;
-  const entries = new EntryService(ledger, deps.pseudonymizer);
+  const entries = new EntryService(ledger, deps.pseudonymizer, deps.entriesPerTransaction);
   const openApi = buildOpenApiDocument(deps.version);
   const countCommitted = (committed: LedgerEntry[]) => {
     for (const entry of committed) {

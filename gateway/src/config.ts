@@ -3,6 +3,14 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+function wholeNumber(unit: string, min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, `must be a whole number of ${unit}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
 const environment = z.object({
   PORT: z
     .string()
@@ -21,6 +29,9 @@ const environment = z.object({
     .regex(/^(?:[0-9a-fA-F]{2}){32,}$/, 'must be at least 64 hex characters (32 bytes)')
     .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  COALESCE_WINDOW_MS: wholeNumber('milliseconds', 0, 1000).default(2),
+  COALESCE_MAX_ENTRIES: wholeNumber('entries', 1, 1000).default(500),
+  BATCH_TRANSACTION_SIZE: wholeNumber('entries', 1, 1000).default(500),
 });
 
 export type Config = Readonly<{
@@ -32,6 +43,12 @@ export type Config = Readonly<{
   apiKeysFile: string | undefined;
   pseudonymKey: Buffer | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Concurrent single writes of one identity wait this long to share a transaction. */
+  coalesceWindowMs: number;
+  /** At most this many single writes per shared transaction; 1 turns coalescing off. */
+  coalesceMaxEntries: number;
+  /** The batch endpoint's entries go out in transactions of this size. */
+  batchTransactionSize: number;
 }>;
 
 export class ConfigError extends Error {
@@ -62,5 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     pseudonymKey:
       values.PSEUDONYM_KEY === undefined ? undefined : Buffer.from(values.PSEUDONYM_KEY, 'hex'),
     logLevel: values.LOG_LEVEL,
+    coalesceWindowMs: values.COALESCE_WINDOW_MS,
+    coalesceMaxEntries: values.COALESCE_MAX_ENTRIES,
+    batchTransactionSize: values.BATCH_TRANSACTION_SIZE,
   });
 }

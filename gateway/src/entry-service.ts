@@ -16,6 +16,7 @@ import type { z } from 'zod';
 import { ApiError, fromLedgerError } from './http/api-error';
 import { INDEX_PARAMETERS, apiEntryRequest, listQuery, verifyRequest } from './http/api-schemas';
 import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
+import { commitSplitting } from './ledger/split-commit';
 import { isValidIdNumber, normalizeIdNumber, type Pseudonymizer } from './pseudonymizer';
 import { uuidV7 } from './uuid-v7';
 
@@ -59,12 +60,6 @@ function withoutIdNumber(raw: unknown): unknown {
   return { ...raw, payload: { ...raw.payload, subject } };
 }
 
-/** `entries[3].payload.x` → position 3 and `payload.x`. */
-function splitBatchPath(path: string): { position: number; rest: string } | undefined {
-  const match = /^entries\[(\d+)\]\.?(.*)$/.exec(path);
-  return match ? { position: Number(match[1]), rest: match[2] ?? '' } : undefined;
-}
-
 function errorResult(error: ApiError): BatchItemResult {
   return { status: error.status, error: error.toBody().error };
 }
@@ -77,6 +72,7 @@ export class EntryService {
   constructor(
     private readonly ledger: Ledger,
     private readonly pseudonymizer: Pseudonymizer,
+    private readonly entriesPerTransaction: number,
   ) {}
 
   async record(principal: Principal, raw: unknown): Promise<RecordOutcome> {
@@ -92,15 +88,15 @@ export class EntryService {
   }
 
   /**
-   * Commits the valid entries in one transaction. An entry the contract refuses is taken out
-   * and the rest are sent again, so one bad entry never fails its neighbours.
+   * Commits the valid entries in transactions of `entriesPerTransaction`. An entry the contract
+   * refuses fails alone; an id already recorded is answered like a single retry (200 or 409).
    */
   async recordBatch(principal: Principal, raws: unknown[]): Promise<BatchItemResult[]> {
     const results = new Map<number, BatchItemResult>();
-    let pending: { index: number; request: Prepared }[] = [];
+    const admitted: { index: number; request: Prepared }[] = [];
     raws.forEach((raw, index) => {
       try {
-        pending.push({ index, request: this.prepare(raw, apiEntryRequest, principal) });
+        admitted.push({ index, request: this.prepare(raw, apiEntryRequest, principal) });
       } catch (error) {
         if (!(error instanceof ApiError)) {
           throw error;
@@ -109,53 +105,33 @@ export class EntryService {
       }
     });
 
-    const alreadyRecorded: { index: number; request: Prepared }[] = [];
-    while (pending.length > 0) {
-      try {
-        const entries = await this.ledger.recordEntries(
-          principal,
-          pending.map((item) => item.request),
-        );
-        pending.forEach((item, position) => {
-          const entry = entries[position];
-          if (entry !== undefined) {
-            results.set(item.index, { status: 201, entry });
-          }
-        });
-        break;
-      } catch (error) {
-        const located =
-          error instanceof LedgerError ? splitBatchPath(error.details?.[0]?.path ?? '') : undefined;
-        const failed = located === undefined ? undefined : pending[located.position];
-        if (!(error instanceof LedgerError) || failed === undefined) {
-          throw error;
-        }
-        pending = pending.filter((item) => item !== failed);
-        if (error.code === 'ENTRY_EXISTS') {
-          alreadyRecorded.push(failed);
-          continue;
-        }
-        const details = (error.details ?? []).map((detail) => ({
-          path: splitBatchPath(detail.path)?.rest ?? detail.path,
-          message: detail.message,
-        }));
-        results.set(
-          failed.index,
-          errorResult(fromLedgerError(new LedgerError(error.code, error.message, details))),
-        );
+    const outcomes = await commitSplitting(
+      admitted.map((item) => item.request),
+      (requests) => this.ledger.recordEntries(principal, requests),
+      this.entriesPerTransaction,
+    );
+    // Every commit is done, so an id repeated inside the batch is found already recorded.
+    for (const [position, outcome] of outcomes.entries()) {
+      const { index, request } = admitted[position] ?? { index: -1, request: undefined };
+      if (request === undefined) {
+        continue;
       }
-    }
-    for (const item of alreadyRecorded) {
-      try {
-        results.set(item.index, {
-          status: 200,
-          entry: await this.existingIdentical(principal, item.request),
-        });
-      } catch (error) {
-        if (!(error instanceof ApiError)) {
-          throw error;
+      if (outcome.ok) {
+        results.set(index, { status: 201, entry: outcome.entry });
+      } else if (outcome.error.code === 'ENTRY_EXISTS') {
+        try {
+          results.set(index, {
+            status: 200,
+            entry: await this.existingIdentical(principal, request),
+          });
+        } catch (error) {
+          if (!(error instanceof ApiError)) {
+            throw error;
+          }
+          results.set(index, errorResult(error));
         }
-        results.set(item.index, errorResult(error));
+      } else {
+        results.set(index, errorResult(fromLedgerError(outcome.error)));
       }
     }
     return raws.map((_raw, index) => {

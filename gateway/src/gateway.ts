@@ -19,6 +19,7 @@ import {
   ORDERER_ORGANIZATION,
   PEER_ORGANIZATIONS,
 } from './identity/identity-directory';
+import { CoalescingLedger } from './ledger/coalescing-ledger';
 import type { Ledger } from './ledger/ledger';
 import { Metrics } from './metrics';
 import { CHANNEL } from './proof/signed-payloads';
@@ -68,7 +69,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
   }
 
   const identities = await IdentityDirectory.open(join(config.dataDir, 'identities'));
-  const ledger = new EmbeddedLedger(
+  const embedded = new EmbeddedLedger(
     new LedgerStore(join(config.dataDir, 'ledger.sqlite')),
     identities,
     {
@@ -76,11 +77,15 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
       ordererOrganization: ORDERER_ORGANIZATION,
     },
   );
+  const ledger = new CoalescingLedger(embedded, {
+    windowMs: config.coalesceWindowMs,
+    maxEntries: config.coalesceMaxEntries,
+  });
   const {
     log: checkpoints,
     logSigner,
     witnesses,
-  } = await openCheckpointLog(join(config.dataDir, 'checkpoints'), ledger, logger);
+  } = await openCheckpointLog(join(config.dataDir, 'checkpoints'), embedded, logger);
   const roots = identities
     .roots()
     .map(({ mspId, certificatePem }) => ({ mspId, rootCertificates: [certificatePem] }));
@@ -110,6 +115,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     logger,
     metrics: new Metrics(),
     version: VERSION,
+    entriesPerTransaction: config.batchTransactionSize,
   });
   return { app, ledger, newDevKeys };
 }

@@ -26,7 +26,23 @@ describe('loadConfig defaults', () => {
       apiKeysFile: undefined,
       pseudonymKey: undefined,
       logLevel: 'info',
+      coalesceWindowMs: 2,
+      coalesceMaxEntries: 500,
+      batchTransactionSize: 500,
     });
+  });
+
+  test('coalescing and batch sizes are read as whole numbers', () => {
+    const config = loadConfig({
+      COALESCE_WINDOW_MS: '0',
+      COALESCE_MAX_ENTRIES: '1',
+      BATCH_TRANSACTION_SIZE: '1000',
+    });
+    expect([
+      config.coalesceWindowMs,
+      config.coalesceMaxEntries,
+      config.batchTransactionSize,
+    ]).toEqual([0, 1, 1000]);
   });
 
   test('dataDir is an absolute path even when DATA_DIR is relative', () => {
@@ -95,6 +111,9 @@ describe('loadConfig refuses invalid variables, naming them', () => {
     ['PORT', '-1'],
     ['PORT', '80.5'],
     ['PORT', ''],
+    ['COALESCE_WINDOW_MS', '1001'],
+    ['COALESCE_MAX_ENTRIES', '0'],
+    ['BATCH_TRANSACTION_SIZE', '2.5'],
     ['PSEUDONYM_KEY', 'ab'.repeat(31)],
     ['PSEUDONYM_KEY', 'zz'.repeat(32)],
     ['PSEUDONYM_KEY', `${VALID_KEY}a`],
