@@ -10,7 +10,12 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ['./chaincode/tsconfig.json', './gateway/tsconfig.json', './tsconfig.test.json'],
+        project: [
+          './chaincode/tsconfig.json',
+          './gateway/tsconfig.json',
+          './scripts/tsconfig.json',
+          './tsconfig.test.json',
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },

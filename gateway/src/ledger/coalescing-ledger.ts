@@ -19,13 +19,17 @@ interface Waiting {
 interface Queue {
   principal: Principal;
   waiting: Waiting[];
-  timer: NodeJS.Timeout | undefined;
+  /** Set while a drain loop is committing this identity's writes. */
+  draining: boolean;
 }
 
 /**
- * Gathers concurrent single-entry writes of one identity into one multi-entry transaction,
- * bounded by a short window and a size. Each caller still gets its own entry or its own error:
- * an entry the contract refuses is taken out and the others are sent again.
+ * Gathers concurrent single-entry writes of one identity into multi-entry transactions (group
+ * commit): the first write waits a short window for company; while a transaction commits, the
+ * writes that arrive queue up and go out together in the next one, up to a size bound. Under
+ * load transactions grow; when idle a write waits only the window. Each caller still gets its
+ * own entry or its own error: an entry the contract refuses is taken out and the others are
+ * sent again.
  */
 export class CoalescingLedger implements Ledger {
   private readonly queues = new Map<string, Queue>();
@@ -46,17 +50,16 @@ export class CoalescingLedger implements Ledger {
     const key = `${principal.role}\u0000${principal.name}`;
     let queue = this.queues.get(key);
     if (queue === undefined) {
-      queue = { principal, waiting: [], timer: undefined };
+      queue = { principal, waiting: [], draining: false };
       this.queues.set(key, queue);
     }
     const entry = new Promise<LedgerEntry>((resolve, reject) => {
       queue.waiting.push({ request, resolve, reject });
     });
-    if (queue.waiting.length >= this.options.maxEntries) {
-      this.flush(key);
-    } else {
-      queue.timer ??= setTimeout(() => {
-        this.flush(key);
+    if (!queue.draining) {
+      queue.draining = true;
+      setTimeout(() => {
+        void this.drain(key, queue);
       }, this.options.windowMs);
     }
     return entry;
@@ -83,40 +86,37 @@ export class CoalescingLedger implements Ledger {
   }
 
   async close(): Promise<void> {
-    for (const key of [...this.queues.keys()]) {
-      this.flush(key);
-    }
+    await Promise.all([...this.queues.entries()].map(([key, queue]) => this.drain(key, queue)));
     await this.inner.close();
   }
 
-  private flush(key: string): void {
-    const queue = this.queues.get(key);
-    if (queue === undefined) {
-      return;
-    }
-    this.queues.delete(key);
-    clearTimeout(queue.timer);
-    const { principal, waiting } = queue;
-    commitSplitting(
-      waiting.map((item) => item.request),
-      (requests) => this.inner.recordEntries(principal, requests),
-      this.options.maxEntries,
-    ).then(
-      (outcomes) => {
+  /** Commits the queue's writes, in transactions of at most maxEntries, until it is empty. */
+  private async drain(key: string, queue: Queue): Promise<void> {
+    while (queue.waiting.length > 0) {
+      const batch = queue.waiting.splice(0, this.options.maxEntries);
+      try {
+        const outcomes = await commitSplitting(
+          batch.map((item) => item.request),
+          (requests) => this.inner.recordEntries(queue.principal, requests),
+          this.options.maxEntries,
+        );
         outcomes.forEach((outcome, index) => {
-          const item = waiting[index];
+          const item = batch[index];
           if (outcome.ok) {
             item?.resolve(outcome.entry);
           } else {
             item?.reject(outcome.error);
           }
         });
-      },
-      (error: unknown) => {
-        for (const item of waiting) {
+      } catch (error) {
+        for (const item of batch) {
           item.reject(error);
         }
-      },
-    );
+      }
+    }
+    queue.draining = false;
+    if (this.queues.get(key) === queue) {
+      this.queues.delete(key);
+    }
   }
 }

@@ -1,0 +1,281 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+/**
+ * Load benchmark of the real HTTP API. The gateway runs as its own process on a fresh data
+ * folder; this process is the clients. Each run also measures the naive path — one entry per
+ * POST, coalescing off — as the baseline, and prints a table and, last, one JSON line.
+ */
+
+const MAIN = resolve(__dirname, '../../gateway/dist/main.js');
+const USAGE =
+  'usage: npm run bench -- --ledger embedded [--mode single|batch] [--seconds N] [--clients N] [--batch-size N]';
+
+interface RunResult {
+  entries: number;
+  seconds: number;
+  latenciesMs: number[];
+  errors: number;
+  rssMb: number;
+}
+
+interface Gateway {
+  url: string;
+  keys: Record<string, string>;
+  child: ChildProcess;
+  dataDir: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        done(typeof address === 'object' && address !== null ? address.port : 0);
+      });
+    });
+  });
+}
+
+async function startGateway(env: Record<string, string>): Promise<Gateway> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'audit-bench-'));
+  const port = await freePort();
+  // Request logs off (warn): the benchmark measures the ledger path, not log throughput.
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) {
+        break;
+      }
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline || child.exitCode !== null) {
+      throw new Error('the gateway did not become ready');
+    }
+    await new Promise((wait) => setTimeout(wait, 100));
+  }
+  const keys = JSON.parse(await readFile(join(dataDir, 'dev-keys.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
+  return { url, keys, child, dataDir };
+}
+
+async function stopGateway(gateway: Gateway): Promise<void> {
+  const exited = new Promise((done) => gateway.child.once('exit', done));
+  gateway.child.kill('SIGTERM');
+  await exited;
+  await rm(gateway.dataDir, { recursive: true, force: true });
+}
+
+function rssMb(pid: number | undefined): Promise<number> {
+  return readFile(`/proc/${String(pid)}/status`, 'utf8').then(
+    (status) => Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024,
+    () => 0,
+  );
+}
+
+let sequence = 0;
+function entry() {
+  sequence += 1;
+  return {
+    kind: 'data-access',
+    payload: {
+      actor: { org: '某科技有限公司', user: `analyst-${sequence % 97}`, team: 'traffic-ml' },
+      dataset: { id: `city/traffic-${sequence % 38}`, classification: 'restricted' },
+      action: 'query',
+      purpose: {
+        scenarioId: `scenario-${sequence % 38}`,
+        approvalRef: `APR-2026-${sequence % 500}`,
+      },
+      outcome: 'granted',
+      occurredAt: new Date().toISOString(),
+      scope: { fields: ['road_id', 'hour', 'volume'], rowCount: 1200 },
+      sessionId: `sess-${sequence % 1000}`,
+    },
+  };
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
+}
+
+async function load(
+  gateway: Gateway,
+  mode: 'single' | 'batch',
+  options: { seconds: number; clients: number; batchSize: number },
+): Promise<RunResult> {
+  const key = gateway.keys['sandbox-writer'] ?? '';
+  const deadline = Date.now() + options.seconds * 1000;
+  const latenciesMs: number[] = [];
+  let entries = 0;
+  let errors = 0;
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    void rssMb(gateway.child.pid).then((mb) => {
+      peakRss = Math.max(peakRss, mb);
+    });
+  }, 250);
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: options.clients }, async () => {
+      while (Date.now() < deadline) {
+        const body =
+          mode === 'single'
+            ? entry()
+            : { entries: Array.from({ length: options.batchSize }, () => entry()) };
+        const sent = performance.now();
+        const response = await fetch(
+          `${gateway.url}/v1/entries${mode === 'batch' ? '/batch' : ''}`,
+          {
+            method: 'POST',
+            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          },
+        );
+        const answer = (await response.json()) as { results?: { status: number }[] };
+        latenciesMs.push(performance.now() - sent);
+        if (mode === 'single') {
+          if (response.status === 201) {
+            entries += 1;
+          } else {
+            errors += 1;
+          }
+        } else {
+          const committed = answer.results?.filter((result) => result.status === 201).length ?? 0;
+          entries += committed;
+          errors += options.batchSize - committed;
+        }
+      }
+    }),
+  );
+  clearInterval(sampler);
+  const seconds = (Date.now() - started) / 1000;
+  return {
+    entries,
+    seconds,
+    latenciesMs: latenciesMs.sort((a, b) => a - b),
+    errors,
+    rssMb: peakRss,
+  };
+}
+
+async function measure(
+  env: Record<string, string>,
+  mode: 'single' | 'batch',
+  options: { seconds: number; clients: number; batchSize: number },
+): Promise<RunResult> {
+  const gateway = await startGateway(env);
+  try {
+    return await load(gateway, mode, options);
+  } finally {
+    await stopGateway(gateway);
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      ledger: { type: 'string', default: 'embedded' },
+      mode: { type: 'string', default: 'single' },
+      seconds: { type: 'string', default: '60' },
+      clients: { type: 'string' },
+      'batch-size': { type: 'string', default: '500' },
+    },
+  });
+  if (values.ledger !== 'embedded') {
+    throw new Error(
+      `--ledger ${values.ledger}: only the embedded ledger can run here (no Fabric network can be built)\n${USAGE}`,
+    );
+  }
+  if (values.mode !== 'single' && values.mode !== 'batch') {
+    throw new Error(
+      `--mode ${values.mode}: single or batch (asynchronous writes are not built yet)\n${USAGE}`,
+    );
+  }
+  const mode = values.mode;
+  const seconds = Number(values.seconds);
+  const batchSize = Number(values['batch-size']);
+  const clients = Number(values.clients ?? (mode === 'single' ? 64 : 8));
+  if (![seconds, batchSize, clients].every((value) => Number.isInteger(value) && value > 0)) {
+    throw new Error(USAGE);
+  }
+
+  const measured = await measure({}, mode, { seconds, clients, batchSize });
+  const baseline = await measure({ COALESCE_MAX_ENTRIES: '1' }, 'single', {
+    seconds: Math.min(seconds, 20),
+    clients: 64,
+    batchSize,
+  });
+
+  const rate = (run: RunResult) => run.entries / run.seconds;
+  const rows = [
+    [
+      'run',
+      'entries',
+      'seconds',
+      'entries/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'errors',
+      'gateway RSS MB',
+    ],
+    ...[
+      [
+        `${mode} (${mode === 'batch' ? `${clients} clients × ${batchSize}` : `${clients} clients, coalescing`})`,
+        measured,
+      ] as const,
+      ['baseline (single, 64 clients, one entry per transaction)', baseline] as const,
+    ].map(([name, run]) => [
+      name,
+      String(run.entries),
+      run.seconds.toFixed(1),
+      rate(run).toFixed(0),
+      percentile(run.latenciesMs, 0.5).toFixed(1),
+      percentile(run.latenciesMs, 0.95).toFixed(1),
+      percentile(run.latenciesMs, 0.99).toFixed(1),
+      String(run.errors),
+      run.rssMb.toFixed(0),
+    ]),
+  ];
+  const widths =
+    rows[0]?.map((_cell, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ??
+    [];
+  for (const row of rows) {
+    process.stdout.write(
+      `${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}\n`,
+    );
+  }
+  const round = (value: number) => Math.round(value * 10) / 10;
+  process.stdout.write(
+    `${JSON.stringify({
+      ledger: values.ledger,
+      mode,
+      entriesPerSec: Math.round(rate(measured)),
+      p50Ms: round(percentile(measured.latenciesMs, 0.5)),
+      p95Ms: round(percentile(measured.latenciesMs, 0.95)),
+      p99Ms: round(percentile(measured.latenciesMs, 0.99)),
+      baselineEntriesPerSec: Math.round(rate(baseline)),
+      speedup: round(rate(measured) / rate(baseline)),
+      gatewayRssMb: Math.round(measured.rssMb),
+    })}\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+});
