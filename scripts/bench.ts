@@ -112,9 +112,23 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
 }
 
+type Mode = 'single' | 'batch' | 'async';
+
+async function drained(gateway: Gateway): Promise<void> {
+  for (;;) {
+    const ready = (await (await fetch(`${gateway.url}/readyz`)).json()) as {
+      outbox: { depth: number };
+    };
+    if (ready.outbox.depth === 0) {
+      return;
+    }
+    await new Promise((wait) => setTimeout(wait, 50));
+  }
+}
+
 async function load(
   gateway: Gateway,
-  mode: 'single' | 'batch',
+  mode: Mode,
   options: { seconds: number; clients: number; batchSize: number },
 ): Promise<RunResult> {
   const key = gateway.keys['sandbox-writer'] ?? '';
@@ -147,8 +161,8 @@ async function load(
         );
         const answer = (await response.json()) as { results?: { status: number }[] };
         latenciesMs.push(performance.now() - sent);
-        if (mode === 'single') {
-          if (response.status === 201) {
+        if (mode !== 'batch') {
+          if (response.status === (mode === 'async' ? 202 : 201)) {
             entries += 1;
           } else {
             errors += 1;
@@ -161,6 +175,10 @@ async function load(
       }
     }),
   );
+  if (mode === 'async') {
+    // Accepted is not committed: the run ends when the outbox is empty.
+    await drained(gateway);
+  }
   clearInterval(sampler);
   const seconds = (Date.now() - started) / 1000;
   return {
@@ -174,7 +192,7 @@ async function load(
 
 async function measure(
   env: Record<string, string>,
-  mode: 'single' | 'batch',
+  mode: Mode,
   options: { seconds: number; clients: number; batchSize: number },
 ): Promise<RunResult> {
   const gateway = await startGateway(env);
@@ -208,7 +226,7 @@ async function main(): Promise<void> {
   const mode = values.mode;
   const seconds = Number(values.seconds);
   const batchSize = Number(values['batch-size']);
-  const clients = Number(values.clients ?? (mode === 'single' ? 64 : 8));
+  const clients = Number(values.clients ?? (mode === 'batch' ? 8 : 64));
   if (![seconds, batchSize, clients].every((value) => Number.isInteger(value) && value > 0)) {
     throw new Error(USAGE);
   }

@@ -38,6 +38,15 @@ export interface VerifyOutcome {
 
 type Prepared = EntryRequest & { id: string };
 
+/** A request that passed admission: pseudonymised, with its id. Safe to store and retry. */
+export type AdmittedRequest = Prepared;
+
+export interface AdmittedBatch {
+  size: number;
+  admitted: { index: number; request: AdmittedRequest }[];
+  refused: { index: number; result: BatchItemResult }[];
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -76,7 +85,37 @@ export class EntryService {
   ) {}
 
   async record(principal: Principal, raw: unknown): Promise<RecordOutcome> {
-    const request = this.prepare(raw, apiEntryRequest, principal);
+    return this.commit(principal, this.admit(principal, raw));
+  }
+
+  async recordBatch(principal: Principal, raws: unknown[]): Promise<BatchItemResult[]> {
+    return this.commitBatch(principal, this.admitBatch(principal, raws));
+  }
+
+  /** Admission (role, size, personal data, schema, pseudonym, id): ApiError when refused. */
+  admit(principal: Principal, raw: unknown): AdmittedRequest {
+    return this.prepare(raw, apiEntryRequest, principal);
+  }
+
+  /** Admits each entry of a batch on its own; refused ones keep their error. */
+  admitBatch(principal: Principal, raws: unknown[]): AdmittedBatch {
+    const admitted: AdmittedBatch['admitted'] = [];
+    const refused: AdmittedBatch['refused'] = [];
+    raws.forEach((raw, index) => {
+      try {
+        admitted.push({ index, request: this.admit(principal, raw) });
+      } catch (error) {
+        if (!(error instanceof ApiError)) {
+          throw error;
+        }
+        refused.push({ index, result: errorResult(error) });
+      }
+    });
+    return { size: raws.length, admitted, refused };
+  }
+
+  /** 201 when this commits the entry; 200 when an identical one already had. */
+  async commit(principal: Principal, request: AdmittedRequest): Promise<RecordOutcome> {
     try {
       return { status: 201, entry: await this.ledger.recordEntry(principal, request) };
     } catch (error) {
@@ -88,31 +127,21 @@ export class EntryService {
   }
 
   /**
-   * Commits the valid entries in transactions of `entriesPerTransaction`. An entry the contract
-   * refuses fails alone; an id already recorded is answered like a single retry (200 or 409).
+   * Commits the admitted entries in transactions of `entriesPerTransaction`. An entry the
+   * contract refuses fails alone; an id already recorded is answered like a single retry.
    */
-  async recordBatch(principal: Principal, raws: unknown[]): Promise<BatchItemResult[]> {
-    const results = new Map<number, BatchItemResult>();
-    const admitted: { index: number; request: Prepared }[] = [];
-    raws.forEach((raw, index) => {
-      try {
-        admitted.push({ index, request: this.prepare(raw, apiEntryRequest, principal) });
-      } catch (error) {
-        if (!(error instanceof ApiError)) {
-          throw error;
-        }
-        results.set(index, errorResult(error));
-      }
-    });
-
+  async commitBatch(principal: Principal, batch: AdmittedBatch): Promise<BatchItemResult[]> {
+    const results = new Map<number, BatchItemResult>(
+      batch.refused.map(({ index, result }) => [index, result]),
+    );
     const outcomes = await commitSplitting(
-      admitted.map((item) => item.request),
+      batch.admitted.map((item) => item.request),
       (requests) => this.ledger.recordEntries(principal, requests),
       this.entriesPerTransaction,
     );
     // Every commit is done, so an id repeated inside the batch is found already recorded.
     for (const [position, outcome] of outcomes.entries()) {
-      const { index, request } = admitted[position] ?? { index: -1, request: undefined };
+      const { index, request } = batch.admitted[position] ?? { index: -1, request: undefined };
       if (request === undefined) {
         continue;
       }
@@ -134,7 +163,7 @@ export class EntryService {
         results.set(index, errorResult(fromLedgerError(outcome.error)));
       }
     }
-    return raws.map((_raw, index) => {
+    return Array.from({ length: batch.size }, (_unused, index) => {
       const result = results.get(index);
       if (result === undefined) {
         throw new Error(`batch item ${index} has no result`);

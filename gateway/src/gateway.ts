@@ -23,6 +23,9 @@ import { CoalescingLedger } from './ledger/coalescing-ledger';
 import type { Ledger } from './ledger/ledger';
 import { Metrics } from './metrics';
 import { CHANNEL } from './proof/signed-payloads';
+import { EntryService } from './entry-service';
+import { OutboxStore } from './outbox/outbox-store';
+import { OutboxWorker } from './outbox/outbox-worker';
 import { Pseudonymizer } from './pseudonymizer';
 import { WITNESS_QUORUM, openCheckpointLog } from './transparency/checkpoint-setup';
 import { TRUST_FORMAT, type TrustFile } from './transparency/trust-file';
@@ -34,6 +37,8 @@ export interface Gateway {
   ledger: Ledger;
   /** The development keys, when this start created them (to be shown once). */
   newDevKeys: { file: string; keys: DevKeys } | undefined;
+  /** Stops the outbox worker, then closes the ledger and the outbox. */
+  close(): Promise<void>;
 }
 
 async function pseudonymKey(config: Config): Promise<Buffer> {
@@ -107,15 +112,32 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
   };
   await writeFile(join(config.dataDir, 'trust.json'), `${JSON.stringify(trust, null, 2)}\n`);
 
+  const entries = new EntryService(
+    ledger,
+    new Pseudonymizer(await pseudonymKey(config)),
+    config.batchTransactionSize,
+  );
+  const store = new OutboxStore(join(config.dataDir, 'outbox.sqlite'));
+  const worker = new OutboxWorker(store, entries, logger);
+  worker.start();
   const app = createApp({
     ledger,
+    entries,
+    outbox: { store, worker },
     apiKeys,
     checkpoints,
-    pseudonymizer: new Pseudonymizer(await pseudonymKey(config)),
     logger,
     metrics: new Metrics(),
     version: VERSION,
-    entriesPerTransaction: config.batchTransactionSize,
   });
-  return { app, ledger, newDevKeys };
+  return {
+    app,
+    ledger,
+    newDevKeys,
+    async close() {
+      await worker.stop();
+      await ledger.close();
+      store.close();
+    },
+  };
 }

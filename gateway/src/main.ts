@@ -20,7 +20,8 @@ function listen(server: Server, config: Config): Promise<number> {
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = pino({ level: config.logLevel });
-  const { app, ledger, newDevKeys } = await openGateway(config, logger);
+  const gateway = await openGateway(config, logger);
+  const { app, ledger, newDevKeys } = gateway;
   if (newDevKeys !== undefined) {
     // Shown once, on the terminal that started the gateway; never sent to the log.
     const lines = Object.entries(newDevKeys.keys).map(
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
     server.close(() => {
-      void ledger.close().then(() => {
+      void gateway.close().then(() => {
         logger.info('stopped');
         process.exit(0);
       });

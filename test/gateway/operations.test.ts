@@ -139,9 +139,11 @@ describe('liveness and readiness', () => {
     // A gateway of its own, so that its ledger is closed once and its server still answers.
     const dataDir = await mkdtemp(join(tmpdir(), 'audit-readyz-'));
     let server: Server | undefined;
+    let opened: Awaited<ReturnType<typeof openGateway>> | undefined;
     try {
       const config = loadConfig({ DATA_DIR: dataDir, PORT: '0' });
-      const { app, ledger } = await openGateway(config, pino({ level: 'silent' }));
+      opened = await openGateway(config, pino({ level: 'silent' }));
+      const { app, ledger } = opened;
       server = createServer(app);
       const listening = server;
       await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
@@ -171,6 +173,7 @@ describe('liveness and readiness', () => {
           });
         });
       }
+      await opened?.close();
       await rm(dataDir, { recursive: true, force: true });
     }
   });

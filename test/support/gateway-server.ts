@@ -47,7 +47,8 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       done();
     },
   });
-  const { app, ledger } = await openGateway(config, pino({ level: 'info' }, sink));
+  const opened = await openGateway(config, pino({ level: 'info' }, sink));
+  const { app, ledger } = opened;
   const keys = JSON.parse(await readFile(join(dataDir, 'dev-keys.json'), 'utf8')) as DevKeys;
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -98,7 +99,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
           resolve();
         }),
       );
-      await ledger.close();
+      await opened.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

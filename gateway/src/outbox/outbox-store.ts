@@ -1,0 +1,165 @@
+import Database from 'better-sqlite3';
+import type {
+  AdmittedBatch,
+  AdmittedRequest,
+  BatchItemResult,
+  RecordOutcome,
+} from '../entry-service';
+import type { Principal } from '../ledger/ledger';
+
+/** What a caller asked for, already admitted: safe to store (pseudonymised) and to retry (ids fixed). */
+export type OperationWork =
+  { type: 'entry'; request: AdmittedRequest } | { type: 'batch'; batch: AdmittedBatch };
+
+export type OperationResult =
+  { type: 'entry'; outcome: RecordOutcome } | { type: 'batch'; results: BatchItemResult[] };
+
+export interface Operation {
+  id: string;
+  principal: Principal;
+  status: 'pending' | 'committed' | 'failed';
+  work: OperationWork;
+  result?: OperationResult;
+  error?: { code: string; message: string; details?: { path: string; message: string }[] };
+  attempts: number;
+  createdAt: string;
+  completedAt?: string;
+}
+
+interface OperationRow {
+  id: string;
+  principal: string;
+  status: Operation['status'];
+  work: string;
+  result: string | null;
+  error: string | null;
+  attempts: number;
+  created_at: string;
+  completed_at: string | null;
+}
+
+function rowToOperation(row: OperationRow): Operation {
+  const operation: Operation = {
+    id: row.id,
+    principal: JSON.parse(row.principal) as Principal,
+    status: row.status,
+    work: JSON.parse(row.work) as OperationWork,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+  };
+  if (row.result !== null) {
+    operation.result = JSON.parse(row.result) as OperationResult;
+  }
+  if (row.error !== null) {
+    operation.error = JSON.parse(row.error) as Operation['error'];
+  }
+  if (row.completed_at !== null) {
+    operation.completedAt = row.completed_at;
+  }
+  return operation;
+}
+
+/**
+ * Accepted asynchronous writes, kept in their own SQLite file (WAL, synchronous=FULL): an
+ * operation is on disk before the caller hears 202, and stays pending until the worker has
+ * its ledger result, so a crash between the two is retried — and, ids being fixed at
+ * admission, never commits an entry twice.
+ */
+export class OutboxStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS operations (
+        id TEXT PRIMARY KEY,
+        principal TEXT NOT NULL,
+        status TEXT NOT NULL,
+        work TEXT NOT NULL,
+        result TEXT,
+        error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        completed_at TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS pending_operations ON operations (status, created_at);
+    `);
+    this.statements = {
+      insert: this.db.prepare<[string, string, string, string]>(
+        "INSERT INTO operations (id, principal, status, work, created_at) VALUES (?, ?, 'pending', ?, ?)",
+      ),
+      get: this.db.prepare<[string], OperationRow>('SELECT * FROM operations WHERE id = ?'),
+      pending: this.db.prepare<[number], OperationRow>(
+        "SELECT * FROM operations WHERE status = 'pending' ORDER BY created_at, id LIMIT ?",
+      ),
+      complete: this.db.prepare<[string, string | null, string | null, string, string]>(
+        'UPDATE operations SET status = ?, result = ?, error = ?, completed_at = ? WHERE id = ?',
+      ),
+      attempted: this.db.prepare<[string]>(
+        'UPDATE operations SET attempts = attempts + 1 WHERE id = ?',
+      ),
+      depth: this.db.prepare<[], { depth: number; oldest: string | null }>(
+        "SELECT count(*) AS depth, min(created_at) AS oldest FROM operations WHERE status = 'pending'",
+      ),
+    };
+  }
+
+  add(id: string, principal: Principal, work: OperationWork, now: Date): void {
+    this.statements.insert.run(
+      id,
+      JSON.stringify(principal),
+      JSON.stringify(work),
+      now.toISOString(),
+    );
+  }
+
+  get(id: string): Operation | undefined {
+    const row = this.statements.get.get(id);
+    return row === undefined ? undefined : rowToOperation(row);
+  }
+
+  pending(limit: number): Operation[] {
+    return this.statements.pending.all(limit).map(rowToOperation);
+  }
+
+  markAttempted(ids: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const id of ids) {
+        this.statements.attempted.run(id);
+      }
+    })();
+  }
+
+  complete(
+    outcomes: readonly ({ id: string } & (
+      { result: OperationResult } | { error: Operation['error'] }
+    ))[],
+    now: Date,
+  ): void {
+    this.db.transaction(() => {
+      for (const outcome of outcomes) {
+        const done = 'result' in outcome;
+        this.statements.complete.run(
+          done ? 'committed' : 'failed',
+          done ? JSON.stringify(outcome.result) : null,
+          done ? null : JSON.stringify(outcome.error),
+          now.toISOString(),
+          outcome.id,
+        );
+      }
+    })();
+  }
+
+  /** How many operations wait, and since when the oldest has. */
+  depth(): { depth: number; oldest: string | undefined } {
+    const row = this.statements.depth.get();
+    return { depth: row?.depth ?? 0, oldest: row?.oldest ?? undefined };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
