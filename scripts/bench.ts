@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 
 const MAIN = resolve(__dirname, '../../gateway/dist/main.js');
 const USAGE =
-  'usage: npm run bench -- --ledger embedded [--mode single|batch] [--seconds N] [--clients N] [--batch-size N]';
+  'usage: npm run bench -- --ledger embedded [--mode single|batch|async] [--seconds N] [--clients N] [--batch-size N]';
 
 interface RunResult {
   entries: number;
@@ -147,15 +147,19 @@ async function load(
     Array.from({ length: options.clients }, async () => {
       while (Date.now() < deadline) {
         const body =
-          mode === 'single'
-            ? entry()
-            : { entries: Array.from({ length: options.batchSize }, () => entry()) };
+          mode === 'batch'
+            ? { entries: Array.from({ length: options.batchSize }, () => entry()) }
+            : entry();
         const sent = performance.now();
         const response = await fetch(
           `${gateway.url}/v1/entries${mode === 'batch' ? '/batch' : ''}`,
           {
             method: 'POST',
-            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+            headers: {
+              authorization: `Bearer ${key}`,
+              'content-type': 'application/json',
+              ...(mode === 'async' ? { prefer: 'respond-async' } : {}),
+            },
             body: JSON.stringify(body),
           },
         );
@@ -218,10 +222,9 @@ async function main(): Promise<void> {
       `--ledger ${values.ledger}: only the embedded ledger can run here (no Fabric network can be built)\n${USAGE}`,
     );
   }
-  if (values.mode !== 'single' && values.mode !== 'batch') {
-    throw new Error(
-      `--mode ${values.mode}: single or batch (asynchronous writes are not built yet)\n${USAGE}`,
-    );
+  if (values.mode !== 'single' && values.mode !== 'batch' && values.mode !== 'async') {
+    throw new Error(`--mode ${values.mode}: single, batch or async
+${USAGE}`);
   }
   const mode = values.mode;
   const seconds = Number(values.seconds);
@@ -253,7 +256,7 @@ async function main(): Promise<void> {
     ],
     ...[
       [
-        `${mode} (${mode === 'batch' ? `${clients} clients × ${batchSize}` : `${clients} clients, coalescing`})`,
+        `${mode} (${mode === 'batch' ? `${clients} clients × ${batchSize}` : `${clients} clients, coalescing`}${mode === 'async' ? ', until the outbox drained' : ''})`,
         measured,
       ] as const,
       ['baseline (single, 64 clients, one entry per transaction)', baseline] as const,

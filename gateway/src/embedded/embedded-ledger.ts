@@ -1,4 +1,4 @@
-import { randomBytes, sign } from 'node:crypto';
+import { createPrivateKey, randomBytes, sign, type KeyObject } from 'node:crypto';
 import {
   canonicalJson,
   decodeErrorEnvelope,
@@ -20,6 +20,7 @@ import {
 } from '../ledger/ledger';
 import { PROOF_FORMAT, type ProofMaterial } from '../proof/proof-bundle';
 import {
+  CHANNEL,
   blockSignatureBytes,
   endorsedResultBytes,
   proposalBytes,
@@ -29,7 +30,6 @@ import { sha256Hex, type Block, type IdentitySignature, type TransactionRecord }
 import { ContractRunner } from './contract-runner';
 import type { LedgerStore } from './ledger-store';
 import type { Proposal } from './transaction-stub';
-import { CHANNEL } from '../proof/signed-payloads';
 
 export interface IdentityResolver {
   identityFor(principal: Principal): Promise<X509Identity>;
@@ -43,11 +43,19 @@ export interface SigningTopology {
   ordererOrganization: string;
 }
 
+// Parsing a PEM key costs more than the signature it makes: keep each identity's parsed key.
+const signingKeys = new WeakMap<X509Identity, KeyObject>();
+
 function signWith(identity: X509Identity, data: Buffer): IdentitySignature {
+  let key = signingKeys.get(identity);
+  if (key === undefined) {
+    key = createPrivateKey(identity.privateKeyPem);
+    signingKeys.set(identity, key);
+  }
   return {
     mspId: identity.mspId,
     certificateSha256: sha256Hex(identity.certificatePem),
-    signature: sign('sha256', data, identity.privateKeyPem).toString('base64'),
+    signature: sign('sha256', data, key).toString('base64'),
   };
 }
 

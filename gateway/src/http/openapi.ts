@@ -74,6 +74,27 @@ const entry = {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
+const preferAsync = {
+  name: 'Prefer',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', example: 'respond-async' },
+  description:
+    'respond-async: store the write durably and answer 202 with Location: /v1/operations/{id}',
+};
+const accepted = {
+  description: 'Accepted (Prefer: respond-async): durably queued; follow Location',
+  content: json({
+    type: 'object',
+    required: ['id', 'status'],
+    properties: {
+      id: { type: 'string' },
+      status: { const: 'pending' },
+      entryId: { type: 'string' },
+      entryIds: { type: 'array', items: { type: 'string' } },
+    },
+  }),
+};
 const commonErrors = {
   '400': errorResponse(
     'Malformed JSON or invalid input (MALFORMED_JSON, INVALID_ENTRY, PERSONAL_DATA, INVALID_QUERY)',
@@ -120,8 +141,10 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       '/v1/entries': {
         post: {
           summary: 'Record one entry (idempotent by id)',
+          parameters: [preferAsync],
           requestBody: { required: true, content: json(ref('EntryRequest')) },
           responses: {
+            '202': accepted,
             '201': { description: 'Committed', content: json(ref('Entry')) },
             '200': {
               description: 'An identical entry with this id was already committed',
@@ -176,8 +199,10 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       '/v1/entries/batch': {
         post: {
           summary: 'Record 1 to 1,000 entries; each succeeds or fails on its own',
+          parameters: [preferAsync],
           requestBody: { required: true, content: json(ref('BatchRequest')) },
           responses: {
+            '202': accepted,
             '200': {
               description: 'One result per entry, in request order',
               content: json({
@@ -233,6 +258,43 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
                 },
               }),
             },
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/operations/{id}': {
+        get: {
+          summary:
+            'An asynchronous write: pending, committed (with its entry or results) or failed (with its error)',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': {
+              description: 'The operation',
+              content: json({
+                type: 'object',
+                required: ['id', 'status'],
+                properties: {
+                  id: { type: 'string' },
+                  status: { enum: ['pending', 'committed', 'failed'] },
+                  httpStatus: { type: 'integer' },
+                  entry: ref('Entry'),
+                  results: { type: 'array' },
+                  error: errorBody.properties.error,
+                },
+              }),
+            },
+            '404': errorResponse('No operation the caller may see (NOT_FOUND)'),
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/entries/{id}/proof': {
+        get: {
+          summary: 'A self-contained proof bundle (audit-ledger-proof/1) for offline verification',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'The bundle', content: json({ type: 'object' }) },
+            '404': errorResponse('No entry the caller may read (NOT_FOUND)'),
             ...commonErrors,
           },
         },
