@@ -1,28 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { credentials, type ClientDuplexStream } from '@grpc/grpc-js';
 import { peer } from '@hyperledger/fabric-protos';
 import { afterEach, expect, test } from 'vitest';
+import { freePort } from '../support/processes.js';
 
 const START_SCRIPT = resolve(__dirname, '../../chaincode/start-service.sh');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address !== null) {
-          resolve(address.port);
-        } else {
-          reject(new Error('no port'));
-        }
-      });
-    });
-  });
-}
 
 /** Dials the service as a peer would and returns the first message it sends. */
 function firstMessage(address: string): Promise<peer.ChaincodeMessage> {

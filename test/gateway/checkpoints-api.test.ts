@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildBlock, type TransactionRecord } from '../../gateway/src/embedded/block-log.js';
@@ -10,19 +8,13 @@ import { LedgerStore } from '../../gateway/src/embedded/ledger-store.js';
 import type { SignedCheckpoint } from '../../gateway/src/transparency/checkpoint-log.js';
 import { leafHash, verifyInclusion } from '../../gateway/src/transparency/merkle-tree.js';
 import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
+import { runGatewayProgram } from '../support/processes.js';
 import { dataAccess } from '../support/sample-entries.js';
 
-const CLI = resolve(__dirname, '../../gateway/dist/cli/audit-ledger.js');
-const run = promisify(execFile);
-
+/** The offline verifier, with its stdout and stderr together. */
 async function auditLedger(...args: string[]) {
-  try {
-    const { stdout } = await run('node', [CLI, ...args], { timeout: 20_000 });
-    return { code: 0, stdout };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout + failure.stderr };
-  }
+  const { code, stdout, stderr } = await runGatewayProgram('cli/audit-ledger.js', args);
+  return { code, stdout: stdout + stderr };
 }
 
 let gateway: TestGateway;

@@ -1,29 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ApiKeyRegistry, readApiKeysFile } from '../../gateway/src/auth/api-keys.js';
 import { startTestGateway } from '../support/gateway-server.js';
+import { runGatewayProgram } from '../support/processes.js';
 import { dataAccess } from '../support/sample-entries.js';
 
-const run = promisify(execFile);
-const DIST = resolve(__dirname, '../../gateway/dist');
-
-async function cli(script: string, args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run('node', [join(DIST, script), ...args], {
-      env: { ...process.env, ...env },
-      timeout: 20_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const cli = runGatewayProgram;
 
 const folders: string[] = [];
 async function freshFolder(): Promise<string> {

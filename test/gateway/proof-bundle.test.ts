@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { sign } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { canonicalJson, entryDigest } from '../../chaincode/src/index.js';
 import { sha256Hex } from '../../gateway/src/embedded/block-log.js';
@@ -16,10 +14,8 @@ import { endorsedResultBytes } from '../../gateway/src/proof/signed-payloads.js'
 import { trustFile, type TrustFile } from '../../gateway/src/transparency/trust-file.js';
 import { checkBundle } from '../../gateway/src/verifier/bundle-checks.js';
 import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
+import { runGatewayProgram } from '../support/processes.js';
 import { creditChange, dataAccess } from '../support/sample-entries.js';
-
-const CLI = resolve(__dirname, '../../gateway/dist/cli/audit-ledger.js');
-const run = promisify(execFile);
 
 let gateway: TestGateway;
 let trust: TrustFile;
@@ -306,13 +302,8 @@ describe('the verifier catches one changed thing, and says which', () => {
 
 describe('npx audit-ledger verify', () => {
   async function cli(...args: string[]) {
-    try {
-      const { stdout } = await run('node', [CLI, ...args], { timeout: 20_000 });
-      return { code: 0, stdout };
-    } catch (error) {
-      const failure = error as { code: number; stdout: string; stderr: string };
-      return { code: failure.code, stdout: failure.stdout + failure.stderr };
-    }
+    const { code, stdout, stderr } = await runGatewayProgram('cli/audit-ledger.js', args);
+    return { code, stdout: stdout + stderr };
   }
 
   test('exit 0 and a checklist for a sound bundle; exit 1 naming the reason for a tampered one', async () => {

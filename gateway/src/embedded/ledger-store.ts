@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import {
   GENESIS_PREVIOUS_HASH,
   buildBlock,
@@ -9,6 +9,7 @@ import {
   type IdentitySignature,
   type TransactionRecord,
 } from './block-log';
+import { openDurableDatabase } from '../sqlite';
 import type { StateReader } from './transaction-stub';
 
 export interface IntegrityProblem {
@@ -56,9 +57,7 @@ export class LedgerStore implements StateReader {
   private readonly statements;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.db = openDurableDatabase(file);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS state (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS blocks (

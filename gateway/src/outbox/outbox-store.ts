@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type {
   AdmittedBatch,
   AdmittedRequest,
@@ -6,6 +6,7 @@ import type {
   RecordOutcome,
 } from '../entry-service';
 import type { Principal } from '../ledger/ledger';
+import { openDurableDatabase } from '../sqlite';
 
 /** What a caller asked for, already admitted: safe to store (pseudonymised) and to retry (ids fixed). */
 export type OperationWork =
@@ -70,9 +71,7 @@ export class OutboxStore {
   private readonly statements;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.db = openDurableDatabase(file);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS operations (
         id TEXT PRIMARY KEY,
