@@ -118,7 +118,10 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     config.batchTransactionSize,
   );
   const store = new OutboxStore(join(config.dataDir, 'outbox.sqlite'));
-  const worker = new OutboxWorker(store, entries, logger);
+  const metrics = new Metrics();
+  const worker = new OutboxWorker(store, entries, logger, (committed) => {
+    metrics.countCommitted(ledger.kind, committed);
+  });
   worker.start();
   const app = createApp({
     ledger,
@@ -127,7 +130,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     apiKeys,
     checkpoints,
     logger,
-    metrics: new Metrics(),
+    metrics,
     version: VERSION,
   });
   return {

@@ -36,4 +36,10 @@ export class Metrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'audit_' });
   }
+
+  countCommitted(ledger: string, entries: readonly { kind: string }[]): void {
+    for (const entry of entries) {
+      this.entriesCommitted.inc({ ledger, kind: entry.kind });
+    }
+  }
 }

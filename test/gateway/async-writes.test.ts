@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
 import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
-import { RESIDENT_ID, creditChange, dataAccess } from '../support/sample-entries.js';
+import {
+  RESIDENT_ID,
+  algorithmUpload,
+  creditChange,
+  dataAccess,
+} from '../support/sample-entries.js';
 
 interface Accepted {
   id: string;
@@ -66,6 +71,26 @@ describe('Prefer: respond-async', () => {
       key: gateway.keys.regulator,
     });
     expect(read.body).toEqual(operation.entry);
+  });
+
+  test('entries committed from the outbox are counted in the metrics', async () => {
+    const metric = async () => {
+      const text = (await gateway.request('GET', '/metrics')).text;
+      return Number(
+        /audit_ledger_entries_committed_total\{ledger="embedded",kind="algorithm-upload"\} (\d+)/.exec(
+          text,
+        )?.[1] ?? 0,
+      );
+    };
+    const before = await metric();
+    const response = await gateway.request<Accepted>('POST', '/v1/entries', {
+      key: gateway.keys['sandbox-writer'],
+      body: algorithmUpload(),
+      headers: ASYNC,
+    });
+    await settled(`/v1/operations/${response.body.id}`);
+
+    expect(await metric()).toBe(before + 1);
   });
 
   test('a refused write is refused at once, with nothing queued', async () => {

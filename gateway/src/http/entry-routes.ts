@@ -50,9 +50,7 @@ function operationView(operation: Operation): Record<string, unknown> {
 export function registerEntryRoutes(app: Express, deps: EntryRouteDependencies): void {
   const { ledger, entries, outbox, metrics } = deps;
   const countCommitted = (committed: LedgerEntry[]) => {
-    for (const entry of committed) {
-      metrics.entriesCommitted.inc({ ledger: ledger.kind, kind: entry.kind });
-    }
+    metrics.countCommitted(ledger.kind, committed);
   };
   const accept = (
     response: Response,

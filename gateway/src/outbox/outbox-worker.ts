@@ -1,12 +1,21 @@
 import type { Logger } from 'pino';
 import type { EntryService } from '../entry-service';
 import { ApiError, fromLedgerError } from '../http/api-error';
-import { LedgerError } from '../ledger/ledger';
+import { LedgerError, type LedgerEntry } from '../ledger/ledger';
 import type { Operation, OperationResult, OutboxStore } from './outbox-store';
 
 const OPERATIONS_PER_ROUND = 256;
 const MAX_BACKOFF_MS = 5_000;
 const MAX_ATTEMPTS_ON_INTERNAL_ERROR = 5;
+
+function committedBy(result: OperationResult): LedgerEntry[] {
+  if (result.type === 'entry') {
+    return result.outcome.status === 201 ? [result.outcome.entry] : [];
+  }
+  return result.results.flatMap((item) =>
+    item.status === 201 && 'entry' in item ? [item.entry] : [],
+  );
+}
 
 type Attempt =
   | { id: string; result: OperationResult }
@@ -27,6 +36,8 @@ export class OutboxWorker {
     private readonly store: OutboxStore,
     private readonly entries: EntryService,
     private readonly logger: Logger,
+    /** Told of every entry an operation committed (201), e.g. to count it. */
+    private readonly onCommitted: (entries: LedgerEntry[]) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -58,6 +69,9 @@ export class OutboxWorker {
         (attempt): attempt is Exclude<Attempt, { retry: true }> => !('retry' in attempt),
       );
       this.store.complete(finished, new Date());
+      this.onCommitted(
+        finished.flatMap((attempt) => ('result' in attempt ? committedBy(attempt.result) : [])),
+      );
       if (finished.length < attempts.length) {
         backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(100, backoffMs * 2));
         this.logger.warn(
