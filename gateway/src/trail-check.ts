@@ -95,20 +95,18 @@ export async function checkTrail(
     ledgerIntegrity = { ok: false, message: error.message };
   }
 
+  // Each source numbers its own entries: compare a sequence number with that source's highest.
   const outOfOrder: TrailReport['outOfOrder'] = [];
-  let highest: number | undefined;
+  const highest = new Map<string, number>();
   for (const entry of entries) {
     if (entry.sourceSeq === undefined) {
       continue;
     }
-    if (
-      highest !== undefined &&
-      entry.source === (source ?? entry.source) &&
-      entry.sourceSeq < highest
-    ) {
-      outOfOrder.push({ id: entry.id, sourceSeq: entry.sourceSeq, after: highest });
+    const before = highest.get(entry.source);
+    if (before !== undefined && entry.sourceSeq < before) {
+      outOfOrder.push({ id: entry.id, sourceSeq: entry.sourceSeq, after: before });
     }
-    highest = Math.max(highest ?? entry.sourceSeq, entry.sourceSeq);
+    highest.set(entry.source, Math.max(before ?? entry.sourceSeq, entry.sourceSeq));
   }
   const digestMismatches = entries
     .filter((entry) => entryDigest(entry) !== entry.digest)
