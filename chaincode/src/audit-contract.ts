@@ -171,7 +171,7 @@ export class AuditContract extends Contract {
       const entry = await readEntry(ctx, id);
       if (entry === undefined || !canRead(caller, entry)) {
         // The same answer whether it is missing or hidden, so ids cannot be probed.
-        throw new ContractError('NOT_FOUND', `no entry ${id}`);
+        throw new ContractError('NOT_FOUND', 'no entry with that id');
       }
       return canonicalJson(entry);
     });

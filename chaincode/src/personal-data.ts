@@ -17,8 +17,23 @@ const ORGANIZATION_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
 const RESIDENT_ID_SHAPE = /^[1-8]\d{16}[\dX]$/;
 // Registration authority, entity type, six-digit administrative division, organisation code.
 const CREDIT_CODE_SHAPE = /^[1-9ANY][1-9]\d{6}[0-9A-HJ-NP-RTUWXY]{10}$/;
-// An 18-character token not glued to other letters or digits; Chinese text around it is fine.
-const CANDIDATE = /(?<![0-9A-Za-z])[0-9A-Za-z]{18}(?![0-9A-Za-z])/g;
+// 18 letters or digits, possibly split by spaces or hyphens as people type them, not glued to
+// other letters or digits (Chinese text around is fine). A zero-width match with a capture, so
+// candidates may overlap and none hides another.
+const CANDIDATE = /(?<![0-9A-Za-z])(?=((?:[0-9A-Za-z][\s-]{0,2}){17}[0-9A-Za-z])(?![0-9A-Za-z]))/g;
+const SEPARATORS = /[\s-]/g;
+
+/** Where national identifiers stand in `text`, as [start, end) spans. */
+function identifierSpans(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const match of text.matchAll(CANDIDATE)) {
+    const candidate = match[1] ?? '';
+    if (isNationalIdentifier(candidate.replace(SEPARATORS, ''))) {
+      spans.push([match.index, match.index + candidate.length]);
+    }
+  }
+  return spans;
+}
 
 /** Σ weight × value of the leading characters of `text` (all ASCII, checked by the caller). */
 function weightedSum(
@@ -78,19 +93,20 @@ export function isNationalIdentifier(text: string): boolean {
 }
 
 export function containsNationalIdentifier(text: string): boolean {
-  for (const match of text.matchAll(CANDIDATE)) {
-    if (isNationalIdentifier(match[0])) {
-      return true;
-    }
-  }
-  return false;
+  return identifierSpans(text).length > 0;
 }
 
 /** `text` with every national identifier in it replaced by `[redacted]`. */
 export function redactNationalIdentifiers(text: string): string {
-  return text.replace(CANDIDATE, (candidate) =>
-    isNationalIdentifier(candidate) ? '[redacted]' : candidate,
-  );
+  let redacted = '';
+  let position = 0;
+  for (const [start, end] of identifierSpans(text)) {
+    if (start >= position) {
+      redacted += `${text.slice(position, start)}[redacted]`;
+      position = end;
+    }
+  }
+  return redacted + text.slice(position);
 }
 
 /**

@@ -240,7 +240,7 @@ export class EntryService {
       entry = await this.ledger.getEntry(principal, request.id);
     } catch (error) {
       if (error instanceof LedgerError && error.code === 'NOT_FOUND') {
-        return { verified: false, reason: 'NOT_FOUND', message: `no entry ${request.id}` };
+        return { verified: false, reason: 'NOT_FOUND', message: 'no entry with that id' };
       }
       if (error instanceof LedgerError && error.code === 'LEDGER_INTEGRITY') {
         return { verified: false, reason: 'LEDGER_INTEGRITY', message: error.message };

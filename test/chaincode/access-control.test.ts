@@ -104,9 +104,9 @@ describe('who may read what', () => {
       await harness.evaluate(ids.sandboxWriter, 'GetEntry', 'no-such-entry'),
       'NOT_FOUND',
     );
-    expect(hidden.message.replace(change.id, 'ID')).toBe(
-      missing.message.replace('no-such-entry', 'ID'),
-    );
+    // Identical, and naming no id: peers log refused transactions, and an id may be anything.
+    expect(hidden.message).toBe(missing.message);
+    expect(hidden.message).not.toContain(change.id);
   });
 
   test('the organisation, not the role, decides: a CreditOrg sandbox writer’s entries stay CreditOrg’s', async () => {

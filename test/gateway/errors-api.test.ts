@@ -84,6 +84,16 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     );
   });
 
+  test('a path that cannot be decoded is a 400, and the URL goes to no log', async () => {
+    const response = await gateway.request('GET', '/v1/entries/11010519491231002X%E0%A4%A', {
+      key: sandbox,
+    });
+
+    expectError(response, 400, 'INVALID_ARGUMENT');
+    expect(response.text).not.toContain('11010519491231002X');
+    expect(gateway.logs.join('\n')).not.toContain('11010519491231002X');
+  });
+
   test('an unknown route is 404 ROUTE_NOT_FOUND', async () => {
     const response = await gateway.request('GET', '/v2/entries');
     expectError(response, 404, 'ROUTE_NOT_FOUND');

@@ -281,6 +281,24 @@ describe('the verifier catches one changed thing, and says which', () => {
     expect(reasons(candidate)).toContain('UNTRUSTED_CERTIFICATE');
   });
 
+  test('an endorsement signed with a client certificate of the organisation does not count', () => {
+    const candidate = copy();
+    const record = candidate.block.transactions[0];
+    if (record === undefined) {
+      throw new Error('no transaction');
+    }
+    // The creator is a SandboxOrg client: its certificate chains to SandboxOrg's root.
+    record.endorsements = record.endorsements.map((endorsement) =>
+      endorsement.mspId === record.creator.mspId
+        ? { ...endorsement, certificateSha256: record.creator.certificateSha256 }
+        : endorsement,
+    );
+    expect(
+      checkBundle(candidate, trust).find((check) => check.reason === 'UNTRUSTED_CERTIFICATE')
+        ?.detail,
+    ).toMatch(/is not a peer certificate/);
+  });
+
   test('the whole bundle checked against another ledger’s trust file fails', async () => {
     const other = await startTestGateway();
     try {

@@ -195,6 +195,8 @@ export class EmbeddedLedger implements Ledger, BlockHeaderSource {
       Promise.all(this.topology.endorsingOrganizations.map((mspId) => this.identities.node(mspId))),
       this.identities.node(this.topology.ordererOrganization),
     ]);
+    // Awaited only when the commit's turn comes; until then a failure must not go unhandled.
+    signers.catch(() => undefined);
     const commit = this.commits.then(async () => this.commit(await signers, fcn, args));
     this.commits = commit.catch(() => undefined);
     return commit;

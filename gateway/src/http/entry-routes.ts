@@ -108,7 +108,7 @@ export function registerEntryRoutes(app: Express, deps: EntryRouteDependencies):
         (operation.principal.name === principal.name &&
           operation.principal.role === principal.role));
     if (!visible) {
-      throw new ApiError(404, 'NOT_FOUND', `no operation ${request.params.id}`);
+      throw new ApiError(404, 'NOT_FOUND', 'no operation with that id');
     }
     response.json(operationView(operation));
   });

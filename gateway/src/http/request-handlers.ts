@@ -73,14 +73,17 @@ export function observe(logger: Logger, metrics: Metrics) {
   };
 }
 
-interface BodyParserError {
+interface HttpFrameworkError {
   type?: unknown;
   status?: unknown;
 }
 
-/** body-parser's failures, with fixed messages: its own quote the body, which may be personal. */
-function fromBodyParser(error: unknown): ApiError | undefined {
-  const type = (error as BodyParserError | null)?.type;
+/**
+ * body-parser's and the router's failures, with fixed messages: their own quote the body or
+ * the URL, which may hold personal data.
+ */
+function fromFramework(error: unknown): ApiError | undefined {
+  const { type, status } = (error ?? {}) as HttpFrameworkError;
   switch (type) {
     case 'entity.parse.failed':
       return new ApiError(400, 'MALFORMED_JSON', 'the body is not valid JSON');
@@ -90,15 +93,19 @@ function fromBodyParser(error: unknown): ApiError | undefined {
     case 'charset.unsupported':
       return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'the body must be UTF-8 JSON');
     default:
-      return typeof type === 'string'
-        ? new ApiError(400, 'MALFORMED_JSON', 'the body could not be read')
+      if (typeof type === 'string') {
+        return new ApiError(400, 'MALFORMED_JSON', 'the body could not be read');
+      }
+      // e.g. a malformed percent-escape in a path parameter
+      return typeof status === 'number' && status >= 400 && status < 500
+        ? new ApiError(400, 'INVALID_ARGUMENT', 'the request URL could not be decoded')
         : undefined;
   }
 }
 
 export function errorHandler(logger: Logger, metrics: Metrics) {
   return (error: unknown, _request: Request, response: Response, _next: NextFunction): void => {
-    let apiError = toApiError(error) ?? fromBodyParser(error);
+    let apiError = toApiError(error) ?? fromFramework(error);
     if (apiError === undefined || apiError.status >= 500) {
       logger.error({ err: error }, 'request failed');
     }

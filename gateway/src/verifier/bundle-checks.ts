@@ -23,11 +23,15 @@ const fail = (check: string, detail: string, reason: string): CheckResult => ({
   reason,
 });
 
-/** The certificate a signature names, if the bundle carries it and it chains to the org's root. */
+/**
+ * The certificate a signature names, if the bundle carries it, it chains to the org's root, and
+ * it belongs to the kind of node that signature needs (a peer endorses, an orderer orders).
+ */
 function trustedCertificate(
   bundle: ProofBundle,
   signer: { mspId: string; certificateSha256: string },
   roots: Roots,
+  unit: 'client' | 'peer' | 'orderer',
 ): X509Certificate | string {
   const pem = bundle.certificates[signer.certificateSha256];
   if (pem === undefined || sha256Hex(pem) !== signer.certificateSha256) {
@@ -44,9 +48,12 @@ function trustedCertificate(
     const root = new X509Certificate(rootPem);
     return certificate.checkIssued(root) && certificate.verify(root.publicKey);
   });
-  return chained
+  if (!chained) {
+    return `the certificate does not chain to a trusted root of ${signer.mspId}`;
+  }
+  return new RegExp(`^OU=${unit}$`, 'm').test(certificate.subject)
     ? certificate
-    : `the certificate does not chain to a trusted root of ${signer.mspId}`;
+    : `the certificate of ${signer.mspId} is not a ${unit} certificate`;
 }
 
 function signatureHolds(
@@ -54,8 +61,9 @@ function signatureHolds(
   signer: IdentitySignature,
   data: Buffer,
   roots: Roots,
+  unit: 'client' | 'peer' | 'orderer',
 ): true | { reason: 'UNTRUSTED_CERTIFICATE' | 'BAD_SIGNATURE'; detail: string } {
-  const certificate = trustedCertificate(bundle, signer, roots);
+  const certificate = trustedCertificate(bundle, signer, roots, unit);
   if (typeof certificate === 'string') {
     return { reason: 'UNTRUSTED_CERTIFICATE', detail: certificate };
   }
@@ -130,6 +138,7 @@ export function checkBundle(bundle: ProofBundle, trust: TrustFile): CheckResult[
     { ...record.creator, signature: record.creatorSignature },
     proposalBytes(record),
     trust.organizations,
+    'client',
   );
   checks.push(
     creator === true
@@ -158,6 +167,7 @@ export function checkBundle(bundle: ProofBundle, trust: TrustFile): CheckResult[
       endorsement,
       endorsedResultBytes(record),
       trust.organizations,
+      'peer',
     );
     if (holds === true) {
       endorsingOrganizations.add(endorsement.mspId);
@@ -190,8 +200,13 @@ export function checkBundle(bundle: ProofBundle, trust: TrustFile): CheckResult[
   const ordererSignatures = block.ordererSignature === undefined ? [] : [block.ordererSignature];
   const ordererValid = ordererSignatures.filter(
     (signature) =>
-      signatureHolds(bundle, signature, blockSignatureBytes(block.headerHash), trust.orderers) ===
-      true,
+      signatureHolds(
+        bundle,
+        signature,
+        blockSignatureBytes(block.headerHash),
+        trust.orderers,
+        'orderer',
+      ) === true,
   );
   checks.push(
     ordererValid.length >= trust.ordererSignaturesRequired
@@ -213,8 +228,13 @@ export function checkBundle(bundle: ProofBundle, trust: TrustFile): CheckResult[
           report.code === 'VALID' &&
           report.block === block.header.number &&
           report.txId === record.txId &&
-          signatureHolds(bundle, report, validationReportBytes(report), trust.organizations) ===
-            true,
+          signatureHolds(
+            bundle,
+            report,
+            validationReportBytes(report),
+            trust.organizations,
+            'peer',
+          ) === true,
       )
       .map((report) => report.mspId),
   );
