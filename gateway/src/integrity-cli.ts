@@ -15,7 +15,13 @@ function main(): number {
     process.stderr.write(`no embedded ledger at ${file}\n`);
     return 2;
   }
-  const store = new LedgerStore(file);
+  let store: LedgerStore;
+  try {
+    store = new LedgerStore(file, { readOnly: true });
+  } catch (error) {
+    process.stderr.write(`${file} is not an embedded ledger: ${(error as Error).message}\n`);
+    return 2;
+  }
   try {
     const report = store.checkIntegrity();
     process.stdout.write(`${file}: ${report.height} blocks, ${report.stateKeys} state keys\n`);

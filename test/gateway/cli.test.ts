@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -137,6 +137,11 @@ describe('npm run integrity', () => {
 
       const missing = await cli('integrity-cli.js', [], { DATA_DIR: dataDir });
       expect(missing.code).toBe(2);
+
+      // An empty file is not a ledger, and checking it must not turn it into one.
+      await writeFile(join(dataDir, 'ledger.sqlite'), '');
+      const empty = await cli('integrity-cli.js', [], { DATA_DIR: dataDir });
+      expect([empty.code, (await stat(join(dataDir, 'ledger.sqlite'))).size]).toEqual([2, 0]);
     } finally {
       await gateway.close().catch(() => undefined);
     }

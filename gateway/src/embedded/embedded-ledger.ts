@@ -83,7 +83,14 @@ export class EmbeddedLedger implements Ledger, BlockHeaderSource {
     private readonly identities: IdentityResolver,
     private readonly topology: SigningTopology,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // After a restart too, and even if the clock went back, ledger time keeps increasing.
+    const last = store.lastTimestamp();
+    if (last !== undefined) {
+      this.lastTimestampMicros =
+        Date.parse(`${last.slice(0, 19)}Z`) * 1000 + Math.floor(Number(last.slice(20, 29)) / 1000);
+    }
+  }
 
   async recordEntry(principal: Principal, request: EntryRequest): Promise<LedgerEntry> {
     const payload = await this.submit(principal, 'RecordEntry', [canonicalJson(request)]);

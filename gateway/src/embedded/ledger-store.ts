@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import {
   GENESIS_PREVIOUS_HASH,
   buildBlock,
@@ -54,10 +54,20 @@ function rowToBlock(row: BlockRow): Block {
  */
 export class LedgerStore implements StateReader {
   private readonly db: Database.Database;
-  private readonly statements;
+  private readonly statements: ReturnType<LedgerStore['prepareStatements']>;
 
-  constructor(file: string) {
-    this.db = openDurableDatabase(file);
+  /** `readOnly` opens an existing ledger without changing it (for offline checks). */
+  constructor(file: string, options: { readOnly?: boolean } = {}) {
+    this.db = options.readOnly
+      ? new Database(file, { readonly: true, fileMustExist: true })
+      : openDurableDatabase(file);
+    if (!options.readOnly) {
+      this.createSchema();
+    }
+    this.statements = this.prepareStatements();
+  }
+
+  private createSchema(): void {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS state (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS blocks (
@@ -74,7 +84,10 @@ export class LedgerStore implements StateReader {
         block_number INTEGER NOT NULL REFERENCES blocks (number)
       ) WITHOUT ROWID;
     `);
-    this.statements = {
+  }
+
+  private prepareStatements() {
+    return {
       get: this.db.prepare<[Buffer], { value: Buffer }>('SELECT value FROM state WHERE key = ?'),
       range: this.db.prepare<[Buffer, Buffer, number], { key: Buffer }>(
         'SELECT key FROM state WHERE key >= ? AND key < ? ORDER BY key LIMIT ?',
@@ -167,6 +180,12 @@ export class LedgerStore implements StateReader {
   block(number: number): Block | undefined {
     const row = this.statements.block.get(number);
     return row === undefined ? undefined : rowToBlock(row);
+  }
+
+  /** Ledger time of the last committed transaction, or undefined for an empty ledger. */
+  lastTimestamp(): string | undefined {
+    const head = this.statements.head.get();
+    return head === undefined ? undefined : rowToBlock(head).transactions.at(-1)?.timestamp;
   }
 
   /** Every block's header hash, in block order: the leaves of the checkpoint tree. */

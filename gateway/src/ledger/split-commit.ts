@@ -13,8 +13,10 @@ function splitBatchPath(path: string): { position: number; rest: string } | unde
  * Commits `requests` in transactions of at most `perTransaction` entries. When the contract
  * refuses a transaction because of one entry, that entry is taken out — its error kept, with
  * paths relative to the entry — and the rest are sent again, so one bad entry never fails its
- * neighbours. An error not attributable to one entry (the ledger is down) rejects the call.
- * Every commit has happened by the time this resolves.
+ * neighbours. An error not attributable to one entry (the ledger is down) stops there: what
+ * was committed keeps its outcome and every entry not yet committed gets that error, so a
+ * caller can tell exactly which entries to retry. Every commit has happened by the time this
+ * resolves.
  */
 export async function commitSplitting(
   requests: readonly EntryRequest[],
@@ -22,7 +24,8 @@ export async function commitSplitting(
   perTransaction: number,
 ): Promise<ItemOutcome[]> {
   const outcomes = new Map<number, ItemOutcome>();
-  for (let start = 0; start < requests.length; start += perTransaction) {
+  let stopped: LedgerError | undefined;
+  for (let start = 0; start < requests.length && stopped === undefined; start += perTransaction) {
     let pending = requests
       .slice(start, start + perTransaction)
       .map((request, offset) => ({ index: start + offset, request }));
@@ -31,10 +34,15 @@ export async function commitSplitting(
         const entries = await commit(pending.map((item) => item.request));
         pending.forEach((item, position) => {
           const entry = entries[position];
-          if (entry === undefined) {
-            throw new LedgerError('INTERNAL', 'the ledger returned fewer entries than it was sent');
-          }
-          outcomes.set(item.index, { ok: true, entry });
+          outcomes.set(
+            item.index,
+            entry === undefined
+              ? {
+                  ok: false,
+                  error: new LedgerError('INTERNAL', 'the ledger returned fewer entries than sent'),
+                }
+              : { ok: true, entry },
+          );
         });
         break;
       } catch (error) {
@@ -42,7 +50,16 @@ export async function commitSplitting(
           error instanceof LedgerError ? splitBatchPath(error.details?.[0]?.path ?? '') : undefined;
         const failed = located === undefined ? undefined : pending[located.position];
         if (!(error instanceof LedgerError) || failed === undefined) {
-          throw error;
+          stopped =
+            error instanceof LedgerError
+              ? error
+              : new LedgerError(
+                  'INTERNAL',
+                  error instanceof Error ? error.message : String(error),
+                  undefined,
+                  error,
+                );
+          break;
         }
         pending = pending.filter((item) => item !== failed);
         const details = (error.details ?? []).map((detail) => ({
@@ -56,11 +73,11 @@ export async function commitSplitting(
       }
     }
   }
-  return requests.map((_request, index) => {
-    const outcome = outcomes.get(index);
-    if (outcome === undefined) {
-      throw new Error(`entry ${index} has no outcome`);
-    }
-    return outcome;
-  });
+  return requests.map(
+    (_request, index): ItemOutcome =>
+      outcomes.get(index) ?? {
+        ok: false,
+        error: stopped ?? new LedgerError('INTERNAL', `entry ${index} has no outcome`),
+      },
+  );
 }

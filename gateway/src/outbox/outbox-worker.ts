@@ -58,61 +58,72 @@ export class OutboxWorker {
   private async loop(): Promise<void> {
     let backoffMs = 0;
     while (!this.stopped) {
-      const operations = this.store.pending(OPERATIONS_PER_ROUND);
-      if (operations.length === 0) {
-        await this.sleep(1_000);
-        continue;
-      }
-      this.store.markAttempted(operations.map((operation) => operation.id));
-      const attempts = await Promise.all(operations.map((operation) => this.attempt(operation)));
-      const finished = attempts.filter(
-        (attempt): attempt is Exclude<Attempt, { retry: true }> => !('retry' in attempt),
-      );
-      this.store.complete(finished, new Date());
-      this.onCommitted(
-        finished.flatMap((attempt) => ('result' in attempt ? committedBy(attempt.result) : [])),
-      );
-      if (finished.length < attempts.length) {
+      try {
+        const retried = await this.round();
+        backoffMs = retried === 0 ? 0 : Math.min(MAX_BACKOFF_MS, Math.max(100, backoffMs * 2));
+        if (retried > 0) {
+          this.logger.warn({ retried, backoffMs }, 'operations not committed yet; retrying');
+        }
+      } catch (error) {
+        // The outbox itself failed (disk full, corrupt row): keep the worker alive and retry.
         backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(100, backoffMs * 2));
-        this.logger.warn(
-          { pending: attempts.length - finished.length, backoffMs },
-          'ledger unavailable; retrying',
-        );
+        this.logger.error({ err: error, backoffMs }, 'outbox round failed');
+      }
+      if (backoffMs > 0) {
         await this.sleep(backoffMs);
-      } else {
-        backoffMs = 0;
       }
     }
+  }
+
+  /** Attempts up to a round of pending operations; returns how many are left to retry. */
+  private async round(): Promise<number> {
+    const operations = this.store.pending(OPERATIONS_PER_ROUND);
+    if (operations.length === 0) {
+      await this.sleep(1_000);
+      return 0;
+    }
+    this.store.markAttempted(operations.map((operation) => operation.id));
+    const attempts = await Promise.all(operations.map((operation) => this.attempt(operation)));
+    const finished = attempts.filter(
+      (attempt): attempt is Exclude<Attempt, { retry: true }> => !('retry' in attempt),
+    );
+    this.store.complete(finished, new Date());
+    this.onCommitted(
+      finished.flatMap((attempt) => ('result' in attempt ? committedBy(attempt.result) : [])),
+    );
+    return attempts.length - finished.length;
   }
 
   private async attempt(operation: Operation): Promise<Attempt> {
     const { id, principal, work } = operation;
     try {
-      return work.type === 'entry'
-        ? {
-            id,
-            result: { type: 'entry', outcome: await this.entries.commit(principal, work.request) },
-          }
-        : {
-            id,
-            result: {
-              type: 'batch',
-              results: await this.entries.commitBatch(principal, work.batch),
-            },
-          };
+      if (work.type === 'entry') {
+        return {
+          id,
+          result: { type: 'entry', outcome: await this.entries.commit(principal, work.request) },
+        };
+      }
+      const results = await this.entries.commitBatch(principal, work.batch);
+      // An entry the ledger could not take (5xx) is retried with the whole operation: ids are
+      // fixed, so the entries already committed answer 200 the next time.
+      return results.some((result) => result.status >= 500)
+        ? { id, retry: true }
+        : { id, result: { type: 'batch', results } };
     } catch (error) {
       if (error instanceof ApiError) {
         return { id, error: error.toBody().error };
       }
-      if (error instanceof LedgerError && error.code !== 'LEDGER_UNAVAILABLE') {
-        const transient =
-          error.code === 'INTERNAL' && operation.attempts + 1 < MAX_ATTEMPTS_ON_INTERNAL_ERROR;
-        return transient
-          ? { id, retry: true }
-          : { id, error: fromLedgerError(error).toBody().error };
+      if (error instanceof LedgerError && error.code === 'LEDGER_UNAVAILABLE') {
+        return { id, retry: true };
       }
-      this.logger.debug({ operation: id, err: error }, 'operation will be retried');
-      return { id, retry: true };
+      if (error instanceof LedgerError && error.code !== 'INTERNAL') {
+        return { id, error: fromLedgerError(error).toBody().error };
+      }
+      // Anything else may be transient, but an operation that keeps failing stops being retried.
+      this.logger.error({ operation: id, err: error }, 'operation failed');
+      return operation.attempts + 1 < MAX_ATTEMPTS_ON_INTERNAL_ERROR
+        ? { id, retry: true }
+        : { id, error: { code: 'INTERNAL', message: 'the operation could not be committed' } };
     }
   }
 

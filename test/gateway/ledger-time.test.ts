@@ -1,0 +1,43 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import { EmbeddedLedger } from '../../gateway/src/embedded/embedded-ledger.js';
+import { LedgerStore } from '../../gateway/src/embedded/ledger-store.js';
+import {
+  IdentityDirectory,
+  ORDERER_ORGANIZATION,
+  PEER_ORGANIZATIONS,
+} from '../../gateway/src/identity/identity-directory.js';
+import type { EntryRequest } from '../../chaincode/src/index.js';
+import { dataAccess } from '../support/sample-entries.js';
+
+let folder = '';
+afterAll(() => rm(folder, { recursive: true, force: true }));
+
+async function open(now: () => number) {
+  const identities = await IdentityDirectory.open(join(folder, 'identities'));
+  return new EmbeddedLedger(
+    new LedgerStore(join(folder, 'ledger.sqlite')),
+    identities,
+    { endorsingOrganizations: PEER_ORGANIZATIONS, ordererOrganization: ORDERER_ORGANIZATION },
+    now,
+  );
+}
+
+test('ledger time keeps increasing across a restart, even when the clock went back', async () => {
+  folder = await mkdtemp(join(tmpdir(), 'audit-ledger-time-'));
+  const writer = { name: 'sandbox-platform', role: 'sandbox-writer' as const };
+  const noon = Date.parse('2026-06-01T12:00:00Z');
+
+  const before = await open(() => noon);
+  const first = await before.recordEntry(writer, dataAccess() as EntryRequest);
+  await before.close();
+
+  const after = await open(() => noon - 3_600_000);
+  const second = await after.recordEntry(writer, dataAccess() as EntryRequest);
+  await after.close();
+
+  expect(first.committedAt).toBe('2026-06-01T12:00:00.000000000Z');
+  expect(second.committedAt > first.committedAt).toBe(true);
+});
