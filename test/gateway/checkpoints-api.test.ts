@@ -230,6 +230,7 @@ describe('checkpoints, witnessed and provable', () => {
     ['/v1/proofs/inclusion?block=0&treeSize=999', 'a tree larger than the ledger'],
     ['/v1/proofs/consistency?from=4&to=2', 'a shrinking range'],
     ['/v1/proofs/consistency?from=a&to=2', 'a non-number'],
+    ['/v1/proofs/inclusion?block=&treeSize=5', 'an empty number'],
   ])('%s (%s) is 400 INVALID_QUERY', async (path) => {
     const response = await gateway.request<ErrorBody>('GET', path, { key: gateway.keys.regulator });
     expect([response.status, response.body.error.code]).toEqual([400, 'INVALID_QUERY']);

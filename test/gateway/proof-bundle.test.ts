@@ -347,6 +347,17 @@ describe('npx audit-ledger verify', () => {
       ]) as unknown,
     });
 
+    const brokenTrust = join(folder, 'broken-trust.json');
+    await writeFile(
+      brokenTrust,
+      JSON.stringify({ ...trust, checkpoints: { ...trust.checkpoints, logKey: 'not+a+key' } }),
+    );
+    const unusable = await cli('verify', sound, '--trust', brokenTrust);
+    expect([unusable.code, unusable.stdout]).toEqual([
+      2,
+      expect.stringContaining('unusable key') as unknown,
+    ]);
+
     const malformed = join(folder, 'malformed.json');
     await writeFile(malformed, '{"format":"audit-ledger-proof/1"}');
     expect((await cli('verify', malformed, '--trust', trustPath)).code).toBe(2);

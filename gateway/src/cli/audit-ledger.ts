@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import '../fabric-logging';
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { PROOF_FORMAT, type ProofBundle } from '../proof/proof-bundle';
+import { noteVerifier } from '../transparency/signed-note';
 import { trustFile, type TrustFile } from '../transparency/trust-file';
 import { checkBundle } from '../verifier/bundle-checks';
 import { formatReport, report, type VerificationReport } from '../verifier/check-report';
@@ -58,7 +60,20 @@ async function readTrust(file: string | undefined): Promise<TrustFile> {
   if (!parsed.success) {
     throw new InputError(`trust file ${file} is invalid: ${parsed.error.issues[0]?.message ?? ''}`);
   }
-  return parsed.data;
+  const trust = parsed.data;
+  try {
+    for (const key of [trust.checkpoints.logKey, ...trust.checkpoints.witnessKeys]) {
+      noteVerifier(key);
+    }
+    for (const org of [...trust.organizations, ...trust.orderers]) {
+      org.rootCertificates.forEach((pem) => new X509Certificate(pem));
+    }
+  } catch (error) {
+    throw new InputError(
+      `trust file ${file} holds an unusable key or certificate: ${(error as Error).message}`,
+    );
+  }
+  return trust;
 }
 
 async function readProof(file: string): Promise<Buffer[]> {

@@ -7,7 +7,10 @@ import type { ProofBundle } from '../proof/proof-bundle';
 import { ApiError } from './api-error';
 import { principalOf } from './request-handlers';
 
-const treeIndex = z.coerce.number().int().nonnegative();
+const treeIndex = z
+  .string()
+  .regex(/^\d{1,15}$/, 'must be a whole number')
+  .transform(Number);
 const inclusionQuery = z.strictObject({ block: treeIndex, treeSize: treeIndex });
 const consistencyQuery = z.strictObject({ from: treeIndex, to: treeIndex });
 
