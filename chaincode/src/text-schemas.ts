@@ -9,7 +9,7 @@ import { z } from 'zod';
 const CONTROL_CHARACTER = /[\p{Cc}\u{10FFFF}]/u;
 const LINE_BREAKS_AND_TABS = /[\t\n\r]/g;
 
-export const MAX_IDENTIFIER_LENGTH = 256;
+const MAX_IDENTIFIER_LENGTH = 256;
 
 export function identifier(max = MAX_IDENTIFIER_LENGTH) {
   return z

@@ -61,7 +61,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads the environment once; nothing else in the gateway looks at process.env. */
+/**
+ * Reads the environment once; nothing else in the gateway reads process.env (fabric-logging
+ * only sets a default for fabric-shim's own logger).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = environment.safeParse(env);
   if (!parsed.success) {

@@ -1,5 +1,6 @@
 import {
   ENTRY_KINDS,
+  INDEXES,
   MAX_ENTRY_BYTES,
   MAX_JSON_DEPTH,
   canWrite,
@@ -14,7 +15,7 @@ import {
 } from '@audit-ledger/chaincode';
 import type { z } from 'zod';
 import { ApiError, fromLedgerError } from './http/api-error';
-import { INDEX_PARAMETERS, apiEntryRequest, listQuery, verifyRequest } from './http/api-schemas';
+import { apiEntryRequest, listQuery, verifyRequest } from './http/api-schemas';
 import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
 import { commitSplitting } from './ledger/split-commit';
 import { isValidIdNumber, normalizeIdNumber, type Pseudonymizer } from './pseudonymizer';
@@ -36,10 +37,8 @@ export interface VerifyOutcome {
   entry?: LedgerEntry;
 }
 
-type Prepared = EntryRequest & { id: string };
-
 /** A request that passed admission: pseudonymised, with its id. Safe to store and retry. */
-export type AdmittedRequest = Prepared;
+export type AdmittedRequest = EntryRequest & { id: string };
 
 export interface AdmittedBatch {
   size: number;
@@ -185,20 +184,15 @@ export class EntryService {
       throw new ApiError(400, 'INVALID_QUERY', 'invalid query', issueDetails(parsed.error));
     }
     const query = parsed.data;
-    const chosen = INDEX_PARAMETERS.filter((name) => query[name] !== undefined);
+    const chosen = INDEXES.filter((name) => query[name] !== undefined);
     const [by] = chosen;
     if (by === undefined || chosen.length > 1) {
-      throw new ApiError(
-        400,
-        'INVALID_QUERY',
-        `give exactly one of ${INDEX_PARAMETERS.join(', ')}`,
-        [
-          {
-            path: chosen[1] ?? INDEX_PARAMETERS[0],
-            message: 'exactly one index parameter is required',
-          },
-        ],
-      );
+      throw new ApiError(400, 'INVALID_QUERY', `give exactly one of ${INDEXES.join(', ')}`, [
+        {
+          path: chosen[1] ?? INDEXES[0],
+          message: 'exactly one index parameter is required',
+        },
+      ]);
     }
     const renamed: Record<string, string> = {
       by,
@@ -281,7 +275,7 @@ export class EntryService {
     raw: unknown,
     schema: typeof apiEntryRequest | typeof verifyRequest,
     writer?: Principal,
-  ): Prepared {
+  ): AdmittedRequest {
     const kind = isRecord(raw) ? raw.kind : undefined;
     if (writer !== undefined && isEntryKind(kind) && !canWrite(writer, kind)) {
       throw new ApiError(403, 'FORBIDDEN', `role ${writer.role} may not write ${kind} entries`, [
@@ -342,7 +336,10 @@ export class EntryService {
     return { ...request, id, payload: { ...request.payload, subject } };
   }
 
-  private async existingIdentical(principal: Principal, request: Prepared): Promise<LedgerEntry> {
+  private async existingIdentical(
+    principal: Principal,
+    request: AdmittedRequest,
+  ): Promise<LedgerEntry> {
     const conflict = new ApiError(
       409,
       'ENTRY_CONFLICT',

@@ -255,8 +255,8 @@ describe('GET /v1/entries', () => {
   });
 
   test.each([
-    ['no index parameter', '', 'kind'],
-    ['two index parameters', '?kind=data-access&stream=dataset:x', 'stream'],
+    ['no index parameter', '', 'stream'],
+    ['two index parameters', '?kind=data-access&stream=dataset:x', 'kind'],
     ['a limit over 500', '?kind=data-access&limit=501', 'limit'],
     ['an unknown parameter', '?kind=data-access&sort=desc', 'sort'],
     ['a bad time', '?kind=data-access&from=yesterday', 'from'],

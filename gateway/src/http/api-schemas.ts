@@ -1,4 +1,5 @@
 import {
+  DEFAULT_PAGE_SIZE,
   MAX_ENTRIES_PER_TRANSACTION,
   MAX_PAGE_SIZE,
   SUBJECT_TYPES,
@@ -14,7 +15,7 @@ import { z } from 'zod';
  * first: the id may be left out (a UUIDv7 is assigned) and a credit subject may carry the raw
  * `idNumber`, which the gateway replaces with its pseudonym before anything is stored.
  */
-export const apiCreditSubject = z
+const apiCreditSubject = z
   .strictObject({
     type: z.enum(SUBJECT_TYPES),
     ref: pseudonym.optional(),
@@ -35,15 +36,11 @@ export const apiEntryRequest = entryRequestOf({
   creditSubject: apiCreditSubject,
 });
 
-export type ApiEntryRequest = z.infer<typeof apiEntryRequest>;
-
 export const batchRequest = z.strictObject({
   entries: z.array(z.unknown()).min(1).max(MAX_ENTRIES_PER_TRANSACTION),
 });
 
 export const verifyRequest = entryRequestOf({ id: entryId, creditSubject: apiCreditSubject });
-
-export const INDEX_PARAMETERS = ['kind', 'stream', 'source', 'recordId', 'approvalRef'] as const;
 
 export const listQuery = z.strictObject({
   kind: z.string().optional(),
@@ -53,6 +50,6 @@ export const listQuery = z.strictObject({
   approvalRef: z.string().optional(),
   from: timestamp.optional(),
   to: timestamp.optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(100),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   cursor: z.string().max(8192).optional(),
 });

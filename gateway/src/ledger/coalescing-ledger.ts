@@ -19,7 +19,7 @@ interface Waiting {
 interface Queue {
   principal: Principal;
   waiting: Waiting[];
-  /** Set while a drain loop is committing this identity's writes. */
+  /** Set from the first queued write until a drain loop has committed the queue empty. */
   draining: boolean;
 }
 

@@ -1,4 +1,4 @@
-import type { Block, IdentitySignature, TransactionRecord } from '../embedded/block-log';
+import type { Block, IdentitySignature } from '../embedded/block-log';
 import type { LedgerEntry } from '../ledger/ledger';
 import type { ValidationCode } from './signed-payloads';
 
@@ -37,5 +37,3 @@ export interface ProofBundle extends ProofMaterial {
     inclusion: string[];
   };
 }
-
-export type { TransactionRecord };

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { PEER_ORGANIZATIONS } from '../identity/identity-directory';
 import { CheckpointLog, type BlockHeaderSource } from './checkpoint-log';
 import { generateNoteKey, noteSigner, type NoteSigner } from './signed-note';
 import { Witness } from './witness';
 
-/** One witness per organisation; a majority of them must cosign a checkpoint. */
-export const WITNESS_ORGANIZATIONS = ['SandboxOrg', 'CreditOrg', 'RegulatorOrg'] as const;
-export const WITNESS_QUORUM = 2;
+/** One witness per peer organisation; a majority of them must cosign a checkpoint. */
+export const WITNESS_QUORUM = Math.floor(PEER_ORGANIZATIONS.length / 2) + 1;
 
 async function readOrCreate(file: string, create: () => string): Promise<string> {
   try {
@@ -42,7 +42,7 @@ export async function openCheckpointLog(
     noteSigner(await readOrCreate(join(folder, file), () => generateNoteKey(name).signerKey));
   const logSigner = await signerFor(origin, 'log.key');
   const witnesses = await Promise.all(
-    WITNESS_ORGANIZATIONS.map(async (mspId) =>
+    PEER_ORGANIZATIONS.map(async (mspId) =>
       Witness.open(
         await signerFor(`witness.${mspId.toLowerCase()}`, `witness-${mspId}.key`),
         logSigner.verifierKey,
