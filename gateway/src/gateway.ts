@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -24,6 +24,7 @@ import type { Ledger } from './ledger/ledger';
 import { Metrics } from './metrics';
 import { CHANNEL } from './proof/signed-payloads';
 import { EntryService } from './entry-service';
+import { readOrCreateSecret } from './files';
 import { OutboxStore } from './outbox/outbox-store';
 import { OutboxWorker } from './outbox/outbox-worker';
 import { Pseudonymizer } from './pseudonymizer';
@@ -45,17 +46,10 @@ async function pseudonymKey(config: Config): Promise<Buffer> {
   if (config.pseudonymKey !== undefined) {
     return config.pseudonymKey;
   }
-  const file = join(config.dataDir, 'pseudonym.key');
-  try {
-    return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw error;
-    }
-  }
-  const key = randomBytes(32);
-  await writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  return key;
+  const { text } = await readOrCreateSecret(join(config.dataDir, 'pseudonym.key'), () =>
+    randomBytes(32).toString('hex'),
+  );
+  return Buffer.from(text, 'hex');
 }
 
 /** Everything the gateway needs, from configuration; the caller decides where it listens. */

@@ -1,9 +1,10 @@
 import './fabric-logging';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ROLES } from '@audit-ledger/chaincode';
 import { apiKeyRecords, hashApiKey, keyName, mintApiKey, type ApiKeyRecord } from './auth/api-keys';
 import { loadConfig } from './config';
+import { readIfPresent } from './files';
 
 const USAGE = `usage: npm run keys -- add --name <name> --role <${ROLES.join('|')}> [--file <api-keys.json>]
        npm run keys -- list [--file <api-keys.json>]
@@ -13,16 +14,8 @@ The file defaults to API_KEYS_FILE. Keys are stored only as SHA-256 hashes; a ne
 class UsageError extends Error {}
 
 async function readRecords(file: string): Promise<ApiKeyRecord[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return [];
-    }
-    throw error;
-  }
-  return apiKeyRecords.parse(JSON.parse(text));
+  const text = await readIfPresent(file);
+  return text === undefined ? [] : apiKeyRecords.parse(JSON.parse(text));
 }
 
 async function writeRecords(file: string, records: ApiKeyRecord[]): Promise<void> {

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { ROLES, type Role } from '@audit-ledger/chaincode';
 import { z } from 'zod';
+import { readOrCreateSecret } from '../files';
 import type { Principal } from '../ledger/ledger';
 
 /** Key names become certificate common names and file names: keep them plain. */
@@ -93,21 +94,17 @@ export type DevKeys = Record<Role, string>;
 export async function loadOrCreateDevKeys(
   file: string,
 ): Promise<{ keys: DevKeys; created: boolean }> {
+  const { text, created } = await readOrCreateSecret(file, () =>
+    JSON.stringify(Object.fromEntries(ROLES.map((role) => [role, mintApiKey()])), null, 2),
+  );
   try {
-    const keys = z
-      .record(z.enum(ROLES), z.string().min(1))
-      .parse(JSON.parse(await readFile(file, 'utf8')));
-    return { keys, created: false };
+    const keys = z.record(z.enum(ROLES), z.string().min(1)).parse(JSON.parse(text));
+    return { keys, created };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`cannot use development keys in ${file}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    throw new Error(`cannot use development keys in ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  const keys = Object.fromEntries(ROLES.map((role) => [role, mintApiKey()])) as DevKeys;
-  await writeFile(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  return { keys, created: true };
 }
 
 export function devKeyRecords(keys: DevKeys): ApiKeyRecord[] {

@@ -1,6 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ROLE_ATTRIBUTE, type Role } from '@audit-ledger/chaincode';
+import { readIfPresent } from '../files';
 import type { Principal } from '../ledger/ledger';
 import {
   createCertificateAuthority,
@@ -29,17 +30,6 @@ const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
 function defaultValidity(): Validity {
   const now = Date.now();
   return { notBefore: new Date(now - 24 * 3600 * 1000), notAfter: new Date(now + TEN_YEARS_MS) };
-}
-
-async function readIfPresent(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return undefined;
-    }
-    throw error;
-  }
 }
 
 /**

@@ -1,27 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { readOrCreateSecret } from '../files';
 import { PEER_ORGANIZATIONS } from '../identity/identity-directory';
 import { CheckpointLog, type BlockHeaderSource } from './checkpoint-log';
 import { generateNoteKey, noteSigner, type NoteSigner } from './signed-note';
 import { Witness } from './witness';
 
+/** A secret file's text, created on first use. */
+async function readText(file: string, create: () => string): Promise<string> {
+  return (await readOrCreateSecret(file, create)).text;
+}
+
 /** One witness per peer organisation; a majority of them must cosign a checkpoint. */
 export const WITNESS_QUORUM = Math.floor(PEER_ORGANIZATIONS.length / 2) + 1;
-
-async function readOrCreate(file: string, create: () => string): Promise<string> {
-  try {
-    return (await readFile(file, 'utf8')).trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw error;
-    }
-  }
-  const value = create();
-  await writeFile(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
-  return value;
-}
 
 /**
  * The embedded ledger's checkpoint log and its witnesses, with keys and witness memory kept in
@@ -34,12 +27,12 @@ export async function openCheckpointLog(
   logger: Logger,
 ): Promise<{ log: CheckpointLog; logSigner: NoteSigner; witnesses: Witness[] }> {
   await mkdir(folder, { recursive: true, mode: 0o700 });
-  const origin = await readOrCreate(
+  const origin = await readText(
     join(folder, 'origin'),
     () => `audit-ledger.local/embedded/${randomBytes(8).toString('hex')}`,
   );
   const signerFor = async (name: string, file: string) =>
-    noteSigner(await readOrCreate(join(folder, file), () => generateNoteKey(name).signerKey));
+    noteSigner(await readText(join(folder, file), () => generateNoteKey(name).signerKey));
   const logSigner = await signerFor(origin, 'log.key');
   const witnesses = await Promise.all(
     PEER_ORGANIZATIONS.map(async (mspId) =>

@@ -1,4 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
+import { readIfPresent } from '../files';
 import { parseCheckpoint, type Checkpoint } from './checkpoint';
 import { verifyConsistency } from './merkle-tree';
 import { cosignNote, noteVerifier, openNote, type NoteSigner } from './signed-note';
@@ -33,14 +34,8 @@ export class Witness {
     logVerifierKey: string,
     stateFile: string,
   ): Promise<Witness> {
-    let seen: SeenState | undefined;
-    try {
-      seen = JSON.parse(await readFile(stateFile, 'utf8')) as SeenState;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw error;
-      }
-    }
+    const remembered = await readIfPresent(stateFile);
+    const seen = remembered === undefined ? undefined : (JSON.parse(remembered) as SeenState);
     return new Witness(signer, logVerifierKey, stateFile, seen);
   }
 
