@@ -130,8 +130,12 @@ export class AuditContract extends Contract {
   @Transaction()
   RecordEntry(ctx: Context, request: string): Promise<string> {
     return withErrorEnvelope(async () => {
-      const [entry] = await this.record(ctx, [parseJsonArgument('request', request)], () => '');
-      return canonicalJson(entry);
+      const [stored = ''] = await this.record(
+        ctx,
+        [parseJsonArgument('request', request)],
+        () => '',
+      );
+      return stored;
     });
   }
 
@@ -152,8 +156,9 @@ export class AuditContract extends Contract {
           [{ path: 'entries', message: `must hold 1 to ${MAX_ENTRIES_PER_TRANSACTION} items` }],
         );
       }
-      const recorded = await this.record(ctx, requests, (index) => `entries[${index}]`);
-      return canonicalJson(recorded);
+      const stored = await this.record(ctx, requests, (index) => `entries[${index}]`);
+      // An array's canonical form is its items' canonical forms, joined by commas.
+      return `[${stored.join(',')}]`;
     });
   }
 
@@ -220,12 +225,15 @@ export class AuditContract extends Contract {
     });
   }
 
-  /** Validates every request, then writes all of them or, by throwing, none. */
+  /**
+   * Validates every request, then writes all of them or, by throwing, none. Returns each
+   * entry's canonical JSON, as stored.
+   */
   private async record(
     ctx: Context,
     rawRequests: unknown[],
     pathOf: (index: number) => string,
-  ): Promise<AuditEntry[]> {
+  ): Promise<string[]> {
     const caller = identifyCaller(ctx.clientIdentity);
     assertMayWriteSomething(caller);
     const requests = rawRequests.map((raw, index) => validateRequest(caller, raw, pathOf(index)));
@@ -249,6 +257,7 @@ export class AuditContract extends Contract {
       submitter,
     }));
 
+    const stored = entries.map((entry) => canonicalJson(entry));
     const writes = entries.flatMap((entry, index) => {
       const idBytes = Buffer.from(entry.id);
       const position = { committedAt, txId, index };
@@ -260,7 +269,7 @@ export class AuditContract extends Contract {
           ? []
           : [ctx.stub.putState(sequenceKey(entry.source, entry.sourceSeq), idBytes)];
       return [
-        ctx.stub.putState(entryKey(entry.id), Buffer.from(canonicalJson(entry))),
+        ctx.stub.putState(entryKey(entry.id), Buffer.from(stored[index] ?? '')),
         ...sequenceWrite,
         ...indexWrites,
       ];
@@ -271,7 +280,7 @@ export class AuditContract extends Contract {
       entries: entries.map(({ id, kind }) => ({ id, kind })),
     };
     ctx.stub.setEvent(ENTRIES_RECORDED_EVENT, Buffer.from(canonicalJson(event)));
-    return entries;
+    return stored;
   }
 }
 

@@ -1,9 +1,92 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
-/** RFC 8785 (JSON Canonicalization Scheme) serialisation: sorted keys, ES number formatting. */
+/** The engine lists integer-like keys first, so such an object cannot hold its keys in order. */
+class UnorderableKeys extends Error {}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let index = 1; index < keys.length; index += 1) {
+    if ((keys[index - 1] ?? '') > (keys[index] ?? '')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * `value` with every object's keys in RFC 8785 order (UTF-16 code units), resolved through
+ * toJSON. Returns `value` itself when nothing had to move, so ledger records that are built in
+ * key order (most of them) cost a walk and no copies. Copies have no prototype, so a key such as
+ * `__proto__` stays an ordinary key.
+ */
+function inCanonicalOrder(value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new RangeError(`${String(value)} has no JSON representation`);
+  }
+  if (typeof value !== 'object' || value === null) {
+    return value;
+  }
+  const { toJSON } = value as { toJSON?: unknown };
+  if (typeof toJSON === 'function') {
+    return inCanonicalOrder((toJSON as () => unknown).call(value));
+  }
+  if (Array.isArray(value)) {
+    const items = value as unknown[];
+    let ordered = items;
+    items.forEach((item, index) => {
+      const orderedItem = inCanonicalOrder(item);
+      if (orderedItem !== item) {
+        ordered = ordered === items ? [...items] : ordered;
+        ordered[index] = orderedItem;
+      }
+    });
+    return ordered;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  const inOrder = isSorted(keys);
+  const sortedKeys = inOrder ? keys : [...keys].sort();
+  let copy = inOrder ? undefined : (Object.create(null) as Record<string, unknown>);
+  for (let position = 0; position < sortedKeys.length; position += 1) {
+    const key = sortedKeys[position] ?? '';
+    const item = record[key];
+    const orderedItem = inCanonicalOrder(item);
+    if (copy === undefined && orderedItem !== item) {
+      copy = Object.create(null) as Record<string, unknown>;
+      for (const earlier of sortedKeys.slice(0, position)) {
+        copy[earlier] = record[earlier];
+      }
+    }
+    if (copy !== undefined) {
+      copy[key] = orderedItem;
+    }
+  }
+  if (copy === undefined) {
+    return record;
+  }
+  if (!isSorted(Object.keys(copy))) {
+    throw new UnorderableKeys();
+  }
+  return copy;
+}
+
+/**
+ * RFC 8785 (JSON Canonicalization Scheme) serialisation: sorted keys, ES number formatting.
+ * RFC 8785 takes its string and number forms from ECMAScript's JSON.stringify, so with keys in
+ * canonical order the engine's serialiser writes the canonical text, several times faster than
+ * building it piece by piece. Objects with integer-like keys out of order go to the reference
+ * implementation.
+ */
 export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(inCanonicalOrder(value));
+  } catch (error) {
+    if (!(error instanceof UnorderableKeys)) {
+      throw error;
+    }
+    text = canonicalize(value);
+  }
   if (text === undefined) {
     throw new TypeError('value has no JSON representation');
   }

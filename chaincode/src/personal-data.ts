@@ -5,6 +5,8 @@
  * characters, date and structure hold: ordinary ids that merely look similar are left alone.
  */
 
+import { formatPath } from './validation';
+
 const RESIDENT_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const RESIDENT_ID_CHECK_CHARS = '10X98765432';
 
@@ -23,9 +25,58 @@ const CREDIT_CODE_SHAPE = /^[1-9ANY][1-9]\d{6}[0-9A-HJ-NP-RTUWXY]{10}$/;
 const CANDIDATE = /(?<![0-9A-Za-z])(?=((?:[0-9A-Za-z][\s-]{0,2}){17}[0-9A-Za-z])(?![0-9A-Za-z]))/g;
 const SEPARATORS = /[\s-]/g;
 
+const IDENTIFIER_LENGTH = 18;
+const UNICODE_SPACE = /\s/;
+
+function isAsciiLetterOrDigit(code: number): boolean {
+  const lower = code | 0x20;
+  return (code >= 0x30 && code <= 0x39) || (lower >= 0x61 && lower <= 0x7a);
+}
+
+function isSeparator(code: number): boolean {
+  return (
+    code === 0x2d ||
+    code === 0x20 ||
+    (code >= 0x09 && code <= 0x0d) ||
+    (code > 0x7f && UNICODE_SPACE.test(String.fromCharCode(code)))
+  );
+}
+
+/**
+ * Whether `text` has 18 letters or digits in a row, each followed by at most two separators:
+ * what every CANDIDATE match needs. One pass over the characters rules out nearly every string
+ * in an entry (names, timestamps, codes) before the costlier expression runs.
+ */
+function mayHoldIdentifier(text: string): boolean {
+  if (text.length < IDENTIFIER_LENGTH) {
+    return false;
+  }
+  let run = 0;
+  let separators = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (isAsciiLetterOrDigit(code)) {
+      run += 1;
+      separators = 0;
+      if (run === IDENTIFIER_LENGTH) {
+        return true;
+      }
+    } else if (run > 0 && separators < 2 && isSeparator(code)) {
+      separators += 1;
+    } else {
+      run = 0;
+      separators = 0;
+    }
+  }
+  return false;
+}
+
 /** Where national identifiers stand in `text`, as [start, end) spans. */
 function identifierSpans(text: string): [number, number][] {
   const spans: [number, number][] = [];
+  if (!mayHoldIdentifier(text)) {
+    return spans;
+  }
   for (const match of text.matchAll(CANDIDATE)) {
     const candidate = match[1] ?? '';
     if (isNationalIdentifier(candidate.replace(SEPARATORS, ''))) {
@@ -115,19 +166,37 @@ export function redactNationalIdentifiers(text: string): string {
  * path, so callers cannot leak them by reporting where they were.
  */
 export function findNationalIdentifiers(value: unknown, path = ''): string[] {
+  const found: string[] = [];
+  collectNationalIdentifiers(value, path, [], found);
+  return found;
+}
+
+/** Paths are formatted only where something is found: most entries have nothing to report. */
+function collectNationalIdentifiers(
+  value: unknown,
+  prefix: string,
+  segments: (string | number)[],
+  found: string[],
+): void {
   if (typeof value === 'string') {
-    return containsNationalIdentifier(value) ? [path] : [];
-  }
-  if (Array.isArray(value)) {
-    return value.flatMap((item, index) => findNationalIdentifiers(item, `${path}[${index}]`));
-  }
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, item]) => {
-      const keyInPath = redactNationalIdentifiers(key);
-      const itemPath = path === '' ? keyInPath : `${path}.${keyInPath}`;
-      const inKey = keyInPath === key ? [] : [itemPath];
-      return [...inKey, ...findNationalIdentifiers(item, itemPath)];
+    if (containsNationalIdentifier(value)) {
+      found.push(formatPath(prefix, segments));
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((item: unknown, index) => {
+      segments.push(index);
+      collectNationalIdentifiers(item, prefix, segments, found);
+      segments.pop();
     });
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const keyInPath = redactNationalIdentifiers(key);
+      segments.push(keyInPath);
+      if (keyInPath !== key) {
+        found.push(formatPath(prefix, segments));
+      }
+      collectNationalIdentifiers(item, prefix, segments, found);
+      segments.pop();
+    }
   }
-  return [];
 }

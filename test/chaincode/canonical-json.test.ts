@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import { describe, expect, test } from 'vitest';
 import { canonicalJson, entryDigest, sha256Digest } from '../../chaincode/src/canonical-json.js';
 
@@ -137,6 +138,91 @@ describe('canonicalJson: numbers', () => {
   ])('rejects %s at the top level and nested', (_, value) => {
     expect(() => canonicalJson(value)).toThrow();
     expect(() => canonicalJson({ a: { b: [1, value] } })).toThrow();
+  });
+});
+
+describe('canonicalJson: agreement with the reference implementation', () => {
+  /** A deterministic pseudo-random generator, so a failure can be replayed. */
+  function generator(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state / 2_147_483_648;
+    };
+  }
+
+  const KEYS = [
+    'a',
+    'b',
+    'Z',
+    '_',
+    'id',
+    '1',
+    '10',
+    '9',
+    '01',
+    '-1',
+    '__proto__',
+    'toJSON',
+    '\u20ac',
+    '\ud83d\ude00',
+    '\ufb33',
+    '',
+    ' ',
+    'é',
+    'kind',
+    'payload',
+  ];
+  const STRINGS = ['', 'x', '深圳', '"\\', '\u0000\u001f', '\ud800', '\u2028', 'APR-2026-0042'];
+  const NUMBERS = [0, -0, 1, -1, 0.1, 1e21, 1e-7, 123456789012345680000, 5e-324, 2 ** 53, -1.5e300];
+
+  function randomValue(random: () => number, depth: number): unknown {
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const choice = depth > 3 ? Math.floor(random() * 4) : Math.floor(random() * 6);
+    switch (choice) {
+      case 0:
+        return pick(STRINGS);
+      case 1:
+        return pick(NUMBERS);
+      case 2:
+        return pick([true, false, null]);
+      case 3:
+        return random() * 1e6 - 5e5;
+      case 4:
+        return Array.from({ length: Math.floor(random() * 4) }, () =>
+          randomValue(random, depth + 1),
+        );
+      default: {
+        const object: Record<string, unknown> = {};
+        for (let count = Math.floor(random() * 6); count > 0; count -= 1) {
+          Object.defineProperty(object, pick(KEYS), {
+            value: randomValue(random, depth + 1),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        }
+        return object;
+      }
+    }
+  }
+
+  test('writes the same text as canonicalize for 5,000 random values', () => {
+    const random = generator(20261126);
+    for (let round = 0; round < 5000; round += 1) {
+      const value = randomValue(random, 0);
+      expect(canonicalJson(value)).toBe(canonicalize(value));
+    }
+  });
+
+  test('keeps __proto__ an ordinary key and leaves its input untouched', () => {
+    const value = JSON.parse('{"z":1,"__proto__":{"b":2,"a":1}}') as unknown;
+    const before = JSON.stringify(value);
+    expect(canonicalJson(value)).toBe('{"__proto__":{"a":1,"b":2},"z":1}');
+    expect(JSON.stringify(value)).toBe(before);
+    expect(canonicalJson(Object.freeze({ b: Object.freeze({ d: 1, c: 2 }), a: 1 }))).toBe(
+      '{"a":1,"b":{"c":2,"d":1}}',
+    );
   });
 });
 

@@ -293,7 +293,11 @@ describe('identifiers typed with spaces or hyphens', () => {
     '110105-19491231-002x',
     '申请人身份证 110105 1949 1231 002X 已核验',
     '9135 0100 M000 100Y 43',
-  ])('%s is recognised', (text) => {
+    '110105\t19491231\n002X',
+    '110105\u300019491231\u3000002X',
+    '110105 -19491231- 002X',
+    'holder:110105 19491231 002X',
+  ])('%j is recognised', (text) => {
     expect(containsNationalIdentifier(text)).toBe(true);
     expect(findNationalIdentifiers({ note: text })).toEqual(['note']);
   });
@@ -302,7 +306,9 @@ describe('identifiers typed with spaces or hyphens', () => {
     'APR-2026-0042',
     'order 2026 1126 0000 0123 45',
     'a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r',
-  ])('%s is not', (text) => {
+    '110105 - 19491231 002X',
+    '110105/19491231/002X',
+  ])('%j is not', (text) => {
     expect(containsNationalIdentifier(text)).toBe(false);
   });
 });

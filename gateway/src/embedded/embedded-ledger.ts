@@ -1,9 +1,8 @@
-import { createPrivateKey, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   canonicalJson,
   decodeErrorEnvelope,
   entryKey,
-  formatTxTimestamp,
   type AuditEntry,
   type EntryPage,
   type EntryRequest,
@@ -19,16 +18,12 @@ import {
   type Principal,
 } from '../ledger/ledger';
 import { PROOF_FORMAT, type ProofMaterial } from '../proof/proof-bundle';
-import {
-  CHANNEL,
-  blockSignatureBytes,
-  endorsedResultBytes,
-  proposalBytes,
-  validationReportBytes,
-} from '../proof/signed-payloads';
-import { sha256Hex, type Block, type IdentitySignature, type TransactionRecord } from './block-log';
+import { CHANNEL, validationReportBytes } from '../proof/signed-payloads';
+import { sha256Hex, type Block } from './block-log';
+import { CommitterThread, type Committer } from './committer-thread';
 import { ContractRunner } from './contract-runner';
 import type { LedgerStore } from './ledger-store';
+import { signWith, type CommitOutcome } from './transaction-committer';
 import type { Proposal } from './transaction-stub';
 
 export interface IdentityResolver {
@@ -43,22 +38,6 @@ export interface SigningTopology {
   ordererOrganization: string;
 }
 
-// Parsing a PEM key costs more than the signature it makes: keep each identity's parsed key.
-const signingKeys = new WeakMap<X509Identity, KeyObject>();
-
-function signWith(identity: X509Identity, data: Buffer): IdentitySignature {
-  let key = signingKeys.get(identity);
-  if (key === undefined) {
-    key = createPrivateKey(identity.privateKeyPem);
-    signingKeys.set(identity, key);
-  }
-  return {
-    mspId: identity.mspId,
-    certificateSha256: sha256Hex(identity.certificatePem),
-    signature: sign('sha256', data, key).toString('base64'),
-  };
-}
-
 function toLedgerError(message: string): LedgerError {
   const envelope = decodeErrorEnvelope(message);
   return envelope === undefined
@@ -68,13 +47,15 @@ function toLedgerError(message: string): LedgerError {
 
 /**
  * The audit contract run in-process over SQLite, with a hash-chained block log. Writes are
- * serialised (one simulation and commit at a time), which is what Fabric's MVCC validation
- * achieves between endorsement and commit: no two transactions both see an id as unused.
+ * serialised (one simulation and commit at a time, by the committer), which is what Fabric's
+ * MVCC validation achieves between endorsement and commit: no two transactions both see an id
+ * as unused. Reads run here, on the gateway's thread, over their own connection.
  */
 export class EmbeddedLedger implements Ledger, BlockHeaderSource {
   readonly kind = 'embedded';
   private readonly runner = new ContractRunner();
-  private commits: Promise<unknown> = Promise.resolve();
+  /** Settles when the last transaction was handed to the committer, so they go in order. */
+  private sends: Promise<unknown> = Promise.resolve();
   private lastTimestampMicros = 0;
   private closed = false;
 
@@ -83,6 +64,7 @@ export class EmbeddedLedger implements Ledger, BlockHeaderSource {
     private readonly identities: IdentityResolver,
     private readonly topology: SigningTopology,
     private readonly now: () => number = Date.now,
+    private readonly committer: Committer = new CommitterThread(store.file),
   ) {
     // After a restart too, and even if the clock went back, ledger time keeps increasing.
     const last = store.lastTimestamp();
@@ -93,13 +75,18 @@ export class EmbeddedLedger implements Ledger, BlockHeaderSource {
   }
 
   async recordEntry(principal: Principal, request: EntryRequest): Promise<LedgerEntry> {
-    const payload = await this.submit(principal, 'RecordEntry', [canonicalJson(request)]);
-    return this.locate(JSON.parse(payload) as AuditEntry);
+    // Arguments need not be canonical: the contract parses them, and the block hashes them as sent.
+    const { payload, blockNumber } = await this.submit(principal, 'RecordEntry', [
+      JSON.stringify(request),
+    ]);
+    return { ...(JSON.parse(payload) as AuditEntry), blockNumber };
   }
 
   async recordEntries(principal: Principal, requests: EntryRequest[]): Promise<LedgerEntry[]> {
-    const payload = await this.submit(principal, 'RecordEntries', [canonicalJson(requests)]);
-    return (JSON.parse(payload) as AuditEntry[]).map((entry) => this.locate(entry));
+    const { payload, blockNumber } = await this.submit(principal, 'RecordEntries', [
+      JSON.stringify(requests),
+    ]);
+    return (JSON.parse(payload) as AuditEntry[]).map((entry) => ({ ...entry, blockNumber }));
   }
 
   async getEntry(principal: Principal, id: string): Promise<LedgerEntry> {
@@ -189,66 +176,49 @@ export class EmbeddedLedger implements Ledger, BlockHeaderSource {
       return;
     }
     this.closed = true;
-    await this.commits;
+    await this.sends;
+    await this.committer.close();
     this.store.close();
   }
 
-  private submit(principal: Principal, fcn: string, args: string[]): Promise<string> {
+  private async submit(
+    principal: Principal,
+    fcn: string,
+    args: string[],
+  ): Promise<Extract<CommitOutcome, { ok: true }>> {
     if (this.closed) {
-      return Promise.reject(new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed'));
+      throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
     }
     const signers = Promise.all([
       this.identities.identityFor(principal),
       Promise.all(this.topology.endorsingOrganizations.map((mspId) => this.identities.node(mspId))),
       this.identities.node(this.topology.ordererOrganization),
     ]);
-    // Awaited only when the commit's turn comes; until then a failure must not go unhandled.
+    // Awaited only when this transaction's turn comes; until then a failure must not go unhandled.
     signers.catch(() => undefined);
-    const commit = this.commits.then(async () => this.commit(await signers, fcn, args));
-    this.commits = commit.catch(() => undefined);
-    return commit;
-  }
-
-  private async commit(
-    [identity, endorsers, orderer]: [X509Identity, X509Identity[], X509Identity],
-    fcn: string,
-    args: string[],
-  ): Promise<string> {
-    const proposal = this.proposal(identity, fcn, args);
-    const simulation = await this.runner.simulate(this.store, proposal);
-    if (!simulation.ok) {
-      throw toLedgerError(simulation.message);
+    // Transactions reach the committer in the order they came, each with a later ledger time.
+    // The commit is wrapped so that the next send waits for this send only, not for its commit.
+    const sending = this.sends.then(async () => {
+      const [creator, endorsers, orderer] = await signers;
+      const { txId, timestamp } = this.proposal(creator, fcn, args);
+      return {
+        committed: this.committer.commit({
+          fcn,
+          args,
+          txId,
+          timestamp,
+          creator,
+          endorsers,
+          orderer,
+        }),
+      };
+    });
+    this.sends = sending.catch(() => undefined);
+    const outcome = await (await sending).committed;
+    if (!outcome.ok) {
+      throw toLedgerError(outcome.message);
     }
-    const result = {
-      txId: proposal.txId,
-      timestamp: formatTxTimestamp(proposal.timestamp),
-      creator: { mspId: identity.mspId, certificateSha256: sha256Hex(identity.certificatePem) },
-      fcn,
-      argsSha256: sha256Hex(canonicalJson(args)),
-      writes: [...simulation.writes].map(([key, value]) => ({
-        key,
-        valueSha256: sha256Hex(value),
-      })),
-      ...(simulation.event === undefined
-        ? {}
-        : {
-            event: {
-              name: simulation.event.name,
-              payloadSha256: sha256Hex(simulation.event.payload),
-            },
-          }),
-    };
-    const record: TransactionRecord = {
-      ...result,
-      creatorSignature: signWith(identity, proposalBytes(result)).signature,
-      endorsements: endorsers.map((endorser) => signWith(endorser, endorsedResultBytes(result))),
-    };
-    this.store.appendBlock(
-      [{ record, writes: simulation.writes }],
-      (headerHash) => signWith(orderer, blockSignatureBytes(headerHash)),
-      [identity, ...endorsers, orderer].map((signer) => signer.certificatePem),
-    );
-    return simulation.payload;
+    return outcome;
   }
 
   private async evaluate(principal: Principal, fcn: string, args: string[]): Promise<string> {

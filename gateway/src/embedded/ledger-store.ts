@@ -50,14 +50,18 @@ function rowToBlock(row: BlockRow): Block {
  * World state and block log in one SQLite file. A block and the state writes it records are
  * committed in one SQLite transaction (WAL, synchronous=FULL), so a crash never leaves half of
  * either, and a restart resumes at the same height. Keys are BLOBs of their UTF-8 bytes, so
- * SQLite's ordering is Fabric's.
+ * SQLite's ordering is Fabric's; statements take keys as text and cast them, which spares a
+ * buffer per key.
  */
 export class LedgerStore implements StateReader {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<LedgerStore['prepareStatements']>;
 
   /** `readOnly` opens an existing ledger without changing it (for offline checks). */
-  constructor(file: string, options: { readOnly?: boolean } = {}) {
+  constructor(
+    readonly file: string,
+    options: { readOnly?: boolean } = {},
+  ) {
     this.db = options.readOnly
       ? new Database(file, { readonly: true, fileMustExist: true })
       : openDurableDatabase(file);
@@ -88,12 +92,14 @@ export class LedgerStore implements StateReader {
 
   private prepareStatements() {
     return {
-      get: this.db.prepare<[Buffer], { value: Buffer }>('SELECT value FROM state WHERE key = ?'),
-      range: this.db.prepare<[Buffer, Buffer, number], { key: Buffer }>(
-        'SELECT key FROM state WHERE key >= ? AND key < ? ORDER BY key LIMIT ?',
+      get: this.db.prepare<[string], { value: Buffer }>(
+        'SELECT value FROM state WHERE key = CAST(? AS BLOB)',
       ),
-      put: this.db.prepare<[Buffer, Buffer]>(
-        'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      range: this.db.prepare<[string, string, number], { key: Buffer }>(
+        'SELECT key FROM state WHERE key >= CAST(? AS BLOB) AND key < CAST(? AS BLOB) ORDER BY key LIMIT ?',
+      ),
+      put: this.db.prepare<[string, Uint8Array]>(
+        'INSERT INTO state (key, value) VALUES (CAST(? AS BLOB), ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
       head: this.db.prepare<[], BlockRow>('SELECT * FROM blocks ORDER BY number DESC LIMIT 1'),
       block: this.db.prepare<[number], BlockRow>('SELECT * FROM blocks WHERE number = ?'),
@@ -121,12 +127,12 @@ export class LedgerStore implements StateReader {
   }
 
   get(key: string): Uint8Array | undefined {
-    return this.statements.get.get(Buffer.from(key))?.value;
+    return this.statements.get.get(key)?.value;
   }
 
   keysInRange(startKey: string, endKey: string, limit: number): string[] {
     return this.statements.range
-      .all(Buffer.from(startKey), Buffer.from(endKey), limit)
+      .all(startKey, endKey, limit)
       .map((row) => row.key.toString('utf8'));
   }
 
@@ -169,7 +175,7 @@ export class LedgerStore implements StateReader {
         for (const { record, writes } of transactions) {
           this.statements.insertTransaction.run(record.txId, header.number);
           for (const [key, value] of writes) {
-            this.statements.put.run(Buffer.from(key), Buffer.from(value));
+            this.statements.put.run(key, value);
           }
         }
         return block;

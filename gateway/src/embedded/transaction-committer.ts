@@ -1,0 +1,100 @@
+import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { canonicalJson, formatTxTimestamp } from '@audit-ledger/chaincode';
+import type { X509Identity } from '../identity/x509-identities';
+import {
+  CHANNEL,
+  blockSignatureBytes,
+  endorsedResultBytes,
+  proposalBytes,
+} from '../proof/signed-payloads';
+import { sha256Hex, type IdentitySignature, type TransactionRecord } from './block-log';
+import { ContractRunner } from './contract-runner';
+import type { LedgerStore } from './ledger-store';
+
+/** One transaction to simulate and commit, with everyone who signs it. */
+export interface CommitRequest {
+  fcn: string;
+  args: string[];
+  txId: string;
+  timestamp: { seconds: number; nanos: number };
+  creator: X509Identity;
+  endorsers: X509Identity[];
+  orderer: X509Identity;
+}
+
+/** The contract's payload and where it landed, or the contract's refusal. */
+export type CommitOutcome =
+  { ok: true; payload: string; blockNumber: number } | { ok: false; message: string };
+
+// Parsing a PEM key costs more than the signature it makes: keep each parsed key.
+const signingKeys = new Map<string, KeyObject>();
+
+export function signWith(identity: X509Identity, data: Buffer): IdentitySignature {
+  let key = signingKeys.get(identity.privateKeyPem);
+  if (key === undefined) {
+    key = createPrivateKey(identity.privateKeyPem);
+    signingKeys.set(identity.privateKeyPem, key);
+  }
+  return {
+    mspId: identity.mspId,
+    certificateSha256: sha256Hex(identity.certificatePem),
+    signature: sign('sha256', data, key).toString('base64'),
+  };
+}
+
+/**
+ * Simulates a transaction with the audit contract over committed state and, when the contract
+ * accepts it, signs it as Fabric's parties would (creator, endorsing peers, orderer) and appends
+ * it to the store as one block. Commits must come one at a time: each simulation reads the state
+ * the previous commit left.
+ */
+export class TransactionCommitter {
+  private readonly runner = new ContractRunner();
+
+  constructor(private readonly store: LedgerStore) {}
+
+  async commit(request: CommitRequest): Promise<CommitOutcome> {
+    const { creator: identity, endorsers, orderer } = request;
+    const simulation = await this.runner.simulate(this.store, {
+      channel: CHANNEL,
+      fcn: request.fcn,
+      args: request.args,
+      txId: request.txId,
+      timestamp: request.timestamp,
+      creator: { mspid: identity.mspId, idBytes: Buffer.from(identity.certificatePem) },
+    });
+    if (!simulation.ok) {
+      return simulation;
+    }
+    const result = {
+      txId: request.txId,
+      timestamp: formatTxTimestamp(request.timestamp),
+      creator: { mspId: identity.mspId, certificateSha256: sha256Hex(identity.certificatePem) },
+      fcn: request.fcn,
+      argsSha256: sha256Hex(canonicalJson(request.args)),
+      writes: [...simulation.writes].map(([key, value]) => ({
+        key,
+        valueSha256: sha256Hex(value),
+      })),
+      ...(simulation.event === undefined
+        ? {}
+        : {
+            event: {
+              name: simulation.event.name,
+              payloadSha256: sha256Hex(simulation.event.payload),
+            },
+          }),
+    };
+    const record: TransactionRecord = {
+      ...result,
+      creatorSignature: signWith(identity, proposalBytes(result)).signature,
+      endorsements: endorsers.map((endorser) => signWith(endorser, endorsedResultBytes(result))),
+    };
+    const block = this.store.appendBlock(
+      [{ record, writes: simulation.writes }],
+      (headerHash) => signWith(orderer, blockSignatureBytes(headerHash)),
+      [identity, ...endorsers, orderer].map((signer) => signer.certificatePem),
+    );
+    return { ok: true, payload: simulation.payload, blockNumber: block.header.number };
+  }
+}
