@@ -13,6 +13,8 @@ import { parseArgs } from 'node:util';
  */
 
 const MAIN = resolve(__dirname, '../../gateway/dist/main.js');
+// As `npm start` runs the gateway: with its heap budget, which keeps its memory bounded.
+const GATEWAY_NODE_FLAGS = ['--max-old-space-size=256'];
 const USAGE =
   'usage: npm run bench -- --ledger embedded [--mode single|batch|async] [--seconds N] [--clients N] [--batch-size N]';
 
@@ -22,6 +24,8 @@ interface RunResult {
   latenciesMs: number[];
   errors: number;
   rssMb: number;
+  /** Gateway CPU time (all its threads) over the run. */
+  cpuSeconds: number;
 }
 
 interface Gateway {
@@ -48,7 +52,7 @@ async function startGateway(env: Record<string, string>): Promise<Gateway> {
   const dataDir = await mkdtemp(join(tmpdir(), 'audit-bench-'));
   const port = await freePort();
   // Request logs off (warn): the benchmark measures the ledger path, not log throughput.
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, MAIN], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -79,6 +83,14 @@ async function stopGateway(gateway: Gateway): Promise<void> {
   gateway.child.kill('SIGTERM');
   await exited;
   await rm(gateway.dataDir, { recursive: true, force: true });
+}
+
+/** User plus system CPU time of a process, from /proc (Linux reports it in 1/100 s). */
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  const stat = await readFile(`/proc/${String(pid)}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function rssMb(pid: number | undefined): Promise<number> {
@@ -186,6 +198,7 @@ async function load(
     ...(mode === 'async' ? { prefer: 'respond-async' } : {}),
   };
   const started = Date.now();
+  const cpuAtStart = await cpuSeconds(gateway.child.pid);
   await Promise.all(
     Array.from({ length: options.clients }, async () => {
       while (Date.now() < deadline) {
@@ -224,6 +237,7 @@ async function load(
     latenciesMs: latenciesMs.sort((a, b) => a - b),
     errors,
     rssMb: peakRss,
+    cpuSeconds: (await cpuSeconds(gateway.child.pid)) - cpuAtStart,
   };
 }
 
@@ -286,6 +300,7 @@ ${USAGE}`);
       'p99 ms',
       'errors',
       'gateway RSS MB',
+      'gateway CPU µs/entry',
     ],
     ...[
       [
@@ -303,6 +318,7 @@ ${USAGE}`);
       percentile(run.latenciesMs, 0.99).toFixed(1),
       String(run.errors),
       run.rssMb.toFixed(0),
+      ((run.cpuSeconds * 1e6) / Math.max(1, run.entries)).toFixed(0),
     ]),
   ];
   const widths =

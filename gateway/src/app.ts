@@ -32,6 +32,8 @@ export function createApp(deps: AppDependencies): express.Express {
 
   const app = express();
   app.disable('x-powered-by');
+  // Entries never change and writes are not cached: hashing every response body buys nothing.
+  app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(observe(logger, metrics));
 

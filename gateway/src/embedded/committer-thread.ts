@@ -58,7 +58,11 @@ export class CommitterThread implements Committer {
   }
 
   private start(): Worker {
-    const worker = new Worker(this.script, { workerData: { file: this.file } });
+    const worker = new Worker(this.script, {
+      workerData: { file: this.file },
+      // A commit needs a few MB; without a bound V8 lets this second heap grow to hundreds.
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 },
+    });
     worker.on('message', (reply: Reply) => {
       const pending = this.pending.get(reply.id);
       this.pending.delete(reply.id);

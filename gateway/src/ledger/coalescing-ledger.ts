@@ -17,19 +17,29 @@ interface Waiting {
 }
 
 interface Queue {
+  key: string;
   principal: Principal;
   waiting: Waiting[];
-  /** Set from the first queued write until a drain loop has committed the queue empty. */
-  draining: boolean;
+  /** Transactions of this queue being committed. */
+  committing: Set<Promise<void>>;
+  /** Set while the next transaction waits out the window for company. */
+  timer: NodeJS.Timeout | undefined;
 }
 
 /**
+ * Transactions of one identity committing at once. With two, the next transaction is gathered
+ * and handed over while the previous one commits, so neither the gateway nor the ledger waits
+ * for the other.
+ */
+const TRANSACTIONS_IN_FLIGHT = 2;
+
+/**
  * Gathers concurrent single-entry writes of one identity into multi-entry transactions (group
- * commit): the first write waits a short window for company; while a transaction commits, the
- * writes that arrive queue up and go out together in the next one, up to a size bound. Under
- * load transactions grow; when idle a write waits only the window. Each caller still gets its
- * own entry or its own error: an entry the contract refuses is taken out and the others are
- * sent again.
+ * commit): waiting writes go out together after a short window, up to a size bound, with up to
+ * TRANSACTIONS_IN_FLIGHT transactions committing at once; writes that arrive meanwhile queue for
+ * the next one. Under load transactions grow; when idle a write waits only the window. Each
+ * caller still gets its own entry or its own error: an entry the contract refuses is taken out
+ * and the others are sent again.
  */
 export class CoalescingLedger implements Ledger {
   private readonly queues = new Map<string, Queue>();
@@ -50,18 +60,13 @@ export class CoalescingLedger implements Ledger {
     const key = `${principal.role}\u0000${principal.name}`;
     let queue = this.queues.get(key);
     if (queue === undefined) {
-      queue = { principal, waiting: [], draining: false };
+      queue = { key, principal, waiting: [], committing: new Set(), timer: undefined };
       this.queues.set(key, queue);
     }
     const entry = new Promise<LedgerEntry>((resolve, reject) => {
       queue.waiting.push({ request, resolve, reject });
     });
-    if (!queue.draining) {
-      queue.draining = true;
-      setTimeout(() => {
-        void this.drain(key, queue);
-      }, this.options.windowMs);
-    }
+    this.schedule(queue);
     return entry;
   }
 
@@ -86,37 +91,66 @@ export class CoalescingLedger implements Ledger {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.queues.entries()].map(([key, queue]) => this.drain(key, queue)));
+    for (const queue of this.queues.values()) {
+      clearTimeout(queue.timer);
+      queue.timer = undefined;
+      while (queue.waiting.length > 0) {
+        this.send(queue);
+      }
+    }
+    await Promise.all([...this.queues.values()].flatMap((queue) => [...queue.committing]));
     await this.inner.close();
   }
 
-  /** Commits the queue's writes, in transactions of at most maxEntries, until it is empty. */
-  private async drain(key: string, queue: Queue): Promise<void> {
-    while (queue.waiting.length > 0) {
-      const batch = queue.waiting.splice(0, this.options.maxEntries);
-      try {
-        const outcomes = await commitSplitting(
-          batch.map((item) => item.request),
-          (requests) => this.inner.recordEntries(queue.principal, requests),
-          this.options.maxEntries,
-        );
-        outcomes.forEach((outcome, index) => {
-          const item = batch[index];
-          if (outcome.ok) {
-            item?.resolve(outcome.entry);
-          } else {
-            item?.reject(outcome.error);
-          }
-        });
-      } catch (error) {
-        for (const item of batch) {
-          item.reject(error);
-        }
+  /** Starts the window for the next transaction when there are writes and a free slot. */
+  private schedule(queue: Queue): void {
+    if (queue.waiting.length === 0) {
+      if (queue.committing.size === 0 && queue.timer === undefined) {
+        this.queues.delete(queue.key);
       }
+      return;
     }
-    queue.draining = false;
-    if (this.queues.get(key) === queue) {
-      this.queues.delete(key);
+    if (queue.timer !== undefined || queue.committing.size >= TRANSACTIONS_IN_FLIGHT) {
+      return;
+    }
+    queue.timer = setTimeout(() => {
+      queue.timer = undefined;
+      this.send(queue);
+      this.schedule(queue);
+    }, this.options.windowMs);
+  }
+
+  /** Commits up to maxEntries waiting writes as one transaction (split on refusal). */
+  private send(queue: Queue): void {
+    const batch = queue.waiting.splice(0, this.options.maxEntries);
+    const committing = this.commit(queue.principal, batch).finally(() => {
+      queue.committing.delete(committing);
+      if (this.queues.get(queue.key) === queue) {
+        this.schedule(queue);
+      }
+    });
+    queue.committing.add(committing);
+  }
+
+  private async commit(principal: Principal, batch: Waiting[]): Promise<void> {
+    try {
+      const outcomes = await commitSplitting(
+        batch.map((item) => item.request),
+        (requests) => this.inner.recordEntries(principal, requests),
+        this.options.maxEntries,
+      );
+      outcomes.forEach((outcome, index) => {
+        const item = batch[index];
+        if (outcome.ok) {
+          item?.resolve(outcome.entry);
+        } else {
+          item?.reject(outcome.error);
+        }
+      });
+    } catch (error) {
+      for (const item of batch) {
+        item.reject(error);
+      }
     }
   }
 }
