@@ -60,8 +60,9 @@ export class CommitterThread implements Committer {
   private start(): Worker {
     const worker = new Worker(this.script, {
       workerData: { file: this.file },
-      // A commit needs a few MB; without a bound V8 lets this second heap grow to hundreds.
-      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 },
+      // Without a bound V8 lets this second heap grow by hundreds of MB of garbage. A 500-entry
+      // transaction allocates several MB, so a smaller young generation costs collections.
+      resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 },
     });
     worker.on('message', (reply: Reply) => {
       const pending = this.pending.get(reply.id);
