@@ -52,13 +52,13 @@ export function registerEntryRoutes(app: Express, deps: EntryRouteDependencies):
   const countCommitted = (committed: LedgerEntry[]) => {
     metrics.countCommitted(ledger.kind, committed);
   };
-  const accept = (
+  const accept = async (
     response: Response,
     principal: Principal,
     work: Parameters<OutboxStore['add']>[2],
   ) => {
     const id = uuidV7();
-    outbox.store.add(id, principal, work, new Date());
+    await outbox.store.add(id, principal, work, new Date());
     outbox.worker.notify();
     response.set('Preference-Applied', 'respond-async');
     response.location(`/v1/operations/${id}`);
@@ -69,7 +69,7 @@ export function registerEntryRoutes(app: Express, deps: EntryRouteDependencies):
     const principal = principalOf(response);
     const admitted = entries.admit(principal, request.body);
     if (prefersAsync(request)) {
-      const id = accept(response, principal, { type: 'entry', request: admitted });
+      const id = await accept(response, principal, { type: 'entry', request: admitted });
       response.status(202).json({ id, status: 'pending', entryId: admitted.id });
       return;
     }
@@ -85,7 +85,7 @@ export function registerEntryRoutes(app: Express, deps: EntryRouteDependencies):
     const principal = principalOf(response);
     const batch = entries.admitBatch(principal, parseBatch(request.body));
     if (prefersAsync(request)) {
-      const id = accept(response, principal, { type: 'batch', batch });
+      const id = await accept(response, principal, { type: 'batch', batch });
       const entryIds = batch.admitted.map(({ request: admitted }) => admitted.id);
       response.status(202).json({ id, status: 'pending', entryIds });
       return;

@@ -69,6 +69,9 @@ function rowToOperation(row: OperationRow): Operation {
 export class OutboxStore {
   private readonly db: Database.Database;
   private readonly statements;
+  /** Additions waiting for the next group commit, and who waits for each. */
+  private additions: { row: [string, string, string, string]; done: (error?: unknown) => void }[] =
+    [];
 
   constructor(file: string) {
     this.db = openDurableDatabase(file);
@@ -106,13 +109,52 @@ export class OutboxStore {
     };
   }
 
-  add(id: string, principal: Principal, work: OperationWork, now: Date): void {
-    this.statements.insert.run(
-      id,
-      JSON.stringify(principal),
-      JSON.stringify(work),
-      now.toISOString(),
-    );
+  /**
+   * Resolves once the operation is on disk. Operations added in the same turn of the event loop
+   * share one SQLite transaction, so concurrent callers share its fsync (group commit); should
+   * that transaction fail, every addition in it rejects and none is stored.
+   */
+  add(id: string, principal: Principal, work: OperationWork, now: Date): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.additions.push({
+        row: [id, JSON.stringify(principal), JSON.stringify(work), now.toISOString()],
+        done: (error) => {
+          if (error === undefined) {
+            resolve();
+          } else {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
+      });
+      if (this.additions.length === 1) {
+        setImmediate(() => {
+          this.commitAdditions();
+        });
+      }
+    });
+  }
+
+  private commitAdditions(): void {
+    const additions = this.additions;
+    this.additions = [];
+    if (additions.length === 0) {
+      return;
+    }
+    try {
+      this.db.transaction(() => {
+        for (const { row } of additions) {
+          this.statements.insert.run(...row);
+        }
+      })();
+    } catch (error) {
+      for (const { done } of additions) {
+        done(error);
+      }
+      return;
+    }
+    for (const { done } of additions) {
+      done();
+    }
   }
 
   get(id: string): Operation | undefined {
@@ -159,6 +201,7 @@ export class OutboxStore {
   }
 
   close(): void {
+    this.commitAdditions();
     this.db.close();
   }
 }
