@@ -70,8 +70,11 @@ export class OutboxStore {
   private readonly db: Database.Database;
   private readonly statements;
   /** Additions waiting for the next group commit, and who waits for each. */
-  private additions: { row: [string, string, string, string]; done: (error?: unknown) => void }[] =
-    [];
+  private additions: {
+    row: [string, string, string, string];
+    resolve: () => void;
+    reject: (error: Error) => void;
+  }[] = [];
 
   constructor(file: string) {
     this.db = openDurableDatabase(file);
@@ -118,13 +121,8 @@ export class OutboxStore {
     return new Promise((resolve, reject) => {
       this.additions.push({
         row: [id, JSON.stringify(principal), JSON.stringify(work), now.toISOString()],
-        done: (error) => {
-          if (error === undefined) {
-            resolve();
-          } else {
-            reject(error instanceof Error ? error : new Error(String(error)));
-          }
-        },
+        resolve,
+        reject,
       });
       if (this.additions.length === 1) {
         setImmediate(() => {
@@ -147,13 +145,17 @@ export class OutboxStore {
         }
       })();
     } catch (error) {
-      for (const { done } of additions) {
-        done(error);
+      const failure =
+        error instanceof Error
+          ? error
+          : new Error('the outbox could not be written', { cause: error });
+      for (const { reject } of additions) {
+        reject(failure);
       }
       return;
     }
-    for (const { done } of additions) {
-      done();
+    for (const { resolve } of additions) {
+      resolve();
     }
   }
 
