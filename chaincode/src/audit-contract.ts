@@ -15,6 +15,7 @@ import {
 import {
   MAX_JSON_DEPTH,
   canonicalJson,
+  canonicallyOrdered,
   entryDigest,
   jsonByteLength,
   nestsDeeperThan,
@@ -243,19 +244,28 @@ export class AuditContract extends Contract {
     const committedAt = formatTxTimestamp(ctx.stub.getTxTimestamp());
     const submitter = {
       mspId: caller.mspId,
-      role: caller.role,
       name: caller.name,
+      role: caller.role,
       subject: caller.subject,
     };
-    const entries = requests.map((request): AuditEntry => ({
-      ...request,
-      stream: streamOf(request),
-      source: caller.source,
-      digest: entryDigest(request),
-      txId,
-      committedAt,
-      submitter,
-    }));
+    // Keys in canonical order, payload included, so the digest and the stored form below are
+    // serialised without copying the entry.
+    const entries = requests.map((request) => {
+      const payload = canonicallyOrdered(request.payload);
+      const { id, kind, sourceSeq } = request;
+      return {
+        committedAt,
+        digest: entryDigest({ id, kind, payload }),
+        id,
+        kind,
+        payload,
+        source: caller.source,
+        ...(sourceSeq === undefined ? {} : { sourceSeq }),
+        stream: streamOf(request),
+        submitter,
+        txId,
+      } as AuditEntry;
+    });
 
     const stored = entries.map((entry) => canonicalJson(entry));
     const writes = entries.flatMap((entry, index) => {

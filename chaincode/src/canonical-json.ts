@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /** The engine lists integer-like keys first, so such an object cannot hold its keys in order. */
@@ -71,6 +71,21 @@ function inCanonicalOrder(value: unknown): unknown {
 }
 
 /**
+ * `value` with its objects' keys in canonical order where the engine can hold them so. Values
+ * built from such parts serialise with no copying; the JSON they stand for is unchanged.
+ */
+export function canonicallyOrdered<T>(value: T): T {
+  try {
+    return inCanonicalOrder(value) as T;
+  } catch (error) {
+    if (error instanceof UnorderableKeys) {
+      return value;
+    }
+    throw error;
+  }
+}
+
+/**
  * RFC 8785 (JSON Canonicalization Scheme) serialisation: sorted keys, ES number formatting.
  * RFC 8785 takes its string and number forms from ECMAScript's JSON.stringify, so with keys in
  * canonical order the engine's serialiser writes the canonical text, several times faster than
@@ -95,12 +110,12 @@ export function canonicalJson(value: unknown): string {
 
 /** `sha256:` followed by the lowercase hex SHA-256 of the UTF-8 bytes of `text`. */
 export function sha256Digest(text: string | Uint8Array): string {
-  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+  return `sha256:${hash('sha256', text, 'hex')}`;
 }
 
 /** The digest an entry is committed with: covers what the writer said, not where it landed. */
 export function entryDigest(entry: { kind: string; id: string; payload: unknown }): string {
-  return sha256Digest(canonicalJson({ kind: entry.kind, id: entry.id, payload: entry.payload }));
+  return sha256Digest(canonicalJson({ id: entry.id, kind: entry.kind, payload: entry.payload }));
 }
 
 /**

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { describe, expect, test } from 'vitest';
-import { canonicalJson, entryDigest, sha256Digest } from '../../chaincode/src/canonical-json.js';
+import {
+  canonicalJson,
+  canonicallyOrdered,
+  entryDigest,
+  sha256Digest,
+} from '../../chaincode/src/canonical-json.js';
 
 function nodeSha256(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
@@ -223,6 +228,23 @@ describe('canonicalJson: agreement with the reference implementation', () => {
     expect(canonicalJson(Object.freeze({ b: Object.freeze({ d: 1, c: 2 }), a: 1 }))).toBe(
       '{"a":1,"b":{"c":2,"d":1}}',
     );
+  });
+});
+
+describe('canonicallyOrdered', () => {
+  test('puts keys in canonical order at every level, keeping what the value means', () => {
+    const value = { b: [{ d: 1, c: 2 }], a: { f: null, e: 'x' } };
+    const ordered = canonicallyOrdered(value);
+    expect(JSON.stringify(ordered)).toBe('{"a":{"e":"x","f":null},"b":[{"c":2,"d":1}]}');
+    expect(JSON.stringify(value)).toBe('{"b":[{"d":1,"c":2}],"a":{"f":null,"e":"x"}}');
+  });
+
+  test('returns a value already in order, or one the engine cannot order, as it is', () => {
+    const inOrder = { a: 1, b: { c: 2 } };
+    expect(canonicallyOrdered(inOrder)).toBe(inOrder);
+    const integerKeys = { '10': 'a', '9': 'b' };
+    expect(canonicallyOrdered(integerKeys)).toBe(integerKeys);
+    expect(canonicalJson(canonicallyOrdered(integerKeys))).toBe('{"10":"a","9":"b"}');
   });
 });
 
