@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 
 const MAIN = resolve(__dirname, '../../gateway/dist/main.js');
 // As `npm start` runs the gateway: with its heap budget, which keeps its memory bounded.
-const GATEWAY_NODE_FLAGS = ['--max-old-space-size=256'];
+const GATEWAY_NODE_FLAGS = ['--max-old-space-size=512'];
 const USAGE =
   'usage: npm run bench -- --ledger embedded [--mode single|batch|async] [--seconds N] [--clients N] [--batch-size N]';
 

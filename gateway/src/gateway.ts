@@ -76,6 +76,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
       ordererOrganization: ORDERER_ORGANIZATION,
     },
   );
+  await embedded.start();
   const ledger = new CoalescingLedger(embedded, {
     windowMs: config.coalesceWindowMs,
     maxEntries: config.coalesceMaxEntries,

@@ -43,7 +43,41 @@ require('node:worker_threads').parentPort.once('message', () => process.exit(3))
     { status: 'rejected', reason: { code: 'LEDGER_UNAVAILABLE' } },
     { status: 'rejected', reason: { code: 'LEDGER_UNAVAILABLE' } },
   ]);
+  expect(() => {
+    thread.checkReady();
+  }).toThrow(/commit thread exited with code 3/);
   await expect(thread.commit(request)).rejects.toMatchObject({ code: 'LEDGER_UNAVAILABLE' });
   expect((await readFile(starts, 'utf8')).trim().split('\n')).toEqual(['start', 'start']);
+  await thread.close();
+});
+
+test('a thread that stops before opening the ledger fails start and readiness', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'committer-thread-'));
+  folders.push(folder);
+  const script = join(folder, 'failing-worker.js');
+  await writeFile(script, "throw new Error('cannot open the ledger');\n");
+  const thread = new CommitterThread(join(folder, 'ledger.sqlite'), script);
+
+  await expect(thread.start()).rejects.toMatchObject({
+    code: 'LEDGER_UNAVAILABLE',
+    message: expect.stringContaining('cannot open the ledger') as unknown,
+  });
+  expect(() => {
+    thread.checkReady();
+  }).toThrow(/starting|cannot open the ledger/);
+  await thread.close();
+});
+
+test('the real commit thread reports ready once it has opened the ledger', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'committer-thread-'));
+  folders.push(folder);
+  const thread = new CommitterThread(join(folder, 'ledger.sqlite'));
+  expect(() => {
+    thread.checkReady();
+  }).toThrow(/starting/);
+  await thread.start();
+  expect(() => {
+    thread.checkReady();
+  }).not.toThrow();
   await thread.close();
 });

@@ -18,6 +18,7 @@ if (port === null) {
   throw new Error('commit-worker runs as a worker thread');
 }
 const committer = new TransactionCommitter(new LedgerStore((workerData as { file: string }).file));
+port.postMessage({ ready: true });
 
 // One commit at a time, in the order they were sent.
 let previous: Promise<void> = Promise.resolve();

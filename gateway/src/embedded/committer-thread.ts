@@ -6,6 +6,10 @@ import type { CommitOutcome, CommitRequest } from './transaction-committer';
 /** Where transactions are committed; the embedded ledger sends them here in order. */
 export interface Committer {
   commit(request: CommitRequest): Promise<CommitOutcome>;
+  /** Resolves once commits can be taken; rejects with LEDGER_UNAVAILABLE if they cannot. */
+  start(): Promise<void>;
+  /** Throws LEDGER_UNAVAILABLE when commits cannot be taken now. */
+  checkReady(): void;
   /** Waits for every commit sent so far, then stops. */
   close(): Promise<void>;
 }
@@ -13,20 +17,30 @@ export interface Committer {
 // The compiled worker, reached alike from gateway/src/embedded (tests) and gateway/dist/embedded.
 const COMMIT_WORKER = resolve(__dirname, '../../dist/embedded/commit-worker.js');
 
-type Reply = { id: number; outcome: CommitOutcome } | { id: number; failure: string };
+type Reply =
+  { ready: true } | { id: number; outcome: CommitOutcome } | { id: number; failure: string };
 
 interface Pending {
   resolve: (outcome: CommitOutcome) => void;
   reject: (error: LedgerError) => void;
 }
 
+interface Thread {
+  worker: Worker;
+  /** Resolves when the thread has opened the ledger; rejects if it stops first. */
+  running: Promise<void>;
+  ready: boolean;
+}
+
 /**
  * Commits on a worker thread (see commit-worker). Should the thread die, the commits it held
  * fail with LEDGER_UNAVAILABLE (they may or may not have landed, as after any outage, so callers
- * retry by id) and the next commit starts a new thread.
+ * retry by id) and the next commit, or readiness check, starts a new thread.
  */
 export class CommitterThread implements Committer {
-  private worker: Worker | undefined;
+  private thread: Thread | undefined;
+  /** Why the last thread stopped, until a new one is ready. */
+  private lostBecause: string | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private drained: (() => void) | undefined;
@@ -37,7 +51,7 @@ export class CommitterThread implements Committer {
   ) {}
 
   commit(request: CommitRequest): Promise<CommitOutcome> {
-    const worker = this.worker ?? this.start();
+    const { worker } = this.thread ?? this.spawn();
     const id = this.nextId;
     this.nextId += 1;
     return new Promise((resolvePromise, reject) => {
@@ -46,25 +60,55 @@ export class CommitterThread implements Committer {
     });
   }
 
+  start(): Promise<void> {
+    return (this.thread ?? this.spawn()).running;
+  }
+
+  checkReady(): void {
+    const thread = this.thread ?? this.spawn();
+    if (!thread.ready) {
+      throw new LedgerError(
+        'LEDGER_UNAVAILABLE',
+        this.lostBecause ?? "the ledger's commit thread is starting",
+      );
+    }
+  }
+
   async close(): Promise<void> {
     if (this.pending.size > 0) {
       await new Promise<void>((done) => {
         this.drained = done;
       });
     }
-    const worker = this.worker;
-    this.worker = undefined;
+    const worker = this.thread?.worker;
+    this.thread = undefined;
     await worker?.terminate();
   }
 
-  private start(): Worker {
+  private spawn(): Thread {
     const worker = new Worker(this.script, {
       workerData: { file: this.file },
       // Without a bound V8 lets this second heap grow by hundreds of MB of garbage. A 500-entry
       // transaction allocates several MB, so a smaller young generation costs collections.
       resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 },
     });
+    let becameReady: () => void = () => undefined;
+    let stopped: (error: LedgerError) => void = () => undefined;
+    const running = new Promise<void>((resolvePromise, reject) => {
+      becameReady = resolvePromise;
+      stopped = reject;
+    });
+    // Nobody may be waiting for it; a stop is reported through the commits and readiness too.
+    running.catch(() => undefined);
+    const thread: Thread = { worker, running, ready: false };
+
     worker.on('message', (reply: Reply) => {
+      if ('ready' in reply) {
+        thread.ready = true;
+        this.lostBecause = undefined;
+        becameReady();
+        return;
+      }
       const pending = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if ('outcome' in reply) {
@@ -75,12 +119,15 @@ export class CommitterThread implements Committer {
       this.settled();
     });
     const lost = (reason: string) => {
-      if (this.worker !== worker) {
+      if (this.thread !== thread) {
         return;
       }
-      this.worker = undefined;
+      this.thread = undefined;
+      this.lostBecause = `the ledger's commit thread ${reason}`;
+      const error = new LedgerError('LEDGER_UNAVAILABLE', this.lostBecause);
+      stopped(error);
       for (const { reject } of this.pending.values()) {
-        reject(new LedgerError('LEDGER_UNAVAILABLE', `the ledger's commit thread ${reason}`));
+        reject(error);
       }
       this.pending.clear();
       this.settled();
@@ -91,8 +138,8 @@ export class CommitterThread implements Committer {
     worker.on('exit', (code) => {
       lost(`exited with code ${code}`);
     });
-    this.worker = worker;
-    return worker;
+    this.thread = thread;
+    return thread;
   }
 
   private settled(): void {

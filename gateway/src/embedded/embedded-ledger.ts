@@ -163,12 +163,21 @@ export class EmbeddedLedger implements Ledger, BlockHeaderSource {
     return Promise.resolve(this.store.headerHashes());
   }
 
+  /** Starts the commit thread; resolves once it can take transactions. */
+  start(): Promise<void> {
+    return this.committer.start();
+  }
+
+  /** Ready when the store answers and a commit thread runs (this starts one if none does). */
   checkReady(): Promise<void> {
-    if (this.closed) {
-      return Promise.reject(new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed'));
-    }
-    this.store.height();
-    return Promise.resolve();
+    return new Promise((resolve) => {
+      if (this.closed) {
+        throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
+      }
+      this.store.height();
+      this.committer.checkReady();
+      resolve();
+    });
   }
 
   async close(): Promise<void> {
