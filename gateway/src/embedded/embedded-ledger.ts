@@ -9,6 +9,7 @@ import {
 } from '@audit-ledger/chaincode';
 import type { X509Identity } from '../identity/x509-identities';
 import type { BlockHeaderSource } from '../transparency/checkpoint-log';
+import type { PackedHashes } from '../transparency/packed-hashes';
 import {
   LedgerError,
   type Ledger,
@@ -156,7 +157,7 @@ export class EmbeddedLedger implements Ledger, BlockHeaderSource {
     };
   }
 
-  blockHeaderHashes(): Promise<Buffer[]> {
+  blockHeaderHashes(): Promise<PackedHashes> {
     if (this.closed) {
       return Promise.reject(new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed'));
     }

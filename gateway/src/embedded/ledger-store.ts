@@ -10,6 +10,7 @@ import {
   type TransactionRecord,
 } from './block-log';
 import { openDurableDatabase } from '../sqlite';
+import { PackedHashes } from '../transparency/packed-hashes';
 import type { StateReader } from './transaction-stub';
 
 export interface IntegrityProblem {
@@ -199,8 +200,12 @@ export class LedgerStore implements StateReader {
   }
 
   /** Every block's header hash, in block order: the leaves of the checkpoint tree. */
-  headerHashes(): Buffer[] {
-    return this.statements.headerHashes.all().map((row) => Buffer.from(row.header_hash, 'hex'));
+  headerHashes(): PackedHashes {
+    const hashes = new PackedHashes();
+    for (const row of this.statements.headerHashes.iterate()) {
+      hashes.push(row.header_hash);
+    }
+    return hashes;
   }
 
   /** A certificate a stored signature refers to, by the SHA-256 of its PEM text. */

@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
 import { checkpointBody } from './checkpoint';
 import { consistencyProof, inclusionProof, leafHash, rootHash } from './merkle-tree';
+import { PackedHashes } from './packed-hashes';
 import { signNote, type NoteSigner } from './signed-note';
 import { WitnessRefusal, type Witness } from './witness';
 
 /** Where the tree's leaves come from: each block's header hash, in block order. */
 export interface BlockHeaderSource {
-  blockHeaderHashes(): Promise<Buffer[]>;
+  blockHeaderHashes(): Promise<PackedHashes>;
 }
 
 export interface SignedCheckpoint {
@@ -55,7 +56,7 @@ export class CheckpointLog {
       throw new ProofRangeError(`block ${block} is not in a tree of ${size}`);
     }
     return {
-      leafHash: (leaves[block] ?? Buffer.alloc(0)).toString('base64'),
+      leafHash: (leaves.at(block) ?? Buffer.alloc(0)).toString('base64'),
       hashes: inclusionProof(leaves, block, size).map((hash) => hash.toString('base64')),
     };
   }
@@ -68,16 +69,24 @@ export class CheckpointLog {
     return consistencyProof(leaves, from, to).map((hash) => hash.toString('base64'));
   }
 
-  private async leaves(size: number): Promise<Buffer[]> {
-    const leaves = (await this.source.blockHeaderHashes()).map((hash) => leafHash(hash));
-    if (!(Number.isSafeInteger(size) && size >= 0 && size <= leaves.length)) {
-      throw new ProofRangeError(`the tree has ${leaves.length} leaves, not ${size}`);
+  /**
+   * The tree's leaves, recomputed from the ledger's blocks each time, so that a rewritten block
+   * shows as a tree the witnesses refuse. `atLeast`: the size a caller asked about.
+   */
+  private async leaves(atLeast = 0): Promise<PackedHashes> {
+    const headers = await this.source.blockHeaderHashes();
+    if (!(Number.isSafeInteger(atLeast) && atLeast >= 0 && atLeast <= headers.length)) {
+      throw new ProofRangeError(`the tree has ${headers.length} leaves, not ${atLeast}`);
     }
-    return leaves.slice(0, size);
+    const leaves = new PackedHashes();
+    for (let index = 0; index < headers.length; index += 1) {
+      leaves.push(leafHash(headers.at(index) ?? Buffer.alloc(0)));
+    }
+    return leaves;
   }
 
   private async refresh(): Promise<SignedCheckpoint> {
-    const leaves = (await this.source.blockHeaderHashes()).map((hash) => leafHash(hash));
+    const leaves = await this.leaves();
     if (this.latestCheckpoint?.size === leaves.length) {
       return this.latestCheckpoint;
     }

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
+import type { HashList } from './packed-hashes';
 
 /**
  * RFC 9162 (Certificate Transparency 2.0) Merkle trees: leaf hash SHA-256(0x00 ‖ leaf), interior
@@ -9,12 +10,13 @@ import { createHash } from 'node:crypto';
 const LEAF_PREFIX = Buffer.from([0]);
 const NODE_PREFIX = Buffer.from([1]);
 
+// The one-shot crypto.hash: a tree over a long-lived ledger's blocks takes millions of these.
 export function leafHash(leaf: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
+  return hash('sha256', Buffer.concat([LEAF_PREFIX, leaf]), 'buffer');
 }
 
 function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');
 }
 
 /** Largest power of two smaller than n (n ≥ 2). */
@@ -26,29 +28,25 @@ function split(n: number): number {
   return k;
 }
 
-function mth(leaves: readonly Buffer[], start: number, end: number): Buffer {
+function mth(leaves: HashList, start: number, end: number): Buffer {
   const n = end - start;
   if (n === 0) {
     return createHash('sha256').digest();
   }
   if (n === 1) {
-    return leaves[start] ?? Buffer.alloc(0);
+    return leaves.at(start) ?? Buffer.alloc(0);
   }
   const k = split(n);
   return nodeHash(mth(leaves, start, start + k), mth(leaves, start + k, end));
 }
 
 /** MTH of the first `size` leaf hashes (all of them by default). */
-export function rootHash(leafHashes: readonly Buffer[], size = leafHashes.length): Buffer {
+export function rootHash(leafHashes: HashList, size = leafHashes.length): Buffer {
   return mth(leafHashes, 0, size);
 }
 
 /** PATH(m, D[n]): the audit path of leaf `index` in the tree of the first `size` leaves. */
-export function inclusionProof(
-  leafHashes: readonly Buffer[],
-  index: number,
-  size: number,
-): Buffer[] {
+export function inclusionProof(leafHashes: HashList, index: number, size: number): Buffer[] {
   if (!(index >= 0 && index < size && size <= leafHashes.length)) {
     throw new RangeError(`no leaf ${index} in a tree of ${size}`);
   }
@@ -66,11 +64,7 @@ export function inclusionProof(
 }
 
 /** PROOF(m, D[n]): that the tree of `oldSize` leaves is a prefix of the one of `newSize`. */
-export function consistencyProof(
-  leafHashes: readonly Buffer[],
-  oldSize: number,
-  newSize: number,
-): Buffer[] {
+export function consistencyProof(leafHashes: HashList, oldSize: number, newSize: number): Buffer[] {
   if (!(oldSize >= 0 && oldSize <= newSize && newSize <= leafHashes.length)) {
     throw new RangeError(`no consistency proof from ${oldSize} to ${newSize}`);
   }
