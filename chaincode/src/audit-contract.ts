@@ -316,9 +316,29 @@ async function readEntry(ctx: Context, id: string): Promise<AuditEntry | undefin
     : (JSON.parse(Buffer.from(bytes).toString('utf8')) as AuditEntry);
 }
 
+/** One error naming every entry that failed the same way, so a caller removes them all at once. */
+function claimError(
+  code: 'ENTRY_EXISTS' | 'SEQ_EXISTS',
+  failures: { path: string; message: string; summary: string }[],
+): ContractError | undefined {
+  const [first] = failures;
+  if (first === undefined) {
+    return undefined;
+  }
+  const message =
+    failures.length === 1 ? first.summary : `${first.summary}, and ${failures.length - 1} more`;
+  return new ContractError(
+    code,
+    message,
+    failures.map(({ path, message: detail }) => ({ path, message: detail })),
+  );
+}
+
 /**
  * Ids and sequence numbers are claimed once. Fabric reads do not see the transaction's own
- * writes, so repeats inside the batch are caught here, before the ledger is asked.
+ * writes, so repeats inside the batch are caught here, before the ledger is asked. Every entry
+ * that fails a check is named, not only the first: a retried batch whose entries are all
+ * recorded is refused once, not once per entry.
  */
 async function assertUnclaimed(
   ctx: Context,
@@ -328,31 +348,37 @@ async function assertUnclaimed(
 ): Promise<void> {
   const firstIndexOfId = new Map<string, number>();
   const firstIndexOfSeq = new Map<number, number>();
+  const repeatedIds: Parameters<typeof claimError>[1] = [];
+  const repeatedSeqs: Parameters<typeof claimError>[1] = [];
   requests.forEach((request, index) => {
     const earlier = firstIndexOfId.get(request.id);
-    if (earlier !== undefined) {
-      throw new ContractError('ENTRY_EXISTS', `entry id ${request.id} appears twice in one batch`, [
-        { path: formatPath(pathOf(index), ['id']), message: `repeats ${pathOf(earlier)}.id` },
-      ]);
+    if (earlier === undefined) {
+      firstIndexOfId.set(request.id, index);
+    } else {
+      repeatedIds.push({
+        path: formatPath(pathOf(index), ['id']),
+        message: `repeats ${pathOf(earlier)}.id`,
+        summary: `entry id ${request.id} appears twice in one batch`,
+      });
     }
-    firstIndexOfId.set(request.id, index);
     if (request.sourceSeq !== undefined) {
       const earlierSeq = firstIndexOfSeq.get(request.sourceSeq);
-      if (earlierSeq !== undefined) {
-        throw new ContractError(
-          'SEQ_EXISTS',
-          `sourceSeq ${request.sourceSeq} appears twice in one batch`,
-          [
-            {
-              path: formatPath(pathOf(index), ['sourceSeq']),
-              message: `repeats ${pathOf(earlierSeq)}.sourceSeq`,
-            },
-          ],
-        );
+      if (earlierSeq === undefined) {
+        firstIndexOfSeq.set(request.sourceSeq, index);
+      } else {
+        repeatedSeqs.push({
+          path: formatPath(pathOf(index), ['sourceSeq']),
+          message: `repeats ${pathOf(earlierSeq)}.sourceSeq`,
+          summary: `sourceSeq ${request.sourceSeq} appears twice in one batch`,
+        });
       }
-      firstIndexOfSeq.set(request.sourceSeq, index);
     }
   });
+  const repeated =
+    claimError('ENTRY_EXISTS', repeatedIds) ?? claimError('SEQ_EXISTS', repeatedSeqs);
+  if (repeated !== undefined) {
+    throw repeated;
+  }
 
   const claims = await Promise.all(
     requests.map(async (request) => ({
@@ -363,27 +389,29 @@ async function assertUnclaimed(
           : await ctx.stub.getState(sequenceKey(caller.source, request.sourceSeq)),
     })),
   );
+  const recordedIds: Parameters<typeof claimError>[1] = [];
+  const usedSeqs: Parameters<typeof claimError>[1] = [];
   claims.forEach(({ entry, sequence }, index) => {
     const request = requests[index];
     if (request === undefined) {
       return;
     }
     if (entry.length > 0) {
-      throw new ContractError('ENTRY_EXISTS', `entry ${request.id} already exists`, [
-        { path: formatPath(pathOf(index), ['id']), message: 'is already recorded' },
-      ]);
-    }
-    if (sequence.length > 0) {
-      throw new ContractError(
-        'SEQ_EXISTS',
-        `source ${caller.source} already used sourceSeq ${String(request.sourceSeq)}`,
-        [
-          {
-            path: formatPath(pathOf(index), ['sourceSeq']),
-            message: 'is already used by this source',
-          },
-        ],
-      );
+      recordedIds.push({
+        path: formatPath(pathOf(index), ['id']),
+        message: 'is already recorded',
+        summary: `entry ${request.id} already exists`,
+      });
+    } else if (sequence.length > 0) {
+      usedSeqs.push({
+        path: formatPath(pathOf(index), ['sourceSeq']),
+        message: 'is already used by this source',
+        summary: `source ${caller.source} already used sourceSeq ${String(request.sourceSeq)}`,
+      });
     }
   });
+  const claimed = claimError('ENTRY_EXISTS', recordedIds) ?? claimError('SEQ_EXISTS', usedSeqs);
+  if (claimed !== undefined) {
+    throw claimed;
+  }
 }

@@ -108,6 +108,32 @@ describe('a batch is all or nothing', () => {
     expect(harness.state.keys()).toHaveLength(before);
   });
 
+  test('every id already on the ledger is named at once, so a retried batch is refused once', async () => {
+    const harness = new ContractHarness();
+    const recorded = [dataAccess(), dataAccess(), dataAccess()];
+    await recordBatch(harness, recorded);
+
+    const retried = [recorded[0], dataAccess(), recorded[1], dataAccess(), recorded[2]];
+    const error = errorOf(await recordBatch(harness, retried), 'ENTRY_EXISTS');
+    expect(detailPaths(error)).toEqual(['entries[0].id', 'entries[2].id', 'entries[4].id']);
+    expect(error.message).toBe(`entry ${recorded[0]?.id ?? ''} already exists, and 2 more`);
+  });
+
+  test('every repeat inside a batch is named, each pointing at its first use', async () => {
+    const harness = new ContractHarness();
+    const refused = await recordBatch(harness, [
+      dataAccess({ id: 'a', sourceSeq: 1 }),
+      dataAccess({ id: 'a', sourceSeq: 2 }),
+      dataAccess({ id: 'b', sourceSeq: 3 }),
+      dataAccess({ id: 'b', sourceSeq: 4 }),
+    ]);
+
+    expect(errorOf(refused, 'ENTRY_EXISTS').details).toEqual([
+      { path: 'entries[1].id', message: 'repeats entries[0].id' },
+      { path: 'entries[3].id', message: 'repeats entries[2].id' },
+    ]);
+  });
+
   test('the same id twice in one batch is refused although neither is on the ledger yet', async () => {
     const harness = new ContractHarness();
     const refused = await recordBatch(harness, [

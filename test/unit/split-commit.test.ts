@@ -42,6 +42,40 @@ describe('committing a batch in transactions, one refusal at a time', () => {
     ]);
   });
 
+  test('a refusal naming several entries takes them all out at once, each with its own error', async () => {
+    const sent: number[] = [];
+    const outcomes = await commitSplitting(
+      requests,
+      (batch) => {
+        sent.push(batch.length);
+        return batch.length === 5
+          ? Promise.reject(
+              new LedgerError('ENTRY_EXISTS', 'entry x already exists, and 1 more', [
+                { path: 'entries[1].id', message: 'is already recorded' },
+                { path: 'entries[3].id', message: 'is already recorded' },
+              ]),
+            )
+          : Promise.resolve(committed(batch));
+      },
+      10,
+    );
+
+    expect(sent).toEqual([5, 3]);
+    expect(outcomes.map((outcome) => (outcome.ok ? 'ok' : outcome.error.code))).toEqual([
+      'ok',
+      'ENTRY_EXISTS',
+      'ok',
+      'ENTRY_EXISTS',
+      'ok',
+    ]);
+    for (const outcome of [outcomes[1], outcomes[3]]) {
+      expect(outcome?.ok === false && outcome.error).toMatchObject({
+        message: 'id is already recorded',
+        details: [{ path: 'id', message: 'is already recorded' }],
+      });
+    }
+  });
+
   test('an outage mid-way keeps what committed and gives every other entry the error', async () => {
     let transactions = 0;
     const outcomes = await commitSplitting(

@@ -1,4 +1,4 @@
-import type { EntryRequest } from '@audit-ledger/chaincode';
+import type { EntryRequest, ErrorDetail } from '@audit-ledger/chaincode';
 import { LedgerError, type LedgerEntry } from './ledger';
 
 export type ItemOutcome = { ok: true; entry: LedgerEntry } | { ok: false; error: LedgerError };
@@ -10,10 +10,43 @@ function splitBatchPath(path: string): { position: number; rest: string } | unde
 }
 
 /**
+ * The entries a refusal names (by `entries[N]` detail paths), each with an error of its own:
+ * its details, with paths relative to the entry, and, when the refusal named several entries,
+ * a message made from its own first detail.
+ */
+function refusedEntries<Item>(
+  error: LedgerError,
+  pending: readonly Item[],
+): Map<Item, LedgerError> {
+  const detailsOf = new Map<Item, ErrorDetail[]>();
+  for (const detail of error.details ?? []) {
+    const located = splitBatchPath(detail.path);
+    const item = located === undefined ? undefined : pending[located.position];
+    if (located !== undefined && item !== undefined) {
+      detailsOf.set(item, [
+        ...(detailsOf.get(item) ?? []),
+        { path: located.rest, message: detail.message },
+      ]);
+    }
+  }
+  const several = detailsOf.size > 1;
+  return new Map(
+    [...detailsOf].map(([item, details]) => {
+      const [first] = details;
+      const message =
+        several && first !== undefined
+          ? `${first.path === '' ? 'the entry' : first.path} ${first.message}`
+          : error.message;
+      return [item, new LedgerError(error.code, message, details, error)];
+    }),
+  );
+}
+
+/**
  * Commits `requests` in transactions of at most `perTransaction` entries. When the contract
- * refuses a transaction because of one entry, that entry is taken out — its error kept, with
- * paths relative to the entry — and the rest are sent again, so one bad entry never fails its
- * neighbours. An error not attributable to one entry (the ledger is down) stops there: what
+ * refuses a transaction because of some of its entries, those are taken out — each with its
+ * error, paths relative to the entry — and the rest are sent again, so a bad entry never fails
+ * its neighbours. An error not attributable to one entry (the ledger is down) stops there: what
  * was committed keeps its outcome and every entry not yet committed gets that error, so a
  * caller can tell exactly which entries to retry. Every commit has happened by the time this
  * resolves.
@@ -46,10 +79,9 @@ export async function commitSplitting(
         });
         break;
       } catch (error) {
-        const located =
-          error instanceof LedgerError ? splitBatchPath(error.details?.[0]?.path ?? '') : undefined;
-        const failed = located === undefined ? undefined : pending[located.position];
-        if (!(error instanceof LedgerError) || failed === undefined) {
+        const refused =
+          error instanceof LedgerError ? refusedEntries(error, pending) : new Map<never, never>();
+        if (!(error instanceof LedgerError) || refused.size === 0) {
           stopped =
             error instanceof LedgerError
               ? error
@@ -61,15 +93,10 @@ export async function commitSplitting(
                 );
           break;
         }
-        pending = pending.filter((item) => item !== failed);
-        const details = (error.details ?? []).map((detail) => ({
-          path: splitBatchPath(detail.path)?.rest ?? detail.path,
-          message: detail.message,
-        }));
-        outcomes.set(failed.index, {
-          ok: false,
-          error: new LedgerError(error.code, error.message, details, error),
-        });
+        pending = pending.filter((item) => !refused.has(item));
+        for (const [item, itemError] of refused) {
+          outcomes.set(item.index, { ok: false, error: itemError });
+        }
       }
     }
   }
