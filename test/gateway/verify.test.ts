@@ -294,6 +294,22 @@ describe('a forged world-state value', () => {
     expect(entryDigest({ ...request, payload: forgedPayload })).not.toBe(entry.digest);
   });
 
+  test('an entry forged after it was read is still LEDGER_INTEGRITY on the next read', async () => {
+    const request = dataAccess();
+    await record(gateway, gateway.keys['sandbox-writer'], request);
+    const before = await gateway.request('GET', `/v1/entries/${request.id}`, {
+      key: gateway.keys.regulator,
+    });
+    expect(before.status).toBe(200);
+    const forgedPayload = {
+      ...request.payload,
+      actor: { ...request.payload.actor, user: 'forged-user' },
+    };
+    forge(request.id, (stored) => ({ ...stored, payload: forgedPayload }));
+
+    await expectForgeryRefused(request.id, request, { ...request, payload: forgedPayload });
+  });
+
   test('a changed payload with a recomputed, matching digest is LEDGER_INTEGRITY', async () => {
     const request = dataAccess();
     const entry = await record(gateway, gateway.keys['sandbox-writer'], request);

@@ -20,7 +20,7 @@ import {
 } from '../ledger/ledger';
 import { PROOF_FORMAT, type ProofMaterial } from '../proof/proof-bundle';
 import { CHANNEL, validationReportBytes } from '../proof/signed-payloads';
-import { sha256Hex, type Block } from './block-log';
+import { sha256Hex } from './block-log';
 import { CommitterThread, type Committer } from './committer-thread';
 import { ContractRunner } from './contract-runner';
 import type { LedgerStore } from './ledger-store';
@@ -38,6 +38,10 @@ export interface SigningTopology {
   endorsingOrganizations: readonly string[];
   ordererOrganization: string;
 }
+
+const ENTRY_KEY_PREFIX = entryKey('');
+/** Blocks whose recorded entry hashes stay parsed (see recordedEntryHashes). */
+const RECORDED_BLOCKS_KEPT = 16;
 
 function toLedgerError(message: string): LedgerError {
   const envelope = decodeErrorEnvelope(message);
@@ -59,6 +63,7 @@ export class EmbeddedLedger implements Ledger, BlockHeaderSource {
   private sends: Promise<unknown> = Promise.resolve();
   private lastTimestampMicros = 0;
   private closed = false;
+  private readonly recordedByBlock = new Map<number, Map<string, string>>();
 
   constructor(
     private readonly store: LedgerStore,
@@ -100,10 +105,9 @@ export class EmbeddedLedger implements Ledger, BlockHeaderSource {
   async queryEntries(principal: Principal, query: LedgerQuery): Promise<LedgerPage> {
     const payload = await this.evaluate(principal, 'QueryEntries', [canonicalJson(query)]);
     const page = JSON.parse(payload) as EntryPage;
-    const blocks = new Map<number, Block | undefined>();
     const items = page.items.map((entry) => {
       const located = this.locate(entry);
-      this.assertRecorded(located, canonicalJson(entry), blocks);
+      this.assertRecorded(located, canonicalJson(entry));
       return located;
     });
     return { items, bookmark: page.bookmark };
@@ -271,28 +275,48 @@ export class EmbeddedLedger implements Ledger, BlockHeaderSource {
     return { ...entry, blockNumber };
   }
 
-  /**
-   * The stored entry must be, byte for byte, what its block recorded writing. `blocks` caches
-   * parsed blocks across the entries of one page, which often share a block.
-   */
-  private assertRecorded(
-    entry: LedgerEntry,
-    canonicalEntry: string,
-    blocks = new Map<number, Block | undefined>(),
-  ): void {
-    const key = entryKey(entry.id);
-    if (!blocks.has(entry.blockNumber)) {
-      blocks.set(entry.blockNumber, this.store.block(entry.blockNumber));
-    }
-    const recorded = blocks
-      .get(entry.blockNumber)
-      ?.transactions.find((transaction) => transaction.txId === entry.txId)
-      ?.writes.find((write) => write.key === key);
-    if (recorded?.valueSha256 !== sha256Hex(canonicalEntry)) {
+  /** The stored entry must be, byte for byte, what its block recorded writing. */
+  private assertRecorded(entry: LedgerEntry, canonicalEntry: string): void {
+    const recorded = this.recordedEntryHashes(entry.blockNumber)?.get(
+      `${entry.txId}\u0000${entryKey(entry.id)}`,
+    );
+    if (recorded !== sha256Hex(canonicalEntry)) {
       throw new LedgerError(
         'LEDGER_INTEGRITY',
         `the stored entry ${entry.id} differs from what block ${entry.blockNumber} recorded`,
       );
     }
+  }
+
+  /**
+   * What block `number` recorded writing under each entry key (`txId`, U+0000, key → value
+   * SHA-256). Parsing a 500-entry block costs milliseconds, and reads come in runs from one
+   * block (a page, neighbouring GETs, a retried batch), so the last few blocks' maps are kept.
+   * Blocks never change once committed; a kept map can only be stricter than a rewritten row.
+   */
+  private recordedEntryHashes(number: number): Map<string, string> | undefined {
+    let recorded = this.recordedByBlock.get(number);
+    if (recorded === undefined) {
+      const block = this.store.block(number);
+      if (block === undefined) {
+        return undefined;
+      }
+      recorded = new Map();
+      for (const transaction of block.transactions) {
+        for (const write of transaction.writes) {
+          if (write.key.startsWith(ENTRY_KEY_PREFIX)) {
+            recorded.set(`${transaction.txId}\u0000${write.key}`, write.valueSha256);
+          }
+        }
+      }
+    }
+    // Most recently used last; the first key is the one to drop.
+    this.recordedByBlock.delete(number);
+    this.recordedByBlock.set(number, recorded);
+    const [oldest] = this.recordedByBlock.keys();
+    if (this.recordedByBlock.size > RECORDED_BLOCKS_KEPT && oldest !== undefined) {
+      this.recordedByBlock.delete(oldest);
+    }
+    return recorded;
   }
 }
