@@ -1,0 +1,218 @@
+# The channel: its configuration, its genesis block, and joining every node to it. Sourced.
+
+# Runs the peer CLI as an organisation's admin, against that organisation's peer, with mutual TLS.
+as_admin() {
+  local org="$1" admin
+  shift
+  admin="$(identity_dir "$org" admin)"
+  env FABRIC_CFG_PATH="$FABRIC_CONFIG" \
+    FABRIC_LOGGING_SPEC="${PEER_CLI_LOGGING:-WARNING}" \
+    CORE_PEER_LOCALMSPID="$org" \
+    CORE_PEER_MSPCONFIGPATH="$admin/msp" \
+    CORE_PEER_ADDRESS="127.0.0.1:$(peer_port "$org")" \
+    CORE_PEER_TLS_ENABLED=true \
+    CORE_PEER_TLS_ROOTCERT_FILE="$(org_root_cert "$org")" \
+    CORE_PEER_TLS_CLIENTAUTHREQUIRED=true \
+    CORE_PEER_TLS_CLIENTCERT_FILE="$admin/tls/cert.pem" \
+    CORE_PEER_TLS_CLIENTKEY_FILE="$admin/tls/key.pem" \
+    "$FABRIC_BIN/peer" "$@"
+}
+
+# Runs a peer CLI command that also sends a transaction to an orderer, with mutual TLS there too.
+as_admin_via_orderer() {
+  local org="$1" admin
+  shift
+  admin="$(identity_dir "$org" admin)"
+  as_admin "$org" "$@" -o "127.0.0.1:$(orderer_port "$(first_running_orderer)")" \
+    --tls --cafile "$(org_root_cert "$ORDERER_ORG")" \
+    --clientauth --certfile "$admin/tls/cert.pem" --keyfile "$admin/tls/key.pem"
+}
+
+first_running_orderer() {
+  local n
+  for n in $(orderer_numbers); do
+    is_running "$(orderer_name "$n")" && { echo "$n"; return 0; }
+  done
+  fail "no orderer is running"
+}
+
+osnadmin_as_orderer_admin() {
+  local n="$1" admin
+  shift
+  admin="$(identity_dir "$ORDERER_ORG" admin)"
+  "$FABRIC_BIN/osnadmin" channel "$@" -o "127.0.0.1:$(orderer_admin_port "$n")" \
+    --ca-file "$(org_root_cert "$ORDERER_ORG")" \
+    --client-cert "$admin/tls/cert.pem" --client-key "$admin/tls/key.pem"
+}
+
+write_orderer_section() {
+  local n id
+  if [[ "$(consensus)" == bft ]]; then
+    cat <<YAML
+      OrdererType: BFT
+      SmartBFT:
+        RequestBatchMaxCount: 500
+        RequestBatchMaxBytes: 10485760
+        RequestBatchMaxInterval: 100ms
+        IncomingMessageBufferSize: 200
+        RequestPoolSize: 2000
+        RequestForwardTimeout: 2s
+        RequestComplainTimeout: 20s
+        RequestAutoRemoveTimeout: 3m
+        ViewChangeResendInterval: 5s
+        ViewChangeTimeout: 20s
+        LeaderHeartbeatTimeout: 10s
+        LeaderHeartbeatCount: 10
+        CollectTimeout: 1s
+        SyncOnStart: true
+        SpeedUpViewChange: false
+      ConsenterMapping:
+YAML
+    for n in $(orderer_numbers); do
+      id="$(identity_dir "$ORDERER_ORG" "$(orderer_name "$n")")"
+      cat <<YAML
+        - ID: $n
+          Host: 127.0.0.1
+          Port: $(orderer_cluster_port "$n")
+          MSPID: $ORDERER_ORG
+          Identity: $id/msp/signcerts/cert.pem
+          ClientTLSCert: $id/tls/cert.pem
+          ServerTLSCert: $id/tls/cert.pem
+YAML
+    done
+  else
+    cat <<YAML
+      OrdererType: etcdraft
+      EtcdRaft:
+        Options:
+          TickInterval: 500ms
+          ElectionTick: 10
+          HeartbeatTick: 1
+          MaxInflightBlocks: 5
+          SnapshotIntervalSize: 16 MB
+        Consenters:
+YAML
+    for n in $(orderer_numbers); do
+      id="$(identity_dir "$ORDERER_ORG" "$(orderer_name "$n")")"
+      cat <<YAML
+          - Host: 127.0.0.1
+            Port: $(orderer_cluster_port "$n")
+            ClientTLSCert: $id/tls/cert.pem
+            ServerTLSCert: $id/tls/cert.pem
+YAML
+    done
+  fi
+}
+
+signature_policies() {
+  local readers="$1" writers="$2" admins="$3"
+  cat <<YAML
+      Readers: { Type: Signature, Rule: "$readers" }
+      Writers: { Type: Signature, Rule: "$writers" }
+      Admins: { Type: Signature, Rule: "$admins" }
+YAML
+}
+
+write_configtx() {
+  local dir="$STATE_DIR/channel" org n
+  mkdir -p "$dir"
+  {
+    echo "Organizations:"
+    echo "  - &$ORDERER_ORG"
+    echo "    Name: $ORDERER_ORG"
+    echo "    ID: $ORDERER_ORG"
+    echo "    MSPDir: $(org_dir "$ORDERER_ORG")/msp"
+    echo "    Policies:"
+    signature_policies "OR('$ORDERER_ORG.member')" "OR('$ORDERER_ORG.member')" "OR('$ORDERER_ORG.admin')"
+    echo "    OrdererEndpoints:"
+    for n in $(orderer_numbers); do echo "      - 127.0.0.1:$(orderer_port "$n")"; done
+    for org in "${PEER_ORGS[@]}"; do
+      echo "  - &$org"
+      echo "    Name: $org"
+      echo "    ID: $org"
+      echo "    MSPDir: $(org_dir "$org")/msp"
+      echo "    Policies:"
+      signature_policies "OR('$org.admin', '$org.peer', '$org.client')" \
+        "OR('$org.admin', '$org.client')" "OR('$org.admin')"
+      echo "      Endorsement: { Type: Signature, Rule: \"OR('$org.peer')\" }"
+      echo "    AnchorPeers:"
+      echo "      - { Host: 127.0.0.1, Port: $(peer_port "$org") }"
+    done
+    cat <<YAML
+Profiles:
+  AuditChannel:
+    Capabilities: { V3_0: true }
+    Policies:
+      Readers: { Type: ImplicitMeta, Rule: "ANY Readers" }
+      Writers: { Type: ImplicitMeta, Rule: "ANY Writers" }
+      Admins: { Type: ImplicitMeta, Rule: "MAJORITY Admins" }
+    Orderer:
+      BatchTimeout: 250ms
+      BatchSize:
+        MaxMessageCount: 500
+        AbsoluteMaxBytes: 64 MB
+        PreferredMaxBytes: 4 MB
+      Capabilities: { V2_0: true }
+      Organizations: [*$ORDERER_ORG]
+      Policies:
+        Readers: { Type: ImplicitMeta, Rule: "ANY Readers" }
+        Writers: { Type: ImplicitMeta, Rule: "ANY Writers" }
+        Admins: { Type: ImplicitMeta, Rule: "MAJORITY Admins" }
+        BlockValidation: { Type: ImplicitMeta, Rule: "ANY Writers" }
+YAML
+    write_orderer_section
+    cat <<YAML
+    Application:
+      Capabilities: { V2_5: true }
+      Organizations: [$(printf '*%s, ' "${PEER_ORGS[@]}" | sed 's/, $//')]
+      Policies:
+        Readers: { Type: ImplicitMeta, Rule: "ANY Readers" }
+        Writers: { Type: ImplicitMeta, Rule: "ANY Writers" }
+        Admins: { Type: ImplicitMeta, Rule: "MAJORITY Admins" }
+        # A write is valid only when a majority of the three organisations endorsed it.
+        Endorsement: { Type: ImplicitMeta, Rule: "MAJORITY Endorsement" }
+        LifecycleEndorsement: { Type: ImplicitMeta, Rule: "MAJORITY Endorsement" }
+YAML
+  } >"$dir/configtx.yaml"
+}
+
+# The orderer whose metrics say it leads the channel's consensus. Metrics, unlike health, are
+# served only to a client certificate of the orderers' organisation.
+consensus_leader() {
+  local n metric admin metrics
+  metric="consensus_$([[ "$(consensus)" == bft ]] && echo BFT || echo etcdraft)_is_leader{channel=\"$CHANNEL\"} 1"
+  admin="$(identity_dir "$ORDERER_ORG" admin)"
+  for n in $(orderer_numbers); do
+    is_running "$(orderer_name "$n")" || continue
+    metrics="$(https_get "$(org_root_cert "$ORDERER_ORG")" "https://127.0.0.1:$(orderer_operations_port "$n")/metrics" \
+      --cert "$admin/tls/cert.pem" --key "$admin/tls/key.pem")" || continue
+    if grep -qF "$metric" <<<"$metrics"; then
+      orderer_name "$n"
+      return 0
+    fi
+  done
+  return 1
+}
+
+create_channel() {
+  local dir="$STATE_DIR/channel" n org
+  write_configtx
+  FABRIC_CFG_PATH="$dir" "$FABRIC_BIN/configtxgen" -profile AuditChannel -channelID "$CHANNEL" \
+    -outputBlock "$dir/$CHANNEL.block" >>"$LOG_DIR/configtxgen.log" 2>&1 ||
+    fail "configtxgen failed: $(tail -n 5 "$LOG_DIR/configtxgen.log")"
+  for n in $(orderer_numbers); do
+    osnadmin_as_orderer_admin "$n" join --channelID "$CHANNEL" --config-block "$dir/$CHANNEL.block" \
+      >>"$LOG_DIR/osnadmin.log" 2>&1 || fail "$(orderer_name "$n") did not join $CHANNEL: $(tail -n 3 "$LOG_DIR/osnadmin.log")"
+  done
+  # The channel is reported active before its consensus has a leader; wait for the leader.
+  wait_until "$(orderer_name 1)" 60 "consensus leader on $CHANNEL" consensus_leader
+  for org in "${PEER_ORGS[@]}"; do
+    as_admin "$org" channel join -b "$dir/$CHANNEL.block" >>"$LOG_DIR/peer-cli.log" 2>&1 ||
+      fail "$(peer_name "$org") did not join $CHANNEL: $(tail -n 3 "$LOG_DIR/peer-cli.log")"
+  done
+}
+
+# The chain height a peer reports, as its own organisation's admin asks it.
+peer_height() {
+  as_admin "$1" channel getinfo -c "$CHANNEL" 2>/dev/null | sed -n 's/.*"height":\([0-9]*\).*/\1/p'
+}

@@ -1,0 +1,57 @@
+# Writes network/.state/connection.json: what a gateway needs to reach the network. Sourced.
+# Paths, never key material: keys stay in their 0600 files under network/.state.
+
+write_connection_file() {
+  local args=() org n
+  for org in "${PEER_ORGS[@]}"; do
+    args+=("$org" "$(peer_name "$org")" "127.0.0.1:$(peer_port "$org")" "127.0.0.1:$(peer_operations_port "$org")"
+      "$(ca_name "$org")" "127.0.0.1:$(ca_port "$org")" "$(org_root_cert "$org")" "$(org_dir "$org")/identities")
+  done
+  local orderers=()
+  for n in $(orderer_numbers); do orderers+=("$(orderer_name "$n"):127.0.0.1:$(orderer_port "$n")"); done
+  CHANNEL="$CHANNEL" CHAINCODE_NAME="$CHAINCODE_NAME" CONSENSUS="$(consensus)" \
+    ORDERERS="${orderers[*]}" ORDERER_ROOT="$(org_root_cert "$ORDERER_ORG")" \
+    node -e '
+      const fs = require("fs");
+      const path = require("path");
+      const env = process.env;
+      const fields = process.argv.slice(2);
+      const organizations = {};
+      const certAndKey = (dir) => ({
+        certPath: path.join(dir, "msp/signcerts/cert.pem"),
+        keyPath: path.join(dir, "msp/keystore", fs.readdirSync(path.join(dir, "msp/keystore"))[0]),
+      });
+      for (let i = 0; i < fields.length; i += 8) {
+        const [mspId, peerName, endpoint, operations, caName, caEndpoint, rootCert, identities] = fields.slice(i, i + 8);
+        const clients = {};
+        for (const name of fs.readdirSync(identities).sort()) {
+          const dir = path.join(identities, name);
+          const roleFile = path.join(dir, "role");
+          if (!fs.existsSync(roleFile)) continue;
+          clients[name] = { role: fs.readFileSync(roleFile, "utf8").trim(), ...certAndKey(dir) };
+        }
+        const tlsClient = path.join(identities, "gateway/tls");
+        organizations[mspId] = {
+          mspId,
+          tlsRootCertPath: rootCert,
+          peer: { name: peerName, endpoint, operationsUrl: `https://${operations}` },
+          ca: { name: caName, url: `https://${caEndpoint}` },
+          tlsClient: { certPath: path.join(tlsClient, "cert.pem"), keyPath: path.join(tlsClient, "key.pem") },
+          admin: certAndKey(path.join(identities, "admin")),
+          identities: clients,
+        };
+      }
+      const orderers = env.ORDERERS.split(" ").map((entry) => {
+        const [name, ...endpoint] = entry.split(":");
+        return { name, endpoint: endpoint.join(":") };
+      });
+      const connection = {
+        channel: env.CHANNEL,
+        chaincode: env.CHAINCODE_NAME,
+        consensus: env.CONSENSUS,
+        orderers: { tlsRootCertPath: env.ORDERER_ROOT, nodes: orderers },
+        organizations,
+      };
+      fs.writeFileSync(process.argv[1], JSON.stringify(connection, null, 2) + "\n");
+    ' "$STATE_DIR/connection.json" "${args[@]}"
+}

@@ -1,0 +1,148 @@
+# Shared by every network script: where things live, the topology and its ports, and helpers.
+# Sourced, never run. Everything listens on 127.0.0.1; all state lives under network/.state.
+
+# Network state holds keys and secrets: private to the user who runs the network.
+umask 077
+
+NETWORK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REPO_DIR="$(dirname "$NETWORK_DIR")"
+STATE_DIR="${NETWORK_STATE_DIR:-$NETWORK_DIR/.state}"
+LOG_DIR="$STATE_DIR/logs"
+PID_DIR="$STATE_DIR/pids"
+
+FABRIC_VERSION=3.1.5
+FABRIC_BIN="${FABRIC_BIN:-$HOME/.fabric/$FABRIC_VERSION/bin}"
+# Fabric's release archive puts its default node configuration (core.yaml, orderer.yaml) beside bin/.
+FABRIC_CONFIG="${FABRIC_CONFIG:-$(dirname "$FABRIC_BIN")/config}"
+
+CHANNEL=audit
+CHAINCODE_NAME=audit
+CHAINCODE_VERSION=1.0
+CHAINCODE_SEQUENCE=1
+
+ORDERER_ORG=OrdererOrg
+PEER_ORGS=(SandboxOrg CreditOrg RegulatorOrg)
+# One client identity per role, registered with the audit.role attribute the contract reads.
+declare -A ORG_CLIENT=([SandboxOrg]=sandbox-platform [CreditOrg]=credit-system [RegulatorOrg]=district-regulator)
+declare -A ORG_ROLE=([SandboxOrg]=sandbox-writer [CreditOrg]=credit-writer [RegulatorOrg]=regulator)
+# The index of each organisation places its CA and peer ports.
+declare -A ORG_INDEX=([OrdererOrg]=0 [SandboxOrg]=1 [CreditOrg]=2 [RegulatorOrg]=3)
+
+PORT_BASE="${NETWORK_PORT_BASE:-17000}"
+# CA of org i: API at base+100+10i, operations +1.
+ca_port() { echo $((PORT_BASE + 100 + 10 * ORG_INDEX[$1])); }
+ca_operations_port() { echo $(($(ca_port "$1") + 1)); }
+# Orderer n: client API at base+200+10n, cluster +1, admin +2, operations +3.
+orderer_port() { echo $((PORT_BASE + 200 + 10 * $1)); }
+orderer_cluster_port() { echo $(($(orderer_port "$1") + 1)); }
+orderer_admin_port() { echo $(($(orderer_port "$1") + 2)); }
+orderer_operations_port() { echo $(($(orderer_port "$1") + 3)); }
+# Peer of org i: API at base+300+10i, chaincode listener +1, operations +2, the org's chaincode service +3.
+peer_port() { echo $((PORT_BASE + 300 + 10 * ORG_INDEX[$1])); }
+peer_chaincode_listener_port() { echo $(($(peer_port "$1") + 1)); }
+peer_operations_port() { echo $(($(peer_port "$1") + 2)); }
+chaincode_service_port() { echo $(($(peer_port "$1") + 3)); }
+
+lower() { echo "${1,,}"; }
+org_dir() { echo "$STATE_DIR/orgs/$(lower "$1")"; }
+# The CA's root certificate: it signs every identity and every TLS certificate of the organisation.
+org_root_cert() { echo "$(org_dir "$1")/msp/cacerts/ca.pem"; }
+identity_dir() { echo "$(org_dir "$1")/identities/$2"; }
+peer_name() { echo "peer0.$(lower "$1")"; }
+ca_name() { echo "ca.$(lower "$1")"; }
+chaincode_name() { echo "chaincode.$(lower "$1")"; }
+orderer_name() { echo "orderer$1"; }
+
+# Raft runs 3 orderers; SmartBFT needs 3f+1 = 4 to survive one failure.
+consensus() { cat "$STATE_DIR/consensus" 2>/dev/null || echo raft; }
+orderer_count() { if [[ "$(consensus)" == bft ]]; then echo 4; else echo 3; fi; }
+orderer_numbers() { seq 1 "$(orderer_count)"; }
+
+say() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }
+fail() {
+  printf 'network: %s\n' "$*" >&2
+  exit 1
+}
+
+require_fabric() {
+  local missing=() program
+  for program in peer orderer configtxgen configtxlator osnadmin fabric-ca-server fabric-ca-client; do
+    [[ -x "$FABRIC_BIN/$program" ]] || missing+=("$program")
+  done
+  [[ -f "$FABRIC_CONFIG/core.yaml" && -f "$FABRIC_CONFIG/orderer.yaml" ]] || missing+=("config/core.yaml, config/orderer.yaml")
+  if ((${#missing[@]} > 0)); then
+    fail "Fabric $FABRIC_VERSION is not installed in FABRIC_BIN=$FABRIC_BIN (missing: ${missing[*]}).
+Install Hyperledger Fabric $FABRIC_VERSION's release archive (bin/ and config/) and Fabric CA 1.5.x's
+fabric-ca-server and fabric-ca-client into $(dirname "$FABRIC_BIN"), or set FABRIC_BIN to the bin/
+folder that holds them. See README.md, 'Run on a real Fabric network'."
+  fi
+  local version
+  version="$("$FABRIC_BIN/peer" version 2>/dev/null | sed -n 's/^ *Version: *//p')"
+  [[ "$version" == "$FABRIC_VERSION" ]] ||
+    fail "$FABRIC_BIN/peer is Fabric '${version:-unknown}'; this network needs Fabric $FABRIC_VERSION"
+}
+
+pid_of() { cat "$PID_DIR/$1.pid" 2>/dev/null; }
+is_running() {
+  local pid
+  pid="$(pid_of "$1")" && [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null
+}
+
+# Starts a node in the background with its own log, and records its pid.
+launch() {
+  local name="$1"
+  shift
+  mkdir -p "$LOG_DIR" "$PID_DIR"
+  is_running "$name" && return 0
+  printf '\n--- %s started %s\n' "$name" "$(date -Is)" >>"$LOG_DIR/$name.log"
+  setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  echo $! >"$PID_DIR/$name.pid"
+}
+
+# Stops nodes by the pids they were started with (each leads its own process group): TERM,
+# then KILL for any still there after 10 s.
+stop_nodes() {
+  local name pid pids=()
+  for name in "$@"; do
+    pid="$(pid_of "$name")" || continue
+    kill -TERM -- "-$pid" 2>/dev/null && pids+=("$pid")
+  done
+  local deadline=$((SECONDS + 10))
+  for pid in "${pids[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+  for name in "$@"; do rm -f "$PID_DIR/$name.pid"; done
+}
+
+# Polls `check` until it succeeds; on time-out fails with the node's log tail.
+wait_until() {
+  local name="$1" seconds="$2" what="$3"
+  shift 3
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    if ! is_running "$name"; then
+      fail "$name exited while waiting for $what. Last lines of $LOG_DIR/$name.log:
+$(tail -n 30 "$LOG_DIR/$name.log" 2>/dev/null)"
+    fi
+    if ((SECONDS >= deadline)); then
+      fail "$name: no $what after ${seconds}s. Last lines of $LOG_DIR/$name.log:
+$(tail -n 30 "$LOG_DIR/$name.log" 2>/dev/null)"
+    fi
+    sleep 0.2
+  done
+}
+
+# GET over TLS, checking the server against an organisation's root.
+https_get() {
+  local root="$1" url="$2"
+  shift 2
+  curl --silent --show-error --fail --max-time 3 --cacert "$root" "$@" "$url"
+}
+
+# The only private key an enrolled MSP folder holds.
+keystore_key() {
+  local keys=("$1"/keystore/*_sk)
+  [[ ${#keys[@]} -eq 1 && -f "${keys[0]}" ]] || fail "expected one key in $1/keystore"
+  echo "${keys[0]}"
+}

@@ -1,0 +1,105 @@
+# Registering and enrolling identities with an organisation's own Fabric CA. Sourced.
+# Every identity of an organisation, node or client, lives in identities/<name>/ with
+#   msp/  its enrollment (signcerts/cert.pem, keystore/, cacerts/ca.pem, config.yaml)
+#   tls/  cert.pem, key.pem, ca.pem from the CA's `tls` profile (server and client auth)
+#   role  the audit.role it was registered with, for client identities
+
+ca_client() {
+  local org="$1" home="$2"
+  shift 2
+  mkdir -p "$home"
+  # The client's chatter goes to a log; it never prints the secrets given on its command line.
+  FABRIC_CA_CLIENT_HOME="$home" "$FABRIC_BIN/fabric-ca-client" "$@" \
+    --caname "$(ca_name "$org")" \
+    --tls.certfiles "$STATE_DIR/fabric-ca/$(lower "$org")/ca-cert.pem" \
+    >>"$LOG_DIR/fabric-ca-client.$(lower "$org").log" 2>&1 ||
+    fail "fabric-ca-client ${1} for $org failed; see $LOG_DIR/fabric-ca-client.$(lower "$org").log:
+$(tail -n 5 "$LOG_DIR/fabric-ca-client.$(lower "$org").log")"
+}
+
+ca_url() {
+  local org="$1" user="$2" secret="$3"
+  echo "https://$user:$secret@127.0.0.1:$(ca_port "$org")"
+}
+
+# NodeOUs tell peers and orderers which certificates are clients, peers, admins and orderers.
+write_node_ous() {
+  local ou
+  {
+    echo "NodeOUs:"
+    echo "  Enable: true"
+    for ou in client peer admin orderer; do
+      echo "  ${ou^}OUIdentifier:"
+      echo "    Certificate: cacerts/ca.pem"
+      echo "    OrganizationalUnitIdentifier: $ou"
+    done
+  } >"$1/config.yaml"
+}
+
+# The organisation's MSP as the channel sees it: its CA as the root of identities and of TLS.
+write_org_msp() {
+  local org="$1" msp
+  msp="$(org_dir "$org")/msp"
+  mkdir -p "$msp/cacerts" "$msp/tlscacerts"
+  cp "$STATE_DIR/fabric-ca/$(lower "$org")/ca-cert.pem" "$msp/cacerts/ca.pem"
+  cp "$msp/cacerts/ca.pem" "$msp/tlscacerts/ca.pem"
+  write_node_ous "$msp"
+}
+
+enroll_ca_admin() {
+  local org="$1" dir
+  dir="$(identity_dir "$org" ca-admin)"
+  [[ -f "$dir/msp/signcerts/cert.pem" ]] && return 0
+  ca_client "$org" "$dir" enroll \
+    -u "$(ca_url "$org" ca-admin "$(cat "$STATE_DIR/fabric-ca/$(lower "$org")/bootstrap.secret")")" \
+    -M "$dir/msp"
+}
+
+# Gives an enrolled folder fixed names: cacerts/ca.pem, and tls/{cert,key,ca}.pem.
+normalise_enrollment() {
+  local dir="$1"
+  mv "$dir/msp/cacerts/"*.pem "$dir/msp/cacerts/ca.pem.tmp" && mv "$dir/msp/cacerts/ca.pem.tmp" "$dir/msp/cacerts/ca.pem"
+  write_node_ous "$dir/msp"
+  cp "$dir/tls-enrollment/signcerts/cert.pem" "$dir/tls/cert.pem"
+  cp "$(keystore_key "$dir/tls-enrollment")" "$dir/tls/key.pem"
+  cp "$dir/tls-enrollment/tlscacerts/"*.pem "$dir/tls/ca.pem"
+  rm -rf "$dir/tls-enrollment"
+  chmod 600 "$dir/tls/key.pem" "$dir/msp/keystore/"*
+}
+
+# register_identity <org> <name> <type> [role]: registers with the CA admin, then enrolls an
+# identity certificate and a TLS certificate. A role becomes audit.role in the certificate.
+register_identity() {
+  local org="$1" name="$2" type="$3" role="${4:-}" dir secret
+  dir="$(identity_dir "$org" "$name")"
+  [[ ! -e "$dir" ]] || fail "$org already has an identity named $name"
+  secret="$(openssl rand -hex 16)"
+  local attrs=()
+  [[ -z "$role" ]] || attrs=(--id.attrs "audit.role=$role:ecert")
+  ca_client "$org" "$(identity_dir "$org" ca-admin)" register \
+    --id.name "$name" --id.secret "$secret" --id.type "$type" "${attrs[@]}" \
+    -u "https://127.0.0.1:$(ca_port "$org")"
+  mkdir -p "$dir/tls"
+  ca_client "$org" "$dir/.client" enroll -u "$(ca_url "$org" "$name" "$secret")" \
+    --csr.cn "$name" --csr.names "O=$org" -M "$dir/msp"
+  ca_client "$org" "$dir/.client" enroll -u "$(ca_url "$org" "$name" "$secret")" \
+    --enrollment.profile tls --csr.cn "$name" --csr.names "O=$org" --csr.hosts 127.0.0.1,localhost \
+    -M "$dir/tls-enrollment"
+  rm -rf "$dir/.client"
+  normalise_enrollment "$dir"
+  [[ -z "$role" ]] || echo "$role" >"$dir/role"
+}
+
+# revoke_identity <org> <name>: the CA revokes every certificate of the identity and issues a new
+# CRL; the organisation's admin then puts that CRL into the channel configuration, after which
+# every peer refuses the identity's proposals.
+revoke_identity() {
+  local org="$1" name="$2" dir admin
+  dir="$(identity_dir "$org" "$name")"
+  [[ -f "$dir/role" ]] || fail "$org has no client identity named $name"
+  admin="$(identity_dir "$org" ca-admin)"
+  ca_client "$org" "$admin" revoke -e "$name" -r cessationofoperation --gencrl \
+    -u "https://127.0.0.1:$(ca_port "$org")"
+  mv "$dir/role" "$dir/revoked-role"
+  update_org_crl "$org" "$admin/msp/crls/crl.pem"
+}

@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# The three-organisation audit network, run natively from Fabric's installed programs.
+#
+#   network.sh up [--bft]     start (or resume) the network; --bft: 4 SmartBFT orderers, not 3 Raft
+#   network.sh down           stop every process it started, by pid; state is kept
+#   network.sh reset          down, then delete all state
+#   network.sh status         each node: running, healthy, chain height
+#   network.sh leader         the orderer that leads the channel's consensus now
+#   network.sh stop|start <node>               one node, e.g. orderer2, peer0.creditorg
+#   network.sh identity add <MSP id> <name> <role>   register and enroll a client identity
+#   network.sh identity revoke <MSP id> <name>       revoke it and publish the CRL on the channel
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+source "$NETWORK_DIR/lib/identities.sh"
+source "$NETWORK_DIR/lib/channel.sh"
+source "$NETWORK_DIR/lib/chaincode.sh"
+source "$NETWORK_DIR/lib/config-update.sh"
+source "$NETWORK_DIR/lib/connection-file.sh"
+
+READY_MARKER="$STATE_DIR/ready"
+
+all_nodes() {
+  local org n
+  for org in "$ORDERER_ORG" "${PEER_ORGS[@]}"; do ca_name "$org"; done
+  for n in $(orderer_numbers); do orderer_name "$n"; done
+  for org in "${PEER_ORGS[@]}"; do peer_name "$org"; done
+  for org in "${PEER_ORGS[@]}"; do chaincode_name "$org"; done
+}
+
+org_of_node() {
+  local org
+  for org in "$ORDERER_ORG" "${PEER_ORGS[@]}"; do
+    [[ "${1#*.}" == "$(lower "$org")" ]] && { echo "$org"; return 0; }
+  done
+  fail "unknown node $1"
+}
+
+start_node() {
+  local name="$1"
+  case "$name" in
+    ca.*) "$NETWORK_DIR/nodes/ca.sh" "$(org_of_node "$name")" ;;
+    orderer[0-9]*) "$NETWORK_DIR/nodes/orderer.sh" "${name#orderer}" ;;
+    peer0.*) "$NETWORK_DIR/nodes/peer.sh" "$(org_of_node "$name")" ;;
+    chaincode.*) "$NETWORK_DIR/nodes/chaincode.sh" "$(org_of_node "$name")" ;;
+    *) fail "unknown node $name; network.sh status lists them" ;;
+  esac
+}
+
+running_nodes() {
+  local name
+  for name in $(all_nodes); do is_running "$name" && echo "$name"; done
+  return 0
+}
+
+register_organisation() {
+  local org="$1" n
+  enroll_ca_admin "$org"
+  write_org_msp "$org"
+  register_identity "$org" admin admin
+  if [[ "$org" == "$ORDERER_ORG" ]]; then
+    for n in $(orderer_numbers); do register_identity "$org" "$(orderer_name "$n")" orderer; done
+  else
+    register_identity "$org" peer0 peer
+    register_identity "$org" chaincode client
+    register_identity "$org" gateway client
+    register_identity "$org" "${ORG_CLIENT[$org]}" client "${ORG_ROLE[$org]}"
+  fi
+}
+
+bootstrap() {
+  local org n name
+  say "starting the certificate authorities"
+  for org in "$ORDERER_ORG" "${PEER_ORGS[@]}"; do "$NETWORK_DIR/nodes/ca.sh" "$org"; done
+  say "issuing identities from each organisation's CA (nodes, admins, TLS, clients)"
+  for org in "$ORDERER_ORG" "${PEER_ORGS[@]}"; do register_organisation "$org" & done
+  wait_all "issuing identities"
+  say "starting $(orderer_count) $(consensus) orderers and 3 peers"
+  for n in $(orderer_numbers); do "$NETWORK_DIR/nodes/orderer.sh" "$n" & done
+  for org in "${PEER_ORGS[@]}"; do "$NETWORK_DIR/nodes/peer.sh" "$org" & done
+  wait_all "starting nodes"
+  say "creating channel $CHANNEL and joining every node"
+  create_channel
+  say "deploying the audit contract: one chaincode service per organisation"
+  for org in "${PEER_ORGS[@]}"; do
+    package_chaincode "$org"
+    "$NETWORK_DIR/nodes/chaincode.sh" "$org"
+  done
+  for org in "${PEER_ORGS[@]}"; do install_and_approve "$org" & done
+  wait_all "approving the chaincode"
+  commit_chaincode
+  for org in "${PEER_ORGS[@]}"; do
+    wait_until "$(peer_name "$org")" 30 "the committed chaincode definition" chaincode_committed_on "$org"
+  done
+  write_connection_file
+  touch "$READY_MARKER"
+}
+
+# Waits for the background jobs of one step; fails if any of them failed.
+wait_all() {
+  local job failed=0
+  for job in $(jobs -p); do wait "$job" || failed=1; done
+  ((failed == 0)) || fail "$1 failed (see the messages above)"
+}
+
+resume() {
+  local name
+  say "resuming the $(consensus) network from $STATE_DIR"
+  for name in $(all_nodes); do
+    case "$name" in
+      ca.*) start_node "$name" ;;
+    esac
+  done
+  for name in $(all_nodes); do
+    case "$name" in
+      orderer* | peer0.*) start_node "$name" & ;;
+    esac
+  done
+  wait_all "starting nodes"
+  for name in $(all_nodes); do
+    case "$name" in
+      chaincode.*) start_node "$name" ;;
+    esac
+  done
+}
+
+cmd_up() {
+  local wanted=raft
+  case "${1:-}" in
+    --bft) wanted=bft ;;
+    "") ;;
+    *) fail "usage: network.sh up [--bft]" ;;
+  esac
+  require_fabric
+  [[ -f "$REPO_DIR/chaincode/dist/index.js" ]] || fail "chaincode/dist is missing: run 'npm run build' first"
+  local running
+  running="$(running_nodes)"
+  if [[ -n "$running" ]]; then
+    say "the network is already running ($(echo "$running" | wc -l) processes); nothing changed"
+    return 0
+  fi
+  local started=$SECONDS
+  if [[ -f "$READY_MARKER" ]]; then
+    [[ "$(consensus)" == "$wanted" ]] ||
+      fail "the state in $STATE_DIR is a $(consensus) network; run 'npm run network:reset' to start a $wanted one"
+    resume
+  else
+    [[ ! -e "$STATE_DIR" ]] ||
+      fail "$STATE_DIR holds a network whose start did not finish; run 'npm run network:reset' first"
+    mkdir -p "$STATE_DIR" "$LOG_DIR" "$PID_DIR"
+    echo "$wanted" >"$STATE_DIR/consensus"
+    # A start that fails half-way stops what it started; its state stays for the logs.
+    trap '[[ -f "$READY_MARKER" ]] || cmd_down' EXIT
+    bootstrap
+  fi
+  say "the network is up in $((SECONDS - started)) s: channel $CHANNEL, chaincode $CHAINCODE_NAME"
+  say "connection file: $STATE_DIR/connection.json; logs: $LOG_DIR"
+}
+
+# Clients first, so that no node logs its peers vanishing for longer than it must.
+cmd_down() {
+  local tier names
+  for tier in 'chaincode.*' 'peer0.*' 'orderer*' 'ca.*'; do
+    mapfile -t names < <(running_nodes | grep -x "${tier//\*/.*}")
+    ((${#names[@]} > 0)) || continue
+    stop_nodes "${names[@]}"
+    say "stopped ${names[*]}"
+  done
+}
+
+cmd_reset() {
+  cmd_down
+  rm -rf "$STATE_DIR"
+  say "deleted $STATE_DIR"
+}
+
+node_health() {
+  local name="$1" org url
+  case "$name" in
+    ca.*) org="$(org_of_node "$name")"
+      url="https://127.0.0.1:$(ca_port "$org")/cainfo" ;;
+    orderer*) org="$ORDERER_ORG"
+      url="https://127.0.0.1:$(orderer_operations_port "${name#orderer}")/healthz" ;;
+    peer0.*) org="$(org_of_node "$name")"
+      url="https://127.0.0.1:$(peer_operations_port "$org")/healthz" ;;
+    *) echo "-"; return 0 ;;
+  esac
+  if https_get "$(org_root_cert "$org")" "$url" >/dev/null 2>&1; then echo healthy; else echo unhealthy; fi
+}
+
+node_height() {
+  local name="$1"
+  case "$name" in
+    orderer*) osnadmin_as_orderer_admin "${name#orderer}" list --channelID "$CHANNEL" 2>/dev/null |
+      sed -n 's/.*"height": *\([0-9]*\).*/\1/p' ;;
+    peer0.*) peer_height "$(org_of_node "$name")" ;;
+  esac
+}
+
+cmd_status() {
+  [[ -d "$STATE_DIR" ]] || { echo "no network: run 'npm run network:up'"; return 0; }
+  printf '%-22s %-8s %-8s %-10s %s\n' NODE PID STATE HEALTH HEIGHT
+  local name pid
+  for name in $(all_nodes); do
+    if is_running "$name"; then
+      pid="$(pid_of "$name")"
+      printf '%-22s %-8s %-8s %-10s %s\n' "$name" "$pid" running "$(node_health "$name")" "$(node_height "$name")"
+    else
+      printf '%-22s %-8s %-8s %-10s %s\n' "$name" - stopped - -
+    fi
+  done
+}
+
+require_ready() {
+  [[ -f "$READY_MARKER" ]] || fail "no network has been set up: run 'npm run network:up'"
+}
+
+cmd_identity() {
+  require_ready
+  case "${1:-}" in
+    add)
+      [[ $# -eq 4 ]] || fail "usage: network.sh identity add <MSP id> <name> <role>"
+      [[ -n "${ORG_INDEX[$2]:-}" && "$2" != "$ORDERER_ORG" ]] || fail "unknown organisation $2"
+      register_identity "$2" "$3" client "$4"
+      write_connection_file
+      say "$3 enrolled with $2's CA as $4; its certificate and key are in $(identity_dir "$2" "$3")/msp"
+      ;;
+    revoke)
+      [[ $# -eq 3 ]] || fail "usage: network.sh identity revoke <MSP id> <name>"
+      [[ -n "${ORG_INDEX[$2]:-}" && "$2" != "$ORDERER_ORG" ]] || fail "unknown organisation $2"
+      revoke_identity "$2" "$3"
+      write_connection_file
+      say "$3 of $2 is revoked, and the channel's configuration carries $2's new CRL"
+      ;;
+    *) fail "usage: network.sh identity add|revoke ..." ;;
+  esac
+}
+
+command="${1:-}"
+shift || true
+case "$command" in
+  up) cmd_up "$@" ;;
+  down) cmd_down ;;
+  reset) cmd_reset ;;
+  status) cmd_status ;;
+  leader) require_ready; consensus_leader || fail "no orderer leads $CHANNEL now" ;;
+  stop) require_ready; stop_nodes "${1:?usage: network.sh stop <node>}"; say "stopped $1" ;;
+  start) require_ready; start_node "${1:?usage: network.sh start <node>}"; say "started $1" ;;
+  identity) cmd_identity "$@" ;;
+  *) sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; [[ -z "$command" || "$command" == --help ]] || exit 2 ;;
+esac

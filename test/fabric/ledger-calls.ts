@@ -1,0 +1,181 @@
+/** The contract's transactions as a client calls them on the network, and its error envelopes. */
+import { status as grpcStatus } from '@grpc/grpc-js';
+import {
+  CommitStatusError,
+  GatewayError,
+  type Contract,
+  type Network,
+  type ProposalOptions,
+} from '@hyperledger/fabric-gateway';
+import { decodeErrorEnvelope, type AuditEntry } from '../../chaincode/src/index.js';
+
+const utf8 = new TextDecoder();
+
+/** Submits RecordEntry and waits for its commit; returns the entry and how the commit went. */
+export async function recordEntry(
+  contract: Contract,
+  request: object,
+  options: Omit<ProposalOptions, 'arguments'> = {},
+): Promise<{
+  entry: AuditEntry;
+  status: { code: number; successful: boolean; blockNumber: bigint };
+}> {
+  return submit(contract, 'RecordEntry', JSON.stringify(request), options).then(
+    ({ result, status }) => ({ entry: JSON.parse(result) as AuditEntry, status }),
+  );
+}
+
+export async function recordEntries(contract: Contract, requests: object[]) {
+  const { result, status, transactionId } = await submit(
+    contract,
+    'RecordEntries',
+    JSON.stringify(requests),
+  );
+  return { entries: JSON.parse(result) as AuditEntry[], status, transactionId };
+}
+
+const COMMIT_WAIT_MS = 20_000;
+const UNAVAILABLE: number = grpcStatus.UNAVAILABLE;
+const DEADLINE_EXCEEDED: number = grpcStatus.DEADLINE_EXCEEDED;
+const FAILED_PRECONDITION: number = grpcStatus.FAILED_PRECONDITION;
+const SUBMIT_ATTEMPTS = 3;
+
+/**
+ * Endorses once, then submits and waits for the commit. An orderer that accepted a transaction
+ * can still lose it when the consensus leader changes under it, so a commit that does not come
+ * within COMMIT_WAIT_MS is sent again, unchanged: one transaction id commits at most once.
+ */
+async function submit(
+  contract: Contract,
+  transaction: string,
+  argument: string,
+  options: Omit<ProposalOptions, 'arguments'> = {},
+) {
+  const proposal = contract.newProposal(transaction, { ...options, arguments: [argument] });
+  const endorsed = await proposal.endorse();
+  for (let attempt = 1; ; attempt += 1) {
+    const submitted = await submitWhileOrderingRecovers(() => endorsed.submit());
+    try {
+      const status = await submitted.getStatus({ deadline: Date.now() + COMMIT_WAIT_MS });
+      return {
+        result: utf8.decode(submitted.getResult()),
+        status: {
+          code: status.code,
+          successful: status.successful,
+          blockNumber: status.blockNumber,
+        },
+        transactionId: submitted.getTransactionId(),
+      };
+    } catch (error) {
+      const timedOut = error instanceof CommitStatusError && error.code === DEADLINE_EXCEEDED;
+      if (!timedOut || attempt === SUBMIT_ATTEMPTS) {
+        throw error;
+      }
+    }
+  }
+}
+
+/**
+ * While the orderers elect a new leader (up to Raft's election timeout, ~5 s here) they answer
+ * UNAVAILABLE; the same endorsed transaction is sent again until they take it.
+ */
+async function submitWhileOrderingRecovers<T>(send: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await send();
+    } catch (error) {
+      // fabric-gateway exports SubmitError as a type only; its name identifies it.
+      const unavailable =
+        error instanceof GatewayError && error.name === 'SubmitError' && error.code === UNAVAILABLE;
+      if (!unavailable || Date.now() > deadline) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/** GetEntry evaluated on one organisation's peer. */
+export async function getEntryFrom(contract: Contract, id: string, mspId: string): Promise<string> {
+  const proposal = contract.newProposal('GetEntry', {
+    arguments: [id],
+    endorsingOrganizations: [mspId],
+  });
+  return utf8.decode(await proposal.evaluate());
+}
+
+/**
+ * GetEntry on one organisation's peer, waiting up to `timeoutMs` for that peer to commit the
+ * entry's block and for the gateway to know the peer (after a restart, gossip takes a few seconds).
+ */
+export async function getEntryOnceAvailable(
+  contract: Contract,
+  id: string,
+  mspId: string,
+  timeoutMs = 30_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await getEntryFrom(contract, id, mspId);
+    } catch (error) {
+      const notYet =
+        contractErrorCode(error) === 'NOT_FOUND' ||
+        (error instanceof GatewayError && error.code === FAILED_PRECONDITION);
+      if (!notYet || Date.now() > deadline) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+/** The contract's error code carried by a failed call, from the endorsers' details or message. */
+export function contractErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof GatewayError)) {
+    return undefined;
+  }
+  const messages = [error.message, ...error.details.map((detail) => detail.message)];
+  for (const message of messages) {
+    const envelope = decodeErrorEnvelope(message);
+    if (envelope !== undefined) {
+      return envelope.code;
+    }
+  }
+  return undefined;
+}
+
+/** Calls `work`, expecting it to fail with one of the contract's error codes. */
+export async function expectContractError(work: () => Promise<unknown>): Promise<string> {
+  try {
+    await work();
+  } catch (error) {
+    const code = contractErrorCode(error);
+    if (code === undefined) {
+      throw new Error('the call failed without a contract error envelope', { cause: error });
+    }
+    return code;
+  }
+  throw new Error('the call succeeded');
+}
+
+/** Waits for the chaincode event of the transaction `transactionId`, starting at `startBlock`. */
+export async function chaincodeEventOf(
+  network: Network,
+  chaincode: string,
+  transactionId: string,
+  startBlock: bigint,
+): Promise<{ eventName: string; payload: unknown }> {
+  const events = await network.getChaincodeEvents(chaincode, { startBlock });
+  try {
+    for await (const event of events) {
+      if (event.transactionId === transactionId) {
+        return { eventName: event.eventName, payload: JSON.parse(utf8.decode(event.payload)) };
+      }
+    }
+  } finally {
+    events.close();
+  }
+  throw new Error(`the event stream ended before transaction ${transactionId}'s event`);
+}
