@@ -10,11 +10,17 @@
 #   network.sh identity add <MSP id> <name> <role>   register and enroll a client identity
 #   network.sh identity revoke <MSP id> <name>       revoke it and publish the CRL on the channel
 set -euo pipefail
+# shellcheck source=network/lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+# shellcheck source=network/lib/identities.sh
 source "$NETWORK_DIR/lib/identities.sh"
+# shellcheck source=network/lib/channel.sh
 source "$NETWORK_DIR/lib/channel.sh"
+# shellcheck source=network/lib/chaincode.sh
 source "$NETWORK_DIR/lib/chaincode.sh"
+# shellcheck source=network/lib/config-update.sh
 source "$NETWORK_DIR/lib/config-update.sh"
+# shellcheck source=network/lib/connection-file.sh
 source "$NETWORK_DIR/lib/connection-file.sh"
 
 READY_MARKER="$STATE_DIR/ready"
@@ -93,13 +99,6 @@ bootstrap() {
   done
   write_connection_file
   touch "$READY_MARKER"
-}
-
-# Waits for the background jobs of one step; fails if any of them failed.
-wait_all() {
-  local job failed=0
-  for job in $(jobs -p); do wait "$job" || failed=1; done
-  ((failed == 0)) || fail "$1 failed (see the messages above)"
 }
 
 resume() {

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The audit contract's lifecycle: each organisation packages a pointer to its own chaincode
 # service, installs it on its own peer and approves the one definition; then it is committed.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The channel: its configuration, its genesis block, and joining every node to it. Sourced.
 
 # Runs the peer CLI as an organisation's admin, against that organisation's peer, with mutual TLS.
@@ -200,10 +201,12 @@ create_channel() {
   FABRIC_CFG_PATH="$dir" "$FABRIC_BIN/configtxgen" -profile AuditChannel -channelID "$CHANNEL" \
     -outputBlock "$dir/$CHANNEL.block" >>"$LOG_DIR/configtxgen.log" 2>&1 ||
     fail "configtxgen failed: $(tail -n 5 "$LOG_DIR/configtxgen.log")"
+  # All at once: a joining orderer first looks for the channel on the others.
   for n in $(orderer_numbers); do
     osnadmin_as_orderer_admin "$n" join --channelID "$CHANNEL" --config-block "$dir/$CHANNEL.block" \
-      >>"$LOG_DIR/osnadmin.log" 2>&1 || fail "$(orderer_name "$n") did not join $CHANNEL: $(tail -n 3 "$LOG_DIR/osnadmin.log")"
+      >>"$LOG_DIR/osnadmin.log" 2>&1 || fail "$(orderer_name "$n") did not join $CHANNEL: $(tail -n 3 "$LOG_DIR/osnadmin.log")" &
   done
+  wait_all "joining the orderers to $CHANNEL"
   # The channel is reported active before its consensus has a leader; wait for the leader.
   wait_until "$(orderer_name 1)" 60 "consensus leader on $CHANNEL" consensus_leader
   for org in "${PEER_ORGS[@]}"; do

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Channel configuration updates, signed by the organisation admin the channel's policy requires.
 # Sourced. An organisation's MSP value is modifiable by that organisation's Admins alone.
 

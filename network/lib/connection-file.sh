@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Writes network/.state/connection.json: what a gateway needs to reach the network. Sourced.
 # Paths, never key material: keys stay in their 0600 files under network/.state.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by every network script: where things live, the topology and its ports, and helpers.
 # Sourced, never run. Everything listens on 127.0.0.1; all state lives under network/.state.
 
@@ -80,6 +81,13 @@ folder that holds them. See README.md, 'Run on a real Fabric network'."
   version="$("$FABRIC_BIN/peer" version 2>/dev/null | sed -n 's/^ *Version: *//p')"
   [[ "$version" == "$FABRIC_VERSION" ]] ||
     fail "$FABRIC_BIN/peer is Fabric '${version:-unknown}'; this network needs Fabric $FABRIC_VERSION"
+}
+
+# Waits for the background jobs of one step; fails if any of them failed.
+wait_all() {
+  local job failed=0
+  for job in $(jobs -p); do wait "$job" || failed=1; done
+  ((failed == 0)) || fail "$1 failed (see the messages above)"
 }
 
 pid_of() { cat "$PID_DIR/$1.pid" 2>/dev/null; }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Registering and enrolling identities with an organisation's own Fabric CA. Sourced.
 # Every identity of an organisation, node or client, lives in identities/<name>/ with
 #   msp/  its enrollment (signcerts/cert.pem, keystore/, cacerts/ca.pem, config.yaml)

@@ -2,6 +2,7 @@
 # Starts one organisation's Fabric CA: `nodes/ca.sh <MSP id>`; it serves TLS on 127.0.0.1
 # with a certificate it issues itself, so clients trust it through the CA's own certificate.
 set -euo pipefail
+# shellcheck source=network/lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/env.sh"
 
 org="${1:?usage: ca.sh <MSP id>}"

@@ -3,6 +3,7 @@
 # `nodes/chaincode.sh <MSP id>`. It serves TLS with a certificate from the organisation's CA and
 # accepts only clients (the organisation's peer) holding a certificate from that CA.
 set -euo pipefail
+# shellcheck source=network/lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/env.sh"
 
 org="${1:?usage: chaincode.sh <MSP id>}"

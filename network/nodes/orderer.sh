@@ -2,6 +2,7 @@
 # Starts one ordering node: `nodes/orderer.sh <n>`. It joins channels through its admin API
 # (channel participation); there is no system channel. Waits until its health check passes.
 set -euo pipefail
+# shellcheck source=network/lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/env.sh"
 
 n="${1:?usage: orderer.sh <number>}"
@@ -9,6 +10,11 @@ name="$(orderer_name "$n")"
 id="$(identity_dir "$ORDERER_ORG" "$name")"
 data="$STATE_DIR/nodes/$name"
 mkdir -p "$data"
+# Mutual TLS on the client listener, except under SmartBFT: Fabric 3.1.5's BFT block puller, with
+# which an orderer catches up from the others, sends deliver requests without the TLS-binding hash
+# that a listener requiring client certificates insists on, so a restarted orderer never syncs.
+client_auth=true
+[[ "$(consensus)" == bft ]] && client_auth=false
 tls_roots="[$(org_root_cert "$ORDERER_ORG")$(for org in "${PEER_ORGS[@]}"; do printf ',%s' "$(org_root_cert "$org")"; done)]"
 
 launch "$name" env \
@@ -23,7 +29,7 @@ launch "$name" env \
   ORDERER_GENERAL_TLS_CERTIFICATE="$id/tls/cert.pem" \
   ORDERER_GENERAL_TLS_PRIVATEKEY="$id/tls/key.pem" \
   ORDERER_GENERAL_TLS_ROOTCAS="[$id/tls/ca.pem]" \
-  ORDERER_GENERAL_TLS_CLIENTAUTHREQUIRED=true \
+  ORDERER_GENERAL_TLS_CLIENTAUTHREQUIRED="$client_auth" \
   ORDERER_GENERAL_TLS_CLIENTROOTCAS="$tls_roots" \
   ORDERER_GENERAL_CLUSTER_LISTENADDRESS=127.0.0.1 \
   ORDERER_GENERAL_CLUSTER_LISTENPORT="$(orderer_cluster_port "$n")" \

@@ -2,6 +2,7 @@
 # Starts one organisation's peer: `nodes/peer.sh <MSP id>`. Chaincode runs as a service the
 # peer dials (the ccaas builder in network/builders), so no Docker endpoint is configured.
 set -euo pipefail
+# shellcheck source=network/lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/env.sh"
 
 org="${1:?usage: peer.sh <MSP id>}"

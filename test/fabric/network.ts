@@ -167,11 +167,15 @@ export async function networkStatus(): Promise<Map<string, NodeStatus>> {
 
 /**
  * Waits until every named node runs and reports the same chain height, e.g. after a restarted
- * node has caught up; returns that height.
+ * node has caught up; returns that height. `whileWaiting` runs between polls: a SmartBFT orderer
+ * that restarted notices it is behind only when the channel moves on, so callers keep writing.
  */
 export async function waitForSameHeight(
   names: readonly string[],
-  timeoutMs = 60_000,
+  {
+    timeoutMs = 60_000,
+    whileWaiting = () => Promise.resolve(),
+  }: { timeoutMs?: number; whileWaiting?: () => Promise<unknown> } = {},
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -182,10 +186,10 @@ export async function waitForSameHeight(
       return first;
     }
     if (Date.now() > deadline) {
-      throw new Error(
-        `heights still differ after ${timeoutMs} ms: ${names.map((name, i) => `${name}=${String(heights[i])}`).join(', ')}`,
-      );
+      const report = names.map((name, i) => `${name}=${String(heights[i])}`).join(', ');
+      throw new Error(`heights still differ after ${timeoutMs} ms: ${report}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await whileWaiting();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
