@@ -46,7 +46,7 @@ start_node() {
   case "$name" in
     ca.*) "$NETWORK_DIR/nodes/ca.sh" "$(org_of_node "$name")" ;;
     orderer[0-9]*) "$NETWORK_DIR/nodes/orderer.sh" "${name#orderer}" ;;
-    peer0.*) "$NETWORK_DIR/nodes/peer.sh" "$(org_of_node "$name")" ;;
+    peer0.*) "$NETWORK_DIR/nodes/peer.sh" "$(org_of_node "$name")" && wait_for_gossip ;;
     chaincode.*) "$NETWORK_DIR/nodes/chaincode.sh" "$(org_of_node "$name")" ;;
     *) fail "unknown node $name; network.sh status lists them" ;;
   esac
@@ -97,6 +97,7 @@ bootstrap() {
   for org in "${PEER_ORGS[@]}"; do
     wait_until "$(peer_name "$org")" 30 "the committed chaincode definition" chaincode_committed_on "$org"
   done
+  wait_for_gossip
   write_connection_file
   touch "$READY_MARKER"
 }
@@ -120,6 +121,7 @@ resume() {
       chaincode.*) start_node "$name" ;;
     esac
   done
+  wait_for_gossip
 }
 
 cmd_up() {

@@ -2,8 +2,9 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { ApiKeyRegistry } from './auth/api-keys';
 import type { EntryService } from './entry-service';
-import { ApiError } from './http/api-error';
+import { RequestError } from './request-error';
 import { registerEntryRoutes } from './http/entry-routes';
+import { httpStatusOf } from './http/http-status';
 import { buildOpenApiDocument } from './http/openapi';
 import { authenticate, errorHandler, observe } from './http/request-handlers';
 import { registerTransparencyRoutes } from './http/transparency-routes';
@@ -50,8 +51,10 @@ export function createApp(deps: AppDependencies): express.Express {
       await ledger.checkReady();
       response.json({ status: 'ready', ledger: ledger.kind, outbox: queued });
     } catch (error) {
-      const body = new ApiError(503, 'LEDGER_UNAVAILABLE', (error as Error).message).toBody();
-      response.status(503).json({ ...body, outbox: queued });
+      const unavailable = new RequestError('LEDGER_UNAVAILABLE', (error as Error).message);
+      response
+        .status(httpStatusOf(unavailable.code))
+        .json({ ...unavailable.toBody(), outbox: queued });
     }
   });
   app.get('/metrics', async (_request, response) => {
@@ -68,7 +71,7 @@ export function createApp(deps: AppDependencies): express.Express {
   registerTransparencyRoutes(app, ledger, deps.checkpoints);
 
   app.use((request, _response, next) => {
-    next(new ApiError(404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.path}`));
+    next(new RequestError('ROUTE_NOT_FOUND', `no route ${request.method} ${request.path}`));
   });
   app.use(errorHandler(logger, metrics));
   return app;

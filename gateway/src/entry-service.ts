@@ -14,7 +14,8 @@ import {
   type ErrorDetail,
 } from '@audit-ledger/chaincode';
 import type { z } from 'zod';
-import { ApiError, fromLedgerError } from './http/api-error';
+import { httpStatusOf } from './http/http-status';
+import { RequestError } from './request-error';
 import { apiEntryRequest, listQuery, verifyRequest } from './http/api-schemas';
 import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
 import { commitSplitting } from './ledger/split-commit';
@@ -28,7 +29,7 @@ export interface RecordOutcome {
 }
 
 export type BatchItemResult =
-  RecordOutcome | { status: number; error: ReturnType<ApiError['toBody']>['error'] };
+  RecordOutcome | { status: number; error: ReturnType<RequestError['toBody']>['error'] };
 
 export interface VerifyOutcome {
   verified: boolean;
@@ -68,8 +69,8 @@ function withoutIdNumber(raw: unknown): unknown {
   return { ...raw, payload: { ...raw.payload, subject } };
 }
 
-function errorResult(error: ApiError): BatchItemResult {
-  return { status: error.status, error: error.toBody().error };
+function errorResult(error: RequestError): BatchItemResult {
+  return { status: httpStatusOf(error.code), error: error.toBody().error };
 }
 
 /**
@@ -91,7 +92,7 @@ export class EntryService {
     return this.commitBatch(principal, this.admitBatch(principal, raws));
   }
 
-  /** Admission (role, size, personal data, schema, pseudonym, id): ApiError when refused. */
+  /** Admission (role, size, personal data, schema, pseudonym, id): RequestError when refused. */
   admit(principal: Principal, raw: unknown): AdmittedRequest {
     return this.prepare(raw, apiEntryRequest, principal);
   }
@@ -104,7 +105,7 @@ export class EntryService {
       try {
         admitted.push({ index, request: this.admit(principal, raw) });
       } catch (error) {
-        if (!(error instanceof ApiError)) {
+        if (!(error instanceof RequestError)) {
           throw error;
         }
         refused.push({ index, result: errorResult(error) });
@@ -153,13 +154,13 @@ export class EntryService {
             entry: await this.existingIdentical(principal, request),
           });
         } catch (error) {
-          if (!(error instanceof ApiError)) {
+          if (!(error instanceof RequestError)) {
             throw error;
           }
           results.set(index, errorResult(error));
         }
       } else {
-        results.set(index, errorResult(fromLedgerError(outcome.error)));
+        results.set(index, errorResult(RequestError.fromLedger(outcome.error)));
       }
     }
     return Array.from({ length: batch.size }, (_unused, index) => {
@@ -181,13 +182,13 @@ export class EntryService {
   ): Promise<{ items: LedgerEntry[]; nextCursor: string | null }> {
     const parsed = listQuery.safeParse(parameters);
     if (!parsed.success) {
-      throw new ApiError(400, 'INVALID_QUERY', 'invalid query', issueDetails(parsed.error));
+      throw new RequestError('INVALID_QUERY', 'invalid query', issueDetails(parsed.error));
     }
     const query = parsed.data;
     const chosen = INDEXES.filter((name) => query[name] !== undefined);
     const [by] = chosen;
     if (by === undefined || chosen.length > 1) {
-      throw new ApiError(400, 'INVALID_QUERY', `give exactly one of ${INDEXES.join(', ')}`, [
+      throw new RequestError('INVALID_QUERY', `give exactly one of ${INDEXES.join(', ')}`, [
         {
           path: chosen[1] ?? INDEXES[0],
           message: 'exactly one index parameter is required',
@@ -220,7 +221,7 @@ export class EntryService {
           path: renamed[detail.path] ?? detail.path,
           message: detail.message,
         }));
-        throw new ApiError(400, 'INVALID_QUERY', error.message, details, error);
+        throw new RequestError('INVALID_QUERY', error.message, details, error);
       }
       throw error;
     }
@@ -269,7 +270,7 @@ export class EntryService {
 
   /**
    * Admission in the contract's order — role, size, personal data, schema — then the gateway's
-   * own work: a default id and the subject's pseudonym. Throws ApiError; never reaches the ledger.
+   * own work: a default id and the subject's pseudonym. Throws RequestError; never reaches the ledger.
    */
   private prepare(
     raw: unknown,
@@ -278,13 +279,12 @@ export class EntryService {
   ): AdmittedRequest {
     const kind = isRecord(raw) ? raw.kind : undefined;
     if (writer !== undefined && isEntryKind(kind) && !canWrite(writer, kind)) {
-      throw new ApiError(403, 'FORBIDDEN', `role ${writer.role} may not write ${kind} entries`, [
+      throw new RequestError('FORBIDDEN', `role ${writer.role} may not write ${kind} entries`, [
         { path: 'kind', message: `is not writable by role ${writer.role}` },
       ]);
     }
     if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) {
-      throw new ApiError(
-        400,
+      throw new RequestError(
         'INVALID_ENTRY',
         `the entry nests deeper than ${MAX_JSON_DEPTH} levels`,
         [{ path: '$', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }],
@@ -292,16 +292,14 @@ export class EntryService {
     }
     const size = jsonByteLength(raw);
     if (size > MAX_ENTRY_BYTES) {
-      throw new ApiError(
-        413,
+      throw new RequestError(
         'ENTRY_TOO_LARGE',
         `the entry is ${size} bytes; at most ${MAX_ENTRY_BYTES} are accepted`,
       );
     }
     const personal = findNationalIdentifiers(withoutIdNumber(raw));
     if (personal.length > 0) {
-      throw new ApiError(
-        400,
+      throw new RequestError(
         'PERSONAL_DATA',
         'the entry contains a resident identity number or unified social credit code outside payload.subject.idNumber',
         personal.map((path) => ({ path, message: 'contains a national identifier' })),
@@ -309,8 +307,7 @@ export class EntryService {
     }
     const parsed = (schema as z.ZodType<z.infer<typeof apiEntryRequest>>).safeParse(raw);
     if (!parsed.success) {
-      throw new ApiError(
-        400,
+      throw new RequestError(
         'INVALID_ENTRY',
         'the entry does not match its schema',
         issueDetails(parsed.error),
@@ -327,7 +324,7 @@ export class EntryService {
         path: 'payload.subject.idNumber',
         message: 'is not a valid resident identity number or unified social credit code',
       };
-      throw new ApiError(400, 'INVALID_ENTRY', 'the entry does not match its schema', [detail]);
+      throw new RequestError('INVALID_ENTRY', 'the entry does not match its schema', [detail]);
     }
     const subject = {
       type,
@@ -340,8 +337,7 @@ export class EntryService {
     principal: Principal,
     request: AdmittedRequest,
   ): Promise<LedgerEntry> {
-    const conflict = new ApiError(
-      409,
+    const conflict = new RequestError(
       'ENTRY_CONFLICT',
       `entry ${request.id} already exists with different content`,
       [{ path: 'id', message: 'is already used by a different entry' }],

@@ -1,6 +1,6 @@
 import { entryDigest, issueDetails } from '@audit-ledger/chaincode';
 import { z } from 'zod';
-import { ApiError } from './http/api-error';
+import { RequestError } from './request-error';
 import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
 
 /** A trail check reads at most this many entries; beyond it the answer says it was truncated. */
@@ -65,7 +65,7 @@ export async function checkTrail(
 ): Promise<TrailReport> {
   const parsed = trailQuery.safeParse(parameters);
   if (!parsed.success) {
-    throw new ApiError(400, 'INVALID_QUERY', 'invalid trail query', issueDetails(parsed.error));
+    throw new RequestError('INVALID_QUERY', 'invalid trail query', issueDetails(parsed.error));
   }
   const { source, stream, from, to } = parsed.data;
   const by = source === undefined ? 'stream' : 'source';

@@ -219,3 +219,28 @@ create_channel() {
 peer_height() {
   as_admin "$1" channel getinfo -c "$CHANNEL" 2>/dev/null | sed -n 's/.*"height":\([0-9]*\).*/\1/p'
 }
+
+# How many other peers a peer's gossip knows on the channel. Metrics, unlike health, are served
+# only to a client certificate of the peer's own organisation.
+peers_known_by() {
+  local org="$1" admin metrics
+  admin="$(identity_dir "$org" admin)"
+  metrics="$(https_get "$(org_root_cert "$org")" "https://127.0.0.1:$(peer_operations_port "$org")/metrics" \
+    --cert "$admin/tls/cert.pem" --key "$admin/tls/key.pem")" || return 1
+  sed -n "s/^gossip_membership_total_peers_known{channel=\"$CHANNEL\"} \([0-9]*\)$/\1/p" <<<"$metrics"
+}
+
+# Gateways find endorsers and readers through gossip: a peer is of use to the others only once
+# every running peer knows every other running one.
+running_peers_know_each_other() {
+  local org running=() known
+  for org in "${PEER_ORGS[@]}"; do is_running "$(peer_name "$org")" && running+=("$org"); done
+  for org in "${running[@]}"; do
+    known="$(peers_known_by "$org")"
+    [[ -n "$known" ]] && ((known >= ${#running[@]} - 1)) || return 1
+  done
+}
+
+wait_for_gossip() {
+  wait_until "$(peer_name "${PEER_ORGS[0]}")" 90 "gossip between the running peers" running_peers_know_each_other
+}

@@ -39,6 +39,7 @@ launch "$name" env \
   CORE_OPERATIONS_TLS_CERT_FILE="$id/tls/cert.pem" \
   CORE_OPERATIONS_TLS_KEY_FILE="$id/tls/key.pem" \
   CORE_OPERATIONS_TLS_CLIENTAUTHREQUIRED=false \
+  CORE_OPERATIONS_TLS_CLIENTROOTCAS_FILES="$id/tls/ca.pem" \
   CORE_METRICS_PROVIDER=prometheus \
   CORE_VM_ENDPOINT= \
   CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $NETWORK_DIR/builders/ccaas}]" \

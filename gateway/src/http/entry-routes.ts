@@ -7,7 +7,7 @@ import type { Operation, OutboxStore } from '../outbox/outbox-store';
 import type { OutboxWorker } from '../outbox/outbox-worker';
 import { checkTrail } from '../trail-check';
 import { uuidV7 } from '../uuid-v7';
-import { ApiError } from './api-error';
+import { RequestError } from '../request-error';
 import { batchRequest } from './api-schemas';
 import { principalOf, requireJson } from './request-handlers';
 
@@ -26,8 +26,7 @@ function prefersAsync(request: Request): boolean {
 function parseBatch(body: unknown): unknown[] {
   const parsed = batchRequest.safeParse(body);
   if (!parsed.success) {
-    throw new ApiError(
-      400,
+    throw new RequestError(
       'INVALID_ENTRY',
       'the body must be {"entries": [1 to 1000 entries]}',
       issueDetails(parsed.error),
@@ -108,7 +107,7 @@ export function registerEntryRoutes(app: Express, deps: EntryRouteDependencies):
         (operation.principal.name === principal.name &&
           operation.principal.role === principal.role));
     if (!visible) {
-      throw new ApiError(404, 'NOT_FOUND', 'no operation with that id');
+      throw new RequestError('NOT_FOUND', 'no operation with that id');
     }
     response.json(operationView(operation));
   });

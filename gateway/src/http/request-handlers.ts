@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { ApiKeyRegistry } from '../auth/api-keys';
 import type { Principal } from '../ledger/ledger';
 import type { Metrics } from '../metrics';
-import { ApiError, toApiError } from './api-error';
+import { RequestError } from '../request-error';
+import { httpStatusOf } from './http-status';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 
@@ -22,8 +23,7 @@ export function authenticate(keys: ApiKeyRegistry) {
     if (principal === undefined) {
       response.set('WWW-Authenticate', 'Bearer');
       next(
-        new ApiError(
-          401,
+        new RequestError(
           'UNAUTHENTICATED',
           'a valid API key is required: Authorization: Bearer <key>',
         ),
@@ -37,7 +37,7 @@ export function authenticate(keys: ApiKeyRegistry) {
 
 export function requireJson(request: Request, _response: Response, next: NextFunction): void {
   if (!request.is('application/json')) {
-    next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'the body must be application/json'));
+    next(new RequestError('UNSUPPORTED_MEDIA_TYPE', 'the body must be application/json'));
     return;
   }
   next();
@@ -82,35 +82,35 @@ interface HttpFrameworkError {
  * body-parser's and the router's failures, with fixed messages: their own quote the body or
  * the URL, which may hold personal data.
  */
-function fromFramework(error: unknown): ApiError | undefined {
+function fromFramework(error: unknown): RequestError | undefined {
   const { type, status } = (error ?? {}) as HttpFrameworkError;
   switch (type) {
     case 'entity.parse.failed':
-      return new ApiError(400, 'MALFORMED_JSON', 'the body is not valid JSON');
+      return new RequestError('MALFORMED_JSON', 'the body is not valid JSON');
     case 'entity.too.large':
-      return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'the body exceeds 1 MiB');
+      return new RequestError('PAYLOAD_TOO_LARGE', 'the body exceeds 1 MiB');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'the body must be UTF-8 JSON');
+      return new RequestError('UNSUPPORTED_MEDIA_TYPE', 'the body must be UTF-8 JSON');
     default:
       if (typeof type === 'string') {
-        return new ApiError(400, 'MALFORMED_JSON', 'the body could not be read');
+        return new RequestError('MALFORMED_JSON', 'the body could not be read');
       }
       // e.g. a malformed percent-escape in a path parameter
       return typeof status === 'number' && status >= 400 && status < 500
-        ? new ApiError(400, 'INVALID_ARGUMENT', 'the request URL could not be decoded')
+        ? new RequestError('INVALID_ARGUMENT', 'the request URL could not be decoded')
         : undefined;
   }
 }
 
 export function errorHandler(logger: Logger, metrics: Metrics) {
   return (error: unknown, _request: Request, response: Response, _next: NextFunction): void => {
-    let apiError = toApiError(error) ?? fromFramework(error);
-    if (apiError === undefined || apiError.status >= 500) {
+    let requestError = RequestError.from(error) ?? fromFramework(error);
+    if (requestError === undefined || httpStatusOf(requestError.code) >= 500) {
       logger.error({ err: error }, 'request failed');
     }
-    apiError ??= new ApiError(500, 'INTERNAL', 'internal error');
-    metrics.errors.inc({ code: apiError.code });
-    response.status(apiError.status).json(apiError.toBody());
+    requestError ??= new RequestError('INTERNAL', 'internal error');
+    metrics.errors.inc({ code: requestError.code });
+    response.status(httpStatusOf(requestError.code)).json(requestError.toBody());
   };
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ProofRangeError, type CheckpointLog } from '../transparency/checkpoint-log';
 import type { Ledger } from '../ledger/ledger';
 import type { ProofBundle } from '../proof/proof-bundle';
-import { ApiError } from './api-error';
+import { RequestError } from '../request-error';
 import { principalOf } from './request-handlers';
 
 const treeIndex = z
@@ -17,7 +17,7 @@ const consistencyQuery = z.strictObject({ from: treeIndex, to: treeIndex });
 function parseQuery<Schema extends z.ZodType>(schema: Schema, query: unknown): z.output<Schema> {
   const parsed = schema.safeParse(query);
   if (!parsed.success) {
-    throw new ApiError(400, 'INVALID_QUERY', 'invalid query', issueDetails(parsed.error));
+    throw new RequestError('INVALID_QUERY', 'invalid query', issueDetails(parsed.error));
   }
   return parsed.data;
 }
@@ -27,7 +27,7 @@ async function answerProof<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof ProofRangeError) {
-      throw new ApiError(400, 'INVALID_QUERY', error.message, undefined, error);
+      throw new RequestError('INVALID_QUERY', error.message, undefined, error);
     }
     throw error;
   }

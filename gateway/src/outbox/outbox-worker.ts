@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { EntryService } from '../entry-service';
-import { ApiError, fromLedgerError } from '../http/api-error';
+import { RequestError } from '../request-error';
 import { LedgerError, type LedgerEntry } from '../ledger/ledger';
 import type { Operation, OperationResult, OutboxStore } from './outbox-store';
 
@@ -110,14 +110,14 @@ export class OutboxWorker {
         ? { id, retry: true }
         : { id, result: { type: 'batch', results } };
     } catch (error) {
-      if (error instanceof ApiError) {
+      if (error instanceof RequestError) {
         return { id, error: error.toBody().error };
       }
       if (error instanceof LedgerError && error.code === 'LEDGER_UNAVAILABLE') {
         return { id, retry: true };
       }
       if (error instanceof LedgerError && error.code !== 'INTERNAL') {
-        return { id, error: fromLedgerError(error).toBody().error };
+        return { id, error: RequestError.fromLedger(error).toBody().error };
       }
       // Anything else may be transient, but an operation that keeps failing stops being retried.
       this.logger.error({ operation: id, err: error }, 'operation failed');

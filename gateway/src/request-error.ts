@@ -1,0 +1,53 @@
+import type { ErrorDetail } from '@audit-ledger/chaincode';
+import { LedgerError, type LedgerErrorCode } from './ledger/ledger';
+
+export type RequestErrorCode =
+  | LedgerErrorCode
+  | 'MALFORMED_JSON'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'INVALID_QUERY'
+  | 'UNAUTHENTICATED'
+  | 'ENTRY_CONFLICT'
+  | 'ROUTE_NOT_FOUND'
+  | 'NOT_AVAILABLE_ON_THIS_LEDGER';
+
+export interface ErrorBody {
+  error: { code: RequestErrorCode; message: string; details?: ErrorDetail[] };
+}
+
+/**
+ * Why a request was refused or failed, by a stable code; how that code travels (an HTTP status,
+ * a batch item, an operation) is decided where it leaves, from the code alone.
+ */
+export class RequestError extends Error {
+  readonly code: RequestErrorCode;
+  readonly details: ErrorDetail[] | undefined;
+
+  constructor(code: RequestErrorCode, message: string, details?: ErrorDetail[], cause?: unknown) {
+    super(message, { cause });
+    this.name = RequestError.name;
+    this.code = code;
+    this.details = details;
+  }
+
+  static from(error: unknown): RequestError | undefined {
+    if (error instanceof RequestError) {
+      return error;
+    }
+    return error instanceof LedgerError ? RequestError.fromLedger(error) : undefined;
+  }
+
+  static fromLedger(error: LedgerError): RequestError {
+    return new RequestError(error.code, error.message, error.details, error);
+  }
+
+  toBody(): ErrorBody {
+    return {
+      error:
+        this.details === undefined
+          ? { code: this.code, message: this.message }
+          : { code: this.code, message: this.message, details: this.details },
+    };
+  }
+}
