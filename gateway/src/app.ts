@@ -7,11 +7,15 @@ import { registerEntryRoutes } from './http/entry-routes';
 import { httpStatusOf } from './http/http-status';
 import { buildOpenApiDocument } from './http/openapi';
 import { authenticate, errorHandler, observe } from './http/request-handlers';
-import { registerTransparencyRoutes } from './http/transparency-routes';
+import {
+  registerTransparencyRoutes,
+  registerUnavailableTransparencyRoutes,
+} from './http/transparency-routes';
 import type { Ledger } from './ledger/ledger';
 import type { Metrics } from './metrics';
 import type { OutboxStore } from './outbox/outbox-store';
 import type { OutboxWorker } from './outbox/outbox-worker';
+import type { ProofSource } from './proof/proof-source';
 import type { CheckpointLog } from './transparency/checkpoint-log';
 
 export interface AppDependencies {
@@ -19,7 +23,8 @@ export interface AppDependencies {
   entries: EntryService;
   outbox: { store: OutboxStore; worker: OutboxWorker };
   apiKeys: ApiKeyRegistry;
-  checkpoints: CheckpointLog;
+  /** Proof bundles and checkpoints, where the ledger provides them. */
+  transparency: { proofs: ProofSource; checkpoints: CheckpointLog } | undefined;
   logger: Logger;
   metrics: Metrics;
   version: string;
@@ -47,15 +52,19 @@ export function createApp(deps: AppDependencies): express.Express {
       depth,
       oldestAgeMs: oldest === undefined ? 0 : Math.max(0, Date.now() - Date.parse(oldest)),
     };
-    try {
-      await ledger.checkReady();
-      response.json({ status: 'ready', ledger: ledger.kind, outbox: queued });
-    } catch (error) {
-      const unavailable = new RequestError('LEDGER_UNAVAILABLE', (error as Error).message);
-      response
-        .status(httpStatusOf(unavailable.code))
-        .json({ ...unavailable.toBody(), outbox: queued });
+    const { ready, parts, reason } = await ledger.readiness();
+    const reported = parts.length === 0 ? {} : { parts };
+    if (ready) {
+      response.json({ status: 'ready', ledger: ledger.kind, ...reported, outbox: queued });
+      return;
     }
+    const unavailable = new RequestError(
+      'LEDGER_UNAVAILABLE',
+      reason ?? 'the ledger is unavailable',
+    );
+    response
+      .status(httpStatusOf(unavailable.code))
+      .json({ ...unavailable.toBody(), ...reported, outbox: queued });
   });
   app.get('/metrics', async (_request, response) => {
     response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -68,7 +77,11 @@ export function createApp(deps: AppDependencies): express.Express {
   // pattern in metrics and logs is complete even for responses that leave through an error.
   app.use('/v1', authenticate(deps.apiKeys), express.json({ limit: MAX_BODY_BYTES, strict: true }));
   registerEntryRoutes(app, { ledger, entries: deps.entries, outbox, metrics });
-  registerTransparencyRoutes(app, ledger, deps.checkpoints);
+  if (deps.transparency === undefined) {
+    registerUnavailableTransparencyRoutes(app, ledger.kind);
+  } else {
+    registerTransparencyRoutes(app, deps.transparency.proofs, deps.transparency.checkpoints);
+  }
 
   app.use((request, _response, next) => {
     next(new RequestError('ROUTE_NOT_FOUND', `no route ${request.method} ${request.path}`));

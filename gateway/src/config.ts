@@ -21,8 +21,14 @@ const environment = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('.data'),
   LEDGER: z
-    .enum(['embedded'], { error: 'must be embedded (the Fabric ledger is not available yet)' })
+    .enum(['embedded', 'fabric'], { error: 'must be embedded or fabric' })
     .default('embedded'),
+  FABRIC_CONNECTION: z.string().min(1).default('network/.state/connection.json'),
+  FABRIC_ORGANIZATION: z.string().min(1).optional(),
+  FABRIC_DEVELOPMENT: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
   API_KEYS_FILE: z.string().min(1).optional(),
   PSEUDONYM_KEY: z
     .string()
@@ -34,12 +40,27 @@ const environment = z.object({
   BATCH_TRANSACTION_SIZE: wholeNumber('entries', 1, 1000).default(500),
 });
 
+/**
+ * Which ledger the gateway runs on. On Fabric it acts for one organisation, holding only that
+ * organisation's client identities; development mode lets one gateway hold all of them.
+ */
+export type LedgerConfig =
+  | { kind: 'embedded' }
+  | {
+      kind: 'fabric';
+      /** The connection file `network/` writes (absolute path). */
+      connectionFile: string;
+      /** The MSP id this gateway acts for; undefined only in development mode. */
+      organization: string | undefined;
+      development: boolean;
+    };
+
 export type Config = Readonly<{
   port: number;
   host: string;
   /** Absolute path of the folder holding the ledger, identities and development keys. */
   dataDir: string;
-  ledger: 'embedded';
+  ledger: LedgerConfig;
   apiKeysFile: string | undefined;
   pseudonymKey: Buffer | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -73,11 +94,29 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     );
   }
   const values = parsed.data;
+  if (
+    values.LEDGER === 'fabric' &&
+    values.FABRIC_ORGANIZATION === undefined &&
+    !values.FABRIC_DEVELOPMENT
+  ) {
+    throw new ConfigError([
+      "FABRIC_ORGANIZATION: name the organisation (MSP id) this gateway acts for, or set FABRIC_DEVELOPMENT=true to hold every organisation's identities",
+    ]);
+  }
+  const ledger: LedgerConfig =
+    values.LEDGER === 'embedded'
+      ? { kind: 'embedded' }
+      : {
+          kind: 'fabric',
+          connectionFile: resolve(values.FABRIC_CONNECTION),
+          organization: values.FABRIC_ORGANIZATION,
+          development: values.FABRIC_DEVELOPMENT,
+        };
   return Object.freeze({
     port: values.PORT,
     host: values.HOST,
     dataDir: resolve(values.DATA_DIR),
-    ledger: values.LEDGER,
+    ledger: Object.freeze(ledger),
     apiKeysFile: values.API_KEYS_FILE === undefined ? undefined : resolve(values.API_KEYS_FILE),
     pseudonymKey:
       values.PSEUDONYM_KEY === undefined ? undefined : Buffer.from(values.PSEUDONYM_KEY, 'hex'),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -12,24 +12,14 @@ import {
   type DevKeys,
 } from './auth/api-keys';
 import type { Config } from './config';
-import { EmbeddedLedger } from './embedded/embedded-ledger';
-import { LedgerStore } from './embedded/ledger-store';
-import {
-  IdentityDirectory,
-  ORDERER_ORGANIZATION,
-  PEER_ORGANIZATIONS,
-} from './identity/identity-directory';
-import { CoalescingLedger } from './ledger/coalescing-ledger';
 import type { Ledger } from './ledger/ledger';
 import { Metrics } from './metrics';
-import { CHANNEL } from './proof/signed-payloads';
+import { openLedger } from './open-ledger';
 import { EntryService } from './entry-service';
 import { readOrCreateSecret } from './files';
 import { OutboxStore } from './outbox/outbox-store';
 import { OutboxWorker } from './outbox/outbox-worker';
 import { Pseudonymizer } from './pseudonymizer';
-import { WITNESS_QUORUM, openCheckpointLog } from './transparency/checkpoint-setup';
-import { TRUST_FORMAT, type TrustFile } from './transparency/trust-file';
 
 export const VERSION = '0.1.0';
 
@@ -67,45 +57,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     apiKeys = new ApiKeyRegistry(await readApiKeysFile(config.apiKeysFile));
   }
 
-  const identities = await IdentityDirectory.open(join(config.dataDir, 'identities'));
-  const embedded = new EmbeddedLedger(
-    new LedgerStore(join(config.dataDir, 'ledger.sqlite')),
-    identities,
-    {
-      endorsingOrganizations: PEER_ORGANIZATIONS,
-      ordererOrganization: ORDERER_ORGANIZATION,
-    },
-  );
-  await embedded.start();
-  const ledger = new CoalescingLedger(embedded, {
-    windowMs: config.coalesceWindowMs,
-    maxEntries: config.coalesceMaxEntries,
-  });
-  const {
-    log: checkpoints,
-    logSigner,
-    witnesses,
-  } = await openCheckpointLog(join(config.dataDir, 'checkpoints'), embedded, logger);
-  const roots = identities
-    .roots()
-    .map(({ mspId, certificatePem }) => ({ mspId, rootCertificates: [certificatePem] }));
-  const trust: TrustFile = {
-    format: TRUST_FORMAT,
-    ledger: ledger.kind,
-    channel: CHANNEL,
-    organizations: roots.filter(({ mspId }) => mspId !== ORDERER_ORGANIZATION),
-    orderers: roots.filter(({ mspId }) => mspId === ORDERER_ORGANIZATION),
-    endorsementPolicy: { rule: 'MAJORITY', organizations: PEER_ORGANIZATIONS },
-    ordererSignaturesRequired: 1,
-    validationReportsRequired: 2,
-    checkpoints: {
-      origin: checkpoints.origin,
-      logKey: logSigner.verifierKey,
-      witnessKeys: witnesses.map((witness) => witness.verifierKey),
-      witnessQuorum: WITNESS_QUORUM,
-    },
-  };
-  await writeFile(join(config.dataDir, 'trust.json'), `${JSON.stringify(trust, null, 2)}\n`);
+  const { ledger, transparency } = await openLedger(config, logger);
 
   const entries = new EntryService(
     ledger,
@@ -123,7 +75,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     entries,
     outbox: { store, worker },
     apiKeys,
-    checkpoints,
+    transparency,
     logger,
     metrics,
     version: VERSION,

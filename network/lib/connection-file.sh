@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Writes network/.state/connection.json: what a gateway needs to reach the network. Sourced.
+# Writes network/.state/connection.json, what a gateway needs to reach the network, and one
+# connection.<MSP id>.json per organisation holding only that organisation's keys. Sourced.
 # Paths, never key material: keys stay in their 0600 files under network/.state.
 
 write_connection_file() {
@@ -38,7 +39,6 @@ write_connection_file() {
           peer: { name: peerName, endpoint, operationsUrl: `https://${operations}` },
           ca: { name: caName, url: `https://${caEndpoint}` },
           tlsClient: { certPath: path.join(tlsClient, "cert.pem"), keyPath: path.join(tlsClient, "key.pem") },
-          admin: certAndKey(path.join(identities, "admin")),
           identities: clients,
         };
       }
@@ -53,6 +53,18 @@ write_connection_file() {
         orderers: { tlsRootCertPath: env.ORDERER_ROOT, nodes: orderers },
         organizations,
       };
-      fs.writeFileSync(process.argv[1], JSON.stringify(connection, null, 2) + "\n");
+      const write = (file, value) => fs.writeFileSync(file, JSON.stringify(value, null, 2) + "\n");
+      write(process.argv[1], connection);
+      // One file per organisation, holding only the keys of that organisation: what its gateway gets.
+      for (const mspId of Object.keys(organizations)) {
+        const own = Object.fromEntries(
+          Object.entries(organizations).map(([name, org]) => {
+            if (name === mspId) return [name, org];
+            const { tlsClient: _theirs, ...withoutKeys } = org;
+            return [name, { ...withoutKeys, identities: {} }];
+          }),
+        );
+        write(process.argv[1].replace(/\.json$/, `.${mspId}.json`), { ...connection, organizations: own });
+      }
     ' "$STATE_DIR/connection.json" "${args[@]}"
 }

@@ -16,34 +16,13 @@ import {
   type Gateway,
   type Network,
 } from '@hyperledger/fabric-gateway';
-import { z } from 'zod';
+import { connectionFile, type ConnectionFile } from '../../gateway/src/fabric/connection-file.js';
 
 const NETWORK_SCRIPT = resolve(__dirname, '../../network/network.sh');
 const CONNECTION_FILE =
   process.env.FABRIC_CONNECTION ?? resolve(__dirname, '../../network/.state/connection.json');
 
-const credentialsFiles = z.object({ certPath: z.string(), keyPath: z.string() });
-const organization = z.object({
-  mspId: z.string(),
-  tlsRootCertPath: z.string(),
-  peer: z.object({ name: z.string(), endpoint: z.string(), operationsUrl: z.string() }),
-  ca: z.object({ name: z.string(), url: z.string() }),
-  tlsClient: credentialsFiles,
-  admin: credentialsFiles,
-  identities: z.record(z.string(), credentialsFiles.extend({ role: z.string() })),
-});
-const connectionFile = z.object({
-  channel: z.string(),
-  chaincode: z.string(),
-  consensus: z.enum(['raft', 'bft']),
-  orderers: z.object({
-    tlsRootCertPath: z.string(),
-    nodes: z.array(z.object({ name: z.string(), endpoint: z.string() })),
-  }),
-  organizations: z.record(z.string(), organization),
-});
-
-export type ConnectionFile = z.infer<typeof connectionFile>;
+export type { ConnectionFile };
 export type OrgName = 'SandboxOrg' | 'CreditOrg' | 'RegulatorOrg';
 
 /** Reads the connection file anew: adding or revoking an identity rewrites it. */
@@ -82,12 +61,16 @@ export function connectAs(
     throw new Error(`${mspId} has no client identity ${identityName} in the connection file`);
   }
   const via = org(connection, viaPeerOf);
+  const tlsClient = org(connection, mspId).tlsClient;
+  if (tlsClient === undefined) {
+    throw new Error(`the connection file holds no TLS client certificate of ${mspId}`);
+  }
   const client = new grpc.Client(
     via.peer.endpoint,
     grpc.credentials.createSsl(
       readFileSync(via.tlsRootCertPath),
-      readFileSync(via.tlsClient.keyPath),
-      readFileSync(via.tlsClient.certPath),
+      readFileSync(tlsClient.keyPath),
+      readFileSync(tlsClient.certPath),
     ),
     // Peers listen on 127.0.0.1; naming the host keeps TLS from being asked to match an IP.
     { 'grpc.ssl_target_name_override': 'localhost' },

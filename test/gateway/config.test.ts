@@ -22,7 +22,7 @@ describe('loadConfig defaults', () => {
       port: 8080,
       host: '127.0.0.1',
       dataDir: resolve('.data'),
-      ledger: 'embedded',
+      ledger: { kind: 'embedded' },
       apiKeysFile: undefined,
       pseudonymKey: undefined,
       logLevel: 'info',
@@ -79,7 +79,7 @@ describe('loadConfig with valid settings', () => {
     expect(config.port).toBe(0);
     expect(config.host).toBe('0.0.0.0');
     expect(config.dataDir).toBe('/var/lib/audit');
-    expect(config.ledger).toBe('embedded');
+    expect(config.ledger).toEqual({ kind: 'embedded' });
     expect(config.apiKeysFile).toBe(resolve('keys.json'));
     expect(config.pseudonymKey).toEqual(Buffer.from(VALID_KEY, 'hex'));
     expect(config.pseudonymKey?.length).toBe(32);
@@ -118,7 +118,8 @@ describe('loadConfig refuses invalid variables, naming them', () => {
     ['PSEUDONYM_KEY', 'zz'.repeat(32)],
     ['PSEUDONYM_KEY', `${VALID_KEY}a`],
     ['PSEUDONYM_KEY', 'xyz'],
-    ['LEDGER', 'fabric'],
+    ['LEDGER', 'quantum'],
+    ['FABRIC_DEVELOPMENT', 'yes'],
     ['LOG_LEVEL', 'loud'],
     ['HOST', ''],
     ['DATA_DIR', ''],
@@ -130,9 +131,32 @@ describe('loadConfig refuses invalid variables, naming them', () => {
     expect(error.message).toContain(variable);
   });
 
-  test('the LEDGER problem says the Fabric ledger is not available', () => {
+  test('the LEDGER problem names both ledgers', () => {
+    const error = configErrorOf({ LEDGER: 'quantum' });
+    expect(error.problems[0]).toBe('LEDGER: must be embedded or fabric');
+  });
+
+  test('on Fabric the gateway must be told whose identities it holds', () => {
     const error = configErrorOf({ LEDGER: 'fabric' });
-    expect(error.problems[0]).toContain('embedded');
+    expect(error.problems[0]).toMatch(/^FABRIC_ORGANIZATION: .*FABRIC_DEVELOPMENT=true/);
+  });
+
+  test('LEDGER=fabric reads the connection file, the organisation and development mode', () => {
+    expect(loadConfig({ LEDGER: 'fabric', FABRIC_ORGANIZATION: 'CreditOrg' }).ledger).toEqual({
+      kind: 'fabric',
+      connectionFile: resolve('network/.state/connection.json'),
+      organization: 'CreditOrg',
+      development: false,
+    });
+    expect(
+      loadConfig({ LEDGER: 'fabric', FABRIC_DEVELOPMENT: 'true', FABRIC_CONNECTION: 'c.json' })
+        .ledger,
+    ).toEqual({
+      kind: 'fabric',
+      connectionFile: resolve('c.json'),
+      organization: undefined,
+      development: true,
+    });
   });
 
   test('the PSEUDONYM_KEY problem says what is expected without quoting the value', () => {
@@ -146,7 +170,7 @@ describe('loadConfig refuses invalid variables, naming them', () => {
     const error = configErrorOf({
       PORT: 'abc',
       PSEUDONYM_KEY: 'xyz',
-      LEDGER: 'fabric',
+      LEDGER: 'quantum',
       LOG_LEVEL: 'loud',
     });
     expect(error.problems).toHaveLength(4);

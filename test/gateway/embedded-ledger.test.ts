@@ -340,7 +340,7 @@ describe('closing and reopening', () => {
       opened.ledger.recordEntry(SANDBOX, asRequest(dataAccess())),
       'LEDGER_UNAVAILABLE',
     );
-    await expectLedgerError(opened.ledger.checkReady(), 'LEDGER_UNAVAILABLE');
+    expect(await opened.ledger.readiness()).toMatchObject({ ready: false });
   });
 
   test('the same principal keeps its certificate; private keys are mode 0600', async () => {

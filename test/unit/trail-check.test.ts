@@ -17,8 +17,7 @@ function ledgerOf(entries: LedgerEntry[]): Ledger {
     recordEntry: unused,
     recordEntries: unused,
     getEntry: unused,
-    proofOf: unused,
-    checkReady: () => Promise.resolve(),
+    readiness: () => Promise.resolve({ ready: true, parts: [] }),
     close: () => Promise.resolve(),
     queryEntries: (_principal, query: LedgerQuery): Promise<LedgerPage> =>
       Promise.resolve({

@@ -16,9 +16,11 @@ import {
   type LedgerEntry,
   type LedgerPage,
   type LedgerQuery,
+  type LedgerReadiness,
   type Principal,
 } from '../ledger/ledger';
 import { PROOF_FORMAT, type ProofMaterial } from '../proof/proof-bundle';
+import type { ProofSource } from '../proof/proof-source';
 import { CHANNEL, validationReportBytes } from '../proof/signed-payloads';
 import { sha256Hex } from './block-log';
 import { CommitterThread, type Committer } from './committer-thread';
@@ -56,7 +58,7 @@ function toLedgerError(message: string): LedgerError {
  * MVCC validation achieves between endorsement and commit: no two transactions both see an id
  * as unused. Reads run here, on the gateway's thread, over their own connection.
  */
-export class EmbeddedLedger implements Ledger, BlockHeaderSource {
+export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
   readonly kind = 'embedded';
   private readonly runner = new ContractRunner();
   /** Settles when the last transaction was handed to the committer, so they go in order. */
@@ -174,15 +176,17 @@ export class EmbeddedLedger implements Ledger, BlockHeaderSource {
   }
 
   /** Ready when the store answers and a commit thread runs (this starts one if none does). */
-  checkReady(): Promise<void> {
-    return new Promise((resolve) => {
+  readiness(): Promise<LedgerReadiness> {
+    try {
       if (this.closed) {
         throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
       }
       this.store.height();
       this.committer.checkReady();
-      resolve();
-    });
+      return Promise.resolve({ ready: true, parts: [] });
+    } catch (error) {
+      return Promise.resolve({ ready: false, parts: [], reason: (error as Error).message });
+    }
   }
 
   async close(): Promise<void> {

@@ -8,9 +8,8 @@ const organization = z.object({
   tlsRootCertPath: z.string().min(1),
   peer: z.object({ name: z.string(), endpoint: z.string().min(1), operationsUrl: z.string() }),
   ca: z.object({ name: z.string(), url: z.string() }),
-  /** The gateway's own TLS client certificate: peers require mutual TLS. */
-  tlsClient: credentialFiles,
-  admin: credentialFiles,
+  /** The gateway's TLS client certificate (peers require mutual TLS); only its own organisation's. */
+  tlsClient: credentialFiles.optional(),
   identities: z.record(z.string(), credentialFiles.extend({ role: z.string() })),
 });
 

@@ -3,6 +3,7 @@ import type { Express, Request, Response } from 'express';
 import { z } from 'zod';
 import { ProofRangeError, type CheckpointLog } from '../transparency/checkpoint-log';
 import type { Ledger } from '../ledger/ledger';
+import type { ProofSource } from '../proof/proof-source';
 import type { ProofBundle } from '../proof/proof-bundle';
 import { RequestError } from '../request-error';
 import { principalOf } from './request-handlers';
@@ -36,11 +37,11 @@ async function answerProof<T>(work: () => Promise<T>): Promise<T> {
 /** Signed checkpoints of the block tree and the proofs that tie entries, blocks and checkpoints. */
 export function registerTransparencyRoutes(
   app: Express,
-  ledger: Ledger,
+  proofs: ProofSource,
   checkpoints: CheckpointLog,
 ): void {
   app.get('/v1/entries/:id/proof', async (request: Request<{ id: string }>, response: Response) => {
-    const material = await ledger.proofOf(principalOf(response), request.params.id);
+    const material = await proofs.proofOf(principalOf(response), request.params.id);
     let checkpoint = await checkpoints.latest();
     if (checkpoint.size <= material.block.header.number) {
       // That checkpoint was being made before the block was appended: make the next one.
@@ -71,4 +72,23 @@ export function registerTransparencyRoutes(
     const hashes = await answerProof(() => checkpoints.consistency(from, to));
     response.json({ from, to, hashes });
   });
+}
+
+const TRANSPARENCY_PATHS = [
+  '/v1/entries/:id/proof',
+  '/v1/checkpoints/latest',
+  '/v1/proofs/inclusion',
+  '/v1/proofs/consistency',
+];
+
+/** On a ledger without proofs yet, each transparency route says so instead of a bare 404. */
+export function registerUnavailableTransparencyRoutes(app: Express, kind: Ledger['kind']): void {
+  for (const path of TRANSPARENCY_PATHS) {
+    app.get(path, () => {
+      throw new RequestError(
+        'NOT_AVAILABLE_ON_THIS_LEDGER',
+        `proof bundles and checkpoints are not available on the ${kind} ledger yet`,
+      );
+    });
+  }
 }

@@ -1,6 +1,12 @@
 import type { EntryRequest } from '@audit-ledger/chaincode';
-import type { ProofMaterial } from '../proof/proof-bundle';
-import type { Ledger, LedgerEntry, LedgerPage, LedgerQuery, Principal } from './ledger';
+import type {
+  Ledger,
+  LedgerEntry,
+  LedgerPage,
+  LedgerQuery,
+  LedgerReadiness,
+  Principal,
+} from './ledger';
 import { commitSplitting } from './split-commit';
 
 export interface CoalescingOptions {
@@ -82,12 +88,8 @@ export class CoalescingLedger implements Ledger {
     return this.inner.queryEntries(principal, query);
   }
 
-  proofOf(principal: Principal, id: string): Promise<ProofMaterial> {
-    return this.inner.proofOf(principal, id);
-  }
-
-  checkReady(): Promise<void> {
-    return this.inner.checkReady();
+  readiness(): Promise<LedgerReadiness> {
+    return this.inner.readiness();
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,3 @@
-import type { ProofMaterial } from '../proof/proof-bundle';
 import type {
   AuditEntry,
   ContractErrorCode,
@@ -31,13 +30,31 @@ export type LedgerErrorCode = ContractErrorCode | 'LEDGER_UNAVAILABLE' | 'LEDGER
 export class LedgerError extends Error {
   readonly code: LedgerErrorCode;
   readonly details: ErrorDetail[] | undefined;
+  /** The transaction the failure concerns, when one was created. */
+  readonly txId: string | undefined;
 
-  constructor(code: LedgerErrorCode, message: string, details?: ErrorDetail[], cause?: unknown) {
+  constructor(
+    code: LedgerErrorCode,
+    message: string,
+    details?: ErrorDetail[],
+    cause?: unknown,
+    txId?: string,
+  ) {
     super(message, { cause });
     this.name = LedgerError.name;
     this.code = code;
     this.details = details;
+    this.txId = txId;
   }
+}
+
+/** What a readiness check found: the ledger's parts and whether each answers. */
+export interface LedgerReadiness {
+  ready: boolean;
+  /** e.g. each organisation's peer on Fabric; empty when the ledger is one part. */
+  parts: { name: string; reachable: boolean }[];
+  /** Why the ledger cannot take requests, when it cannot. */
+  reason?: string;
 }
 
 /**
@@ -51,9 +68,7 @@ export interface Ledger {
   recordEntries(principal: Principal, requests: EntryRequest[]): Promise<LedgerEntry[]>;
   getEntry(principal: Principal, id: string): Promise<LedgerEntry>;
   queryEntries(principal: Principal, query: LedgerQuery): Promise<LedgerPage>;
-  /** The signed material proving one entry (NOT_FOUND as for getEntry). */
-  proofOf(principal: Principal, id: string): Promise<ProofMaterial>;
-  /** Resolves when the ledger can take requests; rejects with LEDGER_UNAVAILABLE otherwise. */
-  checkReady(): Promise<void>;
+  /** Whether the ledger can take requests now, and which of its parts answer. */
+  readiness(): Promise<LedgerReadiness>;
   close(): Promise<void>;
 }

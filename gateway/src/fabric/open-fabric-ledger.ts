@@ -1,0 +1,89 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { LedgerConfig } from '../config';
+import { ROLE_ORGANIZATIONS } from '../identity/identity-directory';
+import { ROLES, type Role } from '@audit-ledger/chaincode';
+import { BlockIndex } from './block-index';
+import { readConnectionFile, type ConnectionFile } from './connection-file';
+import { FabricIdentities } from './fabric-identities';
+import { FabricLedger } from './fabric-ledger';
+
+export class FabricSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = FabricSetupError.name;
+  }
+}
+
+async function readable(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whoever holds an organisation's client keys can write as that organisation, so outside
+ * development a gateway must be given its own organisation's keys only.
+ */
+async function assertHoldsOnlyItsOwnKeys(connection: ConnectionFile, organization: string) {
+  for (const [mspId, org] of Object.entries(connection.organizations)) {
+    if (mspId === organization) {
+      continue;
+    }
+    const keys = [org.tlsClient?.keyPath, ...Object.values(org.identities).map((i) => i.keyPath)];
+    for (const key of keys) {
+      if (key !== undefined && (await readable(key))) {
+        throw new FabricSetupError(
+          `the connection file gives this ${organization} gateway ${mspId}'s private key ${key}; ` +
+            `use ${organization}'s own connection file, or set FABRIC_DEVELOPMENT=true`,
+        );
+      }
+    }
+  }
+}
+
+export async function openFabricLedger(
+  config: Extract<LedgerConfig, { kind: 'fabric' }>,
+  dataDir: string,
+  logger: Logger,
+): Promise<FabricLedger> {
+  const connection = await readConnectionFile(config.connectionFile);
+  const known = Object.keys(connection.organizations);
+  if (config.organization !== undefined && !known.includes(config.organization)) {
+    throw new FabricSetupError(
+      `FABRIC_ORGANIZATION=${config.organization} is not in ${config.connectionFile} (${known.join(', ')})`,
+    );
+  }
+  if (!config.development && config.organization !== undefined) {
+    await assertHoldsOnlyItsOwnKeys(connection, config.organization);
+  }
+  const organizations =
+    config.organization === undefined
+      ? known
+      : [
+          config.organization,
+          ...(config.development ? known.filter((o) => o !== config.organization) : []),
+        ];
+  const readerRole = ROLES.find((role: Role) => organizations.includes(ROLE_ORGANIZATIONS[role]));
+  if (readerRole === undefined) {
+    throw new FabricSetupError(`no role belongs to ${organizations.join(', ')}`);
+  }
+  const ledger = new FabricLedger({
+    connection,
+    identities: new FabricIdentities(
+      connection,
+      join(dataDir, 'fabric-identities'),
+      new Set(organizations),
+    ),
+    index: new BlockIndex(join(dataDir, 'fabric-blocks.sqlite')),
+    organizations,
+    indexReader: { name: `dev-${readerRole}`, role: readerRole },
+    logger,
+  });
+  ledger.start();
+  return ledger;
+}

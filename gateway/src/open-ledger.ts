@@ -1,0 +1,79 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { EmbeddedLedger } from './embedded/embedded-ledger';
+import { LedgerStore } from './embedded/ledger-store';
+import { openFabricLedger } from './fabric/open-fabric-ledger';
+import {
+  IdentityDirectory,
+  ORDERER_ORGANIZATION,
+  PEER_ORGANIZATIONS,
+} from './identity/identity-directory';
+import { CoalescingLedger } from './ledger/coalescing-ledger';
+import type { Ledger } from './ledger/ledger';
+import type { ProofSource } from './proof/proof-source';
+import { CHANNEL } from './proof/signed-payloads';
+import type { CheckpointLog } from './transparency/checkpoint-log';
+import { WITNESS_QUORUM, openCheckpointLog } from './transparency/checkpoint-setup';
+import { TRUST_FORMAT, type TrustFile } from './transparency/trust-file';
+
+export interface OpenedLedger {
+  /** The ledger the API uses, with concurrent single writes group-committed. */
+  ledger: Ledger;
+  /** Proof bundles and checkpoints, where this ledger provides them. */
+  transparency: { proofs: ProofSource; checkpoints: CheckpointLog } | undefined;
+}
+
+/** Opens the ledger the configuration names; the rest of the gateway sees only the port. */
+export async function openLedger(config: Config, logger: Logger): Promise<OpenedLedger> {
+  const coalescing = { windowMs: config.coalesceWindowMs, maxEntries: config.coalesceMaxEntries };
+  if (config.ledger.kind === 'fabric') {
+    const fabric = await openFabricLedger(config.ledger, config.dataDir, logger);
+    return { ledger: new CoalescingLedger(fabric, coalescing), transparency: undefined };
+  }
+  return openEmbeddedLedger(config, logger, coalescing);
+}
+
+async function openEmbeddedLedger(
+  config: Config,
+  logger: Logger,
+  coalescing: { windowMs: number; maxEntries: number },
+): Promise<OpenedLedger> {
+  const identities = await IdentityDirectory.open(join(config.dataDir, 'identities'));
+  const embedded = new EmbeddedLedger(
+    new LedgerStore(join(config.dataDir, 'ledger.sqlite')),
+    identities,
+    { endorsingOrganizations: PEER_ORGANIZATIONS, ordererOrganization: ORDERER_ORGANIZATION },
+  );
+  await embedded.start();
+  const {
+    log: checkpoints,
+    logSigner,
+    witnesses,
+  } = await openCheckpointLog(join(config.dataDir, 'checkpoints'), embedded, logger);
+  const roots = identities
+    .roots()
+    .map(({ mspId, certificatePem }) => ({ mspId, rootCertificates: [certificatePem] }));
+  const trust: TrustFile = {
+    format: TRUST_FORMAT,
+    ledger: embedded.kind,
+    channel: CHANNEL,
+    organizations: roots.filter(({ mspId }) => mspId !== ORDERER_ORGANIZATION),
+    orderers: roots.filter(({ mspId }) => mspId === ORDERER_ORGANIZATION),
+    endorsementPolicy: { rule: 'MAJORITY', organizations: PEER_ORGANIZATIONS },
+    ordererSignaturesRequired: 1,
+    validationReportsRequired: 2,
+    checkpoints: {
+      origin: checkpoints.origin,
+      logKey: logSigner.verifierKey,
+      witnessKeys: witnesses.map((witness) => witness.verifierKey),
+      witnessQuorum: WITNESS_QUORUM,
+    },
+  };
+  await writeFile(join(config.dataDir, 'trust.json'), `${JSON.stringify(trust, null, 2)}\n`);
+  return {
+    ledger: new CoalescingLedger(embedded, coalescing),
+    transparency: { proofs: embedded, checkpoints },
+  };
+}
