@@ -1,4 +1,5 @@
 import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+import type { Iterators, QueryResponseMetadata, StateQueryResponse } from 'fabric-shim-api';
 import {
   assertMayWriteSomething,
   canRead,
@@ -202,12 +203,16 @@ export class AuditContract extends Contract {
           { path: 'bookmark', message: 'was not returned by this query' },
         ]);
       }
-      const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(
+      // A peer sends no page metadata for an empty range (fabric-shim then leaves it undefined,
+      // whatever its type says): no metadata means no next page.
+      const { iterator, metadata } = (await ctx.stub.getStateByRangeWithPagination(
         range.startKey,
         range.endKey,
         parsed.pageSize,
         parsed.bookmark,
-      );
+      )) as Omit<StateQueryResponse<Iterators.StateQueryIterator>, 'metadata'> & {
+        metadata?: QueryResponseMetadata;
+      };
       const ids: string[] = [];
       try {
         for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
@@ -221,7 +226,7 @@ export class AuditContract extends Contract {
       const items = entries.filter(
         (entry): entry is AuditEntry => entry !== undefined && canRead(caller, entry),
       );
-      const page: EntryPage = { items, bookmark: metadata.bookmark };
+      const page: EntryPage = { items, bookmark: metadata?.bookmark ?? '' };
       return canonicalJson(page);
     });
   }

@@ -25,6 +25,8 @@ const environment = z.object({
     .default('embedded'),
   FABRIC_CONNECTION: z.string().min(1).default('network/.state/connection.json'),
   FABRIC_ORGANIZATION: z.string().min(1).optional(),
+  FABRIC_BIN: z.string().min(1).optional(),
+  HOME: z.string().optional(),
   FABRIC_DEVELOPMENT: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('false')
@@ -53,6 +55,8 @@ export type LedgerConfig =
       /** The MSP id this gateway acts for; undefined only in development mode. */
       organization: string | undefined;
       development: boolean;
+      /** Fabric's programs (fabric-ca-client enrolls API keys' identities). */
+      fabricBin: string;
     };
 
 export type Config = Readonly<{
@@ -111,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
           connectionFile: resolve(values.FABRIC_CONNECTION),
           organization: values.FABRIC_ORGANIZATION,
           development: values.FABRIC_DEVELOPMENT,
+          fabricBin: resolve(values.FABRIC_BIN ?? `${values.HOME ?? ''}/.fabric/3.1.5/bin`),
         };
   return Object.freeze({
     port: values.PORT,

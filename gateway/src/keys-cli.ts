@@ -1,9 +1,11 @@
 import './fabric-logging';
 import { rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ROLES } from '@audit-ledger/chaincode';
+import { ROLES, type Role } from '@audit-ledger/chaincode';
 import { apiKeyRecords, hashApiKey, keyName, mintApiKey, type ApiKeyRecord } from './auth/api-keys';
-import { loadConfig } from './config';
+import { loadConfig, type Config } from './config';
+import { enrollClientIdentity } from './fabric/ca-enrollment';
+import { readConnectionFile } from './fabric/connection-file';
 import { readIfPresent } from './files';
 
 const USAGE = `usage: npm run keys -- add --name <name> --role <${ROLES.join('|')}> [--file <api-keys.json>]
@@ -24,13 +26,29 @@ async function writeRecords(file: string, records: ApiKeyRecord[]): Promise<void
   await rename(temporary, file);
 }
 
+/** On Fabric, a key's name gets its own identity from its role's organisation CA. */
+async function enrollOnFabric(config: Config, name: string, role: Role): Promise<string> {
+  if (config.ledger.kind !== 'fabric') {
+    return '';
+  }
+  const { mspId, certificatePath } = await enrollClientIdentity({
+    connection: await readConnectionFile(config.ledger.connectionFile),
+    fabricBin: config.ledger.fabricBin,
+    dataDir: config.dataDir,
+    name,
+    role,
+  });
+  return `enrolled ${name} with ${mspId}'s CA: ${certificatePath}\n`;
+}
+
 async function run(argv: string[]): Promise<string> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: { name: { type: 'string' }, role: { type: 'string' }, file: { type: 'string' } },
   });
-  const file = values.file ?? loadConfig(process.env).apiKeysFile;
+  const config = loadConfig(process.env);
+  const file = values.file ?? config.apiKeysFile;
   if (file === undefined) {
     throw new UsageError('give --file or set API_KEYS_FILE');
   }
@@ -49,9 +67,10 @@ async function run(argv: string[]): Promise<string> {
       if (records.some((record) => record.name === name.data)) {
         throw new UsageError(`a key named ${name.data} already exists in ${file}`);
       }
+      const enrolled = await enrollOnFabric(config, name.data, role);
       const key = mintApiKey();
       await writeRecords(file, [...records, { name: name.data, role, keyHash: hashApiKey(key) }]);
-      return `added ${name.data} (${role}) to ${file}; the key, shown only now:\n${key}`;
+      return `${enrolled}added ${name.data} (${role}) to ${file}; the key, shown only now:\n${key}`;
     }
     case 'list':
       return records.map((record) => `${record.name}\t${record.role}`).join('\n');

@@ -39,6 +39,7 @@ write_connection_file() {
           peer: { name: peerName, endpoint, operationsUrl: `https://${operations}` },
           ca: { name: caName, url: `https://${caEndpoint}` },
           tlsClient: { certPath: path.join(tlsClient, "cert.pem"), keyPath: path.join(tlsClient, "key.pem") },
+          registrar: { home: path.join(identities, "ca-admin") },
           identities: clients,
         };
       }
@@ -60,7 +61,7 @@ write_connection_file() {
         const own = Object.fromEntries(
           Object.entries(organizations).map(([name, org]) => {
             if (name === mspId) return [name, org];
-            const { tlsClient: _theirs, ...withoutKeys } = org;
+            const { tlsClient: _theirs, registrar: _theirRegistrar, ...withoutKeys } = org;
             return [name, { ...withoutKeys, identities: {} }];
           }),
         );

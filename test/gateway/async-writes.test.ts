@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
-import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
+import {
+  TEST_LEDGER,
+  startTestGateway,
+  type ErrorBody,
+  type TestGateway,
+} from '../support/gateway-server.js';
 import {
   RESIDENT_ID,
   algorithmUpload,
@@ -77,9 +82,9 @@ describe('Prefer: respond-async', () => {
     const metric = async () => {
       const text = (await gateway.request('GET', '/metrics')).text;
       return Number(
-        /audit_ledger_entries_committed_total\{ledger="embedded",kind="algorithm-upload"\} (\d+)/.exec(
-          text,
-        )?.[1] ?? 0,
+        new RegExp(
+          `audit_ledger_entries_committed_total\\{ledger="${TEST_LEDGER}",kind="algorithm-upload"\\} (\\d+)`,
+        ).exec(text)?.[1] ?? 0,
       );
     };
     const before = await metric();

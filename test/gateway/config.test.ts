@@ -142,20 +142,28 @@ describe('loadConfig refuses invalid variables, naming them', () => {
   });
 
   test('LEDGER=fabric reads the connection file, the organisation and development mode', () => {
-    expect(loadConfig({ LEDGER: 'fabric', FABRIC_ORGANIZATION: 'CreditOrg' }).ledger).toEqual({
+    expect(
+      loadConfig({ LEDGER: 'fabric', FABRIC_ORGANIZATION: 'CreditOrg', HOME: '/home/ops' }).ledger,
+    ).toEqual({
       kind: 'fabric',
       connectionFile: resolve('network/.state/connection.json'),
       organization: 'CreditOrg',
       development: false,
+      fabricBin: '/home/ops/.fabric/3.1.5/bin',
     });
     expect(
-      loadConfig({ LEDGER: 'fabric', FABRIC_DEVELOPMENT: 'true', FABRIC_CONNECTION: 'c.json' })
-        .ledger,
+      loadConfig({
+        LEDGER: 'fabric',
+        FABRIC_DEVELOPMENT: 'true',
+        FABRIC_CONNECTION: 'c.json',
+        FABRIC_BIN: '/opt/fabric/bin',
+      }).ledger,
     ).toEqual({
       kind: 'fabric',
       connectionFile: resolve('c.json'),
       organization: undefined,
       development: true,
+      fabricBin: '/opt/fabric/bin',
     });
   });
 

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
 import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
-import { algorithmUpload, creditChange, dataAccess } from '../support/sample-entries.js';
+import { algorithmUpload, creditChange, dataAccess, unique } from '../support/sample-entries.js';
+
+// Streams and references this file lists by: its own, on a ledger that keeps earlier runs.
+const RACE_DATASET = unique('race-dataset');
+const PAGED_DATASET = unique('paged-dataset');
+const APPROVAL = unique('APR-LIST');
+const RECORD = unique('CR-LIST');
+const HIDDEN_RECORD = unique('CR-HIDDEN');
 
 let gateway: TestGateway;
 let sandbox: string;
@@ -99,7 +106,7 @@ describe('POST /v1/entries', () => {
   });
 
   test('concurrent retries of one request commit exactly one entry', async () => {
-    const sent = dataAccess({}, { dataset: { id: 'race-dataset' } });
+    const sent = dataAccess({}, { dataset: { id: RACE_DATASET } });
     const responses = await Promise.all(Array.from({ length: 20 }, () => post(sandbox, sent)));
 
     expect(responses.map((response) => response.status).sort()).toEqual([
@@ -109,7 +116,7 @@ describe('POST /v1/entries', () => {
     expect(new Set(responses.map((response) => response.body.txId)).size).toBe(1);
     const listed = await gateway.request<{ items: LedgerEntry[] }>(
       'GET',
-      '/v1/entries?stream=dataset:race-dataset',
+      `/v1/entries?stream=dataset:${RACE_DATASET}`,
       {
         key: regulator,
       },
@@ -180,15 +187,13 @@ describe('GET /v1/entries', () => {
   test('pages through one stream in commit order with a cursor', async () => {
     const created: LedgerEntry[] = [];
     for (let index = 0; index < 7; index += 1) {
-      created.push(
-        (await post(sandbox, dataAccess({}, { dataset: { id: 'paged-dataset' } }))).body,
-      );
+      created.push((await post(sandbox, dataAccess({}, { dataset: { id: PAGED_DATASET } }))).body);
     }
     const seen: LedgerEntry[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const query = `/v1/entries?stream=dataset:paged-dataset&limit=3${cursor === null ? '' : `&cursor=${cursor}`}`;
+      const query = `/v1/entries?stream=dataset:${PAGED_DATASET}&limit=3${cursor === null ? '' : `&cursor=${cursor}`}`;
       const page: { status: number; body: Page } = await gateway.request<Page>('GET', query, {
         key: regulator,
       });
@@ -205,12 +210,9 @@ describe('GET /v1/entries', () => {
   test('by kind within a time range, by source, by recordId and by approvalRef', async () => {
     const before = new Date().toISOString();
     const access = (
-      await post(
-        sandbox,
-        dataAccess({}, { purpose: { scenarioId: 's', approvalRef: 'APR-LIST-1' } }),
-      )
+      await post(sandbox, dataAccess({}, { purpose: { scenarioId: 's', approvalRef: APPROVAL } }))
     ).body;
-    const change = (await post(credit, creditChange({}, { recordId: 'CR-LIST-1' }))).body;
+    const change = (await post(credit, creditChange({}, { recordId: RECORD }))).body;
 
     const byKind = await gateway.request<{ items: LedgerEntry[] }>(
       'GET',
@@ -226,7 +228,7 @@ describe('GET /v1/entries', () => {
     expect(bySource.body.items).toEqual([change]);
     const byRecord = await gateway.request<{ items: LedgerEntry[] }>(
       'GET',
-      '/v1/entries?recordId=CR-LIST-1',
+      `/v1/entries?recordId=${RECORD}`,
       {
         key: credit,
       },
@@ -234,7 +236,7 @@ describe('GET /v1/entries', () => {
     expect(byRecord.body.items).toEqual([change]);
     const byApproval = await gateway.request<{ items: LedgerEntry[] }>(
       'GET',
-      '/v1/entries?approvalRef=APR-LIST-1',
+      `/v1/entries?approvalRef=${APPROVAL}`,
       {
         key: sandbox,
       },
@@ -242,11 +244,22 @@ describe('GET /v1/entries', () => {
     expect(byApproval.body.items).toEqual([access]);
   });
 
+  test('a listing that matches nothing is an empty last page', async () => {
+    // On a Fabric peer an empty range comes back without page metadata; it once failed here.
+    const response = await gateway.request<Page>(
+      'GET',
+      `/v1/entries?stream=dataset:${unique('never-written')}`,
+      { key: regulator },
+    );
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ items: [], nextCursor: null });
+  });
+
   test('a writer’s listing leaves out other organisations’ entries', async () => {
-    await post(credit, creditChange({}, { recordId: 'CR-HIDDEN' }));
+    await post(credit, creditChange({}, { recordId: HIDDEN_RECORD }));
     const response = await gateway.request<{ items: LedgerEntry[] }>(
       'GET',
-      '/v1/entries?recordId=CR-HIDDEN',
+      `/v1/entries?recordId=${HIDDEN_RECORD}`,
       {
         key: sandbox,
       },

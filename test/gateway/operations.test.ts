@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../gateway/src/config.js';
 import { openGateway } from '../../gateway/src/gateway.js';
-import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
+import { TEST_LEDGER, startTestGateway, type TestGateway } from '../support/gateway-server.js';
 import { algorithmUpload, dataAccess } from '../support/sample-entries.js';
 
 const DATA_ACTIONS = ['query', 'read', 'download', 'train', 'export', 'compute'];
@@ -132,7 +132,7 @@ describe('liveness and readiness', () => {
     const response = await gateway.request<{ status: string; ledger: string }>('GET', '/readyz');
     expect(response.status).toBe(200);
     expect(response.body.status).toBe('ready');
-    expect(response.body.ledger).toBe('embedded');
+    expect(response.body.ledger).toBe(TEST_LEDGER);
   });
 
   test('GET /readyz is 503 LEDGER_UNAVAILABLE once the ledger is closed', async () => {
@@ -268,7 +268,7 @@ describe('GET /metrics', () => {
     const key = gateway.keys['sandbox-writer'];
     const counted = async (kind: string) =>
       sampleValue(await metricsOf(gateway), 'audit_ledger_entries_committed_total', {
-        ledger: 'embedded',
+        ledger: TEST_LEDGER,
         kind,
       }) ?? 0;
     const dataAccessBefore = await counted('data-access');
@@ -296,7 +296,7 @@ describe('GET /metrics', () => {
     expect(await counted('algorithm-upload')).toBe(uploadsBefore + 1);
     expect(
       sampleValue(await metricsOf(gateway), 'audit_ledger_entries_committed_total', {
-        ledger: 'embedded',
+        ledger: TEST_LEDGER,
         kind: 'credit-change',
       }) ?? 0,
     ).toBe(0);
@@ -422,7 +422,7 @@ describe('request log', () => {
         method: 'POST',
         route: '/v1/entries',
         status: 201,
-        principal: 'dev-sandbox-writer',
+        principal: gateway.names['sandbox-writer'],
       }),
     );
     expect(requests).toContainEqual(
@@ -430,7 +430,7 @@ describe('request log', () => {
         method: 'GET',
         route: '/v1/entries/:id',
         status: 200,
-        principal: 'dev-regulator',
+        principal: gateway.names.regulator,
       }),
     );
     expect(requests).toContainEqual(
@@ -447,7 +447,7 @@ describe('request log', () => {
         method: 'GET',
         route: '/v1/entries/:id',
         status: 404,
-        principal: 'dev-sandbox-writer',
+        principal: gateway.names['sandbox-writer'],
       }),
     );
   });

@@ -498,7 +498,22 @@ describe('the gateway process refuses invalid configuration', () => {
     ['PORT=abc', () => Promise.resolve({ PORT: 'abc' }), /PORT/],
     ['PORT=70000', () => Promise.resolve({ PORT: '70000' }), /PORT/],
     ['PSEUDONYM_KEY=xyz', () => Promise.resolve({ PSEUDONYM_KEY: 'xyz' }), /PSEUDONYM_KEY/],
-    ['LEDGER=fabric', () => Promise.resolve({ LEDGER: 'fabric' }), /LEDGER/],
+    ['LEDGER=quantum', () => Promise.resolve({ LEDGER: 'quantum' }), /LEDGER/],
+    [
+      'LEDGER=fabric without saying whose identities it holds',
+      () => Promise.resolve({ LEDGER: 'fabric' }),
+      /FABRIC_ORGANIZATION/,
+    ],
+    [
+      'LEDGER=fabric with a missing connection file',
+      (dir) =>
+        Promise.resolve({
+          LEDGER: 'fabric',
+          FABRIC_DEVELOPMENT: 'true',
+          FABRIC_CONNECTION: join(dir, 'connection.json'),
+        }),
+      /connection\.json: cannot be read .*network:up/,
+    ],
     ['LOG_LEVEL=loud', () => Promise.resolve({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/],
     [
       'API_KEYS_FILE naming a missing file',
@@ -553,7 +568,7 @@ describe('the gateway process refuses invalid configuration', () => {
         PORT: 'abc',
         HOST: '127.0.0.1',
         PSEUDONYM_KEY: 'xyz',
-        LEDGER: 'fabric',
+        LEDGER: 'quantum',
       });
       const exit = await withTimeout(gateway.exited, START_TIMEOUT_MS, 'the gateway to exit');
       expect(exit.code).toBe(1);

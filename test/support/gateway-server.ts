@@ -1,10 +1,15 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { DevKeys } from '../../gateway/src/auth/api-keys.js';
+import { ROLES, type Role } from '../../chaincode/src/index.js';
+import { hashApiKey, mintApiKey, type DevKeys } from '../../gateway/src/auth/api-keys.js';
+import { enrollClientIdentity } from '../../gateway/src/fabric/ca-enrollment.js';
+import { readConnectionFile } from '../../gateway/src/fabric/connection-file.js';
+import { ROLE_ORGANIZATIONS } from '../../gateway/src/identity/identity-directory.js';
 import { loadConfig } from '../../gateway/src/config.js';
 import { openGateway } from '../../gateway/src/gateway.js';
 import type { Ledger } from '../../gateway/src/ledger/ledger.js';
@@ -25,6 +30,10 @@ export interface TestGateway {
   url: string;
   dataDir: string;
   keys: DevKeys;
+  /** Each role's API key name: the principal in logs, and the name in its entries' source. */
+  names: Record<Role, string>;
+  /** The `source` of the entries a role's key writes. */
+  sourceOf(role: Role): string;
   ledger: Ledger;
   /** Everything the gateway logged, one JSON line per record. */
   logs: string[];
@@ -36,10 +45,71 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/** The real gateway (embedded ledger, dev keys) on a fresh data folder, over HTTP on port 0. */
+/**
+ * The ledger the black-box suites run on: the embedded one, or with TEST_LEDGER=fabric the
+ * network `npm run network:up` started (its connection file), one gateway holding every
+ * organisation's identities.
+ */
+function ledgerEnvironment(): Record<string, string> {
+  if (process.env.TEST_LEDGER !== 'fabric') {
+    return {};
+  }
+  return {
+    LEDGER: 'fabric',
+    FABRIC_DEVELOPMENT: 'true',
+    FABRIC_CONNECTION: resolve(__dirname, '../../network/.state/connection.json'),
+  };
+}
+
+export const TEST_LEDGER = process.env.TEST_LEDGER === 'fabric' ? 'fabric' : 'embedded';
+
+/**
+ * On Fabric, whose ledger outlives every test, each test gateway gets API keys of its own,
+ * each with its own identity enrolled by its organisation's CA: its entries are its own source.
+ */
+async function enrolledKeys(
+  dataDir: string,
+): Promise<{ keys: DevKeys; names: Record<Role, string>; file: string }> {
+  const config = loadConfig({ ...ledgerEnvironment(), DATA_DIR: dataDir, HOME: homedir() });
+  if (config.ledger.kind !== 'fabric') {
+    throw new Error('enrolled keys are for the Fabric ledger');
+  }
+  const connection = await readConnectionFile(config.ledger.connectionFile);
+  const suffix = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  const keys = Object.fromEntries(ROLES.map((role) => [role, mintApiKey()])) as DevKeys;
+  const names = Object.fromEntries(ROLES.map((role) => [role, `${role}-${suffix}`])) as Record<
+    Role,
+    string
+  >;
+  const records = [];
+  for (const role of ROLES) {
+    const name = names[role];
+    await enrollClientIdentity({
+      connection,
+      fabricBin: config.ledger.fabricBin,
+      dataDir,
+      name,
+      role,
+    });
+    records.push({ name, role, keyHash: hashApiKey(keys[role]) });
+  }
+  const file = join(dataDir, 'api-keys.json');
+  await writeFile(file, JSON.stringify(records), { mode: 0o600 });
+  return { keys, names, file };
+}
+
+/** The real gateway on a fresh data folder, over HTTP on port 0, with a key per role. */
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
   const dataDir = await mkdtemp(join(tmpdir(), 'audit-gateway-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', ...env });
+  const fabric = TEST_LEDGER === 'fabric' ? await enrolledKeys(dataDir) : undefined;
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOME: homedir(),
+    ...ledgerEnvironment(),
+    ...(fabric === undefined ? {} : { API_KEYS_FILE: fabric.file }),
+    ...env,
+  });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -49,16 +119,22 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
   });
   const opened = await openGateway(config, pino({ level: 'info' }, sink));
   const { app, ledger } = opened;
-  const keys = JSON.parse(await readFile(join(dataDir, 'dev-keys.json'), 'utf8')) as DevKeys;
+  const keys =
+    fabric?.keys ?? (JSON.parse(await readFile(join(dataDir, 'dev-keys.json'), 'utf8')) as DevKeys);
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
 
+  const names =
+    fabric?.names ??
+    (Object.fromEntries(ROLES.map((role) => [role, `dev-${role}`])) as Record<Role, string>);
   return {
     url,
     dataDir,
     keys,
+    names,
+    sourceOf: (role) => `${ROLE_ORGANIZATIONS[role]}/${names[role]}`,
     ledger,
     logs,
     async request<Body>(

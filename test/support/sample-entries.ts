@@ -48,9 +48,16 @@ export function creditChangePayload(overrides: Record<string, unknown> = {}) {
 }
 
 let counter = 0;
+/** Ids are unique across runs too: a Fabric ledger keeps every earlier run's entries. */
+const RUN = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+/** A name no earlier run used: for streams, record ids and references a test lists by. */
+export function unique(name: string): string {
+  return `${name}-${RUN}`;
+}
+
 function nextId(prefix: string): string {
   counter += 1;
-  return `${prefix}-${String(counter).padStart(6, '0')}`;
+  return `${prefix}-${RUN}-${String(counter).padStart(6, '0')}`;
 }
 
 export function dataAccess(overrides: Record<string, unknown> = {}, payload = {}) {

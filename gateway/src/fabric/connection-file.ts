@@ -10,6 +10,8 @@ const organization = z.object({
   ca: z.object({ name: z.string(), url: z.string() }),
   /** The gateway's TLS client certificate (peers require mutual TLS); only its own organisation's. */
   tlsClient: credentialFiles.optional(),
+  /** The CA's registrar (its client home), where this organisation's CA is administered. */
+  registrar: z.object({ home: z.string().min(1) }).optional(),
   identities: z.record(z.string(), credentialFiles.extend({ role: z.string() })),
 });
 

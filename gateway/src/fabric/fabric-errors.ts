@@ -1,5 +1,5 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { GatewayError } from '@hyperledger/fabric-gateway';
+import { EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import { decodeErrorEnvelope } from '@audit-ledger/chaincode';
 import { LedgerError } from '../ledger/ledger';
 
@@ -49,8 +49,18 @@ export function toLedgerError(error: unknown, txId?: string): LedgerError {
       transaction,
     );
   }
-  // Anything else (a peer refusing the identity itself, e.g. a revoked one, reports only text)
-  // is not classified further: it is logged with its cause and answered as an internal error.
+  if (error instanceof EndorseError) {
+    // The contract wraps every failure of its own in its envelope, so an endorsement that failed
+    // without one failed around it: a chaincode service not running, a peer refusing the caller.
+    return new LedgerError(
+      'LEDGER_UNAVAILABLE',
+      'no organisation’s peer could run the contract; retry with the same id',
+      undefined,
+      error,
+      transaction,
+    );
+  }
+  // Anything else is not classified further: it is logged with its cause.
   return new LedgerError(
     'INTERNAL',
     'the Fabric network failed the request',

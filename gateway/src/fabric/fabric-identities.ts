@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Role } from '@audit-ledger/chaincode';
 import { readIfPresent } from '../files';
 import { ROLE_ORGANIZATIONS } from '../identity/identity-directory';
 import { LedgerError, type Principal } from '../ledger/ledger';
+import { enrolledIdentityPath } from './ca-enrollment';
 import type { ConnectionFile } from './connection-file';
 
 /** An identity a Fabric CA enrolled: it signs a principal's proposals and transactions. */
@@ -19,7 +19,7 @@ const DEV_PRINCIPAL = /^dev-(sandbox-writer|credit-writer|regulator)$/;
 
 /**
  * Maps each API key's principal to its own CA-enrolled identity in its role's organisation:
- * first one enrolled for this gateway (`DATA_DIR/fabric-identities/<MSP id>/<name>.{pem,key}`),
+ * first one enrolled for this gateway (`npm run keys -- add`, see ca-enrollment),
  * then one the network enrolled under the same name; development keys take the network's
  * identity for their role. Only the organisations this gateway acts for are served.
  */
@@ -28,7 +28,7 @@ export class FabricIdentities {
 
   constructor(
     private readonly connection: ConnectionFile,
-    private readonly enrolledFolder: string,
+    private readonly dataDir: string,
     private readonly organizations: ReadonlySet<string>,
   ) {}
 
@@ -51,7 +51,7 @@ export class FabricIdentities {
         `this gateway does not act for ${mspId}, the organisation of role ${principal.role}`,
       );
     }
-    const base = join(this.enrolledFolder, mspId, principal.name);
+    const base = enrolledIdentityPath(this.dataDir, mspId, principal.name);
     const certificatePem = await readIfPresent(`${base}.pem`);
     const privateKeyPem = await readIfPresent(`${base}.key`);
     if (certificatePem !== undefined && privateKeyPem !== undefined) {

@@ -34,7 +34,11 @@ async function assertHoldsOnlyItsOwnKeys(connection: ConnectionFile, organizatio
     if (mspId === organization) {
       continue;
     }
-    const keys = [org.tlsClient?.keyPath, ...Object.values(org.identities).map((i) => i.keyPath)];
+    const keys = [
+      org.tlsClient?.keyPath,
+      org.registrar?.home,
+      ...Object.values(org.identities).map((identity) => identity.keyPath),
+    ];
     for (const key of keys) {
       if (key !== undefined && (await readable(key))) {
         throw new FabricSetupError(
@@ -74,11 +78,7 @@ export async function openFabricLedger(
   }
   const ledger = new FabricLedger({
     connection,
-    identities: new FabricIdentities(
-      connection,
-      join(dataDir, 'fabric-identities'),
-      new Set(organizations),
-    ),
+    identities: new FabricIdentities(connection, dataDir, new Set(organizations)),
     index: new BlockIndex(join(dataDir, 'fabric-blocks.sqlite')),
     organizations,
     indexReader: { name: `dev-${readerRole}`, role: readerRole },

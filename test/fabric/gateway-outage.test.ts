@@ -1,0 +1,127 @@
+/**
+ * The REST gateway on Fabric when parts of the network go away: one organisation's peer, then
+ * every peer. Writes go on through the others, readiness says what is down, and asynchronous
+ * writes wait in the outbox until the network is back: nothing lost, nothing twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
+import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
+import { dataAccess, unique } from '../support/sample-entries.js';
+import { CHAINCODE_SERVICES, PEERS, networkCommand, waitForSameHeight } from './network.js';
+
+interface Readiness {
+  status?: string;
+  parts: { name: string; reachable: boolean }[];
+}
+
+interface Operation {
+  status: 'pending' | 'committed' | 'failed';
+  entry?: LedgerEntry;
+}
+
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  gateway = await startTestGateway();
+});
+
+afterAll(async () => {
+  await gateway.close();
+});
+
+async function stopOrganisation(mspId: keyof typeof PEERS) {
+  await networkCommand('stop', CHAINCODE_SERVICES[mspId]);
+  await networkCommand('stop', PEERS[mspId]);
+}
+
+async function startOrganisation(mspId: keyof typeof PEERS) {
+  await networkCommand('start', PEERS[mspId]);
+  await networkCommand('start', CHAINCODE_SERVICES[mspId]);
+}
+
+describe('the gateway on Fabric through outages', () => {
+  it("commits through the other two organisations while CreditOrg's peer is down, and /readyz names it", async () => {
+    await stopOrganisation('CreditOrg');
+    try {
+      const written = await gateway.request<LedgerEntry>('POST', '/v1/entries', {
+        key: gateway.keys['sandbox-writer'],
+        body: dataAccess(),
+      });
+      expect(written.status).toBe(201);
+      const ready = await gateway.request<Readiness>('GET', '/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.body.parts).toEqual([
+        { name: 'SandboxOrg peer0.sandboxorg', reachable: true },
+        { name: 'CreditOrg peer0.creditorg', reachable: false },
+        { name: 'RegulatorOrg peer0.regulatororg', reachable: true },
+      ]);
+    } finally {
+      await startOrganisation('CreditOrg');
+    }
+    await waitForSameHeight(Object.values(PEERS));
+  });
+
+  it('answers 503 while no peer is up, and commits queued asynchronous writes once, when they are back', async () => {
+    const dataset = unique('outage-dataset');
+    const request = dataAccess({}, { dataset: { id: dataset } });
+    const organisations = Object.keys(PEERS) as (keyof typeof PEERS)[];
+    for (const mspId of organisations) {
+      await stopOrganisation(mspId);
+    }
+    let operation: string;
+    let restoring = 0;
+    try {
+      const refused = await gateway.request<ErrorBody>('POST', '/v1/entries', {
+        key: gateway.keys['sandbox-writer'],
+        body: dataAccess(),
+      });
+      expect(refused.status).toBe(503);
+      expect(refused.body.error.code).toBe('LEDGER_UNAVAILABLE');
+      const ready = await gateway.request<ErrorBody & Readiness>('GET', '/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body.parts.every((part) => !part.reachable)).toBe(true);
+
+      const accepted = await gateway.request<{ id: string }>('POST', '/v1/entries', {
+        key: gateway.keys['sandbox-writer'],
+        body: request,
+        headers: { Prefer: 'respond-async' },
+      });
+      expect(accepted.status).toBe(202);
+      operation = accepted.body.id;
+      const pending = await gateway.request<Operation>('GET', `/v1/operations/${operation}`, {
+        key: gateway.keys['sandbox-writer'],
+      });
+      expect(pending.body.status).toBe('pending');
+    } finally {
+      restoring = Date.now();
+      for (const mspId of organisations) {
+        await startOrganisation(mspId);
+      }
+    }
+
+    const restored = Date.now();
+    let settled: Operation | undefined;
+    while (Date.now() - restored < 120_000) {
+      const current = await gateway.request<Operation>('GET', `/v1/operations/${operation}`, {
+        key: gateway.keys['sandbox-writer'],
+      });
+      if (current.body.status !== 'pending') {
+        settled = current.body;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(settled?.status).toBe('committed');
+    console.log(
+      `peers restarted and gossiping in ${restored - restoring} ms; the queued write committed ` +
+        `${Date.now() - restored} ms after that`,
+    );
+
+    const listed = await gateway.request<{ items: LedgerEntry[] }>(
+      'GET',
+      `/v1/entries?stream=dataset:${dataset}`,
+      { key: gateway.keys.regulator },
+    );
+    expect(listed.body.items.map((entry) => entry.id)).toEqual([request.id]);
+  });
+});
