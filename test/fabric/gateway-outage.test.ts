@@ -69,7 +69,7 @@ describe('the gateway on Fabric through outages', () => {
       await stopOrganisation(mspId);
     }
     let operation: string;
-    let restoring = 0;
+    let restoring: number;
     try {
       const refused = await gateway.request<ErrorBody>('POST', '/v1/entries', {
         key: gateway.keys['sandbox-writer'],
