@@ -1,29 +1,17 @@
 import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 import type { Iterators, QueryResponseMetadata, StateQueryResponse } from 'fabric-shim-api';
-import {
-  assertMayWriteSomething,
-  canRead,
-  canWrite,
-  identifyCaller,
-  type Caller,
-} from './access-policy';
+import { assertMayWriteSomething, canRead, identifyCaller, type Caller } from './access-policy';
+import { checkAdmission } from './admission';
 import {
   ENTRIES_RECORDED_EVENT,
   type AuditEntry,
   type EntriesRecordedEvent,
   type EntryPage,
 } from './audit-entry';
-import {
-  MAX_JSON_DEPTH,
-  canonicalJson,
-  canonicallyOrdered,
-  entryDigest,
-  jsonByteLength,
-  nestsDeeperThan,
-} from './canonical-json';
+import { canonicalJson, canonicallyOrdered, entryDigest } from './canonical-json';
 import { formatTxTimestamp, toLedgerTime } from './commit-time';
 import { ContractError, encodeErrorEnvelope } from './contract-error';
-import { ENTRY_KINDS, entryRequest, streamOf, type EntryRequest } from './entry-schemas';
+import { entryRequest, streamOf, type EntryRequest } from './entry-schemas';
 import { entryQuery } from './entry-query';
 import {
   entryKey,
@@ -33,21 +21,10 @@ import {
   sequenceKey,
   type IndexName,
 } from './ledger-keys';
-import { findNationalIdentifiers } from './personal-data';
 import { entryId } from './text-schemas';
 import { formatPath, parseJsonArgument, parseWith } from './validation';
 
 export const MAX_ENTRIES_PER_TRANSACTION = 1000;
-/** Bound on an entry's canonical JSON (`{kind, id, sourceSeq?, payload}`), in UTF-8 bytes. */
-export const MAX_ENTRY_BYTES = 64 * 1024;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isEntryKind(value: unknown): value is EntryRequest['kind'] {
-  return (ENTRY_KINDS as readonly unknown[]).includes(value);
-}
 
 function toContractError(error: unknown): ContractError {
   if (error instanceof ContractError) {
@@ -67,40 +44,9 @@ async function withErrorEnvelope<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Checks one request in the order a caller can act on: may I, is it small, is it clean, is it valid. */
+/** Admits one request (see checkAdmission), then parses it against its kind's schema. */
 function validateRequest(caller: Caller, raw: unknown, path: string): EntryRequest {
-  const kind = isRecord(raw) ? raw.kind : undefined;
-  if (isEntryKind(kind) && !canWrite(caller, kind)) {
-    throw new ContractError('FORBIDDEN', `role ${caller.role} may not write ${kind} entries`, [
-      { path: formatPath(path, ['kind']), message: `is not writable by role ${caller.role}` },
-    ]);
-  }
-  if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) {
-    throw new ContractError(
-      'INVALID_ENTRY',
-      `the entry nests deeper than ${MAX_JSON_DEPTH} levels`,
-      [{ path: path === '' ? '$' : path, message: `nests deeper than ${MAX_JSON_DEPTH} levels` }],
-    );
-  }
-  const size = jsonByteLength(raw);
-  if (size > MAX_ENTRY_BYTES) {
-    throw new ContractError(
-      'ENTRY_TOO_LARGE',
-      `the entry is ${size} bytes; at most ${MAX_ENTRY_BYTES} are accepted`,
-      [{ path: path === '' ? '$' : path, message: `exceeds ${MAX_ENTRY_BYTES} bytes` }],
-    );
-  }
-  const personal = findNationalIdentifiers(raw, path);
-  if (personal.length > 0) {
-    throw new ContractError(
-      'PERSONAL_DATA',
-      'the entry contains a resident identity number or unified social credit code; send a pseudonym instead',
-      personal.map((field) => ({
-        path: field,
-        message: 'contains a national identifier',
-      })),
-    );
-  }
+  checkAdmission(caller, raw, path);
   return parseWith(entryRequest, raw, {
     code: 'INVALID_ENTRY',
     message: 'the entry does not match its schema',

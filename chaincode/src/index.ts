@@ -3,7 +3,8 @@ import { AuditContract } from './audit-contract';
 /** What `fabric-chaincode-node` loads: the contracts this chaincode serves. */
 export const contracts = [AuditContract];
 
-export { AuditContract, MAX_ENTRIES_PER_TRANSACTION, MAX_ENTRY_BYTES } from './audit-contract';
+export { AuditContract, MAX_ENTRIES_PER_TRANSACTION } from './audit-contract';
+export { MAX_ENTRY_BYTES, checkAdmission } from './admission';
 export { ROLES, ROLE_ATTRIBUTE, canRead, canWrite, type Caller, type Role } from './access-policy';
 export {
   ENTRIES_RECORDED_EVENT,

@@ -1,15 +1,9 @@
 import {
-  ENTRY_KINDS,
+  ContractError,
   INDEXES,
-  MAX_ENTRY_BYTES,
-  MAX_JSON_DEPTH,
-  canWrite,
-  jsonByteLength,
-  nestsDeeperThan,
+  checkAdmission,
   entryDigest,
-  findNationalIdentifiers,
   issueDetails,
-  type EntryKind,
   type EntryRequest,
   type ErrorDetail,
 } from '@audit-ledger/chaincode';
@@ -49,10 +43,6 @@ export interface AdmittedBatch {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isEntryKind(value: unknown): value is EntryKind {
-  return (ENTRY_KINDS as readonly unknown[]).includes(value);
 }
 
 /** The request without a credit subject's `idNumber`, the one place a raw number may arrive. */
@@ -269,41 +259,22 @@ export class EntryService {
   }
 
   /**
-   * Admission in the contract's order — role, size, personal data, schema — then the gateway's
-   * own work: a default id and the subject's pseudonym. Throws RequestError; never reaches the ledger.
+   * The contract's own admission checks (role, size, personal data outside the one field where
+   * a raw number may arrive), the API's schema, then the gateway's own work: a default id and
+   * the subject's pseudonym. Throws RequestError; nothing refused reaches the ledger.
    */
   private prepare(
     raw: unknown,
     schema: typeof apiEntryRequest | typeof verifyRequest,
     writer?: Principal,
   ): AdmittedRequest {
-    const kind = isRecord(raw) ? raw.kind : undefined;
-    if (writer !== undefined && isEntryKind(kind) && !canWrite(writer, kind)) {
-      throw new RequestError('FORBIDDEN', `role ${writer.role} may not write ${kind} entries`, [
-        { path: 'kind', message: `is not writable by role ${writer.role}` },
-      ]);
-    }
-    if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) {
-      throw new RequestError(
-        'INVALID_ENTRY',
-        `the entry nests deeper than ${MAX_JSON_DEPTH} levels`,
-        [{ path: '$', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }],
-      );
-    }
-    const size = jsonByteLength(raw);
-    if (size > MAX_ENTRY_BYTES) {
-      throw new RequestError(
-        'ENTRY_TOO_LARGE',
-        `the entry is ${size} bytes; at most ${MAX_ENTRY_BYTES} are accepted`,
-      );
-    }
-    const personal = findNationalIdentifiers(withoutIdNumber(raw));
-    if (personal.length > 0) {
-      throw new RequestError(
-        'PERSONAL_DATA',
-        'the entry contains a resident identity number or unified social credit code outside payload.subject.idNumber',
-        personal.map((path) => ({ path, message: 'contains a national identifier' })),
-      );
+    try {
+      // A verification names no writer: anyone may verify any kind.
+      checkAdmission(writer, raw, '', withoutIdNumber(raw));
+    } catch (error: unknown) {
+      throw error instanceof ContractError
+        ? new RequestError(error.code, error.message, error.details, error)
+        : error;
     }
     const parsed = (schema as z.ZodType<z.infer<typeof apiEntryRequest>>).safeParse(raw);
     if (!parsed.success) {
