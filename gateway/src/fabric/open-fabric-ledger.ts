@@ -29,7 +29,11 @@ async function readable(file: string): Promise<boolean> {
  * Whoever holds an organisation's client keys can write as that organisation, so outside
  * development a gateway must be given its own organisation's keys only.
  */
-async function assertHoldsOnlyItsOwnKeys(connection: ConnectionFile, organization: string) {
+async function assertHoldsOnlyItsOwnKeys(
+  connection: ConnectionFile,
+  organization: string,
+  dataDir: string,
+) {
   for (const [mspId, org] of Object.entries(connection.organizations)) {
     if (mspId === organization) {
       continue;
@@ -37,13 +41,14 @@ async function assertHoldsOnlyItsOwnKeys(connection: ConnectionFile, organizatio
     const keys = [
       org.tlsClient?.keyPath,
       org.registrar?.home,
+      join(dataDir, 'fabric-identities', mspId),
       ...Object.values(org.identities).map((identity) => identity.keyPath),
     ];
     for (const key of keys) {
       if (key !== undefined && (await readable(key))) {
         throw new FabricSetupError(
-          `the connection file gives this ${organization} gateway ${mspId}'s private key ${key}; ` +
-            `use ${organization}'s own connection file, or set FABRIC_DEVELOPMENT=true`,
+          `this ${organization} gateway would hold ${mspId}'s private keys (${key}); ` +
+            `give it ${organization}'s own connection file and keys, or set FABRIC_DEVELOPMENT=true`,
         );
       }
     }
@@ -63,7 +68,7 @@ export async function openFabricLedger(
     );
   }
   if (!config.development && config.organization !== undefined) {
-    await assertHoldsOnlyItsOwnKeys(connection, config.organization);
+    await assertHoldsOnlyItsOwnKeys(connection, config.organization, dataDir);
   }
   const organizations =
     config.organization === undefined
