@@ -17,6 +17,7 @@ export default defineConfig({
       'test/gateway/verify.test.ts',
       'test/gateway/async-writes.test.ts',
       'test/gateway/operations.test.ts',
+      'test/gateway/response-schemas.test.ts',
     ],
     fileParallelism: false,
     testTimeout: 180_000,

@@ -1,5 +1,7 @@
 import {
   DEFAULT_PAGE_SIZE,
+  ENTRY_KINDS,
+  ROLES,
   MAX_ENTRIES_PER_TRANSACTION,
   MAX_PAGE_SIZE,
   SUBJECT_TYPES,
@@ -53,3 +55,90 @@ export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   cursor: z.string().max(8192).optional(),
 });
+
+/**
+ * What the API answers. The OpenAPI document describes responses from these schemas, routes
+ * type their bodies with them, and the black-box tests parse real answers with them: strict, so
+ * an undocumented field fails a test.
+ */
+const errorDetail = z.strictObject({ path: z.string(), message: z.string() });
+
+export const errorBodySchema = z.strictObject({
+  error: z.strictObject({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(errorDetail).optional(),
+  }),
+});
+
+export const entrySchema = z.strictObject({
+  id: z.string(),
+  kind: z.enum(ENTRY_KINDS),
+  stream: z.string(),
+  source: z.string(),
+  sourceSeq: z.number().int().min(1).optional(),
+  payload: z.record(z.string(), z.unknown()),
+  digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  txId: z.string(),
+  blockNumber: z.number().int().min(0),
+  committedAt: timestamp,
+  submitter: z.strictObject({
+    mspId: z.string(),
+    role: z.enum(ROLES),
+    name: z.string(),
+    subject: z.string(),
+  }),
+});
+
+export const entryPageSchema = z.strictObject({
+  items: z.array(entrySchema),
+  nextCursor: z.string().nullable(),
+});
+
+export const batchItemSchema = z.union([
+  z.strictObject({ status: z.union([z.literal(200), z.literal(201)]), entry: entrySchema }),
+  z.strictObject({ status: z.number().int().min(400), error: errorBodySchema.shape.error }),
+]);
+
+export const batchResponseSchema = z.strictObject({ results: z.array(batchItemSchema) });
+
+export const acceptedSchema = z.strictObject({
+  id: z.string(),
+  status: z.literal('pending'),
+  entryId: z.string().optional(),
+  entryIds: z.array(z.string()).optional(),
+});
+
+export const operationSchema = z.strictObject({
+  id: z.string(),
+  status: z.enum(['pending', 'committed', 'failed']),
+  createdAt: z.string(),
+  completedAt: z.string().optional(),
+  attempts: z.number().int().min(0),
+  httpStatus: z.number().int().optional(),
+  entry: entrySchema.optional(),
+  results: z.array(batchItemSchema).optional(),
+  error: errorBodySchema.shape.error.optional(),
+});
+
+export const verifyResponseSchema = z.strictObject({
+  verified: z.boolean(),
+  reason: z.enum(['NOT_FOUND', 'KIND_MISMATCH', 'DIGEST_MISMATCH', 'LEDGER_INTEGRITY']).optional(),
+  message: z.string().optional(),
+  entry: entrySchema.optional(),
+});
+
+const readinessParts = z
+  .array(z.strictObject({ name: z.string(), reachable: z.boolean() }))
+  .optional();
+const outboxDepth = z.strictObject({ depth: z.number().int(), oldestAgeMs: z.number() });
+
+export const readinessSchema = z.union([
+  z.strictObject({
+    status: z.literal('ready'),
+    ledger: z.enum(['embedded', 'fabric']),
+    parts: readinessParts,
+    outbox: outboxDepth,
+  }),
+  errorBodySchema.extend({ parts: readinessParts, outbox: outboxDepth }),
+]);

@@ -1,75 +1,23 @@
 import { ENTRY_KINDS, INDEXES } from '@audit-ledger/chaincode';
 import { z } from 'zod';
-import { apiEntryRequest, batchRequest, verifyRequest } from './api-schemas';
+import {
+  acceptedSchema,
+  apiEntryRequest,
+  batchRequest,
+  batchResponseSchema,
+  entryPageSchema,
+  entrySchema,
+  errorBodySchema,
+  operationSchema,
+  readinessSchema,
+  verifyRequest,
+  verifyResponseSchema,
+} from './api-schemas';
 
-function schemaOf(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, {
-    target: 'draft-2020-12',
-    unrepresentable: 'any',
-    io: 'input',
-  });
+/** A request schema as callers may send it, or a response schema as the gateway answers. */
+function schemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  return z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io });
 }
-
-const errorBody = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        details: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['path', 'message'],
-            properties: { path: { type: 'string' }, message: { type: 'string' } },
-          },
-        },
-      },
-    },
-  },
-};
-
-const entry = {
-  type: 'object',
-  required: [
-    'id',
-    'kind',
-    'stream',
-    'source',
-    'payload',
-    'digest',
-    'txId',
-    'blockNumber',
-    'committedAt',
-    'submitter',
-  ],
-  properties: {
-    id: { type: 'string' },
-    kind: { enum: [...ENTRY_KINDS] },
-    stream: { type: 'string' },
-    source: { type: 'string' },
-    sourceSeq: { type: 'integer', minimum: 1 },
-    payload: { type: 'object' },
-    digest: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
-    txId: { type: 'string' },
-    blockNumber: { type: 'integer', minimum: 0 },
-    committedAt: { type: 'string', format: 'date-time' },
-    submitter: {
-      type: 'object',
-      required: ['mspId', 'role', 'name'],
-      properties: {
-        mspId: { type: 'string' },
-        role: { type: 'string' },
-        name: { type: 'string' },
-        subject: { type: 'string' },
-      },
-    },
-  },
-};
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
@@ -84,16 +32,7 @@ const preferAsync = {
 };
 const accepted = {
   description: 'Accepted (Prefer: respond-async): durably queued; follow Location',
-  content: json({
-    type: 'object',
-    required: ['id', 'status'],
-    properties: {
-      id: { type: 'string' },
-      status: { const: 'pending' },
-      entryId: { type: 'string' },
-      entryIds: { type: 'array', items: { type: 'string' } },
-    },
-  }),
+  content: json(ref('Accepted')),
 };
 const commonErrors = {
   '400': errorResponse(
@@ -102,6 +41,9 @@ const commonErrors = {
   '401': errorResponse('Missing or unknown API key (UNAUTHENTICATED)'),
   '403': errorResponse('The role may not do this (FORBIDDEN)'),
   '503': errorResponse('The ledger cannot be reached (LEDGER_UNAVAILABLE)'),
+};
+const notOnThisLedger = {
+  '501': errorResponse('Not available on this ledger yet (NOT_AVAILABLE_ON_THIS_LEDGER)'),
 };
 
 /** OpenAPI 3.1 description of API v1, generated from the schemas that validate requests. */
@@ -132,8 +74,14 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           },
         },
         VerifyRequest: schemaOf(verifyRequest),
-        Entry: entry,
-        Error: errorBody,
+        Entry: schemaOf(entrySchema, 'output'),
+        EntryPage: schemaOf(entryPageSchema, 'output'),
+        BatchResponse: schemaOf(batchResponseSchema, 'output'),
+        Accepted: schemaOf(acceptedSchema, 'output'),
+        Operation: schemaOf(operationSchema, 'output'),
+        VerifyResponse: schemaOf(verifyResponseSchema, 'output'),
+        Readiness: schemaOf(readinessSchema, 'output'),
+        Error: schemaOf(errorBodySchema, 'output'),
       },
     },
     security: [{ apiKey: [] }],
@@ -181,17 +129,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             { name: 'cursor', in: 'query', schema: { type: 'string' } },
           ],
           responses: {
-            '200': {
-              description: 'A page',
-              content: json({
-                type: 'object',
-                required: ['items', 'nextCursor'],
-                properties: {
-                  items: { type: 'array', items: ref('Entry') },
-                  nextCursor: { type: ['string', 'null'] },
-                },
-              }),
-            },
+            '200': { description: 'A page', content: json(ref('EntryPage')) },
             ...commonErrors,
           },
         },
@@ -205,23 +143,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             '202': accepted,
             '200': {
               description: 'One result per entry, in request order',
-              content: json({
-                type: 'object',
-                properties: {
-                  results: {
-                    type: 'array',
-                    items: {
-                      type: 'object',
-                      required: ['status'],
-                      properties: {
-                        status: { type: 'integer' },
-                        entry: ref('Entry'),
-                        error: errorBody.properties.error,
-                      },
-                    },
-                  },
-                },
-              }),
+              content: json(ref('BatchResponse')),
             },
             ...commonErrors,
           },
@@ -243,21 +165,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           summary: 'Does this payload match what the ledger holds under this id?',
           requestBody: { required: true, content: json(ref('VerifyRequest')) },
           responses: {
-            '200': {
-              description: 'The verdict',
-              content: json({
-                type: 'object',
-                required: ['verified'],
-                properties: {
-                  verified: { type: 'boolean' },
-                  reason: {
-                    enum: ['NOT_FOUND', 'KIND_MISMATCH', 'DIGEST_MISMATCH', 'LEDGER_INTEGRITY'],
-                  },
-                  message: { type: 'string' },
-                  entry: ref('Entry'),
-                },
-              }),
-            },
+            '200': { description: 'The verdict', content: json(ref('VerifyResponse')) },
             ...commonErrors,
           },
         },
@@ -268,21 +176,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             'An asynchronous write: pending, committed (with its entry or results) or failed (with its error)',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           responses: {
-            '200': {
-              description: 'The operation',
-              content: json({
-                type: 'object',
-                required: ['id', 'status'],
-                properties: {
-                  id: { type: 'string' },
-                  status: { enum: ['pending', 'committed', 'failed'] },
-                  httpStatus: { type: 'integer' },
-                  entry: ref('Entry'),
-                  results: { type: 'array' },
-                  error: errorBody.properties.error,
-                },
-              }),
-            },
+            '200': { description: 'The operation', content: json(ref('Operation')) },
             '404': errorResponse('No operation the caller may see (NOT_FOUND)'),
             ...commonErrors,
           },
@@ -294,6 +188,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           responses: {
             '200': { description: 'The bundle', content: json({ type: 'object' }) },
+            ...notOnThisLedger,
             '404': errorResponse('No entry the caller may read (NOT_FOUND)'),
             ...commonErrors,
           },
@@ -332,6 +227,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
                 },
               }),
             },
+            ...notOnThisLedger,
             ...commonErrors,
           },
         },
@@ -350,6 +246,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           ],
           responses: {
             '200': { description: 'The proof', content: json({ type: 'object' }) },
+            ...notOnThisLedger,
             ...commonErrors,
           },
         },
@@ -363,6 +260,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           ],
           responses: {
             '200': { description: 'The proof', content: json({ type: 'object' }) },
+            ...notOnThisLedger,
             ...commonErrors,
           },
         },
@@ -376,9 +274,12 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       },
       '/readyz': {
         get: {
-          summary: 'The ledger is reachable',
+          summary: "The ledger is reachable; on Fabric, which organisations' peers answer",
           security: [],
-          responses: { '200': { description: 'ready' }, '503': errorResponse('not ready') },
+          responses: {
+            '200': { description: 'ready', content: json(ref('Readiness')) },
+            '503': { description: 'not ready', content: json(ref('Readiness')) },
+          },
         },
       },
       '/metrics': {
