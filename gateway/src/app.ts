@@ -3,13 +3,13 @@ import type { Logger } from 'pino';
 import type { ApiKeyRegistry } from './auth/api-keys';
 import type { EntryService } from './entry-service';
 import { RequestError } from './request-error';
-import { registerEntryRoutes } from './http/entry-routes';
+import { createEntryRouter } from './http/entry-routes';
 import { httpStatusOf } from './http/http-status';
 import { buildOpenApiDocument } from './http/openapi';
 import { authenticate, errorHandler, observe } from './http/request-handlers';
 import {
-  registerTransparencyRoutes,
-  registerUnavailableTransparencyRoutes,
+  createTransparencyRouter,
+  createUnavailableTransparencyRouter,
 } from './http/transparency-routes';
 import type { Ledger } from './ledger/ledger';
 import type { Metrics } from './metrics';
@@ -73,15 +73,15 @@ export function createApp(deps: AppDependencies): express.Express {
     response.json(openApi);
   });
 
-  // v1 routes are registered with their full paths (not on a mounted router) so that the route
-  // pattern in metrics and logs is complete even for responses that leave through an error.
+  // Routers carry their routes' full /v1 paths (they are not mounted under /v1) so that the
+  // route pattern in metrics and logs is complete even for responses that leave through an error.
   app.use('/v1', authenticate(deps.apiKeys), express.json({ limit: MAX_BODY_BYTES, strict: true }));
-  registerEntryRoutes(app, { ledger, entries: deps.entries, outbox, metrics });
-  if (deps.transparency === undefined) {
-    registerUnavailableTransparencyRoutes(app, ledger.kind);
-  } else {
-    registerTransparencyRoutes(app, deps.transparency.proofs, deps.transparency.checkpoints);
-  }
+  app.use(createEntryRouter({ ledger, entries: deps.entries, outbox, metrics }));
+  app.use(
+    deps.transparency === undefined
+      ? createUnavailableTransparencyRouter(ledger.kind)
+      : createTransparencyRouter(deps.transparency.proofs, deps.transparency.checkpoints),
+  );
 
   app.use((request, _response, next) => {
     next(new RequestError('ROUTE_NOT_FOUND', `no route ${request.method} ${request.path}`));

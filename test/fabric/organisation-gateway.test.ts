@@ -70,6 +70,15 @@ describe('a gateway that acts for SandboxOrg', () => {
         headers: { authorization: `Bearer ${keys.regulator}` },
       });
       expect(refused.status).toBe(403);
+      // Proofs from Fabric blocks are not served yet, and the answer says so.
+      const { id } = (await (await post(keys['sandbox-writer'])).json()) as { id: string };
+      const proof = await fetch(`${url}/v1/entries/${id}/proof`, {
+        headers: { authorization: `Bearer ${keys['sandbox-writer']}` },
+      });
+      expect(proof.status).toBe(501);
+      expect(((await proof.json()) as { error: { code: string } }).error.code).toBe(
+        'NOT_AVAILABLE_ON_THIS_LEDGER',
+      );
     } finally {
       server.closeAllConnections();
       await new Promise<void>((done) =>

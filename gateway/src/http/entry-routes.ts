@@ -1,5 +1,5 @@
 import { issueDetails } from '@audit-ledger/chaincode';
-import type { Express, Request, Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { EntryService } from '../entry-service';
 import type { Ledger, LedgerEntry, Principal } from '../ledger/ledger';
 import type { Metrics } from '../metrics';
@@ -46,7 +46,9 @@ function operationView(operation: Operation): Record<string, unknown> {
   return { id, status, createdAt, completedAt, attempts, ...outcome, error };
 }
 
-export function registerEntryRoutes(app: Express, deps: EntryRouteDependencies): void {
+/** The entry, operation, verification and trail routes, with their full /v1 paths. */
+export function createEntryRouter(deps: EntryRouteDependencies): Router {
+  const router = Router();
   const { ledger, entries, outbox, metrics } = deps;
   const countCommitted = (committed: LedgerEntry[]) => {
     metrics.countCommitted(ledger.kind, committed);
@@ -64,7 +66,7 @@ export function registerEntryRoutes(app: Express, deps: EntryRouteDependencies):
     return id;
   };
 
-  app.post('/v1/entries', requireJson, async (request: Request, response: Response) => {
+  router.post('/v1/entries', requireJson, async (request: Request, response: Response) => {
     const principal = principalOf(response);
     const admitted = entries.admit(principal, request.body);
     if (prefersAsync(request)) {
@@ -80,7 +82,7 @@ export function registerEntryRoutes(app: Express, deps: EntryRouteDependencies):
     response.status(outcome.status).json(outcome.entry);
   });
 
-  app.post('/v1/entries/batch', requireJson, async (request: Request, response: Response) => {
+  router.post('/v1/entries/batch', requireJson, async (request: Request, response: Response) => {
     const principal = principalOf(response);
     const batch = entries.admitBatch(principal, parseBatch(request.body));
     if (prefersAsync(request)) {
@@ -98,7 +100,7 @@ export function registerEntryRoutes(app: Express, deps: EntryRouteDependencies):
     response.json({ results });
   });
 
-  app.get('/v1/operations/:id', (request: Request<{ id: string }>, response: Response) => {
+  router.get('/v1/operations/:id', (request: Request<{ id: string }>, response: Response) => {
     const principal = principalOf(response);
     const operation = outbox.store.get(request.params.id);
     const visible =
@@ -112,19 +114,20 @@ export function registerEntryRoutes(app: Express, deps: EntryRouteDependencies):
     response.json(operationView(operation));
   });
 
-  app.get('/v1/entries', async (request: Request, response: Response) => {
+  router.get('/v1/entries', async (request: Request, response: Response) => {
     response.json(await entries.list(principalOf(response), request.query));
   });
 
-  app.get('/v1/entries/:id', async (request: Request<{ id: string }>, response: Response) => {
+  router.get('/v1/entries/:id', async (request: Request<{ id: string }>, response: Response) => {
     response.json(await entries.get(principalOf(response), request.params.id));
   });
 
-  app.post('/v1/verify', requireJson, async (request: Request, response: Response) => {
+  router.post('/v1/verify', requireJson, async (request: Request, response: Response) => {
     response.json(await entries.verify(principalOf(response), request.body));
   });
 
-  app.get('/v1/trails/verify', async (request: Request, response: Response) => {
+  router.get('/v1/trails/verify', async (request: Request, response: Response) => {
     response.json(await checkTrail(ledger, principalOf(response), request.query));
   });
+  return router;
 }

@@ -1,5 +1,5 @@
 import { issueDetails } from '@audit-ledger/chaincode';
-import type { Express, Request, Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ProofRangeError, type CheckpointLog } from '../transparency/checkpoint-log';
 import type { Ledger } from '../ledger/ledger';
@@ -35,43 +35,44 @@ async function answerProof<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** Signed checkpoints of the block tree and the proofs that tie entries, blocks and checkpoints. */
-export function registerTransparencyRoutes(
-  app: Express,
-  proofs: ProofSource,
-  checkpoints: CheckpointLog,
-): void {
-  app.get('/v1/entries/:id/proof', async (request: Request<{ id: string }>, response: Response) => {
-    const material = await proofs.proofOf(principalOf(response), request.params.id);
-    let checkpoint = await checkpoints.latest();
-    if (checkpoint.size <= material.block.header.number) {
-      // That checkpoint was being made before the block was appended: make the next one.
-      checkpoint = await checkpoints.latest();
-    }
-    const { hashes } = await answerProof(() =>
-      checkpoints.inclusion(material.block.header.number, checkpoint.size),
-    );
-    const bundle: ProofBundle = {
-      ...material,
-      checkpoint: { note: checkpoint.note, size: checkpoint.size, inclusion: hashes },
-    };
-    response.json(bundle);
-  });
+export function createTransparencyRouter(proofs: ProofSource, checkpoints: CheckpointLog): Router {
+  const router = Router();
+  router.get(
+    '/v1/entries/:id/proof',
+    async (request: Request<{ id: string }>, response: Response) => {
+      const material = await proofs.proofOf(principalOf(response), request.params.id);
+      let checkpoint = await checkpoints.latest();
+      if (checkpoint.size <= material.block.header.number) {
+        // That checkpoint was being made before the block was appended: make the next one.
+        checkpoint = await checkpoints.latest();
+      }
+      const { hashes } = await answerProof(() =>
+        checkpoints.inclusion(material.block.header.number, checkpoint.size),
+      );
+      const bundle: ProofBundle = {
+        ...material,
+        checkpoint: { note: checkpoint.note, size: checkpoint.size, inclusion: hashes },
+      };
+      response.json(bundle);
+    },
+  );
 
-  app.get('/v1/checkpoints/latest', async (_request: Request, response: Response) => {
+  router.get('/v1/checkpoints/latest', async (_request: Request, response: Response) => {
     response.json(await checkpoints.latest());
   });
 
-  app.get('/v1/proofs/inclusion', async (request: Request, response: Response) => {
+  router.get('/v1/proofs/inclusion', async (request: Request, response: Response) => {
     const { block, treeSize } = parseQuery(inclusionQuery, request.query);
     const proof = await answerProof(() => checkpoints.inclusion(block, treeSize));
     response.json({ block, treeSize, ...proof });
   });
 
-  app.get('/v1/proofs/consistency', async (request: Request, response: Response) => {
+  router.get('/v1/proofs/consistency', async (request: Request, response: Response) => {
     const { from, to } = parseQuery(consistencyQuery, request.query);
     const hashes = await answerProof(() => checkpoints.consistency(from, to));
     response.json({ from, to, hashes });
   });
+  return router;
 }
 
 const TRANSPARENCY_PATHS = [
@@ -82,13 +83,15 @@ const TRANSPARENCY_PATHS = [
 ];
 
 /** On a ledger without proofs yet, each transparency route says so instead of a bare 404. */
-export function registerUnavailableTransparencyRoutes(app: Express, kind: Ledger['kind']): void {
+export function createUnavailableTransparencyRouter(kind: Ledger['kind']): Router {
+  const router = Router();
   for (const path of TRANSPARENCY_PATHS) {
-    app.get(path, () => {
+    router.get(path, () => {
       throw new RequestError(
         'NOT_AVAILABLE_ON_THIS_LEDGER',
         `proof bundles and checkpoints are not available on the ${kind} ledger yet`,
       );
     });
   }
+  return router;
 }
