@@ -16,6 +16,7 @@ export default defineConfig({
       'test/gateway/trails-api.test.ts',
       'test/gateway/verify.test.ts',
       'test/gateway/async-writes.test.ts',
+      'test/gateway/coalescing.test.ts',
       'test/gateway/operations.test.ts',
       'test/gateway/response-schemas.test.ts',
     ],

@@ -6,7 +6,7 @@
 #   network.sh reset          down, then delete all state
 #   network.sh status         each node: running, healthy, chain height
 #   network.sh leader         the orderer that leads the channel's consensus now
-#   network.sh stop|start <node>               one node, e.g. orderer2, peer0.creditorg
+#   network.sh stop|start <node>...            nodes, e.g. orderer2 peer0.creditorg (started at once)
 #   network.sh identity add <MSP id> <name> <role>   register and enroll a client identity
 #   network.sh identity revoke <MSP id> <name>       revoke it and publish the CRL on the channel
 set -euo pipefail
@@ -50,6 +50,13 @@ start_node() {
     chaincode.*) "$NETWORK_DIR/nodes/chaincode.sh" "$(org_of_node "$name")" ;;
     *) fail "unknown node $name; network.sh status lists them" ;;
   esac
+}
+
+# Starts nodes at once: peers that come up together find each other through gossip together.
+start_nodes() {
+  local name
+  for name in "$@"; do start_node "$name" & done
+  wait_all "starting $*"
 }
 
 running_nodes() {
@@ -244,8 +251,8 @@ case "$command" in
   reset) cmd_reset ;;
   status) cmd_status ;;
   leader) require_ready; consensus_leader || fail "no orderer leads $CHANNEL now" ;;
-  stop) require_ready; stop_nodes "${1:?usage: network.sh stop <node>}"; say "stopped $1" ;;
-  start) require_ready; start_node "${1:?usage: network.sh start <node>}"; say "started $1" ;;
+  stop) require_ready; stop_nodes "${@:?usage: network.sh stop <node>...}"; say "stopped $*" ;;
+  start) require_ready; start_nodes "${@:?usage: network.sh start <node>...}"; say "started $*" ;;
   identity) cmd_identity "$@" ;;
   *) sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; [[ -z "$command" || "$command" == --help ]] || exit 2 ;;
 esac

@@ -29,19 +29,29 @@ afterAll(async () => {
   await gateway.close();
 });
 
-async function stopOrganisation(mspId: keyof typeof PEERS) {
-  await networkCommand('stop', CHAINCODE_SERVICES[mspId]);
-  await networkCommand('stop', PEERS[mspId]);
+type Organisation = keyof typeof PEERS;
+
+/** Stops organisations' peers and their chaincode services. */
+async function stopOrganisations(...mspIds: Organisation[]) {
+  await networkCommand(
+    'stop',
+    ...mspIds.map((mspId) => CHAINCODE_SERVICES[mspId]),
+    ...mspIds.map((mspId) => PEERS[mspId]),
+  );
 }
 
-async function startOrganisation(mspId: keyof typeof PEERS) {
-  await networkCommand('start', PEERS[mspId]);
-  await networkCommand('start', CHAINCODE_SERVICES[mspId]);
+/** Starts them again, all at once; returns when their peers know each other through gossip. */
+async function startOrganisations(...mspIds: Organisation[]) {
+  await networkCommand(
+    'start',
+    ...mspIds.map((mspId) => PEERS[mspId]),
+    ...mspIds.map((mspId) => CHAINCODE_SERVICES[mspId]),
+  );
 }
 
 describe('the gateway on Fabric through outages', () => {
   it("commits through the other two organisations while CreditOrg's peer is down, and /readyz names it", async () => {
-    await stopOrganisation('CreditOrg');
+    await stopOrganisations('CreditOrg');
     try {
       const written = await gateway.request<LedgerEntry>('POST', '/v1/entries', {
         key: gateway.keys['sandbox-writer'],
@@ -56,7 +66,7 @@ describe('the gateway on Fabric through outages', () => {
         { name: 'RegulatorOrg peer0.regulatororg', reachable: true },
       ]);
     } finally {
-      await startOrganisation('CreditOrg');
+      await startOrganisations('CreditOrg');
     }
     await waitForSameHeight(Object.values(PEERS));
   });
@@ -64,10 +74,8 @@ describe('the gateway on Fabric through outages', () => {
   it('answers 503 while no peer is up, and commits queued asynchronous writes once, when they are back', async () => {
     const dataset = unique('outage-dataset');
     const request = dataAccess({}, { dataset: { id: dataset } });
-    const organisations = Object.keys(PEERS) as (keyof typeof PEERS)[];
-    for (const mspId of organisations) {
-      await stopOrganisation(mspId);
-    }
+    const organisations = Object.keys(PEERS) as Organisation[];
+    await stopOrganisations(...organisations);
     let operation: string;
     let restoring: number;
     try {
@@ -94,9 +102,7 @@ describe('the gateway on Fabric through outages', () => {
       expect(pending.body.status).toBe('pending');
     } finally {
       restoring = Date.now();
-      for (const mspId of organisations) {
-        await startOrganisation(mspId);
-      }
+      await startOrganisations(...organisations);
     }
 
     const restored = Date.now();

@@ -95,8 +95,7 @@ describe('a batch of 500 entries', () => {
 
 describe("one organisation's peer down", () => {
   it('keeps committing on the other two, and the peer catches up after its restart', async () => {
-    await networkCommand('stop', CHAINCODE_SERVICES.CreditOrg);
-    await networkCommand('stop', PEERS.CreditOrg);
+    await networkCommand('stop', CHAINCODE_SERVICES.CreditOrg, PEERS.CreditOrg);
     const written = [];
     try {
       const fromSandbox = withRunId(dataAccess());
@@ -119,8 +118,7 @@ describe("one organisation's peer down", () => {
         creditViaRegulatorPeer.close();
       }
     } finally {
-      await networkCommand('start', PEERS.CreditOrg);
-      await networkCommand('start', CHAINCODE_SERVICES.CreditOrg);
+      await networkCommand('start', PEERS.CreditOrg, CHAINCODE_SERVICES.CreditOrg);
     }
 
     await waitForSameHeight(Object.values(PEERS));
