@@ -8,7 +8,7 @@ import {
   type EntryRequest,
 } from '@audit-ledger/chaincode';
 import type { X509Identity } from '../identity/x509-identities';
-import type { BlockHeaderSource } from '../transparency/checkpoint-log';
+import type { BlockHeaderSource } from '../ledger/block-header-source';
 import type { PackedHashes } from '../transparency/packed-hashes';
 import {
   LedgerError,

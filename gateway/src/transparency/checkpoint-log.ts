@@ -1,14 +1,11 @@
 import type { Logger } from 'pino';
+import type { BlockHeaderSource } from '../ledger/block-header-source';
 import { checkpointBody } from './checkpoint';
 import { consistencyProof, inclusionProof, leafHash, rootHash } from './merkle-tree';
 import { PackedHashes } from './packed-hashes';
 import { signNote, type NoteSigner } from './signed-note';
 import { WitnessRefusal, type Witness } from './witness';
 
-/** Where the tree's leaves come from: each block's header hash, in block order. */
-export interface BlockHeaderSource {
-  blockHeaderHashes(): Promise<PackedHashes>;
-}
 
 export interface SignedCheckpoint {
   origin: string;

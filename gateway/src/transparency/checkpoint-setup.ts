@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { readOrCreateSecret } from '../files';
 import { PEER_ORGANIZATIONS } from '../identity/identity-directory';
-import { CheckpointLog, type BlockHeaderSource } from './checkpoint-log';
+import type { BlockHeaderSource } from '../ledger/block-header-source';
+import { CheckpointLog } from './checkpoint-log';
 import { generateNoteKey, noteSigner, type NoteSigner } from './signed-note';
 import { Witness } from './witness';
 

@@ -1,0 +1,9 @@
+import type { PackedHashes } from '../transparency/packed-hashes';
+
+/**
+ * A ledger's blocks as checkpoints see them: each block's header hash, in block order. The
+ * checkpoint log's leaves, whichever ledger holds the blocks.
+ */
+export interface BlockHeaderSource {
+  blockHeaderHashes(): Promise<PackedHashes>;
+}

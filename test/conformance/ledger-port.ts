@@ -1,0 +1,121 @@
+/**
+ * The Ledger port's behaviour, written once and run on every implementation: what the gateway
+ * relies on whichever ledger is underneath.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { EntryRequest } from '../../chaincode/src/index.js';
+import { loadConfig } from '../../gateway/src/config.js';
+import { LedgerError, type Ledger, type Principal } from '../../gateway/src/ledger/ledger.js';
+import { openLedger } from '../../gateway/src/open-ledger.js';
+import { creditChange, dataAccess, unique } from '../support/sample-entries.js';
+
+const SANDBOX: Principal = { name: 'dev-sandbox-writer', role: 'sandbox-writer' };
+const CREDIT: Principal = { name: 'dev-credit-writer', role: 'credit-writer' };
+const REGULATOR: Principal = { name: 'dev-regulator', role: 'regulator' };
+
+async function ledgerError(work: Promise<unknown>): Promise<LedgerError> {
+  try {
+    await work;
+  } catch (error) {
+    expect(error).toBeInstanceOf(LedgerError);
+    return error as LedgerError;
+  }
+  throw new Error('the ledger accepted it');
+}
+
+/** Runs the port's suite on the ledger that `env` configures (LEDGER and its settings). */
+export function describeLedgerPort(env: Record<string, string>): void {
+  let ledger: Ledger;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'audit-ledger-port-'));
+    const config = loadConfig({ ...env, DATA_DIR: dataDir });
+    ({ ledger } = await openLedger(config, pino({ level: 'silent' })));
+  });
+
+  afterAll(async () => {
+    await ledger.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  describe(`the Ledger port on ${env.LEDGER ?? 'embedded'}`, () => {
+    test('is ready once open', async () => {
+      expect(await ledger.readiness()).toMatchObject({ ready: true });
+    });
+
+    test('records an entry with its block, and reads it back the same', async () => {
+      const request = dataAccess() as EntryRequest;
+      const recorded = await ledger.recordEntry(SANDBOX, request);
+      expect(recorded).toMatchObject({
+        id: request.id,
+        kind: request.kind,
+        payload: request.payload,
+      });
+      expect(recorded.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(Number.isInteger(recorded.blockNumber) && recorded.blockNumber >= 0).toBe(true);
+      expect(await ledger.getEntry(REGULATOR, request.id)).toEqual(recorded);
+      expect(await ledger.getEntry(SANDBOX, request.id)).toEqual(recorded);
+    });
+
+    test('records a batch in one transaction and one block, in order', async () => {
+      const requests = [dataAccess(), dataAccess(), dataAccess()] as EntryRequest[];
+      const recorded = await ledger.recordEntries(SANDBOX, requests);
+      expect(recorded.map((entry) => entry.id)).toEqual(requests.map((request) => request.id));
+      expect(new Set(recorded.map((entry) => entry.txId)).size).toBe(1);
+      expect(new Set(recorded.map((entry) => entry.blockNumber)).size).toBe(1);
+    });
+
+    test('a batch is all or nothing: one claimed id refuses the whole of it', async () => {
+      const existing = dataAccess() as EntryRequest;
+      await ledger.recordEntry(SANDBOX, existing);
+      const fresh = dataAccess() as EntryRequest;
+      const error = await ledgerError(ledger.recordEntries(SANDBOX, [fresh, existing]));
+      expect(error.code).toBe('ENTRY_EXISTS');
+      expect((await ledgerError(ledger.getEntry(REGULATOR, fresh.id))).code).toBe('NOT_FOUND');
+    });
+
+    test('the ledger itself refuses a role the kind it may not write', async () => {
+      const error = await ledgerError(ledger.recordEntry(CREDIT, dataAccess() as EntryRequest));
+      expect(error.code).toBe('FORBIDDEN');
+      expect(error.details).toEqual([{ path: 'kind', message: expect.any(String) as unknown }]);
+    });
+
+    test("a writer reads its own organisation's entries; another's are NOT_FOUND", async () => {
+      const change = creditChange() as EntryRequest;
+      await ledger.recordEntry(CREDIT, change);
+      expect((await ledgerError(ledger.getEntry(SANDBOX, change.id))).code).toBe('NOT_FOUND');
+      expect((await ledger.getEntry(CREDIT, change.id)).id).toBe(change.id);
+    });
+
+    test('queries a stream in commit order, page by page', async () => {
+      const dataset = unique('port-dataset');
+      const written = [];
+      for (let index = 0; index < 5; index += 1) {
+        written.push(
+          await ledger.recordEntry(
+            SANDBOX,
+            dataAccess({}, { dataset: { id: dataset } }) as EntryRequest,
+          ),
+        );
+      }
+      const seen = [];
+      let bookmark = '';
+      do {
+        const page = await ledger.queryEntries(REGULATOR, {
+          by: 'stream',
+          value: `dataset:${dataset}`,
+          pageSize: 2,
+          bookmark,
+        });
+        seen.push(...page.items);
+        bookmark = page.bookmark;
+      } while (bookmark !== '');
+      expect(seen).toEqual(written);
+    });
+  });
+}

@@ -1,0 +1,3 @@
+import { describeLedgerPort } from '../conformance/ledger-port.js';
+
+describeLedgerPort({ LEDGER: 'embedded' });
