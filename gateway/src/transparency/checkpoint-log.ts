@@ -6,7 +6,6 @@ import { PackedHashes } from './packed-hashes';
 import { signNote, type NoteSigner } from './signed-note';
 import { WitnessRefusal, type Witness } from './witness';
 
-
 export interface SignedCheckpoint {
   origin: string;
   size: number;
