@@ -140,7 +140,10 @@ export async function checkTrail(
     ledgerIntegrity,
     peers: {
       checked: false,
-      detail: `the ${ledger.kind} ledger has no peers of other organisations to compare`,
+      detail:
+        ledger.kind === 'fabric'
+          ? "read from one organisation's peer; the other organisations' copies were not compared"
+          : 'the embedded ledger has no peers of other organisations to compare',
     },
   };
   return report;
