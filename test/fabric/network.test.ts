@@ -28,11 +28,6 @@ import {
 const VALID = 0;
 const ENDORSEMENT_POLICY_FAILURE = 10;
 const ORGS = ['SandboxOrg', 'CreditOrg', 'RegulatorOrg'] as const;
-const runId = Date.now().toString(36);
-const withRunId = <T extends { id: string }>(entry: T): T => ({
-  ...entry,
-  id: `${entry.id}-${runId}`,
-});
 
 let sandbox: Session;
 let regulator: Session;
@@ -49,7 +44,7 @@ afterAll(() => {
 
 describe('the endorsement policy: a majority of the three organisations', () => {
   it('invalidates at commit a transaction endorsed by SandboxOrg alone, and nothing of it is readable', async () => {
-    const request = withRunId(dataAccess());
+    const request = dataAccess();
     const { status } = await recordEntry(sandbox.contract, request, {
       endorsingOrganizations: ['SandboxOrg'],
     });
@@ -62,7 +57,7 @@ describe('the endorsement policy: a majority of the three organisations', () => 
   });
 
   it('commits a transaction endorsed by two organisations', async () => {
-    const { status } = await recordEntry(sandbox.contract, withRunId(dataAccess()), {
+    const { status } = await recordEntry(sandbox.contract, dataAccess(), {
       endorsingOrganizations: ['SandboxOrg', 'CreditOrg'],
     });
     expect(status).toMatchObject({ code: VALID, successful: true });
@@ -71,7 +66,7 @@ describe('the endorsement policy: a majority of the three organisations', () => 
 
 describe('a batch of 500 entries', () => {
   it('commits in one transaction and announces every id in its chaincode event', async () => {
-    const requests = Array.from({ length: 500 }, () => withRunId(dataAccess()));
+    const requests = Array.from({ length: 500 }, () => dataAccess());
     const { entries, status, transactionId } = await recordEntries(sandbox.contract, requests);
     expect(status).toMatchObject({ code: VALID, successful: true });
     expect(entries.map((entry) => entry.id)).toEqual(requests.map((request) => request.id));
@@ -99,7 +94,7 @@ describe("one organisation's peer down", () => {
     await networkCommand('stop', CHAINCODE_SERVICES.CreditOrg, PEERS.CreditOrg);
     const written = [];
     try {
-      const fromSandbox = withRunId(dataAccess());
+      const fromSandbox = dataAccess();
       const { status } = await recordEntry(sandbox.contract, fromSandbox);
       expect(status).toMatchObject({ code: VALID, successful: true });
       written.push(fromSandbox.id);
@@ -111,7 +106,7 @@ describe("one organisation's peer down", () => {
         'RegulatorOrg',
       );
       try {
-        const fromCredit = withRunId(creditChange());
+        const fromCredit = creditChange();
         const committed = await recordEntry(creditViaRegulatorPeer.contract, fromCredit);
         expect(committed.status).toMatchObject({ code: VALID, successful: true });
         written.push(fromCredit.id);
@@ -135,15 +130,15 @@ describe("one organisation's peer down", () => {
 
 describe('a revoked client identity', () => {
   it('writes until its CA revokes it and the CRL reaches the channel, then every peer refuses it', async () => {
-    const name = `revoked-${runId}`;
+    const name = `revoked-${Date.now().toString(36)}`;
     await networkCommand('identity', 'add', 'SandboxOrg', name, 'sandbox-writer');
     const session = connectAs('SandboxOrg', name);
     try {
-      const before = await recordEntry(session.contract, withRunId(dataAccess()));
+      const before = await recordEntry(session.contract, dataAccess());
       expect(before.status).toMatchObject({ code: VALID, successful: true });
 
       await networkCommand('identity', 'revoke', 'SandboxOrg', name);
-      const after = withRunId(dataAccess());
+      const after = dataAccess();
       expect(await deniedAccess(() => recordEntry(session.contract, after))).toBe(true);
       // Each organisation's peer checks the creator against the CRL in the channel configuration.
       for (const mspId of ORGS) {

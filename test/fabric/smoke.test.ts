@@ -27,11 +27,6 @@ import {
 } from './network.js';
 
 const VALID = 0;
-const runId = Date.now().toString(36);
-const withRunId = <T extends { id: string }>(entry: T): T => ({
-  ...entry,
-  id: `${entry.id}-${runId}`,
-});
 
 let sandbox: Session;
 let credit: Session;
@@ -52,9 +47,9 @@ afterAll(() => {
 describe(`the audit contract on the ${readConnection().consensus} network`, () => {
   it('commits as VALID every kind a role may write', async () => {
     const writes = [
-      { session: () => sandbox, request: withRunId(dataAccess()) },
-      { session: () => sandbox, request: withRunId(algorithmUpload()) },
-      { session: () => credit, request: withRunId(creditChange()) },
+      { session: () => sandbox, request: dataAccess() },
+      { session: () => sandbox, request: algorithmUpload() },
+      { session: () => credit, request: creditChange() },
     ];
     for (const { session, request } of writes) {
       const { entry, status } = await recordEntry(session().contract, request);
@@ -65,11 +60,11 @@ describe(`the audit contract on the ${readConnection().consensus} network`, () =
 
   it('refuses each write a role may not make with FORBIDDEN', async () => {
     const refused = [
-      { session: () => sandbox, request: withRunId(creditChange()) },
-      { session: () => credit, request: withRunId(dataAccess()) },
-      { session: () => credit, request: withRunId(algorithmUpload()) },
-      { session: () => regulator, request: withRunId(dataAccess()) },
-      { session: () => regulator, request: withRunId(creditChange()) },
+      { session: () => sandbox, request: creditChange() },
+      { session: () => credit, request: dataAccess() },
+      { session: () => credit, request: algorithmUpload() },
+      { session: () => regulator, request: dataAccess() },
+      { session: () => regulator, request: creditChange() },
     ];
     for (const { session, request } of refused) {
       expect(await expectContractError(() => recordEntry(session().contract, request))).toBe(
@@ -79,7 +74,7 @@ describe(`the audit contract on the ${readConnection().consensus} network`, () =
   });
 
   it('refuses a raw resident identity number with PERSONAL_DATA', async () => {
-    const request = withRunId(dataAccess({}, { sessionId: `holder ${RESIDENT_ID}` }));
+    const request = dataAccess({}, { sessionId: `holder ${RESIDENT_ID}` });
     expect(await expectContractError(() => recordEntry(sandbox.contract, request))).toBe(
       'PERSONAL_DATA',
     );
@@ -89,7 +84,7 @@ describe(`the audit contract on the ${readConnection().consensus} network`, () =
   });
 
   it("reads an entry written through SandboxOrg's peer identically from every organisation's peer", async () => {
-    const request = withRunId(dataAccess());
+    const request = dataAccess();
     const { entry } = await recordEntry(sandbox.contract, request);
     const copies = [];
     for (const mspId of ['SandboxOrg', 'CreditOrg', 'RegulatorOrg']) {
@@ -103,7 +98,7 @@ describe(`the audit contract on the ${readConnection().consensus} network`, () =
     const leader = await consensusLeader();
     await networkCommand('stop', leader);
     try {
-      const request = withRunId(dataAccess());
+      const request = dataAccess();
       const { status } = await recordEntry(sandbox.contract, request);
       expect(status).toMatchObject({ code: VALID, successful: true });
       const newLeader = await consensusLeader();
@@ -111,11 +106,11 @@ describe(`the audit contract on the ${readConnection().consensus} network`, () =
     } finally {
       await networkCommand('start', leader);
     }
-    const { status } = await recordEntry(sandbox.contract, withRunId(dataAccess()));
+    const { status } = await recordEntry(sandbox.contract, dataAccess());
     expect(status.successful).toBe(true);
     const orderers = readConnection().orderers.nodes.map((node) => node.name);
     const height = await waitForSameHeight(orderers, {
-      whileWaiting: () => recordEntry(sandbox.contract, withRunId(dataAccess())),
+      whileWaiting: () => recordEntry(sandbox.contract, dataAccess()),
     });
     expect(height).toBeGreaterThan(Number(status.blockNumber));
   });
