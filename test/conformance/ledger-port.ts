@@ -7,15 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { EntryRequest } from '../../chaincode/src/index.js';
+import type { EntryRequest, Role } from '../../chaincode/src/index.js';
+import { devKeyName } from '../../gateway/src/auth/api-keys.js';
 import { loadConfig } from '../../gateway/src/config.js';
 import { LedgerError, type Ledger, type Principal } from '../../gateway/src/ledger/ledger.js';
 import { openLedger } from '../../gateway/src/open-ledger.js';
 import { creditChange, dataAccess, unique } from '../support/sample-entries.js';
 
-const SANDBOX: Principal = { name: 'dev-sandbox-writer', role: 'sandbox-writer' };
-const CREDIT: Principal = { name: 'dev-credit-writer', role: 'credit-writer' };
-const REGULATOR: Principal = { name: 'dev-regulator', role: 'regulator' };
+const principal = (role: Role): Principal => ({ name: devKeyName(role), role });
+const SANDBOX = principal('sandbox-writer');
+const CREDIT = principal('credit-writer');
+const REGULATOR = principal('regulator');
 
 async function ledgerError(work: Promise<unknown>): Promise<LedgerError> {
   try {

@@ -6,7 +6,12 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ROLES, type Role } from '../../chaincode/src/index.js';
-import { hashApiKey, mintApiKey, type DevKeys } from '../../gateway/src/auth/api-keys.js';
+import {
+  devKeyName,
+  hashApiKey,
+  mintApiKey,
+  type DevKeys,
+} from '../../gateway/src/auth/api-keys.js';
 import { enrollClientIdentity } from '../../gateway/src/fabric/ca-enrollment.js';
 import { readConnectionFile } from '../../gateway/src/fabric/connection-file.js';
 import { ROLE_ORGANIZATIONS } from '../../gateway/src/identity/identity-directory.js';
@@ -128,7 +133,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
 
   const names =
     fabric?.names ??
-    (Object.fromEntries(ROLES.map((role) => [role, `dev-${role}`])) as Record<Role, string>);
+    (Object.fromEntries(ROLES.map((role) => [role, devKeyName(role)])) as Record<Role, string>);
   return {
     url,
     dataDir,

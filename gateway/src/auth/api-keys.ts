@@ -107,6 +107,11 @@ export async function loadOrCreateDevKeys(
   }
 }
 
+/** The name of the development key of a role: the principal that key authenticates as. */
+export function devKeyName(role: Role): string {
+  return `dev-${role}`;
+}
+
 export function devKeyRecords(keys: DevKeys): ApiKeyRecord[] {
-  return ROLES.map((role) => ({ name: `dev-${role}`, role, keyHash: hashApiKey(keys[role]) }));
+  return ROLES.map((role) => ({ name: devKeyName(role), role, keyHash: hashApiKey(keys[role]) }));
 }

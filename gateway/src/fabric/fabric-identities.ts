@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Role } from '@audit-ledger/chaincode';
+import { devKeyName } from '../auth/api-keys';
 import { readIfPresent } from '../files';
 import { ROLE_ORGANIZATIONS } from '../identity/identity-directory';
 import { LedgerError, type Principal } from '../ledger/ledger';
@@ -13,9 +14,6 @@ export interface EnrolledIdentity {
   certificatePem: string;
   privateKeyPem: string;
 }
-
-/** The development keys' principals are named `dev-<role>` (see auth/api-keys). */
-const DEV_PRINCIPAL = /^dev-(sandbox-writer|credit-writer|regulator)$/;
 
 /**
  * Maps each API key's principal to its own CA-enrolled identity in its role's organisation:
@@ -78,7 +76,7 @@ export class FabricIdentities {
     if (byName !== undefined) {
       return byName.role === role ? { name, ...byName } : undefined;
     }
-    if (!DEV_PRINCIPAL.test(name)) {
+    if (name !== devKeyName(role)) {
       return undefined;
     }
     const forRole = Object.entries(identities).find(([, identity]) => identity.role === role);

@@ -9,6 +9,8 @@ import {
   signers,
   type Contract,
   type Gateway,
+  type Status,
+  type SubmittedTransaction,
 } from '@hyperledger/fabric-gateway';
 import { common, peer as peerProtos } from '@hyperledger/fabric-protos';
 import {
@@ -116,7 +118,7 @@ export class FabricLedger implements Ledger {
     });
   }
 
-  /** Starts following the channel's blocks into the index; resolves at once. */
+  /** Starts following the channel's blocks into the index, in the background. */
   start(): void {
     this.indexing = this.followBlocks();
   }
@@ -232,13 +234,8 @@ export class FabricLedger implements Ledger {
     }
   }
 
-  private async commit(
-    send: () => Promise<{
-      getStatus: (
-        options?: grpc.CallOptions,
-      ) => Promise<{ successful: boolean; code: number; blockNumber: bigint }>;
-    }>,
-  ) {
+  /** Submits, then waits for the commit status; sends again if none comes in time. */
+  private async commit(send: () => Promise<SubmittedTransaction>): Promise<Status> {
     for (let attempt = 1; ; attempt += 1) {
       const submitted = await this.whileOrderingRecovers(send);
       try {

@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { LedgerConfig } from '../config';
+import { devKeyName } from '../auth/api-keys';
 import { ROLE_ORGANIZATIONS } from '../identity/identity-directory';
 import { ROLES, type Role } from '@audit-ledger/chaincode';
 import { BlockIndex } from './block-index';
@@ -77,6 +78,11 @@ export async function openFabricLedger(
           config.organization,
           ...(config.development ? known.filter((o) => o !== config.organization) : []),
         ];
+  if (connection.organizations[organizations[0] ?? '']?.tlsClient === undefined) {
+    throw new FabricSetupError(
+      `${config.connectionFile} holds no TLS client certificate of ${organizations[0] ?? 'this gateway'}: peers require mutual TLS`,
+    );
+  }
   const readerRole = ROLES.find((role: Role) => organizations.includes(ROLE_ORGANIZATIONS[role]));
   if (readerRole === undefined) {
     throw new FabricSetupError(`no role belongs to ${organizations.join(', ')}`);
@@ -86,7 +92,8 @@ export async function openFabricLedger(
     identities: new FabricIdentities(connection, dataDir, new Set(organizations)),
     index: new BlockIndex(join(dataDir, 'fabric-blocks.sqlite')),
     organizations,
-    indexReader: { name: `dev-${readerRole}`, role: readerRole },
+    // The network's own client identity of that role (as a development key would use it).
+    indexReader: { name: devKeyName(readerRole), role: readerRole },
     logger,
   });
   ledger.start();
