@@ -266,7 +266,7 @@ async function main(): Promise<void> {
   });
   if (values.ledger !== 'embedded') {
     throw new Error(
-      `--ledger ${values.ledger}: only the embedded ledger can run here (no Fabric network can be built)\n${USAGE}`,
+      `--ledger ${values.ledger}: the benchmark drives the embedded ledger only so far\n${USAGE}`,
     );
   }
   if (values.mode !== 'single' && values.mode !== 'batch' && values.mode !== 'async') {
