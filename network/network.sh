@@ -109,6 +109,7 @@ bootstrap() {
   touch "$READY_MARKER"
 }
 
+# Starts whatever is not running (all of a stopped network, or what died of a running one).
 resume() {
   local name
   say "resuming the $(consensus) network from $STATE_DIR"
@@ -140,10 +141,11 @@ cmd_up() {
   esac
   require_fabric
   [[ -f "$REPO_DIR/chaincode/dist/index.js" ]] || fail "chaincode/dist is missing: run 'npm run build' first"
-  local running
-  running="$(running_nodes)"
-  if [[ -n "$running" ]]; then
-    say "the network is already running ($(echo "$running" | wc -l) processes); nothing changed"
+  local running all
+  running="$(running_nodes | wc -l)"
+  all="$(all_nodes | wc -l)"
+  if [[ -f "$READY_MARKER" ]] && ((running == all)); then
+    say "the network is already running ($running processes); nothing changed"
     return 0
   fi
   local started=$SECONDS

@@ -24,6 +24,7 @@ launch "$name" env \
   CORE_PEER_CHAINCODEADDRESS="127.0.0.1:$(peer_chaincode_listener_port "$org")" \
   CORE_PEER_GOSSIP_BOOTSTRAP="$address" \
   CORE_PEER_GOSSIP_EXTERNALENDPOINT="$address" \
+  CORE_PEER_GOSSIP_RECONNECTINTERVAL=5s \
   CORE_PEER_TLS_ENABLED=true \
   CORE_PEER_TLS_CERT_FILE="$id/tls/cert.pem" \
   CORE_PEER_TLS_KEY_FILE="$id/tls/key.pem" \
