@@ -81,13 +81,13 @@ register_organisation() {
 }
 
 bootstrap() {
-  local org n name
+  local org n
   say "starting the certificate authorities"
   for org in "$ORDERER_ORG" "${PEER_ORGS[@]}"; do "$NETWORK_DIR/nodes/ca.sh" "$org"; done
   say "issuing identities from each organisation's CA (nodes, admins, TLS, clients)"
   for org in "$ORDERER_ORG" "${PEER_ORGS[@]}"; do register_organisation "$org" & done
   wait_all "issuing identities"
-  say "starting $(orderer_count) $(consensus) orderers and 3 peers"
+  say "starting $(orderer_count) $(consensus) orderers and ${#PEER_ORGS[@]} peers"
   for n in $(orderer_numbers); do "$NETWORK_DIR/nodes/orderer.sh" "$n" & done
   for org in "${PEER_ORGS[@]}"; do "$NETWORK_DIR/nodes/peer.sh" "$org" & done
   wait_all "starting nodes"
