@@ -1,16 +1,28 @@
 import { common } from '@hyperledger/fabric-protos';
 import type Database from 'better-sqlite3';
+import { LedgerError } from '../ledger/ledger';
 import { openDurableDatabase } from '../sqlite';
+import { blockHeaderHash } from './block-header';
 
-/** One committed block as the index keeps it: its number and each transaction's id and code. */
+/** One committed block as the index keeps it: its header and each transaction's id and code. */
 export interface IndexedBlock {
   number: number;
+  /** The header's hash, as the next block's `previous_hash` names it. */
+  headerHash: Buffer;
+  previousHash: Buffer;
   transactions: { txId: string; validationCode: number }[];
 }
 
 /** Reads a block's transaction ids and the peer's validation code for each (Fabric's layout). */
 export function indexedBlockOf(block: common.Block): IndexedBlock {
-  const number = block.getHeader()?.getNumber() ?? 0;
+  const header = block.getHeader();
+  const number = header?.getNumber() ?? 0;
+  const previousHash = Buffer.from(header?.getPreviousHash_asU8() ?? new Uint8Array());
+  const headerHash = blockHeaderHash({
+    number: BigInt(number),
+    previousHash,
+    dataHash: header?.getDataHash_asU8() ?? new Uint8Array(),
+  });
   const flags =
     block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ??
     new Uint8Array();
@@ -26,25 +38,33 @@ export function indexedBlockOf(block: common.Block): IndexedBlock {
       );
       return { txId: channelHeader.getTxId(), validationCode: flags[index] ?? 255 };
     });
-  return { number, transactions: (transactions ?? []).filter(({ txId }) => txId !== '') };
+  return {
+    number,
+    headerHash,
+    previousHash,
+    transactions: (transactions ?? []).filter(({ txId }) => txId !== ''),
+  };
 }
 
 /**
  * Which block holds each transaction, kept in SQLite under the gateway's data folder and fed
  * from the channel's block events: entries carry their transaction id, and a reader is told the
- * block too, as on the embedded ledger.
+ * block too, as on the embedded ledger. Each block's header hash is kept, and a block whose
+ * `previous_hash` does not name the header before it is refused: the chain a peer serves is
+ * checked as it is followed.
  */
 export class BlockIndex {
   private readonly db: Database.Database;
   private readonly lookup: Database.Statement<[string], { block: number }>;
   private readonly insertTransaction: Database.Statement<[string, number, number]>;
-  private readonly insertBlock: Database.Statement<[number]>;
+  private readonly insertHeader: Database.Statement<[number, Buffer]>;
+  private readonly headerQuery: Database.Statement<[number], { header_hash: Buffer }>;
   private readonly heightQuery: Database.Statement<[], { height: number | null }>;
 
   constructor(file: string) {
     this.db = openDurableDatabase(file);
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS blocks (number INTEGER PRIMARY KEY);
+      CREATE TABLE IF NOT EXISTS headers (number INTEGER PRIMARY KEY, header_hash BLOB NOT NULL);
       CREATE TABLE IF NOT EXISTS transactions (
         tx_id TEXT PRIMARY KEY,
         block INTEGER NOT NULL,
@@ -56,8 +76,11 @@ export class BlockIndex {
     this.insertTransaction = this.db.prepare(
       'INSERT OR IGNORE INTO transactions (tx_id, block, validation_code) VALUES (?, ?, ?)',
     );
-    this.insertBlock = this.db.prepare('INSERT OR IGNORE INTO blocks (number) VALUES (?)');
-    this.heightQuery = this.db.prepare('SELECT MAX(number) + 1 AS height FROM blocks');
+    this.insertHeader = this.db.prepare(
+      'INSERT OR IGNORE INTO headers (number, header_hash) VALUES (?, ?)',
+    );
+    this.headerQuery = this.db.prepare('SELECT header_hash FROM headers WHERE number = ?');
+    this.heightQuery = this.db.prepare('SELECT MAX(number) + 1 AS height FROM headers');
   }
 
   /** How many blocks, from block 0, are indexed. */
@@ -65,13 +88,33 @@ export class BlockIndex {
     return this.heightQuery.get()?.height ?? 0;
   }
 
+  /** Adds the next block; refuses one that does not extend the chain indexed so far. */
   add(block: IndexedBlock): void {
+    const height = this.height();
+    const previous = height === 0 ? undefined : this.headerQuery.get(height - 1)?.header_hash;
+    if (
+      block.number !== height ||
+      (previous !== undefined && !previous.equals(block.previousHash))
+    ) {
+      throw new LedgerError(
+        'LEDGER_INTEGRITY',
+        `block ${block.number} does not extend the ${height} blocks indexed so far`,
+      );
+    }
     this.db.transaction(() => {
       for (const { txId, validationCode } of block.transactions) {
         this.insertTransaction.run(txId, block.number, validationCode);
       }
-      this.insertBlock.run(block.number);
+      this.insertHeader.run(block.number, block.headerHash);
     })();
+  }
+
+  /** Every indexed block's header hash, in block order: the leaves of a checkpoint tree. */
+  headerHashes(): Buffer[] {
+    return this.db
+      .prepare<[], { header_hash: Buffer }>('SELECT header_hash FROM headers ORDER BY number')
+      .all()
+      .map((row) => row.header_hash);
   }
 
   blockOf(txId: string): number | undefined {

@@ -331,7 +331,9 @@ export class FabricLedger implements Ledger {
           this.options.index.add(indexedBlockOf(block));
         }
       } catch (error) {
-        if (!this.isClosed()) {
+        if (error instanceof LedgerError && error.code === 'LEDGER_INTEGRITY') {
+          this.options.logger.error({ err: error }, 'a peer served a block that does not chain');
+        } else if (!this.isClosed()) {
           this.options.logger.warn({ err: error }, 'following Fabric blocks failed; retrying');
         }
       }
