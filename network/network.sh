@@ -111,23 +111,12 @@ bootstrap() {
 
 # Starts whatever is not running (all of a stopped network, or what died of a running one).
 resume() {
-  local name
+  local tier
   say "resuming the $(consensus) network from $STATE_DIR"
-  for name in $(all_nodes); do
-    case "$name" in
-      ca.*) start_node "$name" ;;
-    esac
-  done
-  for name in $(all_nodes); do
-    case "$name" in
-      orderer* | peer0.*) start_node "$name" & ;;
-    esac
-  done
-  wait_all "starting nodes"
-  for name in $(all_nodes); do
-    case "$name" in
-      chaincode.*) start_node "$name" ;;
-    esac
+  # CAs, then orderers and peers together, then the chaincode services the peers dial.
+  for tier in '^ca\.' '^(orderer|peer0\.)' '^chaincode\.'; do
+    # shellcheck disable=SC2046 # node names never contain spaces
+    start_nodes $(all_nodes | grep -E "$tier")
   done
   wait_for_gossip
 }

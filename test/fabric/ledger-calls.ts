@@ -1,13 +1,13 @@
 /** The contract's transactions as a client calls them on the network, and its error envelopes. */
 import { status as grpcStatus } from '@grpc/grpc-js';
 import {
-  CommitStatusError,
   GatewayError,
   type Contract,
   type Network,
   type ProposalOptions,
 } from '@hyperledger/fabric-gateway';
 import { decodeErrorEnvelope, type AuditEntry } from '../../chaincode/src/index.js';
+import { submitUntilCommitted } from '../../gateway/src/fabric/submit-until-committed.js';
 
 const utf8 = new TextDecoder();
 
@@ -34,17 +34,9 @@ export async function recordEntries(contract: Contract, requests: object[]) {
   return { entries: JSON.parse(result) as AuditEntry[], status, transactionId };
 }
 
-const COMMIT_WAIT_MS = 20_000;
-const UNAVAILABLE: number = grpcStatus.UNAVAILABLE;
-const DEADLINE_EXCEEDED: number = grpcStatus.DEADLINE_EXCEEDED;
 const FAILED_PRECONDITION: number = grpcStatus.FAILED_PRECONDITION;
-const SUBMIT_ATTEMPTS = 3;
 
-/**
- * Endorses once, then submits and waits for the commit. An orderer that accepted a transaction
- * can still lose it when the consensus leader changes under it, so a commit that does not come
- * within COMMIT_WAIT_MS is sent again, unchanged: one transaction id commits at most once.
- */
+/** Endorses once, then submits until committed, as the gateway's FabricLedger does. */
 async function submit(
   contract: Contract,
   transaction: string,
@@ -52,48 +44,12 @@ async function submit(
   options: Omit<ProposalOptions, 'arguments'> = {},
 ) {
   const proposal = contract.newProposal(transaction, { ...options, arguments: [argument] });
-  const endorsed = await proposal.endorse();
-  for (let attempt = 1; ; attempt += 1) {
-    const submitted = await submitWhileOrderingRecovers(() => endorsed.submit());
-    try {
-      const status = await submitted.getStatus({ deadline: Date.now() + COMMIT_WAIT_MS });
-      return {
-        result: utf8.decode(submitted.getResult()),
-        status: {
-          code: status.code,
-          successful: status.successful,
-          blockNumber: status.blockNumber,
-        },
-        transactionId: submitted.getTransactionId(),
-      };
-    } catch (error) {
-      const timedOut = error instanceof CommitStatusError && error.code === DEADLINE_EXCEEDED;
-      if (!timedOut || attempt === SUBMIT_ATTEMPTS) {
-        throw error;
-      }
-    }
-  }
-}
-
-/**
- * While the orderers elect a new leader (up to Raft's election timeout, ~5 s here) they answer
- * UNAVAILABLE; the same endorsed transaction is sent again until they take it.
- */
-async function submitWhileOrderingRecovers<T>(send: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      return await send();
-    } catch (error) {
-      // fabric-gateway exports SubmitError as a type only; its name identifies it.
-      const unavailable =
-        error instanceof GatewayError && error.name === 'SubmitError' && error.code === UNAVAILABLE;
-      if (!unavailable || Date.now() > deadline) {
-        throw error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
+  const { submitted, status } = await submitUntilCommitted(await proposal.endorse());
+  return {
+    result: utf8.decode(submitted.getResult()),
+    status: { code: status.code, successful: status.successful, blockNumber: status.blockNumber },
+    transactionId: submitted.getTransactionId(),
+  };
 }
 
 /** GetEntry evaluated on one organisation's peer. */

@@ -60,6 +60,7 @@ export class BlockIndex {
   private readonly insertHeader: Database.Statement<[number, Buffer]>;
   private readonly headerQuery: Database.Statement<[number], { header_hash: Buffer }>;
   private readonly heightQuery: Database.Statement<[], { height: number | null }>;
+  private readonly headersQuery: Database.Statement<[], { header_hash: Buffer }>;
 
   constructor(file: string) {
     this.db = openDurableDatabase(file);
@@ -81,6 +82,7 @@ export class BlockIndex {
     );
     this.headerQuery = this.db.prepare('SELECT header_hash FROM headers WHERE number = ?');
     this.heightQuery = this.db.prepare('SELECT MAX(number) + 1 AS height FROM headers');
+    this.headersQuery = this.db.prepare('SELECT header_hash FROM headers ORDER BY number');
   }
 
   /** How many blocks, from block 0, are indexed. */
@@ -111,10 +113,7 @@ export class BlockIndex {
 
   /** Every indexed block's header hash, in block order: the leaves of a checkpoint tree. */
   headerHashes(): Buffer[] {
-    return this.db
-      .prepare<[], { header_hash: Buffer }>('SELECT header_hash FROM headers ORDER BY number')
-      .all()
-      .map((row) => row.header_hash);
+    return this.headersQuery.all().map((row) => row.header_hash);
   }
 
   blockOf(txId: string): number | undefined {

@@ -1,17 +1,7 @@
 import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import {
-  CommitStatusError,
-  GatewayError,
-  connect,
-  hash,
-  signers,
-  type Contract,
-  type Gateway,
-  type Status,
-  type SubmittedTransaction,
-} from '@hyperledger/fabric-gateway';
+import { connect, hash, signers, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
 import { common, peer as peerProtos } from '@hyperledger/fabric-protos';
 import {
   canonicalJson,
@@ -33,18 +23,14 @@ import type { BlockIndex } from './block-index';
 import { indexedBlockOf } from './block-index';
 import type { ConnectionFile } from './connection-file';
 import { toLedgerError } from './fabric-errors';
+import { submitUntilCommitted } from './submit-until-committed';
 import type { EnrolledIdentity, FabricIdentities } from './fabric-identities';
 
 const utf8 = new TextDecoder();
 const { TxValidationCode } = peerProtos;
 
-/** How long one wait for a commit status lasts before the transaction is sent again. */
-const COMMIT_WAIT_MS = 20_000;
-const COMMIT_ATTEMPTS = 3;
 /** Re-endorsements after an MVCC conflict: the next simulation sees the winner's writes. */
 const ENDORSE_ATTEMPTS = 3;
-/** The orderers elect a new leader within Raft's election timeout (5 s on `network/`). */
-const ORDERING_RECOVERY_MS = 15_000;
 /** How long a read waits for the block index to reach a just-committed transaction. */
 const INDEX_WAIT_MS = 3_000;
 
@@ -193,9 +179,8 @@ export class FabricLedger implements Ledger {
   }
 
   /**
-   * Endorses, submits and waits for the commit. A transaction the orderers refuse while they
-   * elect a leader, or that does not commit in time, is sent again unchanged (its id commits
-   * at most once); one that loses an MVCC race is endorsed again, and then sees the winner.
+   * Endorses, then submits until committed (see submitUntilCommitted); a transaction that loses
+   * an MVCC race is endorsed again, and then sees the winner.
    */
   private async submit(
     principal: Principal,
@@ -210,7 +195,7 @@ export class FabricLedger implements Ledger {
           .newProposal(transaction, { arguments: [argument] })
           .endorse();
         txId = endorsed.getTransactionId();
-        const status = await this.commit(() => endorsed.submit());
+        const { status } = await submitUntilCommitted(endorsed);
         if (status.successful) {
           return {
             payload: utf8.decode(endorsed.getResult()),
@@ -230,42 +215,6 @@ export class FabricLedger implements Ledger {
         }
       } catch (error) {
         throw toLedgerError(error, txId);
-      }
-    }
-  }
-
-  /** Submits, then waits for the commit status; sends again if none comes in time. */
-  private async commit(send: () => Promise<SubmittedTransaction>): Promise<Status> {
-    for (let attempt = 1; ; attempt += 1) {
-      const submitted = await this.whileOrderingRecovers(send);
-      try {
-        return await submitted.getStatus({ deadline: Date.now() + COMMIT_WAIT_MS });
-      } catch (error) {
-        const timedOut =
-          error instanceof CommitStatusError &&
-          error.code === (grpc.status.DEADLINE_EXCEEDED as number);
-        if (!timedOut || attempt === COMMIT_ATTEMPTS) {
-          throw error;
-        }
-      }
-    }
-  }
-
-  private async whileOrderingRecovers<T>(send: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + ORDERING_RECOVERY_MS;
-    for (;;) {
-      try {
-        return await send();
-      } catch (error) {
-        // fabric-gateway exports SubmitError as a type only; its name identifies it.
-        const unavailable =
-          error instanceof GatewayError &&
-          error.name === 'SubmitError' &&
-          error.code === (grpc.status.UNAVAILABLE as number);
-        if (!unavailable || Date.now() > deadline) {
-          throw error;
-        }
-        await delay(500);
       }
     }
   }
