@@ -22,6 +22,8 @@ source "$NETWORK_DIR/lib/chaincode.sh"
 source "$NETWORK_DIR/lib/config-update.sh"
 # shellcheck source=network/lib/connection-file.sh
 source "$NETWORK_DIR/lib/connection-file.sh"
+# shellcheck source=network/lib/checkpoints.sh
+source "$NETWORK_DIR/lib/checkpoints.sh"
 
 READY_MARKER="$STATE_DIR/ready"
 
@@ -31,6 +33,7 @@ all_nodes() {
   for n in $(orderer_numbers); do orderer_name "$n"; done
   for org in "${PEER_ORGS[@]}"; do peer_name "$org"; done
   for org in "${PEER_ORGS[@]}"; do chaincode_name "$org"; done
+  for org in "${PEER_ORGS[@]}"; do witness_name "$org"; done
 }
 
 org_of_node() {
@@ -48,6 +51,7 @@ start_node() {
     orderer[0-9]*) "$NETWORK_DIR/nodes/orderer.sh" "${name#orderer}" ;;
     peer0.*) "$NETWORK_DIR/nodes/peer.sh" "$(org_of_node "$name")" && wait_for_gossip ;;
     chaincode.*) "$NETWORK_DIR/nodes/chaincode.sh" "$(org_of_node "$name")" ;;
+    witness.*) "$NETWORK_DIR/nodes/witness.sh" "$(org_of_node "$name")" ;;
     *) fail "unknown node $name; network.sh status lists them" ;;
   esac
 }
@@ -76,6 +80,7 @@ register_organisation() {
     register_identity "$org" peer0 peer
     register_identity "$org" chaincode client
     register_identity "$org" gateway client
+    register_identity "$org" witness client
     register_identity "$org" "${ORG_CLIENT[$org]}" client "${ORG_ROLE[$org]}"
   fi
 }
@@ -105,7 +110,12 @@ bootstrap() {
     wait_until "$(peer_name "$org")" 30 "the committed chaincode definition" chaincode_committed_on "$org"
   done
   wait_for_gossip
+  say "starting each organisation's checkpoint witness"
+  create_checkpoint_keys
   write_connection_file
+  for org in "${PEER_ORGS[@]}"; do "$NETWORK_DIR/nodes/witness.sh" "$org" & done
+  wait_all "starting the witnesses"
+  write_trust_file
   touch "$READY_MARKER"
 }
 
@@ -113,8 +123,9 @@ bootstrap() {
 resume() {
   local tier
   say "resuming the $(consensus) network from $STATE_DIR"
-  # CAs, then orderers and peers together, then the chaincode services the peers dial.
-  for tier in '^ca\.' '^(orderer|peer0\.)' '^chaincode\.'; do
+  # CAs, then orderers and peers together, then the chaincode services the peers dial, then
+  # the witnesses that follow the peers.
+  for tier in '^ca\.' '^(orderer|peer0\.)' '^chaincode\.' '^witness\.'; do
     # shellcheck disable=SC2046 # node names never contain spaces
     start_nodes $(all_nodes | grep -E "$tier")
   done
@@ -158,7 +169,7 @@ cmd_up() {
 # Clients first, so that no node logs its peers vanishing for longer than it must.
 cmd_down() {
   local tier names
-  for tier in 'chaincode.*' 'peer0.*' 'orderer*' 'ca.*'; do
+  for tier in 'witness.*' 'chaincode.*' 'peer0.*' 'orderer*' 'ca.*'; do
     mapfile -t names < <(running_nodes | grep -x "${tier//\*/.*}")
     ((${#names[@]} > 0)) || continue
     stop_nodes "${names[@]}"
@@ -181,6 +192,13 @@ node_health() {
       url="https://127.0.0.1:$(orderer_operations_port "${name#orderer}")/healthz" ;;
     peer0.*) org="$(org_of_node "$name")"
       url="https://127.0.0.1:$(peer_operations_port "$org")/healthz" ;;
+    witness.*)
+      if curl --silent --fail --max-time 3 "http://127.0.0.1:$(witness_port "$(org_of_node "$name")")/healthz" >/dev/null; then
+        echo healthy
+      else
+        echo unhealthy
+      fi
+      return 0 ;;
     *) echo "-"; return 0 ;;
   esac
   if https_get "$(org_root_cert "$org")" "$url" >/dev/null 2>&1; then echo healthy; else echo unhealthy; fi

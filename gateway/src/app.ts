@@ -15,6 +15,7 @@ import type { Ledger } from './ledger/ledger';
 import type { Metrics } from './metrics';
 import type { OutboxStore } from './outbox/outbox-store';
 import type { OutboxWorker } from './outbox/outbox-worker';
+import type { PeerCopies } from './ledger/peer-copies';
 import type { ProofSource } from './proof/proof-source';
 import type { CheckpointLog } from './transparency/checkpoint-log';
 
@@ -25,6 +26,8 @@ export interface AppDependencies {
   apiKeys: ApiKeyRegistry;
   /** Proof bundles and checkpoints, where the ledger provides them. */
   transparency: { proofs: ProofSource; checkpoints: CheckpointLog } | undefined;
+  /** Each organisation's copy of the ledger, for trail checks to compare (Fabric). */
+  peerCopies: PeerCopies | undefined;
   logger: Logger;
   metrics: Metrics;
   version: string;
@@ -76,7 +79,15 @@ export function createApp(deps: AppDependencies): express.Express {
   // Routers carry their routes' full /v1 paths (they are not mounted under /v1) so that the
   // route pattern in metrics and logs is complete even for responses that leave through an error.
   app.use('/v1', authenticate(deps.apiKeys), express.json({ limit: MAX_BODY_BYTES, strict: true }));
-  app.use(createEntryRouter({ ledger, entries: deps.entries, outbox, metrics }));
+  app.use(
+    createEntryRouter({
+      ledger,
+      entries: deps.entries,
+      outbox,
+      metrics,
+      peerCopies: deps.peerCopies,
+    }),
+  );
   app.use(
     deps.transparency === undefined
       ? createUnavailableTransparencyRouter(ledger.kind)

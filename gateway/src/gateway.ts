@@ -57,7 +57,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     apiKeys = new ApiKeyRegistry(await readApiKeysFile(config.apiKeysFile));
   }
 
-  const { ledger, transparency } = await openLedger(config, logger);
+  const { ledger, transparency, peerCopies } = await openLedger(config, logger);
 
   const entries = new EntryService(
     ledger,
@@ -76,6 +76,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     outbox: { store, worker },
     apiKeys,
     transparency,
+    peerCopies,
     logger,
     metrics,
     version: VERSION,

@@ -12,6 +12,7 @@ import {
 } from './identity/identity-directory';
 import { CoalescingLedger } from './ledger/coalescing-ledger';
 import type { Ledger } from './ledger/ledger';
+import type { PeerCopies } from './ledger/peer-copies';
 import type { ProofSource } from './proof/proof-source';
 import { CHANNEL } from './proof/signed-payloads';
 import type { CheckpointLog } from './transparency/checkpoint-log';
@@ -23,14 +24,24 @@ export interface OpenedLedger {
   ledger: Ledger;
   /** Proof bundles and checkpoints, where this ledger provides them. */
   transparency: { proofs: ProofSource; checkpoints: CheckpointLog } | undefined;
+  /** Each organisation's copy of the ledger, where there are several (Fabric). */
+  peerCopies: PeerCopies | undefined;
 }
 
 /** Opens the ledger the configuration names; the rest of the gateway sees only the port. */
 export async function openLedger(config: Config, logger: Logger): Promise<OpenedLedger> {
   const coalescing = { windowMs: config.coalesceWindowMs, maxEntries: config.coalesceMaxEntries };
   if (config.ledger.kind === 'fabric') {
-    const fabric = await openFabricLedger(config.ledger, config.dataDir, logger);
-    return { ledger: new CoalescingLedger(fabric, coalescing), transparency: undefined };
+    const { ledger: fabric, checkpoints } = await openFabricLedger(
+      config.ledger,
+      config.dataDir,
+      logger,
+    );
+    return {
+      ledger: new CoalescingLedger(fabric, coalescing),
+      transparency: checkpoints === undefined ? undefined : { proofs: fabric, checkpoints },
+      peerCopies: fabric,
+    };
   }
   return openEmbeddedLedger(config, logger, coalescing);
 }
@@ -75,5 +86,6 @@ async function openEmbeddedLedger(
   return {
     ledger: new CoalescingLedger(embedded, coalescing),
     transparency: { proofs: embedded, checkpoints },
+    peerCopies: undefined,
   };
 }

@@ -1,7 +1,15 @@
 import { entryDigest, issueDetails } from '@audit-ledger/chaincode';
 import { z } from 'zod';
 import { RequestError } from './request-error';
-import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
+import {
+  LedgerError,
+  type Ledger,
+  type LedgerEntry,
+  type LedgerPage,
+  type LedgerQuery,
+  type Principal,
+} from './ledger/ledger';
+import type { PeerCopies } from './ledger/peer-copies';
 
 /** A trail check reads at most this many entries; beyond it the answer says it was truncated. */
 export const MAX_TRAIL_ENTRIES = 100_000;
@@ -34,7 +42,69 @@ export interface TrailReport {
   outOfOrder: { id: string; sourceSeq: number; after: number }[];
   digestMismatches: string[];
   ledgerIntegrity: { ok: boolean; message?: string };
-  peers: { checked: boolean; detail: string };
+  /** Whether each organisation's peer holds the same trail (Fabric), and which do not. */
+  peers: { checked: boolean; detail: string; differing: string[] };
+}
+
+/** Reads every page of a trail, up to MAX_TRAIL_ENTRIES. */
+async function readTrail(
+  page: (bookmark: string) => Promise<LedgerPage>,
+): Promise<{ entries: LedgerEntry[]; truncated: boolean }> {
+  const entries: LedgerEntry[] = [];
+  let bookmark = '';
+  do {
+    const next = await page(bookmark);
+    entries.push(...next.items);
+    bookmark = next.bookmark;
+  } while (bookmark !== '' && entries.length < MAX_TRAIL_ENTRIES);
+  return { entries, truncated: bookmark !== '' };
+}
+
+/** What identifies an entry as committed: a copy that differs in any of these differs. */
+const committedAs = (entry: LedgerEntry) => `${entry.id} ${entry.txId} ${entry.digest}`;
+
+/**
+ * Reads the same trail from each organisation's peer and compares it with the one read, so that
+ * no single organisation's copy is taken on trust.
+ */
+async function comparePeerCopies(
+  copies: PeerCopies,
+  principal: Principal,
+  query: LedgerQuery,
+  read: LedgerEntry[],
+  truncated: boolean,
+): Promise<TrailReport['peers']> {
+  const expected = read.map(committedAs).join('\n');
+  const differing: string[] = [];
+  const unreadable: string[] = [];
+  for (const mspId of copies.organizations) {
+    try {
+      const copy = await readTrail((bookmark) =>
+        copies.queryEntriesOn(mspId, principal, { ...query, bookmark }),
+      );
+      if (copy.entries.map(committedAs).join('\n') !== expected || copy.truncated !== truncated) {
+        differing.push(mspId);
+      }
+    } catch (error) {
+      if (!(error instanceof LedgerError)) {
+        throw error;
+      }
+      unreadable.push(`${mspId} (${error.message})`);
+    }
+  }
+  const agreeing = copies.organizations.filter(
+    (mspId) => !differing.includes(mspId) && !unreadable.some((entry) => entry.startsWith(mspId)),
+  );
+  const parts = [
+    agreeing.length > 0 ? `the same on the peers of ${agreeing.join(', ')}` : '',
+    differing.length > 0 ? `different on the peers of ${differing.join(', ')}` : '',
+    unreadable.length > 0 ? `not readable from ${unreadable.join(', ')}` : '',
+  ].filter((part) => part !== '');
+  return {
+    checked: unreadable.length === 0,
+    detail: `the trail is ${parts.join('; ')}`,
+    differing,
+  };
 }
 
 function gapsIn(
@@ -62,6 +132,7 @@ export async function checkTrail(
   ledger: Ledger,
   principal: Principal,
   parameters: unknown,
+  copies?: PeerCopies,
 ): Promise<TrailReport> {
   const parsed = trailQuery.safeParse(parameters);
   if (!parsed.success) {
@@ -70,30 +141,18 @@ export async function checkTrail(
   const { source, stream, from, to } = parsed.data;
   const by = source === undefined ? 'stream' : 'source';
   const value = source ?? stream ?? '';
-  const entries: LedgerEntry[] = [];
+  const query = { by, value, from, to, pageSize: PAGE_SIZE } as const;
+  let read: { entries: LedgerEntry[]; truncated: boolean } = { entries: [], truncated: false };
   let ledgerIntegrity: TrailReport['ledgerIntegrity'] = { ok: true };
-  let bookmark = '';
   try {
-    do {
-      const page = await ledger.queryEntries(principal, {
-        by,
-        value,
-        from,
-        to,
-        pageSize: PAGE_SIZE,
-        bookmark,
-      });
-      entries.push(
-        ...page.items.filter((entry) => stream === undefined || entry.stream === stream),
-      );
-      bookmark = page.bookmark;
-    } while (bookmark !== '' && entries.length < MAX_TRAIL_ENTRIES);
+    read = await readTrail((bookmark) => ledger.queryEntries(principal, { ...query, bookmark }));
   } catch (error) {
     if (!(error instanceof LedgerError && error.code === 'LEDGER_INTEGRITY')) {
       throw error;
     }
     ledgerIntegrity = { ok: false, message: error.message };
   }
+  const entries = read.entries.filter((entry) => stream === undefined || entry.stream === stream);
 
   // Each source numbers its own entries: compare a sequence number with that source's highest.
   const outOfOrder: TrailReport['outOfOrder'] = [];
@@ -124,27 +183,30 @@ export async function checkTrail(
         unsequenced: entries.length - sequenced.length,
       }
     : undefined;
-  const truncated = bookmark !== '';
+  const { truncated } = read;
+  const peers =
+    copies === undefined
+      ? {
+          checked: false,
+          detail: 'the embedded ledger has no peers of other organisations to compare',
+          differing: [],
+        }
+      : await comparePeerCopies(copies, principal, query, read.entries, truncated);
   const report: TrailReport = {
     complete:
       !truncated &&
       ledgerIntegrity.ok &&
       outOfOrder.length === 0 &&
       digestMismatches.length === 0 &&
-      (sourceSeq?.gaps.length ?? 0) === 0,
+      (sourceSeq?.gaps.length ?? 0) === 0 &&
+      peers.differing.length === 0,
     entries: entries.length,
     truncated,
     ...(sourceSeq === undefined ? {} : { sourceSeq }),
     outOfOrder,
     digestMismatches,
     ledgerIntegrity,
-    peers: {
-      checked: false,
-      detail:
-        ledger.kind === 'fabric'
-          ? "read from one organisation's peer; the other organisations' copies were not compared"
-          : 'the embedded ledger has no peers of other organisations to compare',
-    },
+    peers,
   };
   return report;
 }

@@ -7,24 +7,28 @@ write_connection_file() {
   local args=() org n
   for org in "${PEER_ORGS[@]}"; do
     args+=("$org" "$(peer_name "$org")" "127.0.0.1:$(peer_port "$org")" "127.0.0.1:$(peer_operations_port "$org")"
-      "$(ca_name "$org")" "127.0.0.1:$(ca_port "$org")" "$(org_root_cert "$org")" "$(org_dir "$org")/identities")
+      "$(ca_name "$org")" "127.0.0.1:$(ca_port "$org")" "$(org_root_cert "$org")" "$(org_dir "$org")/identities"
+      "http://127.0.0.1:$(witness_port "$org")/" "$(witness_dir "$org")/witness.vkey")
   done
   local orderers=()
   for n in $(orderer_numbers); do orderers+=("$(orderer_name "$n"):127.0.0.1:$(orderer_port "$n")"); done
   CHANNEL="$CHANNEL" CHAINCODE_NAME="$CHAINCODE_NAME" CONSENSUS="$(consensus)" \
-    ORDERERS="${orderers[*]}" ORDERER_ROOT="$(org_root_cert "$ORDERER_ORG")" \
+    ORDERERS="${orderers[*]}" ORDERER_ROOT="$(org_root_cert "$ORDERER_ORG")" CHECKPOINTS="$(checkpoint_dir)" \
     node -e '
       const fs = require("fs");
       const path = require("path");
       const env = process.env;
       const fields = process.argv.slice(2);
       const organizations = {};
+      const witnesses = [];
       const certAndKey = (dir) => ({
         certPath: path.join(dir, "msp/signcerts/cert.pem"),
         keyPath: path.join(dir, "msp/keystore", fs.readdirSync(path.join(dir, "msp/keystore"))[0]),
       });
-      for (let i = 0; i < fields.length; i += 8) {
-        const [mspId, peerName, endpoint, operations, caName, caEndpoint, rootCert, identities] = fields.slice(i, i + 8);
+      for (let i = 0; i < fields.length; i += 10) {
+        const [mspId, peerName, endpoint, operations, caName, caEndpoint, rootCert, identities, witnessUrl, witnessKey] =
+          fields.slice(i, i + 10);
+        witnesses.push({ mspId, url: witnessUrl, verifierKey: fs.readFileSync(witnessKey, "utf8").trim() });
         const clients = {};
         for (const name of fs.readdirSync(identities).sort()) {
           const dir = path.join(identities, name);
@@ -53,6 +57,12 @@ write_connection_file() {
         consensus: env.CONSENSUS,
         orderers: { tlsRootCertPath: env.ORDERER_ROOT, nodes: orderers },
         organizations,
+        // The log signs checkpoints (any gateway of the channel may); the witnesses vouch for them.
+        checkpoints: {
+          origin: fs.readFileSync(path.join(env.CHECKPOINTS, "origin"), "utf8").trim(),
+          logKeyPath: path.join(env.CHECKPOINTS, "log.key"),
+          witnesses,
+        },
       };
       const write = (file, value) => fs.writeFileSync(file, JSON.stringify(value, null, 2) + "\n");
       write(process.argv[1], connection);

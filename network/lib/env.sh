@@ -38,11 +38,13 @@ orderer_port() { echo $((PORT_BASE + 200 + 10 * $1)); }
 orderer_cluster_port() { echo $(($(orderer_port "$1") + 1)); }
 orderer_admin_port() { echo $(($(orderer_port "$1") + 2)); }
 orderer_operations_port() { echo $(($(orderer_port "$1") + 3)); }
-# Peer of org i: API at base+300+10i, chaincode listener +1, operations +2, the org's chaincode service +3.
+# Peer of org i: API at base+300+10i, chaincode listener +1, operations +2, the org's chaincode
+# service +3, the org's checkpoint witness +4.
 peer_port() { echo $((PORT_BASE + 300 + 10 * ORG_INDEX[$1])); }
 peer_chaincode_listener_port() { echo $(($(peer_port "$1") + 1)); }
 peer_operations_port() { echo $(($(peer_port "$1") + 2)); }
 chaincode_service_port() { echo $(($(peer_port "$1") + 3)); }
+witness_port() { echo $(($(peer_port "$1") + 4)); }
 
 lower() { echo "${1,,}"; }
 org_dir() { echo "$STATE_DIR/orgs/$(lower "$1")"; }
@@ -52,6 +54,7 @@ identity_dir() { echo "$(org_dir "$1")/identities/$2"; }
 peer_name() { echo "peer0.$(lower "$1")"; }
 ca_name() { echo "ca.$(lower "$1")"; }
 chaincode_name() { echo "chaincode.$(lower "$1")"; }
+witness_name() { echo "witness.$(lower "$1")"; }
 orderer_name() { echo "orderer$1"; }
 
 # Raft runs 3 orderers; SmartBFT needs 3f+1 = 4 to survive one failure.

@@ -1,7 +1,7 @@
 /**
  * A gateway per organisation: outside development mode a gateway acts for one organisation and
  * refuses to start holding another's private keys; with its own organisation's connection file
- * it writes as that organisation and nothing else.
+ * it writes as that organisation and nothing else, and hands out proofs that verify.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -12,9 +12,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DevKeys } from '../../gateway/src/auth/api-keys.js';
 import { loadConfig } from '../../gateway/src/config.js';
 import { openGateway, type Gateway } from '../../gateway/src/gateway.js';
+import type { FabricProofBundle } from '../../gateway/src/proof/proof-bundle.js';
+import { trustFile } from '../../gateway/src/transparency/trust-file.js';
+import { checkBundle } from '../../gateway/src/verifier/bundle-checks.js';
 import { dataAccess } from '../support/sample-entries.js';
 
 const STATE = resolve(__dirname, '../../network/.state');
+const TRUST_FILE = join(STATE, 'trust.json');
 const folders: string[] = [];
 
 async function dataFolder(): Promise<string> {
@@ -70,15 +74,15 @@ describe('a gateway that acts for SandboxOrg', () => {
         headers: { authorization: `Bearer ${keys.regulator}` },
       });
       expect(refused.status).toBe(403);
-      // Proofs from Fabric blocks are not served yet, and the answer says so.
+      // Its proofs carry its own peer's word and another organisation's, and verify offline.
       const { id } = (await (await post(keys['sandbox-writer'])).json()) as { id: string };
       const proof = await fetch(`${url}/v1/entries/${id}/proof`, {
         headers: { authorization: `Bearer ${keys['sandbox-writer']}` },
       });
-      expect(proof.status).toBe(501);
-      expect(((await proof.json()) as { error: { code: string } }).error.code).toBe(
-        'NOT_AVAILABLE_ON_THIS_LEDGER',
-      );
+      expect(proof.status).toBe(200);
+      const bundle = (await proof.json()) as FabricProofBundle;
+      const trust = trustFile.parse(JSON.parse(await readFile(TRUST_FILE, 'utf8')));
+      expect(checkBundle(bundle, trust).filter((check) => !check.ok)).toEqual([]);
     } finally {
       server.closeAllConnections();
       await new Promise<void>((done) =>

@@ -9,7 +9,7 @@ import {
   createCertificateAuthority,
   issueNodeIdentity,
 } from '../../gateway/src/identity/x509-identities.js';
-import type { ProofBundle } from '../../gateway/src/proof/proof-bundle.js';
+import type { EmbeddedProofBundle as ProofBundle } from '../../gateway/src/proof/proof-bundle.js';
 import { endorsedResultBytes } from '../../gateway/src/proof/signed-payloads.js';
 import { trustFile, type TrustFile } from '../../gateway/src/transparency/trust-file.js';
 import { checkBundle } from '../../gateway/src/verifier/bundle-checks.js';

@@ -1,11 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { entryDigest } from '../../chaincode/src/index.js';
-import type {
-  Ledger,
-  LedgerEntry,
-  LedgerPage,
-  LedgerQuery,
+import {
+  LedgerError,
+  type Ledger,
+  type LedgerEntry,
+  type LedgerPage,
+  type LedgerQuery,
 } from '../../gateway/src/ledger/ledger.js';
+import type { PeerCopies } from '../../gateway/src/ledger/peer-copies.js';
 import { checkTrail } from '../../gateway/src/trail-check.js';
 import { dataAccess } from '../support/sample-entries.js';
 
@@ -72,5 +74,72 @@ describe('trail checks over a stream written by several sources', () => {
     const report = await checkTrail(ledgerOf([forged]), regulator, { source: 'A' });
 
     expect(report).toMatchObject({ complete: false, digestMismatches: [forged.id] });
+  });
+});
+
+describe("trail checks comparing each organisation's copy", () => {
+  const entries = [committed('A', 1), committed('A', 2), committed('A', 3)];
+  const copiesOf = (held: Record<string, LedgerEntry[] | Error>): PeerCopies => ({
+    organizations: Object.keys(held),
+    queryEntriesOn: (mspId) => {
+      const copy = held[mspId];
+      return copy instanceof Error
+        ? Promise.reject(copy)
+        : Promise.resolve({ items: copy ?? [], bookmark: '' });
+    },
+  });
+
+  test('copies that hold the same trail agree', async () => {
+    const report = await checkTrail(
+      ledgerOf(entries),
+      regulator,
+      { source: 'A' },
+      copiesOf({ SandboxOrg: entries, CreditOrg: entries }),
+    );
+    expect(report.complete).toBe(true);
+    expect(report.peers).toEqual({
+      checked: true,
+      detail: 'the trail is the same on the peers of SandboxOrg, CreditOrg',
+      differing: [],
+    });
+  });
+
+  test('a copy missing an entry, or holding another digest, makes the trail incomplete', async () => {
+    const [first, second, third] = entries as [LedgerEntry, LedgerEntry, LedgerEntry];
+    const report = await checkTrail(
+      ledgerOf(entries),
+      regulator,
+      { source: 'A' },
+      copiesOf({
+        SandboxOrg: entries,
+        CreditOrg: [first, third],
+        RegulatorOrg: [first, second, { ...third, digest: `sha256:${'0'.repeat(64)}` }],
+      }),
+    );
+    expect(report.complete).toBe(false);
+    expect(report.peers).toEqual({
+      checked: true,
+      detail:
+        'the trail is the same on the peers of SandboxOrg; different on the peers of CreditOrg, RegulatorOrg',
+      differing: ['CreditOrg', 'RegulatorOrg'],
+    });
+  });
+
+  test('a copy that cannot be read leaves the comparison unchecked, and says whose', async () => {
+    const report = await checkTrail(
+      ledgerOf(entries),
+      regulator,
+      { source: 'A' },
+      copiesOf({
+        SandboxOrg: entries,
+        CreditOrg: new LedgerError('LEDGER_UNAVAILABLE', 'peer0.creditorg is down'),
+      }),
+    );
+    expect(report.complete).toBe(true);
+    expect(report.peers).toMatchObject({
+      checked: false,
+      detail:
+        'the trail is the same on the peers of SandboxOrg; not readable from CreditOrg (peer0.creditorg is down)',
+    });
   });
 });

@@ -4,7 +4,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { PROOF_FORMAT, type ProofBundle } from '../proof/proof-bundle';
+import { PROOF_FORMAT, proofBundleShape, type ProofBundle } from '../proof/proof-bundle';
 import { noteVerifier } from '../transparency/signed-note';
 import { trustFile, type TrustFile } from '../transparency/trust-file';
 import { checkBundle } from '../verifier/bundle-checks';
@@ -86,20 +86,6 @@ async function readProof(file: string): Promise<Buffer[]> {
   return parsed.data.hashes.map((hash) => Buffer.from(hash, 'base64'));
 }
 
-function isBundle(value: unknown): value is ProofBundle {
-  const candidate = value as Partial<ProofBundle> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    candidate.format === PROOF_FORMAT &&
-    typeof candidate.entry === 'object' &&
-    typeof candidate.block === 'object' &&
-    typeof candidate.checkpoint === 'object' &&
-    typeof candidate.certificates === 'object' &&
-    Array.isArray(candidate.validation)
-  );
-}
-
 async function run(argv: string[]): Promise<VerificationReport> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -121,12 +107,18 @@ async function run(argv: string[]): Promise<VerificationReport> {
   }
   if (command === 'verify' && files.length === 1) {
     const trust = await readTrust(values.trust);
-    const bundle = parseJson(await readText(files[0] ?? '', 'bundle'), 'the bundle');
-    if (!isBundle(bundle)) {
-      throw new InputError(`the bundle is not ${PROOF_FORMAT}`);
+    const parsed = proofBundleShape.safeParse(
+      parseJson(await readText(files[0] ?? '', 'bundle'), 'the bundle'),
+    );
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(
+        `the bundle is not ${PROOF_FORMAT}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+      );
     }
     try {
-      return report(checkBundle(bundle, trust));
+      // The shape is checked; the verifier checks every value the shape lets through.
+      return report(checkBundle(parsed.data as unknown as ProofBundle, trust));
     } catch (error) {
       throw new InputError(`the bundle is malformed: ${(error as Error).message}`);
     }

@@ -19,7 +19,7 @@ import {
   type LedgerReadiness,
   type Principal,
 } from '../ledger/ledger';
-import { PROOF_FORMAT, type ProofMaterial } from '../proof/proof-bundle';
+import { PROOF_FORMAT, type EmbeddedProofMaterial } from '../proof/proof-bundle';
 import type { ProofSource } from '../proof/proof-source';
 import { CHANNEL, validationReportBytes } from '../proof/signed-payloads';
 import { sha256Hex } from './block-log';
@@ -119,7 +119,7 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
    * The entry, its block, every signer's certificate, and each endorsing organisation's peer's
    * signed report of the transaction's validation code.
    */
-  async proofOf(principal: Principal, id: string): Promise<ProofMaterial> {
+  async proofOf(principal: Principal, id: string): Promise<EmbeddedProofMaterial> {
     const entry = await this.getEntry(principal, id);
     const block = this.store.block(entry.blockNumber);
     const transactionIndex =

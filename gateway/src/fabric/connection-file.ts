@@ -25,6 +25,16 @@ export const connectionFile = z.object({
     nodes: z.array(z.object({ name: z.string(), endpoint: z.string() })),
   }),
   organizations: z.record(z.string(), organization),
+  /** The channel's checkpoint log: its origin and signing key, and each organisation's witness. */
+  checkpoints: z
+    .object({
+      origin: z.string().min(1),
+      logKeyPath: z.string().min(1),
+      witnesses: z.array(
+        z.object({ mspId: z.string().min(1), url: z.url(), verifierKey: z.string().min(1) }),
+      ),
+    })
+    .optional(),
 });
 
 export type ConnectionFile = z.infer<typeof connectionFile>;

@@ -1,7 +1,5 @@
-import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import type { Contract, Gateway } from '@hyperledger/fabric-gateway';
 import { common, peer as peerProtos } from '@hyperledger/fabric-protos';
 import {
   canonicalJson,
@@ -19,29 +17,35 @@ import {
   type LedgerReadiness,
   type Principal,
 } from '../ledger/ledger';
+import type { BlockHeaderSource } from '../ledger/block-header-source';
+import type { PeerCopies } from '../ledger/peer-copies';
+import { PROOF_FORMAT, type FabricProofMaterial } from '../proof/proof-bundle';
+import type { ProofSource } from '../proof/proof-source';
+import { PackedHashes } from '../transparency/packed-hashes';
 import type { BlockIndex } from './block-index';
-import { indexedBlockOf } from './block-index';
+import { BlockFollower } from './block-follower';
+import {
+  certificateHash,
+  connectGateway,
+  peerClient,
+  type PeerConnection,
+} from './peer-connection';
 import type { ConnectionFile } from './connection-file';
 import { toLedgerError } from './fabric-errors';
+import { peerBlockAnswer } from './peer-block-answer';
+import { blockInAnswer, transactionIndexIn, type PeerBlockAnswer } from './signed-block';
 import { submitUntilCommitted } from './submit-until-committed';
-import type { EnrolledIdentity, FabricIdentities } from './fabric-identities';
+import type { FabricIdentities } from './fabric-identities';
 
 const utf8 = new TextDecoder();
 const { TxValidationCode } = peerProtos;
 
 /** Re-endorsements after an MVCC conflict: the next simulation sees the winner's writes. */
 const ENDORSE_ATTEMPTS = 3;
+/** Peers of this many organisations vouch for the block in a proof: no one's word alone. */
+const PEERS_PER_PROOF = 2;
 /** How long a read waits for the block index to reach a just-committed transaction. */
 const INDEX_WAIT_MS = 3_000;
-
-/** One organisation's peer: its gRPC connection is shared by every identity using it. */
-interface PeerConnection {
-  mspId: string;
-  name: string;
-  client: grpc.Client;
-  /** SHA-256 of the TLS client certificate: peers bind event requests to the TLS session. */
-  tlsCertificateHash: Uint8Array;
-}
 
 export interface FabricLedgerOptions {
   connection: ConnectionFile;
@@ -73,13 +77,12 @@ function delay(ms: number): Promise<void> {
  * signs with its own CA-enrolled identity, over gRPC connections shared per peer. A write is
  * endorsed by the channel's majority policy, ordered, and answered once its block commits.
  */
-export class FabricLedger implements Ledger {
+export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, PeerCopies {
   readonly kind = 'fabric';
   private readonly peers: PeerConnection[];
   private readonly gateways = new Map<string, Gateway>();
-  private indexing: Promise<void> | undefined;
+  private readonly follower: BlockFollower;
   private closed = false;
-  private stopIndexing: (() => void) | undefined;
 
   constructor(private readonly options: FabricLedgerOptions) {
     const { connection, organizations } = options;
@@ -102,11 +105,17 @@ export class FabricLedger implements Ledger {
         },
       ];
     });
+    this.follower = new BlockFollower(
+      async () =>
+        (await this.contractFor(options.indexReader)).gateway.getNetwork(connection.channel),
+      options.index,
+      options.logger,
+    );
   }
 
   /** Starts following the channel's blocks into the index, in the background. */
   start(): void {
-    this.indexing = this.followBlocks();
+    this.follower.start();
   }
 
   async recordEntry(principal: Principal, request: EntryRequest): Promise<LedgerEntry> {
@@ -132,9 +141,81 @@ export class FabricLedger implements Ledger {
     return { ...entry, blockNumber: await this.blockOf(principal, entry.txId) };
   }
 
-  async queryEntries(principal: Principal, query: LedgerQuery): Promise<LedgerPage> {
+  /**
+   * The entry's block as the reading organisation's peer serves it, and the same block from a
+   * peer of another organisation, each signed by its peer: no organisation's word alone.
+   */
+  async proofOf(principal: Principal, id: string): Promise<FabricProofMaterial> {
+    const entry = await this.getEntry(principal, id);
+    const identity = await this.options.identities.identityFor(principal);
+    const { channel } = this.options.connection;
+    const answers: PeerBlockAnswer[] = [];
+    const answered = new Set<string>();
+    const problems: string[] = [];
+    // The reader's own organisation's peer first.
+    const peers = [...this.peers].sort(
+      (a, b) => Number(b.mspId === identity.mspId) - Number(a.mspId === identity.mspId),
+    );
+    for (const { mspId, name, client } of peers) {
+      if (answers.length === PEERS_PER_PROOF || answered.has(mspId)) {
+        continue;
+      }
+      try {
+        answers.push(await peerBlockAnswer(client, identity, channel, entry.blockNumber));
+        answered.add(mspId);
+      } catch (error) {
+        problems.push(`${name}: ${(error as Error).message}`);
+      }
+    }
+    const [first] = answers;
+    if (first === undefined || answers.length < PEERS_PER_PROOF) {
+      throw new LedgerError(
+        'LEDGER_UNAVAILABLE',
+        `a proof needs block ${entry.blockNumber} from peers of ${PEERS_PER_PROOF} organisations; ${problems.join('; ')}`,
+      );
+    }
+    const block = blockInAnswer(Buffer.from(first.proposalResponsePayload, 'base64'));
+    const { blockNumber: _position, ...committed } = entry;
+    return {
+      format: PROOF_FORMAT,
+      ledger: 'fabric',
+      channel,
+      entry,
+      canonicalEntry: canonicalJson(committed),
+      transactionIndex: transactionIndexIn(block, entry.txId),
+      peerBlocks: answers,
+    };
+  }
+
+  /** The header hashes of the blocks followed so far: the leaves of the checkpoint tree. */
+  blockHeaderHashes(): Promise<PackedHashes> {
+    const hashes = new PackedHashes();
+    for (const hash of this.options.index.headerHashes()) {
+      hashes.push(hash);
+    }
+    return Promise.resolve(hashes);
+  }
+
+  queryEntries(principal: Principal, query: LedgerQuery): Promise<LedgerPage> {
+    return this.query(principal, query);
+  }
+
+  get organizations(): string[] {
+    return this.peers.map((peer) => peer.mspId);
+  }
+
+  /** The query evaluated by a peer of `mspId` alone, to compare that organisation's copy. */
+  queryEntriesOn(mspId: string, principal: Principal, query: LedgerQuery): Promise<LedgerPage> {
+    return this.query(principal, query, [mspId]);
+  }
+
+  private async query(
+    principal: Principal,
+    query: LedgerQuery,
+    onPeersOf?: string[],
+  ): Promise<LedgerPage> {
     const page = JSON.parse(
-      await this.evaluate(principal, 'QueryEntries', canonicalJson(query)),
+      await this.evaluate(principal, 'QueryEntries', canonicalJson(query), onPeersOf),
     ) as EntryPage;
     const items: LedgerEntry[] = [];
     for (const entry of page.items) {
@@ -167,8 +248,7 @@ export class FabricLedger implements Ledger {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.stopIndexing?.();
-    await this.indexing;
+    await this.follower.stop();
     for (const gateway of this.gateways.values()) {
       gateway.close();
     }
@@ -223,10 +303,15 @@ export class FabricLedger implements Ledger {
     principal: Principal,
     transaction: string,
     argument: string,
+    onPeersOf?: string[],
   ): Promise<string> {
     const { contract } = await this.contractFor(principal);
     try {
-      return utf8.decode(await contract.evaluateTransaction(transaction, argument));
+      const result = await contract.evaluate(transaction, {
+        arguments: [argument],
+        ...(onPeersOf === undefined ? {} : { endorsingOrganizations: onPeersOf }),
+      });
+      return utf8.decode(result);
     } catch (error) {
       throw toLedgerError(error);
     }
@@ -262,39 +347,6 @@ export class FabricLedger implements Ledger {
     }
   }
 
-  /** Follows every block from the index's height, reconnecting after a failure. */
-  private async followBlocks(): Promise<void> {
-    const stopped = new Promise<void>((resolve) => {
-      this.stopIndexing = resolve;
-    });
-    while (!this.isClosed()) {
-      try {
-        const { gateway } = await this.contractFor(this.options.indexReader);
-        const events = await gateway
-          .getNetwork(this.options.connection.channel)
-          .getBlockEvents({ startBlock: BigInt(this.options.index.height()) });
-        void stopped.then(() => {
-          events.close();
-        });
-        for await (const block of events) {
-          this.options.index.add(indexedBlockOf(block));
-        }
-      } catch (error) {
-        if (error instanceof LedgerError && error.code === 'LEDGER_INTEGRITY') {
-          this.options.logger.error({ err: error }, 'a peer served a block that does not chain');
-        } else if (!this.isClosed()) {
-          this.options.logger.warn({ err: error }, 'following Fabric blocks failed; retrying');
-        }
-      }
-      await Promise.race([delay(1000), stopped]);
-    }
-  }
-
-  /** Read through a method: a loop's own awaits are where `close()` can change it. */
-  private isClosed(): boolean {
-    return this.closed;
-  }
-
   /** A principal's gateway over the first reachable peer, its own organisation's first. */
   private async contractFor(
     principal: Principal,
@@ -327,42 +379,6 @@ export class FabricLedger implements Ledger {
     }
     return undefined;
   }
-}
-
-function peerClient(
-  tlsRootCertPath: string,
-  tlsClient: { certPath: string; keyPath: string },
-  endpoint: string,
-): grpc.Client {
-  return new grpc.Client(
-    endpoint,
-    grpc.credentials.createSsl(
-      readFileSync(tlsRootCertPath),
-      readFileSync(tlsClient.keyPath),
-      readFileSync(tlsClient.certPath),
-    ),
-    // Peers listen on 127.0.0.1 with certificates naming localhost too.
-    endpoint.startsWith('127.0.0.1:') ? { 'grpc.ssl_target_name_override': 'localhost' } : {},
-  );
-}
-
-function certificateHash(certPath: string): Uint8Array {
-  return createHash('sha256')
-    .update(new X509Certificate(readFileSync(certPath)).raw)
-    .digest();
-}
-
-function connectGateway(peer: PeerConnection, identity: EnrolledIdentity): Gateway {
-  return connect({
-    client: peer.client,
-    tlsClientCertificateHash: peer.tlsCertificateHash,
-    identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificatePem) },
-    signer: signers.newPrivateKeySigner(createPrivateKey(identity.privateKeyPem)),
-    hash: hash.sha256,
-    evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
-    endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
-    submitOptions: () => ({ deadline: Date.now() + 30_000 }),
-  });
 }
 
 /** Whether the peer's connection is up, or comes up within `timeoutMs`. */

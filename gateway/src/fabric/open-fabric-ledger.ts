@@ -9,6 +9,10 @@ import { BlockIndex } from './block-index';
 import { readConnectionFile, type ConnectionFile } from './connection-file';
 import { FabricIdentities } from './fabric-identities';
 import { FabricLedger } from './fabric-ledger';
+import { readIfPresent } from '../files';
+import { CheckpointLog } from '../transparency/checkpoint-log';
+import { RemoteWitness } from '../transparency/remote-witness';
+import { noteSigner } from '../transparency/signed-note';
 
 export class FabricSetupError extends Error {
   constructor(message: string) {
@@ -56,11 +60,37 @@ async function assertHoldsOnlyItsOwnKeys(
   }
 }
 
+/**
+ * The channel's checkpoint log as this gateway publishes it: signed with the log key the
+ * connection file names, cosigned by each organisation's own witness over HTTP.
+ */
+async function openCheckpoints(
+  connection: ConnectionFile,
+  source: FabricLedger,
+  logger: Logger,
+): Promise<CheckpointLog | undefined> {
+  const { checkpoints } = connection;
+  if (checkpoints === undefined) {
+    return undefined;
+  }
+  const logKey = await readIfPresent(checkpoints.logKeyPath);
+  if (logKey === undefined) {
+    throw new FabricSetupError(`the checkpoint log key ${checkpoints.logKeyPath} is missing`);
+  }
+  return new CheckpointLog(
+    checkpoints.origin,
+    source,
+    noteSigner(logKey.trim()),
+    checkpoints.witnesses.map(({ url, verifierKey }) => new RemoteWitness(url, verifierKey)),
+    logger,
+  );
+}
+
 export async function openFabricLedger(
   config: Extract<LedgerConfig, { kind: 'fabric' }>,
   dataDir: string,
   logger: Logger,
-): Promise<FabricLedger> {
+): Promise<{ ledger: FabricLedger; checkpoints: CheckpointLog | undefined }> {
   const connection = await readConnectionFile(config.connectionFile);
   const known = Object.keys(connection.organizations);
   if (config.organization !== undefined && !known.includes(config.organization)) {
@@ -97,5 +127,5 @@ export async function openFabricLedger(
     logger,
   });
   ledger.start();
-  return ledger;
+  return { ledger, checkpoints: await openCheckpoints(connection, ledger, logger) };
 }

@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics';
 import type { Operation, OutboxStore } from '../outbox/outbox-store';
 import type { OutboxWorker } from '../outbox/outbox-worker';
 import { checkTrail } from '../trail-check';
+import type { PeerCopies } from '../ledger/peer-copies';
 import { uuidV7 } from '../uuid-v7';
 import { RequestError } from '../request-error';
 import { batchRequest } from './api-schemas';
@@ -16,6 +17,8 @@ export interface EntryRouteDependencies {
   entries: EntryService;
   outbox: { store: OutboxStore; worker: OutboxWorker };
   metrics: Metrics;
+  /** Each organisation's copy of the ledger, compared by trail checks (Fabric). */
+  peerCopies: PeerCopies | undefined;
 }
 
 /** RFC 7240: the caller prefers 202 now and the result later. */
@@ -127,7 +130,7 @@ export function createEntryRouter(deps: EntryRouteDependencies): Router {
   });
 
   router.get('/v1/trails/verify', async (request: Request, response: Response) => {
-    response.json(await checkTrail(ledger, principalOf(response), request.query));
+    response.json(await checkTrail(ledger, principalOf(response), request.query, deps.peerCopies));
   });
   return router;
 }

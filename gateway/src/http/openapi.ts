@@ -43,7 +43,9 @@ const commonErrors = {
   '503': errorResponse('The ledger cannot be reached (LEDGER_UNAVAILABLE)'),
 };
 const notOnThisLedger = {
-  '501': errorResponse('Not available on this ledger yet (NOT_AVAILABLE_ON_THIS_LEDGER)'),
+  '501': errorResponse(
+    'This ledger is configured without checkpoint witnesses (NOT_AVAILABLE_ON_THIS_LEDGER)',
+  ),
 };
 
 /** OpenAPI 3.1 description of API v1, generated from the schemas that validate requests. */

@@ -2,7 +2,7 @@ import { issueDetails } from '@audit-ledger/chaincode';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ProofRangeError, type CheckpointLog } from '../transparency/checkpoint-log';
-import type { Ledger } from '../ledger/ledger';
+import { LedgerError, type Ledger } from '../ledger/ledger';
 import type { ProofSource } from '../proof/proof-source';
 import type { ProofBundle } from '../proof/proof-bundle';
 import { RequestError } from '../request-error';
@@ -42,13 +42,18 @@ export function createTransparencyRouter(proofs: ProofSource, checkpoints: Check
     async (request: Request<{ id: string }>, response: Response) => {
       const material = await proofs.proofOf(principalOf(response), request.params.id);
       let checkpoint = await checkpoints.latest();
-      if (checkpoint.size <= material.block.header.number) {
+      const block = material.entry.blockNumber;
+      if (checkpoint.size <= block) {
         // That checkpoint was being made before the block was appended: make the next one.
         checkpoint = await checkpoints.latest();
       }
-      const { hashes } = await answerProof(() =>
-        checkpoints.inclusion(material.block.header.number, checkpoint.size),
-      );
+      if (checkpoint.size <= block) {
+        throw new LedgerError(
+          'LEDGER_UNAVAILABLE',
+          `no checkpoint covers block ${block} yet; ask again in a moment`,
+        );
+      }
+      const { hashes } = await answerProof(() => checkpoints.inclusion(block, checkpoint.size));
       const bundle: ProofBundle = {
         ...material,
         checkpoint: { note: checkpoint.note, size: checkpoint.size, inclusion: hashes },
@@ -82,14 +87,17 @@ const TRANSPARENCY_PATHS = [
   '/v1/proofs/consistency',
 ];
 
-/** On a ledger without proofs yet, each transparency route says so instead of a bare 404. */
+/**
+ * On a ledger that publishes no checkpoints (a Fabric connection file naming no witnesses),
+ * each transparency route says so instead of a bare 404.
+ */
 export function createUnavailableTransparencyRouter(kind: Ledger['kind']): Router {
   const router = Router();
   for (const path of TRANSPARENCY_PATHS) {
     router.get(path, () => {
       throw new RequestError(
         'NOT_AVAILABLE_ON_THIS_LEDGER',
-        `proof bundles and checkpoints are not available on the ${kind} ledger yet`,
+        `proof bundles and checkpoints need checkpoint witnesses, and this ${kind} ledger's configuration names none`,
       );
     });
   }

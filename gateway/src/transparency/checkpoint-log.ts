@@ -4,7 +4,7 @@ import { checkpointBody } from './checkpoint';
 import { consistencyProof, inclusionProof, leafHash, rootHash } from './merkle-tree';
 import { PackedHashes } from './packed-hashes';
 import { signNote, type NoteSigner } from './signed-note';
-import { WitnessRefusal, type Witness } from './witness';
+import { WitnessRefusal, WitnessUnavailable, type CheckpointWitness } from './witness';
 
 export interface SignedCheckpoint {
   origin: string;
@@ -29,12 +29,14 @@ export class ProofRangeError extends Error {
 export class CheckpointLog {
   private latestCheckpoint: SignedCheckpoint | undefined;
   private pending: Promise<SignedCheckpoint> | undefined;
+  /** A witness gave no verdict on the latest checkpoint: ask again, even at the same size. */
+  private askAgain = false;
 
   constructor(
     readonly origin: string,
     private readonly source: BlockHeaderSource,
     private readonly signer: NoteSigner,
-    private readonly witnesses: readonly Witness[],
+    private readonly witnesses: readonly CheckpointWitness[],
     private readonly logger: Logger,
   ) {}
 
@@ -83,7 +85,7 @@ export class CheckpointLog {
 
   private async refresh(): Promise<SignedCheckpoint> {
     const leaves = await this.leaves();
-    if (this.latestCheckpoint?.size === leaves.length) {
+    if (this.latestCheckpoint?.size === leaves.length && !this.askAgain) {
       return this.latestCheckpoint;
     }
     const root = rootHash(leaves);
@@ -92,14 +94,19 @@ export class CheckpointLog {
       [this.signer],
     );
     const cosignedBy: string[] = [];
+    this.askAgain = false;
     for (const witness of this.witnesses) {
       try {
-        note = await witness.cosign(
-          note,
-          consistencyProof(leaves, witness.lastSize, leaves.length),
+        note = await witness.cosign(note, (oldSize) =>
+          consistencyProof(leaves, oldSize, leaves.length),
         );
         cosignedBy.push(witness.name);
       } catch (error) {
+        if (error instanceof WitnessUnavailable) {
+          this.logger.warn({ witness: witness.name, err: error }, 'witness gave no verdict');
+          this.askAgain = true;
+          continue;
+        }
         if (!(error instanceof WitnessRefusal) && !(error instanceof RangeError)) {
           throw error;
         }

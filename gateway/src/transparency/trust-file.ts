@@ -17,10 +17,25 @@ export const trustFile = z.strictObject({
   format: z.literal(TRUST_FORMAT),
   ledger: z.enum(['embedded', 'fabric']),
   channel: z.string().min(1),
+  /** The chaincode whose writes hold entries (Fabric; the embedded ledger has no namespaces). */
+  chaincode: z.string().min(1).optional(),
   /** The peer organisations: their roots vouch for creators, endorsers and validating peers. */
   organizations: organizationRoots,
   /** The ordering service's organisations: their roots vouch for block signers. */
   orderers: organizationRoots,
+  /**
+   * A BFT ordering service's consenters, as the channel configuration names them: a BFT orderer
+   * signs a block under its consenter id, not its certificate.
+   */
+  consenters: z
+    .array(
+      z.strictObject({
+        id: z.int().nonnegative(),
+        mspId: z.string().min(1),
+        certificate: z.string().min(1),
+      }),
+    )
+    .optional(),
   endorsementPolicy: z.strictObject({
     rule: z.literal('MAJORITY'),
     organizations: z.array(z.string().min(1)).min(1),

@@ -2,13 +2,56 @@ import { rename, writeFile } from 'node:fs/promises';
 import { readIfPresent } from '../files';
 import { parseCheckpoint, type Checkpoint } from './checkpoint';
 import { verifyConsistency } from './merkle-tree';
-import { cosignNote, noteVerifier, openNote, type NoteSigner } from './signed-note';
+import { noteVerifier, openNote, type NoteSigner } from './signed-note';
 
 export class WitnessRefusal extends Error {
-  constructor(witness: string, reason: string) {
+  constructor(
+    witness: string,
+    readonly reason: string,
+  ) {
     super(`${witness} refused to cosign: ${reason}`);
     this.name = WitnessRefusal.name;
   }
+}
+
+/** A witness that gave no verdict now (down, or ahead of this log): ask again later. */
+export class WitnessUnavailable extends Error {
+  constructor(witness: string, reason: string) {
+    super(`${witness} gave no verdict: ${reason}`);
+    this.name = WitnessUnavailable.name;
+  }
+}
+
+/** The witness's own peer has not reached the checkpoint's tree size yet: ask again later. */
+export class WitnessBehind extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = WitnessBehind.name;
+  }
+}
+
+/** The witness last cosigned another tree size than the one the log proved consistency from. */
+export class WitnessConflict extends Error {
+  constructor(readonly lastSize: number) {
+    super(`the witness last cosigned a tree of ${lastSize}`);
+    this.name = WitnessConflict.name;
+  }
+}
+
+/** A witness as the checkpoint log sees it, in this process or at another organisation. */
+export interface CheckpointWitness {
+  readonly name: string;
+  /** The note with this witness's cosignature added; `proofFrom(size)` proves consistency. */
+  cosign(note: string, proofFrom: (oldSize: number) => readonly Buffer[]): Promise<string>;
+}
+
+/**
+ * The tree as the witness itself sees it: the root over the first `size` blocks its own
+ * organisation's peer holds. Absent, the witness checks consistency only.
+ */
+export interface OwnView {
+  readonly source: string;
+  rootAt(size: number): Promise<Buffer>;
 }
 
 interface SeenState {
@@ -21,22 +64,27 @@ interface SeenState {
  * the new tree provably extends the last tree this witness cosigned. Its memory of that tree
  * lives in its own file, so the log cannot quietly rewind or rewrite what was witnessed.
  */
-export class Witness {
+export class Witness implements CheckpointWitness {
+  /** Cosignings run one at a time: each starts from the tree the previous one remembered. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   private constructor(
     private readonly signer: NoteSigner,
     private readonly logVerifierKey: string,
     private readonly stateFile: string,
     private seen: SeenState | undefined,
+    private readonly ownView: OwnView | undefined,
   ) {}
 
   static async open(
     signer: NoteSigner,
     logVerifierKey: string,
     stateFile: string,
+    ownView?: OwnView,
   ): Promise<Witness> {
     const remembered = await readIfPresent(stateFile);
     const seen = remembered === undefined ? undefined : (JSON.parse(remembered) as SeenState);
-    return new Witness(signer, logVerifierKey, stateFile, seen);
+    return new Witness(signer, logVerifierKey, stateFile, seen, ownView);
   }
 
   get name(): string {
@@ -52,7 +100,30 @@ export class Witness {
     return this.seen?.size ?? 0;
   }
 
-  async cosign(note: string, consistencyProofFromLast: readonly Buffer[]): Promise<string> {
+  cosign(note: string, proofFrom: (oldSize: number) => readonly Buffer[]): Promise<string> {
+    return this.addCheckpoint(this.lastSize, proofFrom(this.lastSize), note).then(
+      (signature) => `${note}${signature}`,
+    );
+  }
+
+  /**
+   * C2SP tlog-witness `add-checkpoint`: the log claims the witness last cosigned `oldSize` and
+   * proves the note's tree extends it. Answers this witness's signature line.
+   */
+  addCheckpoint(oldSize: number, proof: readonly Buffer[], note: string): Promise<string> {
+    const next = this.queue.then(() => this.check(oldSize, proof, note));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async check(
+    oldSize: number,
+    consistencyProofFromLast: readonly Buffer[],
+    note: string,
+  ): Promise<string> {
+    if (oldSize !== this.lastSize) {
+      throw new WitnessConflict(this.lastSize);
+    }
     const { body, verifiedBy } = openNote(note, [noteVerifier(this.logVerifierKey)]);
     if (verifiedBy.length === 0) {
       throw new WitnessRefusal(this.name, 'the checkpoint is not signed by the log');
@@ -79,11 +150,20 @@ export class Witness {
         );
       }
     }
+    if (this.ownView !== undefined) {
+      const own = await this.ownView.rootAt(checkpoint.size);
+      if (!own.equals(checkpoint.rootHash)) {
+        throw new WitnessRefusal(
+          this.name,
+          `the tree of ${checkpoint.size} is not the tree of the blocks ${this.ownView.source} holds: a block differs`,
+        );
+      }
+    }
     const seen = { size: checkpoint.size, rootHash: checkpoint.rootHash.toString('base64') };
     const temporary = `${this.stateFile}.tmp`;
     await writeFile(temporary, `${JSON.stringify(seen)}\n`);
     await rename(temporary, this.stateFile);
     this.seen = seen;
-    return cosignNote(note, [this.signer]);
+    return this.signer.signatureLine(body);
   }
 }

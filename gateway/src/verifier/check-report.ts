@@ -22,3 +22,12 @@ export function formatReport(result: VerificationReport): string {
   );
   return `${lines.join('\n')}\n${result.verified ? 'VERIFIED' : 'NOT VERIFIED'}\n`;
 }
+
+export const pass = (check: string, detail: string): CheckResult => ({ check, ok: true, detail });
+
+export const fail = (check: string, detail: string, reason: string): CheckResult => ({
+  check,
+  ok: false,
+  detail,
+  reason,
+});

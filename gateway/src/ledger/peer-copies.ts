@@ -1,0 +1,11 @@
+import type { LedgerPage, LedgerQuery, Principal } from './ledger';
+
+/**
+ * A ledger held by several organisations' peers, each of which can be read on its own: a trail
+ * read from one copy can be compared with every other organisation's copy.
+ */
+export interface PeerCopies {
+  readonly organizations: readonly string[];
+  /** The query evaluated on a peer of `mspId` only. */
+  queryEntriesOn(mspId: string, principal: Principal, query: LedgerQuery): Promise<LedgerPage>;
+}

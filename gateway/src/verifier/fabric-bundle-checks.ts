@@ -1,0 +1,390 @@
+import { createHash } from 'node:crypto';
+import { entryKey } from '@audit-ledger/chaincode';
+import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+import { blockHeaderBytes, blockHeaderHash } from '../fabric/block-header';
+import { blockInAnswer, type PeerBlockAnswer } from '../fabric/signed-block';
+import type { FabricProofBundle } from '../proof/proof-bundle';
+import type { TrustFile } from '../transparency/trust-file';
+import { fail, pass, type CheckResult } from './check-report';
+import { commonNameOf, signatureHolds, type NodeUnit, type Roots } from './certificate-trust';
+import { checkBlockInCheckpoint, checkEntry } from './entry-checks';
+import { checkEndorsementPolicy, checkOrdererQuorum, checkValidationQuorum } from './policy-checks';
+
+const { TxValidationCode } = peer;
+const { kvrwset } = ledger.rwset;
+
+interface Identity {
+  mspId: string;
+  pem: string;
+}
+
+/** A block as one peer signed it, once its signature and shape are checked. */
+interface OpenedAnswer {
+  signer: Identity;
+  block: common.Block;
+  headerHash: Buffer;
+}
+
+function identityOf(serialized: Uint8Array): Identity {
+  const identity = msp.SerializedIdentity.deserializeBinary(serialized);
+  return { mspId: identity.getMspid(), pem: Buffer.from(identity.getIdBytes_asU8()).toString() };
+}
+
+function headerHashOf(block: common.Block): Buffer {
+  const header = block.getHeader();
+  return blockHeaderHash({
+    number: BigInt(header?.getNumber() ?? 0),
+    previousHash: header?.getPreviousHash_asU8() ?? new Uint8Array(),
+    dataHash: header?.getDataHash_asU8() ?? new Uint8Array(),
+  });
+}
+
+function signed(
+  signer: Identity,
+  data: Uint8Array,
+  signature: Uint8Array,
+  roots: Roots,
+  unit: NodeUnit,
+  badSignatureReason: string,
+): { ok: true } | { ok: false; reason: string; detail: string } {
+  const holds = signatureHolds(signer, data, signature, roots, unit);
+  if (holds === true) {
+    return { ok: true };
+  }
+  return {
+    ok: false,
+    reason: holds.reason === 'BAD_SIGNATURE' ? badSignatureReason : holds.reason,
+    detail: holds.detail,
+  };
+}
+
+/** Checks a peer's signature over its answer and takes the block out of it. */
+function openAnswer(answer: PeerBlockAnswer, trust: TrustFile): OpenedAnswer | CheckResult {
+  const label = 'peer answer';
+  const payload = Buffer.from(answer.proposalResponsePayload, 'base64');
+  const endorser = Buffer.from(answer.endorser, 'base64');
+  let signer: Identity;
+  try {
+    signer = identityOf(endorser);
+  } catch {
+    return fail(label, 'the answer names no peer identity', 'PEER_ANSWER');
+  }
+  const verdict = signed(
+    signer,
+    Buffer.concat([payload, endorser]),
+    Buffer.from(answer.signature, 'base64'),
+    trust.organizations,
+    'peer',
+    'PEER_ANSWER',
+  );
+  if (!verdict.ok) {
+    return fail(label, `${signer.mspId}: ${verdict.detail}`, verdict.reason);
+  }
+  try {
+    const block = blockInAnswer(payload);
+    return { signer, block, headerHash: headerHashOf(block) };
+  } catch {
+    return fail(label, `${signer.mspId}'s peer signed something else than a block`, 'PEER_ANSWER');
+  }
+}
+
+/** The parts of the entry's transaction that the checks read, decoded from its envelope. */
+interface DecodedTransaction {
+  envelope: common.Envelope;
+  channelHeader: common.ChannelHeader;
+  signatureHeader: common.SignatureHeader;
+  creator: Identity;
+  endorsedAction: peer.ChaincodeEndorsedAction;
+  chaincodeAction: peer.ChaincodeAction;
+}
+
+function decodeTransaction(bytes: Uint8Array): DecodedTransaction {
+  const envelope = common.Envelope.deserializeBinary(bytes);
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const header = payload.getHeader() ?? new common.Header();
+  const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
+  const signatureHeader = common.SignatureHeader.deserializeBinary(
+    header.getSignatureHeader_asU8(),
+  );
+  const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
+  const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(
+    transaction.getActionsList()[0]?.getPayload_asU8() ?? new Uint8Array(),
+  );
+  const endorsedAction = actionPayload.getAction() ?? new peer.ChaincodeEndorsedAction();
+  const chaincodeAction = peer.ChaincodeAction.deserializeBinary(
+    peer.ProposalResponsePayload.deserializeBinary(
+      endorsedAction.getProposalResponsePayload_asU8(),
+    ).getExtension_asU8(),
+  );
+  return {
+    envelope,
+    channelHeader,
+    signatureHeader,
+    creator: identityOf(signatureHeader.getCreator_asU8()),
+    endorsedAction,
+    chaincodeAction,
+  };
+}
+
+function channelOf(envelopeBytes: Uint8Array): string {
+  const payload = common.Payload.deserializeBinary(
+    common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8(),
+  );
+  return common.ChannelHeader.deserializeBinary(
+    payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
+  ).getChannelId();
+}
+
+/** The value the transaction wrote under `key` in the chaincode's namespace, if it did. */
+function writtenValue(action: peer.ChaincodeAction, namespace: string, key: string) {
+  const readWriteSet = ledger.rwset.TxReadWriteSet.deserializeBinary(action.getResults_asU8());
+  const own = readWriteSet.getNsRwsetList().find((set) => set.getNamespace() === namespace);
+  if (own === undefined) {
+    return undefined;
+  }
+  const write = kvrwset.KVRWSet.deserializeBinary(own.getRwset_asU8())
+    .getWritesList()
+    .find((candidate) => candidate.getKey() === key && !candidate.getIsDelete());
+  return write === undefined ? undefined : Buffer.from(write.getValue_asU8());
+}
+
+/** The certificates of the orderers whose signatures over the block's header hold. */
+function validOrdererSigners(block: common.Block, trust: TrustFile): string[] {
+  const header = block.getHeader() ?? new common.BlockHeader();
+  const headerBytes = blockHeaderBytes({
+    number: BigInt(header.getNumber()),
+    previousHash: header.getPreviousHash_asU8(),
+    dataHash: header.getDataHash_asU8(),
+  });
+  const signatures = common.Metadata.deserializeBinary(
+    block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.SIGNATURES] ??
+      new Uint8Array(),
+  );
+  const value = signatures.getValue_asU8();
+  return signatures.getSignaturesList().flatMap((signature) => {
+    const signatureHeader = signature.getSignatureHeader_asU8();
+    const identifierHeader = signature.getIdentifierHeader_asU8();
+    let signer: Identity | undefined;
+    let signedHeader: Uint8Array;
+    if (signatureHeader.length > 0) {
+      signer = identityOf(
+        common.SignatureHeader.deserializeBinary(signatureHeader).getCreator_asU8(),
+      );
+      signedHeader = signatureHeader;
+    } else {
+      // A BFT consenter names itself by its id in the channel configuration.
+      const id = common.IdentifierHeader.deserializeBinary(identifierHeader).getIdentifier();
+      const consenter = trust.consenters?.find((candidate) => candidate.id === id);
+      signer = consenter && { mspId: consenter.mspId, pem: consenter.certificate };
+      signedHeader = identifierHeader;
+    }
+    if (signer === undefined) {
+      return [];
+    }
+    const holds = signatureHolds(
+      signer,
+      Buffer.concat([value, signedHeader, headerBytes]),
+      signature.getSignature_asU8(),
+      trust.orderers,
+      'orderer',
+    );
+    return holds === true ? [createHash('sha256').update(signer.pem).digest('hex')] : [];
+  });
+}
+
+function validationCodeName(code: number | undefined): string {
+  return (
+    Object.entries(TxValidationCode).find(([, value]) => value === code)?.[0] ??
+    `code ${code ?? 'missing'}`
+  );
+}
+
+/**
+ * A Fabric bundle, from Fabric's own bytes: the peers' signed answers, the block's channel,
+ * data hash and header, the creator's signature and transaction id, the write set, every
+ * endorsement and the policy, the orderers' signatures, the validation flags as peers of
+ * several organisations hold them, and the block's inclusion in a witnessed checkpoint.
+ */
+export function checkFabricBundle(bundle: FabricProofBundle, trust: TrustFile): CheckResult[] {
+  const { entry } = bundle;
+  const checks = checkEntry(entry, bundle.canonicalEntry);
+
+  const answers: OpenedAnswer[] = [];
+  for (const answer of bundle.peerBlocks) {
+    const opened = openAnswer(answer, trust);
+    if ('check' in opened) {
+      checks.push(opened);
+    } else {
+      answers.push(opened);
+    }
+  }
+  const first = answers[0];
+  if (first === undefined || bundle.peerBlocks.length === 0) {
+    checks.push(fail('peer answer', 'no peer signed the block', 'PEER_ANSWER'));
+    return checks;
+  }
+  checks.push(
+    pass(
+      'peer answers',
+      `the block as ${answers.map((answer) => answer.signer.mspId).join(', ')} peers signed it`,
+    ),
+  );
+  const { block, headerHash } = first;
+  const number = block.getHeader()?.getNumber() ?? -1;
+  const data = block.getData()?.getDataList_asU8() ?? [];
+
+  const foreign = data.map(channelOf).filter((channel) => channel !== trust.channel);
+  checks.push(
+    foreign.length === 0
+      ? pass('channel', `every transaction of the block is on ${trust.channel}`)
+      : fail('channel', `the block holds transactions of ${foreign[0] ?? ''}`, 'CHANNEL_MISMATCH'),
+  );
+
+  const transactionBytes = data[bundle.transactionIndex];
+  let transaction: DecodedTransaction | undefined;
+  try {
+    transaction = transactionBytes === undefined ? undefined : decodeTransaction(transactionBytes);
+  } catch {
+    transaction = undefined;
+  }
+  if (
+    transaction === undefined ||
+    number !== entry.blockNumber ||
+    transaction.channelHeader.getTxId() !== entry.txId ||
+    transaction.channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION
+  ) {
+    checks.push(
+      fail(
+        'transaction in block',
+        `no transaction ${entry.txId} at position ${bundle.transactionIndex} of block ${entry.blockNumber}`,
+        'TX_NOT_IN_BLOCK',
+      ),
+    );
+    return checks;
+  }
+  checks.push(
+    pass(
+      'transaction in block',
+      `${entry.txId} at position ${bundle.transactionIndex} of block ${number}`,
+    ),
+  );
+
+  const dataHash = createHash('sha256').update(Buffer.concat(data)).digest();
+  checks.push(
+    dataHash.equals(block.getHeader()?.getDataHash_asU8() ?? new Uint8Array())
+      ? pass('data hash', `the header of block ${number} covers its transactions`)
+      : fail('data hash', "the transactions do not hash to the header's data hash", 'DATA_HASH'),
+  );
+
+  const { creator, signatureHeader, envelope, chaincodeAction, endorsedAction } = transaction;
+  const creatorSigned = signed(
+    creator,
+    envelope.getPayload_asU8(),
+    envelope.getSignature_asU8(),
+    trust.organizations,
+    'client',
+    'CREATOR_SIGNATURE',
+  );
+  checks.push(
+    creatorSigned.ok
+      ? pass('creator signature', `${creator.mspId} signed the transaction`)
+      : fail('creator signature', creatorSigned.detail, creatorSigned.reason),
+  );
+  const derivedTxId = createHash('sha256')
+    .update(signatureHeader.getNonce_asU8())
+    .update(signatureHeader.getCreator_asU8())
+    .digest('hex');
+  checks.push(
+    derivedTxId === entry.txId
+      ? pass('transaction id', 'derived from the creator and its nonce')
+      : fail('transaction id', 'the id is not derived from its creator and nonce', 'TX_ID'),
+  );
+  const creatorName = commonNameOf(creator.pem);
+  checks.push(
+    entry.submitter.mspId === creator.mspId && entry.submitter.name === creatorName
+      ? pass('submitter', `${creator.mspId}/${entry.submitter.name} is the transaction's creator`)
+      : fail(
+          'submitter',
+          `the entry names ${entry.submitter.mspId}/${entry.submitter.name}, the creator is ${creator.mspId}/${creatorName ?? '?'}`,
+          'SUBMITTER_MISMATCH',
+        ),
+  );
+
+  const chaincode = trust.chaincode ?? '';
+  let written: Buffer | undefined;
+  try {
+    written =
+      chaincodeAction.getChaincodeId()?.getName() === chaincode
+        ? writtenValue(chaincodeAction, chaincode, entryKey(entry.id))
+        : undefined;
+  } catch {
+    written = undefined;
+  }
+  checks.push(
+    written?.equals(Buffer.from(bundle.canonicalEntry)) === true
+      ? pass('write set', `${chaincode} wrote exactly this entry under its key`)
+      : fail('write set', "the transaction's write set does not hold this entry", 'WRITE_SET'),
+  );
+
+  const endorsedBytes = endorsedAction.getProposalResponsePayload_asU8();
+  const endorsers: string[] = [];
+  for (const endorsement of endorsedAction.getEndorsementsList()) {
+    let endorser: Identity;
+    try {
+      endorser = identityOf(endorsement.getEndorser_asU8());
+    } catch {
+      checks.push(
+        fail('endorsement signature', 'an endorser is not an identity', 'ENDORSEMENT_SIGNATURE'),
+      );
+      continue;
+    }
+    const verdict = signed(
+      endorser,
+      Buffer.concat([endorsedBytes, endorsement.getEndorser_asU8()]),
+      endorsement.getSignature_asU8(),
+      trust.organizations,
+      'peer',
+      'ENDORSEMENT_SIGNATURE',
+    );
+    if (verdict.ok) {
+      endorsers.push(endorser.mspId);
+    } else {
+      checks.push(
+        fail('endorsement signature', `${endorser.mspId}: ${verdict.detail}`, verdict.reason),
+      );
+    }
+  }
+  checks.push(checkEndorsementPolicy(endorsers, trust));
+  checks.push(checkOrdererQuorum(validOrdererSigners(block, trust), trust));
+
+  const validating: string[] = [];
+  for (const answer of answers) {
+    const flags = answer.block.getMetadata()?.getMetadataList_asU8()[
+      common.BlockMetadataIndex.TRANSACTIONS_FILTER
+    ];
+    const code = flags?.[bundle.transactionIndex];
+    if (!answer.headerHash.equals(headerHash)) {
+      checks.push(
+        fail(
+          'validation code',
+          `${answer.signer.mspId}'s peer holds another block ${number}`,
+          'VALIDATION_CODE',
+        ),
+      );
+    } else if (code === TxValidationCode.VALID) {
+      validating.push(answer.signer.mspId);
+    } else {
+      checks.push(
+        fail(
+          'validation code',
+          `${answer.signer.mspId}'s peer marks the transaction ${validationCodeName(code)}`,
+          'VALIDATION_CODE',
+        ),
+      );
+    }
+  }
+  checks.push(checkValidationQuorum(validating, trust));
+
+  checks.push(...checkBlockInCheckpoint(bundle.checkpoint, number, headerHash, trust));
+  return checks;
+}

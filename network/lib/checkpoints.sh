@@ -1,0 +1,110 @@
+# shellcheck shell=bash
+# Checkpoints over the channel's blocks: the log's key and origin, one witness per organisation
+# with its own key and its own view of the chain, and the trust file a regulator verifies
+# against. Sourced. Keys are C2SP note keys made by the gateway's own code (gateway/dist).
+
+checkpoint_dir() { echo "$STATE_DIR/checkpoints"; }
+witness_dir() { echo "$(org_dir "$1")/witness"; }
+
+# note_key <name> <signer file> <verifier file>: a new Ed25519 note key; the signer stays 0600.
+note_key() {
+  node -e '
+    const fs = require("fs");
+    const { generateNoteKey } = require(process.argv[1]);
+    const { signerKey, verifierKey } = generateNoteKey(process.argv[2]);
+    fs.writeFileSync(process.argv[3], signerKey + "\n", { mode: 0o600 });
+    fs.writeFileSync(process.argv[4], verifierKey + "\n");
+  ' "$REPO_DIR/gateway/dist/transparency/signed-note.js" "$@"
+}
+
+# The log's origin and key, and each organisation's witness key and configuration.
+create_checkpoint_keys() {
+  local dir org wdir origin identity
+  dir="$(checkpoint_dir)"
+  mkdir -p "$dir"
+  origin="audit-ledger.local/fabric/$CHANNEL/$(openssl rand -hex 8)"
+  echo "$origin" >"$dir/origin"
+  note_key "$origin" "$dir/log.key" "$dir/log.vkey"
+  for org in "${PEER_ORGS[@]}"; do
+    wdir="$(witness_dir "$org")"
+    identity="$(identity_dir "$org" witness)"
+    mkdir -p "$wdir/state"
+    note_key "$(witness_name "$org")" "$wdir/witness.key" "$wdir/witness.vkey"
+    cat >"$wdir/witness.json" <<JSON
+{
+  "keyFile": "$wdir/witness.key",
+  "stateDir": "$wdir/state",
+  "host": "127.0.0.1",
+  "port": $(witness_port "$org"),
+  "log": { "origin": "$origin", "verifierKey": "$(cat "$dir/log.vkey")" },
+  "fabric": {
+    "mspId": "$org",
+    "channel": "$CHANNEL",
+    "peer": { "name": "$(peer_name "$org")", "endpoint": "127.0.0.1:$(peer_port "$org")" },
+    "tlsRootCertPath": "$(org_root_cert "$org")",
+    "tlsClient": { "certPath": "$identity/tls/cert.pem", "keyPath": "$identity/tls/key.pem" },
+    "identity": { "certPath": "$identity/msp/signcerts/cert.pem", "keyPath": "$(keystore_key "$identity/msp")" }
+  }
+}
+JSON
+  done
+}
+
+# What a regulator verifies against, written to $STATE_DIR/trust.json: the organisations' and
+# the orderers' root certificates, a BFT channel's consenters, the endorsement policy, and the
+# log's and witnesses' checkpoint keys. It holds no secret.
+write_trust_file() {
+  local args=() org n required=1
+  for org in "${PEER_ORGS[@]}"; do
+    args+=("$org" "$(org_root_cert "$org")" "$(cat "$(witness_dir "$org")/witness.vkey")")
+  done
+  local consenters=()
+  if [[ "$(consensus)" == bft ]]; then
+    # A block needs a quorum of a BFT service's n consenters: ceil((n + f + 1) / 2), f = (n - 1) / 3.
+    local count f
+    count="$(orderer_count)"
+    f=$(((count - 1) / 3))
+    required=$(((count + f + 2) / 2))
+    for n in $(orderer_numbers); do
+      consenters+=("$n:$(identity_dir "$ORDERER_ORG" "$(orderer_name "$n")")/msp/signcerts/cert.pem")
+    done
+  fi
+  CHANNEL="$CHANNEL" CHAINCODE_NAME="$CHAINCODE_NAME" ORDERER_ORG="$ORDERER_ORG" \
+    ORDERER_ROOT="$(org_root_cert "$ORDERER_ORG")" ORDERERS_REQUIRED="$required" \
+    CONSENTERS="${consenters[*]}" CHECKPOINTS="$(checkpoint_dir)" \
+    node -e '
+      const fs = require("fs");
+      const env = process.env;
+      const read = (file) => fs.readFileSync(file, "utf8");
+      const fields = process.argv.slice(2);
+      const organizations = [];
+      const witnessKeys = [];
+      for (let i = 0; i < fields.length; i += 3) {
+        organizations.push({ mspId: fields[i], rootCertificates: [read(fields[i + 1])] });
+        witnessKeys.push(fields[i + 2]);
+      }
+      const consenters = env.CONSENTERS === "" ? undefined : env.CONSENTERS.split(" ").map((entry) => {
+        const [id, ...file] = entry.split(":");
+        return { id: Number(id), mspId: env.ORDERER_ORG, certificate: read(file.join(":")) };
+      });
+      const trust = {
+        format: "audit-ledger-trust/1",
+        ledger: "fabric",
+        channel: env.CHANNEL,
+        chaincode: env.CHAINCODE_NAME,
+        organizations,
+        orderers: [{ mspId: env.ORDERER_ORG, rootCertificates: [read(env.ORDERER_ROOT)] }],
+        ...(consenters === undefined ? {} : { consenters }),
+        endorsementPolicy: { rule: "MAJORITY", organizations: organizations.map((org) => org.mspId) },
+        ordererSignaturesRequired: Number(env.ORDERERS_REQUIRED),
+        validationReportsRequired: 2,
+        checkpoints: {
+          origin: read(`${env.CHECKPOINTS}/origin`).trim(),
+          logKey: read(`${env.CHECKPOINTS}/log.vkey`).trim(),
+          witnessKeys,
+          witnessQuorum: Math.floor(witnessKeys.length / 2) + 1,
+        },
+      };
+      fs.writeFileSync(process.argv[1], JSON.stringify(trust, null, 2) + "\n", { mode: 0o644 });
+    ' "$STATE_DIR/trust.json" "${args[@]}"
+}
