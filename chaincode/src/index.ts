@@ -56,6 +56,7 @@ export {
 } from './entry-schemas';
 export { INDEXES, entryKey, type IndexName } from './ledger-keys';
 export {
+  canonicalIdentifier,
   containsNationalIdentifier,
   findNationalIdentifiers,
   isResidentIdNumber,

@@ -1,8 +1,10 @@
 /**
  * Recognises the two national identifiers that must never reach the ledger in clear: the
  * 18-character resident identity number (GB 11643) and the 18-character unified social credit code
- * (GB 32100). Both carry check characters, so a candidate is only reported when its check
- * characters, date and structure hold: ordinary ids that merely look similar are left alone.
+ * (GB 32100), in any spelling that keeps them readable: full-width or other scripts' digits,
+ * groups split by spaces, punctuation, symbols or invisible characters, glued to letters. Both
+ * carry check characters, so a candidate is only reported when its check characters, date and
+ * structure hold: ordinary ids that merely look similar are left alone.
  */
 
 import { formatPath } from './validation';
@@ -19,68 +21,182 @@ const ORGANIZATION_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
 const RESIDENT_ID_SHAPE = /^[1-8]\d{16}[\dX]$/;
 // Registration authority, entity type, six-digit administrative division, organisation code.
 const CREDIT_CODE_SHAPE = /^[1-9ANY][1-9]\d{6}[0-9A-HJ-NP-RTUWXY]{10}$/;
-// 18 letters or digits, possibly split by spaces or hyphens as people type them, not glued to
-// other letters or digits (Chinese text around is fine). A zero-width match with a capture, so
-// candidates may overlap and none hides another.
-const CANDIDATE = /(?<![0-9A-Za-z])(?=((?:[0-9A-Za-z][\s-]{0,2}){17}[0-9A-Za-z])(?![0-9A-Za-z]))/g;
-const SEPARATORS = /[\s-]/g;
 
 const IDENTIFIER_LENGTH = 18;
-const UNICODE_SPACE = /\s/;
+/** Separator characters allowed between two characters of one identifier ("   " is three). */
+const MAX_SEPARATORS = 3;
+// What people and systems put between the groups of a number: spaces, punctuation (. / _ : @ -
+// and every dash), symbols (= +), and invisible format characters (zero-width space and joiner,
+// soft hyphen).
+const SEPARATOR = /^[\p{White_Space}\p{P}\p{S}\p{Cf}]+$/u;
+const DECIMAL_DIGIT = /^\p{Nd}$/u;
+// Typed digests are hex by their schema: scanning them would only find false positives.
+const TYPED_DIGEST = /^(?:hmac-)?sha256:[0-9a-f]{64}$/;
+
+/** One letter or digit of the text, as ASCII, and where it stands in the original. */
+interface Glyph {
+  char: string;
+  start: number;
+  end: number;
+  /** Separator characters between it and the glyph before it. */
+  separatedBefore: number;
+}
+
+const decimalValues = new Map<string, string>();
+
+/** The ASCII digit of any Unicode decimal digit (Arabic-Indic ٣, Devanagari ३, …). */
+function asciiDigitOf(char: string): string {
+  let value = decimalValues.get(char);
+  if (value === undefined) {
+    // Unicode lays decimal digits out in runs of ten, from zero: count back to the run's start.
+    let position = 0;
+    let codePoint = char.codePointAt(0) ?? 0;
+    while (DECIMAL_DIGIT.test(String.fromCodePoint(codePoint - 1))) {
+      codePoint -= 1;
+      position += 1;
+    }
+    value = String(position % 10);
+    decimalValues.set(char, value);
+  }
+  return value;
+}
 
 function isAsciiLetterOrDigit(code: number): boolean {
   const lower = code | 0x20;
   return (code >= 0x30 && code <= 0x39) || (lower >= 0x61 && lower <= 0x7a);
 }
 
-function isSeparator(code: number): boolean {
-  return (
-    code === 0x2d ||
-    code === 0x20 ||
-    (code >= 0x09 && code <= 0x0d) ||
-    (code > 0x7f && UNICODE_SPACE.test(String.fromCharCode(code)))
-  );
+function isAsciiDigit(char: string): boolean {
+  return char >= '0' && char <= '9';
+}
+
+/** A character as the scanner sees it: an ASCII letter or digit, a separator, or a boundary. */
+function classify(char: string): { glyph: string } | 'separator' | 'boundary' {
+  const code = char.charCodeAt(0);
+  if (code < 0x80) {
+    if (isAsciiLetterOrDigit(code)) {
+      return { glyph: char.toUpperCase() };
+    }
+    return SEPARATOR.test(char) ? 'separator' : 'boundary';
+  }
+  if (code >= 0x4e00 && code <= 0x9fff) {
+    // A Chinese character, the commonest non-ASCII text in an entry: never part of a number.
+    return 'boundary';
+  }
+  // Full-width and other compatibility forms become ASCII; other scripts' digits their value.
+  const normalized = char.normalize('NFKC');
+  if (normalized.length === 1 && isAsciiLetterOrDigit(normalized.charCodeAt(0))) {
+    return { glyph: normalized.toUpperCase() };
+  }
+  if (DECIMAL_DIGIT.test(normalized)) {
+    return { glyph: asciiDigitOf(normalized) };
+  }
+  return normalized === '' || SEPARATOR.test(normalized) ? 'separator' : 'boundary';
 }
 
 /**
- * Whether `text` has 18 letters or digits in a row, each followed by at most two separators:
- * what every CANDIDATE match needs. One pass over the characters rules out nearly every string
- * in an entry (names, timestamps, codes) before the costlier expression runs.
+ * The text's runs of letters and digits, each a candidate for identifiers: a run goes on across
+ * up to MAX_SEPARATORS separators and ends at any other character (a Chinese character, say).
  */
-function mayHoldIdentifier(text: string): boolean {
-  if (text.length < IDENTIFIER_LENGTH) {
-    return false;
-  }
-  let run = 0;
+function glyphRuns(text: string, minimumLength = IDENTIFIER_LENGTH): Glyph[][] {
+  const runs: Glyph[][] = [];
+  let run: Glyph[] = [];
   let separators = 0;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (isAsciiLetterOrDigit(code)) {
-      run += 1;
-      separators = 0;
-      if (run === IDENTIFIER_LENGTH) {
-        return true;
-      }
-    } else if (run > 0 && separators < 2 && isSeparator(code)) {
+  let index = 0;
+  for (const char of text) {
+    const kind = classify(char);
+    if (kind === 'separator') {
       separators += 1;
+    } else if (kind === 'boundary') {
+      separators = MAX_SEPARATORS + 1;
     } else {
-      run = 0;
+      if (separators > MAX_SEPARATORS && run.length > 0) {
+        runs.push(run);
+        run = [];
+      }
+      run.push({
+        char: kind.glyph,
+        start: index,
+        end: index + char.length,
+        separatedBefore: separators,
+      });
       separators = 0;
     }
+    index += char.length;
   }
-  return false;
+  if (run.length > 0) {
+    runs.push(run);
+  }
+  return runs.filter((candidate) => candidate.length >= minimumLength);
 }
 
-/** Where national identifiers stand in `text`, as [start, end) spans. */
+/**
+ * The national identifier `text` spells and nothing else, in its canonical form (18 ASCII
+ * characters, upper case), however it was typed: the same number always gives the same form.
+ */
+export function canonicalIdentifier(text: string): string | undefined {
+  const runs = glyphRuns(text, 1);
+  const [only] = runs;
+  if (runs.length !== 1 || only?.length !== IDENTIFIER_LENGTH) {
+    return undefined;
+  }
+  const candidate = only.map((glyph) => glyph.char).join('');
+  return isNationalIdentifier(candidate) ? candidate : undefined;
+}
+
+/**
+ * Whether `text` may hold 18 letters or digits at all: one cheap pass that rules out nearly
+ * every string in an entry (names, timestamps, codes) before the costlier scan.
+ */
+function mayHoldIdentifier(text: string): boolean {
+  if (text.length < IDENTIFIER_LENGTH || TYPED_DIGEST.test(text)) {
+    return false;
+  }
+  let count = 0;
+  for (let index = 0; index < text.length && count < IDENTIFIER_LENGTH; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x80 || isAsciiLetterOrDigit(code)) {
+      count += 1;
+    }
+  }
+  return count >= IDENTIFIER_LENGTH;
+}
+
+/**
+ * Where national identifiers stand in `text`, as [start, end) spans of the original. A window of
+ * 18 letters and digits is a candidate unless a digit is glued to its first or last digit: a
+ * letter next to the number, or a separator, is a boundary, so `ID11010519491231002X` is found
+ * and a longer number that merely contains 18 valid digits is not.
+ */
 function identifierSpans(text: string): [number, number][] {
   const spans: [number, number][] = [];
   if (!mayHoldIdentifier(text)) {
     return spans;
   }
-  for (const match of text.matchAll(CANDIDATE)) {
-    const candidate = match[1] ?? '';
-    if (isNationalIdentifier(candidate.replace(SEPARATORS, ''))) {
-      spans.push([match.index, match.index + candidate.length]);
+  for (const run of glyphRuns(text)) {
+    for (let first = 0; first + IDENTIFIER_LENGTH <= run.length; first += 1) {
+      const window = run.slice(first, first + IDENTIFIER_LENGTH);
+      const before = run[first - 1];
+      const after = run[first + IDENTIFIER_LENGTH];
+      const head = window[0];
+      const tail = window[IDENTIFIER_LENGTH - 1];
+      if (head === undefined || tail === undefined) {
+        break;
+      }
+      const gluedBefore =
+        before !== undefined &&
+        head.separatedBefore === 0 &&
+        isAsciiDigit(before.char) &&
+        isAsciiDigit(head.char);
+      const gluedAfter =
+        after?.separatedBefore === 0 && isAsciiDigit(after.char) && isAsciiDigit(tail.char);
+      if (
+        !gluedBefore &&
+        !gluedAfter &&
+        isNationalIdentifier(window.map((glyph) => glyph.char).join(''))
+      ) {
+        spans.push([head.start, tail.end]);
+      }
     }
   }
   return spans;

@@ -13,7 +13,7 @@ import { RequestError } from './request-error';
 import { apiEntryRequest, listQuery, verifyRequest } from './http/api-schemas';
 import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
 import { commitSplitting } from './ledger/split-commit';
-import { isValidIdNumber, normalizeIdNumber, type Pseudonymizer } from './pseudonymizer';
+import type { Pseudonymizer } from './pseudonymizer';
 import { uuidV7 } from './uuid-v7';
 
 export interface RecordOutcome {
@@ -290,17 +290,15 @@ export class EntryService {
       return { ...request, id };
     }
     const { idNumber, ref, type } = request.payload.subject;
-    if (idNumber !== undefined && !isValidIdNumber(normalizeIdNumber(idNumber))) {
+    const pseudonym = idNumber === undefined ? ref : this.pseudonymizer.pseudonymOf(idNumber);
+    if (pseudonym === undefined) {
       const detail: ErrorDetail = {
         path: 'payload.subject.idNumber',
         message: 'is not a valid resident identity number or unified social credit code',
       };
       throw new RequestError('INVALID_ENTRY', 'the entry does not match its schema', [detail]);
     }
-    const subject = {
-      type,
-      ref: idNumber === undefined ? (ref ?? '') : this.pseudonymizer.pseudonymOf(idNumber),
-    };
+    const subject = { type, ref: pseudonym };
     return { ...request, id, payload: { ...request.payload, subject } };
   }
 

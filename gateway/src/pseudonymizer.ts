@@ -1,14 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { isResidentIdNumber, isUnifiedSocialCreditCode } from '@audit-ledger/chaincode';
-
-/** Spaces and hyphens people type inside numbers, and a lower-case check character. */
-export function normalizeIdNumber(raw: string): string {
-  return raw.replace(/[\s-]/g, '').toUpperCase();
-}
-
-export function isValidIdNumber(normalized: string): boolean {
-  return isResidentIdNumber(normalized) || isUnifiedSocialCreditCode(normalized);
-}
+import { canonicalIdentifier } from '@audit-ledger/chaincode';
 
 /**
  * Turns a resident identity number or unified social credit code into the subject reference
@@ -22,8 +13,14 @@ export class Pseudonymizer {
     }
   }
 
-  pseudonymOf(idNumber: string): string {
-    const normalized = normalizeIdNumber(idNumber);
-    return `hmac-sha256:${createHmac('sha256', this.key).update(normalized, 'utf8').digest('hex')}`;
+  /**
+   * The reference of a number in any spelling (spaces, full-width digits, a lower-case check
+   * character …), or undefined when `idNumber` is not one valid number.
+   */
+  pseudonymOf(idNumber: string): string | undefined {
+    const canonical = canonicalIdentifier(idNumber);
+    return canonical === undefined
+      ? undefined
+      : `hmac-sha256:${createHmac('sha256', this.key).update(canonical, 'utf8').digest('hex')}`;
   }
 }

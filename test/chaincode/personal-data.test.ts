@@ -6,6 +6,7 @@ import {
   isResidentIdNumber,
   isUnifiedSocialCreditCode,
 } from '../../chaincode/src/personal-data.js';
+import { spellings } from '../support/identifier-spellings.js';
 
 /**
  * ISO 7064 MOD 11-2 check character of a resident identity number (GB 11643), written here
@@ -165,6 +166,9 @@ describe('containsNationalIdentifier', () => {
     ['an identifier between spaces', `holder ${NUMERIC_RESIDENT_ID} verified`],
     ['an identifier after punctuation', `id=${RESIDENT_ID};`],
     ['the second of two tokens', `APR-2026-0042/${CREDIT_CODE}`],
+    ['after an ASCII letter', `A${RESIDENT_ID}`],
+    ['before an ASCII letter', `${RESIDENT_ID}B`],
+    ['glued to lower-case letters', `id${CREDIT_CODE.toLowerCase()}`],
   ])('finds %s', (_, text) => {
     expect(containsNationalIdentifier(text)).toBe(true);
   });
@@ -173,12 +177,9 @@ describe('containsNationalIdentifier', () => {
     ['inside a 64-hex digest', `sha256:${'ab'.repeat(20)}${NUMERIC_RESIDENT_ID}${'cd'.repeat(3)}`],
     ['at the start of a 64-hex digest', `sha256:${NUMERIC_RESIDENT_ID}${'0f'.repeat(23)}`],
     ['at the end of a 64-hex digest', `sha256:${'0f'.repeat(23)}${NUMERIC_RESIDENT_ID}`],
-    ['after an ASCII letter', `A${RESIDENT_ID}`],
     ['after an ASCII digit', `1${RESIDENT_ID}`],
-    ['before an ASCII letter', `${RESIDENT_ID}B`],
     ['before an ASCII digit', `${CREDIT_CODE}7`],
-    ['glued to lower-case letters', `id${CREDIT_CODE.toLowerCase()}`],
-  ])('ignores an identifier glued to other letters or digits (%s)', (_, text) => {
+  ])('ignores 18 valid characters inside a longer number or a typed digest (%s)', (_, text) => {
     expect(text).toMatch(/[0-9A-Z]{19}/i);
     expect(containsNationalIdentifier(text)).toBe(false);
   });
@@ -297,6 +298,8 @@ describe('identifiers typed with spaces or hyphens', () => {
     '110105\u300019491231\u3000002X',
     '110105 -19491231- 002X',
     'holder:110105 19491231 002X',
+    '110105 - 19491231 002X',
+    '110105/19491231/002X',
   ])('%j is recognised', (text) => {
     expect(containsNationalIdentifier(text)).toBe(true);
     expect(findNationalIdentifiers({ note: text })).toEqual(['note']);
@@ -306,9 +309,45 @@ describe('identifiers typed with spaces or hyphens', () => {
     'APR-2026-0042',
     'order 2026 1126 0000 0123 45',
     'a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r',
-    '110105 - 19491231 002X',
-    '110105/19491231/002X',
+    '110105 -- 19491231 002X',
+    '110105  一 19491231 002X',
   ])('%j is not', (text) => {
     expect(containsNationalIdentifier(text)).toBe(false);
+  });
+});
+
+describe.each([
+  ['a resident identity number', RESIDENT_ID],
+  ['a resident identity number with a digit check character', NUMERIC_RESIDENT_ID],
+  ['a unified social credit code', CREDIT_CODE],
+])('%s in every spelling the hardening review found', (_, identifier) => {
+  test.each(spellings(identifier))('%s is found', (_spelling, text) => {
+    expect(containsNationalIdentifier(text)).toBe(true);
+  });
+});
+
+describe('what the scanner leaves alone', () => {
+  test('typed digests are checked by their type, not scanned', () => {
+    const digest = `sha256:${'ab'.repeat(20)}${NUMERIC_RESIDENT_ID}${'cd'.repeat(3)}`;
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(containsNationalIdentifier(digest)).toBe(false);
+    expect(containsNationalIdentifier(`hmac-${digest}`)).toBe(false);
+  });
+
+  test('lists of numbers and untyped hex ids almost never look like an identifier', () => {
+    let seed = 42;
+    const random = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return Math.floor((seed / 2 ** 31) * below);
+    };
+    const digits = (length: number) => Array.from({ length }, () => random(10)).join('');
+    let found = 0;
+    for (let run = 0; run < 10_000; run += 1) {
+      const numbers = Array.from({ length: 8 }, () => digits(1 + random(8)));
+      const hex = Array.from({ length: 40 }, () => '0123456789abcdef'.charAt(random(16))).join('');
+      found += containsNationalIdentifier(`金额 ${numbers.join(', ')}`) ? 1 : 0;
+      found += containsNationalIdentifier(`commit ${hex}`) ? 1 : 0;
+    }
+    expect(found).toBeLessThanOrEqual(2);
   });
 });

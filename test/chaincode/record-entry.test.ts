@@ -14,6 +14,7 @@ import {
   creditChange,
   dataAccess,
 } from '../support/sample-entries.js';
+import { spellings } from '../support/identifier-spellings.js';
 
 let ids: TestIdentities;
 beforeAll(async () => {
@@ -340,4 +341,67 @@ test('an entry nested deeper than any schema allows is refused before anything r
   const refused = await harness.submit(ids.sandboxWriter, 'RecordEntry', deep);
 
   expect(detailPaths(errorOf(refused, 'INVALID_ENTRY'))).toEqual(['$']);
+});
+
+/** Every string in a request, with its path as PERSONAL_DATA reports it. */
+function stringFields(value: unknown, path = ''): string[] {
+  if (typeof value === 'string') {
+    return [path];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap((item: unknown, index) => stringFields(item, `${path}[${index}]`));
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) =>
+      stringFields(item, path === '' ? key : `${path}.${key}`),
+    );
+  }
+  return [];
+}
+
+/** A copy of `request` with the string at `path` replaced. */
+function withField(request: object, path: string, text: string): object {
+  const copy = structuredClone(request) as Record<string, unknown>;
+  const segments = path
+    .split(/\.|\[(\d+)\]/)
+    .filter((segment?: string): segment is string => segment !== undefined && segment !== '');
+  let holder: Record<string, unknown> = copy;
+  for (const segment of segments.slice(0, -1)) {
+    holder = holder[segment] as Record<string, unknown>;
+  }
+  holder[segments.at(-1) ?? ''] = text;
+  return copy;
+}
+
+describe('every spelling of an identifier, in every string field, is refused', () => {
+  const requests = [
+    { request: dataAccess(), identity: () => ids.sandboxWriter },
+    { request: algorithmUpload(), identity: () => ids.sandboxWriter },
+    { request: creditChange(), identity: () => ids.creditWriter },
+  ];
+  test.each(requests.map(({ request, identity }) => [request.kind, request, identity] as const))(
+    '%s',
+    async (_kind, request, identity) => {
+      const harness = new ContractHarness();
+      // The kind picks the schema, and typed digests are checked by their type.
+      const fields = stringFields(request).filter((path) => {
+        const value = path
+          .split('.')
+          .reduce<unknown>((holder, key) => (holder as Record<string, unknown>)[key], request);
+        return path !== 'kind' && !/^(?:sha256|hmac-sha256):/.test(String(value));
+      });
+      expect(fields.length).toBeGreaterThan(5);
+      for (const identifier of [RESIDENT_ID, CREDIT_CODE]) {
+        for (const [spelling, text] of spellings(identifier)) {
+          for (const field of fields) {
+            const refused = await record(harness, withField(request, field, text), identity());
+            expect(refused.ok ? 'stored' : refused.error.code, `${spelling} in ${field}`).toBe(
+              'PERSONAL_DATA',
+            );
+          }
+        }
+      }
+      expect(harness.state.keys()).toEqual([]);
+    },
+  );
 });

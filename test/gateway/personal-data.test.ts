@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { entryDigest } from '../../chaincode/src/index.js';
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
+import { spellings } from '../support/identifier-spellings.js';
 import {
   TEST_LEDGER,
   startTestGateway,
@@ -502,5 +503,52 @@ describe('national identifiers never reach the disk, the logs or a response', ()
       expect({ file, found: needlesInBytes(bytes) }).toEqual({ file, found: [] });
     }
     expect(needlesIn(gateway.logs.join('\n'))).toEqual([]);
+  });
+});
+
+describe('identifiers in the other spellings the hardening review found', () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+  });
+
+  test.each([
+    ...spellings(RESIDENT_ID).map(([spelling, text]) => [`a resident number ${spelling}`, text]),
+    ...spellings(CREDIT_CODE).map(([spelling, text]) => [`a credit code ${spelling}`, text]),
+  ])('%s is refused with PERSONAL_DATA in free text and as an id', async (_label, text) => {
+    const key = gateway.keys['sandbox-writer'];
+    const inText = await gateway.request<ErrorBody>('POST', '/v1/entries', {
+      key,
+      body: dataAccess({}, { sessionId: text }),
+    });
+    expect(inText.status).toBe(400);
+    expect(inText.body.error.code).toBe('PERSONAL_DATA');
+    expect(paths(inText.body)).toEqual(['payload.sessionId']);
+
+    const asId = await gateway.request<ErrorBody>('POST', '/v1/entries', {
+      key,
+      body: dataAccess({ id: text }),
+    });
+    expect(asId.status).toBe(400);
+    expect(asId.body.error.code).toBe('PERSONAL_DATA');
+  });
+
+  test('a credit subject typed in full-width digits gets the same reference as typed plainly', async () => {
+    const fullWidth = RESIDENT_ID.replace(/[0-9A-Z]/g, (char) =>
+      String.fromCharCode(char.charCodeAt(0) + 0xfee0),
+    );
+    const written = await gateway.request<LedgerEntry>('POST', '/v1/entries', {
+      key: gateway.keys['credit-writer'],
+      body: creditChange({}, personSubject(`${fullWidth.slice(0, 6)}\u200b${fullWidth.slice(6)}`)),
+    });
+    expect(written.status, written.text).toBe(201);
+    expect((written.body.payload as { subject: { ref: string } }).subject.ref).toBe(
+      await expectedRef(gateway, RESIDENT_ID),
+    );
   });
 });
