@@ -19,6 +19,7 @@ export default defineConfig({
       'test/gateway/coalescing.test.ts',
       'test/gateway/operations.test.ts',
       'test/gateway/response-schemas.test.ts',
+      'test/gateway/hidden-entries.test.ts',
     ],
     fileParallelism: false,
     testTimeout: 180_000,

@@ -59,7 +59,7 @@ export function canWrite(caller: Pick<Caller, 'role'>, kind: EntryKind): boolean
   return WRITABLE_KINDS[caller.role].includes(kind);
 }
 
-export function assertMayWriteSomething(caller: Caller): void {
+export function assertMayWriteSomething(caller: Pick<Caller, 'role'>): void {
   if (WRITABLE_KINDS[caller.role].length === 0) {
     throw new ContractError('FORBIDDEN', `role ${caller.role} may not write entries`);
   }

@@ -44,6 +44,65 @@ async function withErrorEnvelope<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Index keys read per range call while filling a page. */
+const SCAN_CHUNK = 200;
+/** Index keys one call reads at most, so a query over others' entries stays bounded. */
+export const MAX_KEYS_SCANNED = 2000;
+
+/**
+ * One page of the entries the caller may read, in index order, skipping what it may not: a
+ * page is full unless the range ends, and its bookmark is the index key of the next entry the
+ * caller may read, or '' when there is none, so that neither reveals an entry the caller cannot
+ * see. Only when MAX_KEYS_SCANNED keys were read without filling the page does the bookmark
+ * name where the scan stopped.
+ */
+async function readVisiblePage(
+  ctx: Context,
+  caller: Caller,
+  range: { startKey: string; endKey: string },
+  pageSize: number,
+  bookmark: string,
+): Promise<EntryPage> {
+  const items: AuditEntry[] = [];
+  let next = bookmark;
+  let scanned = 0;
+  for (;;) {
+    // A peer sends no page metadata for an empty range (fabric-shim then leaves it undefined,
+    // whatever its type says): no metadata means no next page.
+    const { iterator, metadata } = (await ctx.stub.getStateByRangeWithPagination(
+      range.startKey,
+      range.endKey,
+      Math.min(SCAN_CHUNK, MAX_KEYS_SCANNED - scanned),
+      next,
+    )) as Omit<StateQueryResponse<Iterators.StateQueryIterator>, 'metadata'> & {
+      metadata?: QueryResponseMetadata;
+    };
+    const keys: { key: string; id: string }[] = [];
+    try {
+      for (let item = await iterator.next(); !item.done; item = await iterator.next()) {
+        keys.push({ key: item.value.key, id: Buffer.from(item.value.value).toString('utf8') });
+      }
+    } finally {
+      await iterator.close();
+    }
+    const entries = await Promise.all(keys.map(({ id }) => readEntry(ctx, id)));
+    for (const [index, entry] of entries.entries()) {
+      if (entry === undefined || !canRead(caller, entry)) {
+        continue;
+      }
+      if (items.length === pageSize) {
+        return { items, bookmark: keys[index]?.key ?? '' };
+      }
+      items.push(entry);
+    }
+    scanned += keys.length;
+    next = metadata?.bookmark ?? '';
+    if (next === '' || scanned >= MAX_KEYS_SCANNED) {
+      return { items, bookmark: next };
+    }
+  }
+}
+
 /** Admits one request (see checkAdmission), then parses it against its kind's schema. */
 function validateRequest(caller: Caller, raw: unknown, path: string): EntryRequest {
   checkAdmission(caller, raw, path);
@@ -149,31 +208,9 @@ export class AuditContract extends Contract {
           { path: 'bookmark', message: 'was not returned by this query' },
         ]);
       }
-      // A peer sends no page metadata for an empty range (fabric-shim then leaves it undefined,
-      // whatever its type says): no metadata means no next page.
-      const { iterator, metadata } = (await ctx.stub.getStateByRangeWithPagination(
-        range.startKey,
-        range.endKey,
-        parsed.pageSize,
-        parsed.bookmark,
-      )) as Omit<StateQueryResponse<Iterators.StateQueryIterator>, 'metadata'> & {
-        metadata?: QueryResponseMetadata;
-      };
-      const ids: string[] = [];
-      try {
-        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-          ids.push(Buffer.from(next.value.value).toString('utf8'));
-        }
-      } finally {
-        await iterator.close();
-      }
-      const entries = await Promise.all(ids.map((id) => readEntry(ctx, id)));
-      // Writers see their own organisation's entries only, so a page may hold fewer than pageSize.
-      const items = entries.filter(
-        (entry): entry is AuditEntry => entry !== undefined && canRead(caller, entry),
+      return canonicalJson(
+        await readVisiblePage(ctx, caller, range, parsed.pageSize, parsed.bookmark),
       );
-      const page: EntryPage = { items, bookmark: metadata?.bookmark ?? '' };
-      return canonicalJson(page);
     });
   }
 

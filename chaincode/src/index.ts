@@ -5,7 +5,15 @@ export const contracts = [AuditContract];
 
 export { AuditContract, MAX_ENTRIES_PER_TRANSACTION } from './audit-contract';
 export { MAX_ENTRY_BYTES, checkAdmission } from './admission';
-export { ROLES, ROLE_ATTRIBUTE, canRead, canWrite, type Caller, type Role } from './access-policy';
+export {
+  ROLES,
+  ROLE_ATTRIBUTE,
+  assertMayWriteSomething,
+  canRead,
+  canWrite,
+  type Caller,
+  type Role,
+} from './access-policy';
 export {
   ENTRIES_RECORDED_EVENT,
   type AuditEntry,

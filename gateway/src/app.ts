@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import express from 'express';
 import type { Logger } from 'pino';
 import type { ApiKeyRegistry } from './auth/api-keys';
@@ -35,6 +36,16 @@ export interface AppDependencies {
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * A body must be valid UTF-8: decoding would otherwise replace a bad sequence with U+FFFD, and
+ * the ledger would record something other than what was sent.
+ */
+function refuseInvalidUtf8(_request: unknown, _response: unknown, body: Buffer): void {
+  if (!isUtf8(body)) {
+    throw new RequestError('MALFORMED_JSON', 'the body is not valid UTF-8');
+  }
+}
+
 export function createApp(deps: AppDependencies): express.Express {
   const { ledger, logger, metrics, outbox } = deps;
   const openApi = buildOpenApiDocument(deps.version);
@@ -69,16 +80,17 @@ export function createApp(deps: AppDependencies): express.Express {
       .status(httpStatusOf(unavailable.code))
       .json({ ...unavailable.toBody(), ...reported, outbox: queued });
   });
-  app.get('/metrics', async (_request, response) => {
-    response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
   app.get('/openapi.json', (_request, response) => {
     response.json(openApi);
   });
 
   // Routers carry their routes' full /v1 paths (they are not mounted under /v1) so that the
   // route pattern in metrics and logs is complete even for responses that leave through an error.
-  app.use('/v1', authenticate(deps.apiKeys), express.json({ limit: MAX_BODY_BYTES, strict: true }));
+  app.use(
+    '/v1',
+    authenticate(deps.apiKeys),
+    express.json({ limit: MAX_BODY_BYTES, strict: true, verify: refuseInvalidUtf8 }),
+  );
   app.use(
     createEntryRouter({
       ledger,
@@ -98,5 +110,22 @@ export function createApp(deps: AppDependencies): express.Express {
     next(new RequestError('ROUTE_NOT_FOUND', `no route ${request.method} ${request.path}`));
   });
   app.use(errorHandler(logger, metrics));
+  return app;
+}
+
+/**
+ * The metrics listener's application: Prometheus text at GET /metrics and nothing else. It runs
+ * on its own port (loopback by default), because the counts by kind and by error would tell any
+ * API caller how much other organisations write.
+ */
+export function createMetricsApp(metrics: Metrics): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', async (_request, response) => {
+    response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use((_request, response) => {
+    response.status(404).type('text/plain').send('GET /metrics\n');
+  });
   return app;
 }

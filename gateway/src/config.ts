@@ -19,6 +19,15 @@ const environment = z.object({
     .pipe(z.number().max(65535, 'must be at most 65535'))
     .default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number (0 picks a free one)')
+    .transform(Number)
+    .pipe(z.number().max(65535, 'must be at most 65535'))
+    .optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  MAX_CONNECTIONS: wholeNumber('connections', 1, 100_000).default(1024),
+  REQUEST_TIMEOUT_MS: wholeNumber('milliseconds', 100, 600_000).default(30_000),
   DATA_DIR: z.string().min(1).default('.data'),
   LEDGER: z
     .enum(['embedded', 'fabric'], { error: 'must be embedded or fabric' })
@@ -62,6 +71,10 @@ export type LedgerConfig =
 export type Config = Readonly<{
   port: number;
   host: string;
+  /** Prometheus metrics are served on a listener of their own, never on the API's. */
+  metrics: { port: number; host: string };
+  /** The API listener's limits: connections at once, and how long a request may take to arrive. */
+  limits: { maxConnections: number; requestTimeoutMs: number };
   /** Absolute path of the folder holding the ledger, identities and development keys. */
   dataDir: string;
   ledger: LedgerConfig;
@@ -120,6 +133,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   return Object.freeze({
     port: values.PORT,
     host: values.HOST,
+    // Beside the API port by default (8080 → 9080), so that gateways side by side do not collide.
+    metrics: Object.freeze({
+      port: values.METRICS_PORT ?? (values.PORT === 0 ? 0 : Math.min(values.PORT + 1000, 65535)),
+      host: values.METRICS_HOST,
+    }),
+    limits: Object.freeze({
+      maxConnections: values.MAX_CONNECTIONS,
+      requestTimeoutMs: values.REQUEST_TIMEOUT_MS,
+    }),
     dataDir: resolve(values.DATA_DIR),
     ledger: Object.freeze(ledger),
     apiKeysFile: values.API_KEYS_FILE === undefined ? undefined : resolve(values.API_KEYS_FILE),

@@ -1,6 +1,7 @@
 import {
   ContractError,
   INDEXES,
+  assertMayWriteSomething,
   checkAdmission,
   entryDigest,
   issueDetails,
@@ -9,11 +10,12 @@ import {
 } from '@audit-ledger/chaincode';
 import type { z } from 'zod';
 import { httpStatusOf } from './http/http-status';
-import { RequestError } from './request-error';
+import { RequestError, asQueryRefusal } from './request-error';
 import { apiEntryRequest, listQuery, verifyRequest } from './http/api-schemas';
 import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
 import { commitSplitting } from './ledger/split-commit';
 import type { Pseudonymizer } from './pseudonymizer';
+import type { QueryCursors } from './query-cursor';
 import { uuidV7 } from './uuid-v7';
 
 export interface RecordOutcome {
@@ -45,6 +47,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Runs one of the contract's admission rules here, its refusal as the gateway's own. */
+function asRequestError(rule: () => void): void {
+  try {
+    rule();
+  } catch (error: unknown) {
+    throw error instanceof ContractError
+      ? new RequestError(error.code, error.message, error.details, error)
+      : error;
+  }
+}
+
 /** The request without a credit subject's `idNumber`, the one place a raw number may arrive. */
 function withoutIdNumber(raw: unknown): unknown {
   if (
@@ -71,6 +84,7 @@ export class EntryService {
   constructor(
     private readonly ledger: Ledger,
     private readonly pseudonymizer: Pseudonymizer,
+    private readonly cursors: QueryCursors,
     private readonly entriesPerTransaction: number,
   ) {}
 
@@ -87,8 +101,14 @@ export class EntryService {
     return this.prepare(raw, apiEntryRequest, principal);
   }
 
-  /** Admits each entry of a batch on its own; refused ones keep their error. */
+  /**
+   * Admits each entry of a batch on its own; refused ones keep their error. A caller whose role
+   * may write nothing is refused as a whole (403), before anything is stored or queued.
+   */
   admitBatch(principal: Principal, raws: unknown[]): AdmittedBatch {
+    asRequestError(() => {
+      assertMayWriteSomething(principal);
+    });
     const admitted: AdmittedBatch['admitted'] = [];
     const refused: AdmittedBatch['refused'] = [];
     raws.forEach((raw, index) => {
@@ -185,35 +205,23 @@ export class EntryService {
         },
       ]);
     }
-    const renamed: Record<string, string> = {
-      by,
-      value: by,
-      pageSize: 'limit',
-      bookmark: 'cursor',
-    };
+    const scope = { ...principal, by, value: query[by] ?? '', from: query.from, to: query.to };
+    const bookmark = query.cursor === undefined ? '' : this.cursors.open(query.cursor, scope);
     try {
       const page = await this.ledger.queryEntries(principal, {
         by,
-        value: query[by] ?? '',
+        value: scope.value,
         from: query.from,
         to: query.to,
         pageSize: query.limit,
-        bookmark:
-          query.cursor === undefined ? '' : Buffer.from(query.cursor, 'base64url').toString('utf8'),
+        bookmark,
       });
       return {
         items: page.items,
-        nextCursor: page.bookmark === '' ? null : Buffer.from(page.bookmark).toString('base64url'),
+        nextCursor: page.bookmark === '' ? null : this.cursors.seal(page.bookmark, scope),
       };
     } catch (error) {
-      if (error instanceof LedgerError && error.code === 'INVALID_ARGUMENT') {
-        const details = (error.details ?? []).map((detail) => ({
-          path: renamed[detail.path] ?? detail.path,
-          message: detail.message,
-        }));
-        throw new RequestError('INVALID_QUERY', error.message, details, error);
-      }
-      throw error;
+      throw asQueryRefusal(error, { by, value: by, pageSize: 'limit', bookmark: 'cursor' });
     }
   }
 
@@ -268,14 +276,9 @@ export class EntryService {
     schema: typeof apiEntryRequest | typeof verifyRequest,
     writer?: Principal,
   ): AdmittedRequest {
-    try {
-      // A verification names no writer: anyone may verify any kind.
+    asRequestError(() => {
       checkAdmission(writer, raw, '', withoutIdNumber(raw));
-    } catch (error: unknown) {
-      throw error instanceof ContractError
-        ? new RequestError(error.code, error.message, error.details, error)
-        : error;
-    }
+    });
     const parsed = (schema as z.ZodType<z.infer<typeof apiEntryRequest>>).safeParse(raw);
     if (!parsed.success) {
       throw new RequestError(

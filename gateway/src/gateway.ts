@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { createApp } from './app';
+import { createApp, createMetricsApp } from './app';
 import {
   ApiKeyRegistry,
   devKeyRecords,
@@ -20,11 +20,14 @@ import { readOrCreateSecret } from './files';
 import { OutboxStore } from './outbox/outbox-store';
 import { OutboxWorker } from './outbox/outbox-worker';
 import { Pseudonymizer } from './pseudonymizer';
+import { QueryCursors } from './query-cursor';
 
 export const VERSION = '0.1.0';
 
 export interface Gateway {
   app: Express;
+  /** Prometheus metrics, for a listener of their own. */
+  metricsApp: Express;
   ledger: Ledger;
   /** The development keys, when this start created them (to be shown once). */
   newDevKeys: { file: string; keys: DevKeys } | undefined;
@@ -37,6 +40,14 @@ async function pseudonymKey(config: Config): Promise<Buffer> {
     return config.pseudonymKey;
   }
   const { text } = await readOrCreateSecret(join(config.dataDir, 'pseudonym.key'), () =>
+    randomBytes(32).toString('hex'),
+  );
+  return Buffer.from(text, 'hex');
+}
+
+/** The key that seals page cursors: this gateway's own, made on first start. */
+async function cursorKey(config: Config): Promise<Buffer> {
+  const { text } = await readOrCreateSecret(join(config.dataDir, 'cursor.key'), () =>
     randomBytes(32).toString('hex'),
   );
   return Buffer.from(text, 'hex');
@@ -62,6 +73,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
   const entries = new EntryService(
     ledger,
     new Pseudonymizer(await pseudonymKey(config)),
+    new QueryCursors(await cursorKey(config)),
     config.batchTransactionSize,
   );
   const store = new OutboxStore(join(config.dataDir, 'outbox.sqlite'));
@@ -83,6 +95,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
   });
   return {
     app,
+    metricsApp: createMetricsApp(metrics),
     ledger,
     newDevKeys,
     async close() {

@@ -1,18 +1,19 @@
 import './fabric-logging';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import pino from 'pino';
-import { loadConfig, type Config } from './config';
+import { loadConfig } from './config';
 import { openGateway } from './gateway';
+import { createApiServer } from './http/api-server';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
-function listen(server: Server, config: Config): Promise<number> {
+function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       const address = server.address();
-      resolve(typeof address === 'object' && address !== null ? address.port : config.port);
+      resolve(typeof address === 'object' && address !== null ? address.port : port);
     });
   });
 }
@@ -32,8 +33,14 @@ async function main(): Promise<void> {
     );
   }
 
-  const server = createServer(app);
-  const port = await listen(server, config);
+  const server = createApiServer(app, config.limits);
+  const port = await listen(server, config.port, config.host);
+  const metricsServer = createApiServer(gateway.metricsApp, {
+    ...config.limits,
+    maxConnections: 16,
+  });
+  const metricsPort = await listen(metricsServer, config.metrics.port, config.metrics.host);
+  logger.info(`metrics on http://${config.metrics.host}:${metricsPort}/metrics`);
   logger.info(
     { ledger: ledger.kind, dataDir: config.dataDir },
     `audit ledger gateway listening on http://${config.host}:${port}`,
@@ -57,6 +64,7 @@ async function main(): Promise<void> {
       logger.error(`requests still in flight after ${SHUTDOWN_GRACE_MS} ms; exiting`);
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
+    metricsServer.close();
     server.close(() => {
       void gateway.close().then(() => {
         logger.info('stopped');

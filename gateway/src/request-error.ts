@@ -51,3 +51,18 @@ export class RequestError extends Error {
     };
   }
 }
+
+/**
+ * A ledger's refusal of a query's arguments as the API's INVALID_QUERY, with each detail's path
+ * named as the caller named the parameter (`pageSize` → `limit`, …); any other error unchanged.
+ */
+export function asQueryRefusal(error: unknown, parameterNames: Record<string, string>): unknown {
+  if (!(error instanceof LedgerError && error.code === 'INVALID_ARGUMENT')) {
+    return error;
+  }
+  const details = (error.details ?? []).map((detail) => ({
+    path: parameterNames[detail.path] ?? detail.path,
+    message: detail.message,
+  }));
+  return new RequestError('INVALID_QUERY', error.message, details, error);
+}

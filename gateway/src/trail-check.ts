@@ -1,6 +1,6 @@
 import { entryDigest, issueDetails } from '@audit-ledger/chaincode';
 import { z } from 'zod';
-import { RequestError } from './request-error';
+import { RequestError, asQueryRefusal } from './request-error';
 import {
   LedgerError,
   type Ledger,
@@ -148,7 +148,7 @@ export async function checkTrail(
     read = await readTrail((bookmark) => ledger.queryEntries(principal, { ...query, bookmark }));
   } catch (error) {
     if (!(error instanceof LedgerError && error.code === 'LEDGER_INTEGRITY')) {
-      throw error;
+      throw asQueryRefusal(error, { value: by });
     }
     ledgerIntegrity = { ok: false, message: error.message };
   }

@@ -267,3 +267,33 @@ describe('invalid queries', () => {
     ).toEqual(['id']);
   });
 });
+
+describe('pages over entries the caller may not read', () => {
+  test('skip them: a page fills with readable entries, and a cursor only when more remain', async () => {
+    const harness = new ContractHarness();
+    // Interleaved in one index: credit changes (hidden from the sandbox writer) and its own entries.
+    const own: string[] = [];
+    for (let index = 0; index < 4; index += 1) {
+      await record(harness, creditChange({}, { recordId: 'CR-mixed' }), ids.creditWriter);
+      await record(harness, creditChange({}, { recordId: 'CR-mixed' }), ids.creditWriter);
+      own.push(entryOf(await record(harness, dataAccess())).id);
+    }
+    const page = pageOf(
+      await query(harness, { by: 'kind', value: 'credit-change', pageSize: 1 }, ids.sandboxWriter),
+    );
+    expect(page).toEqual({ items: [], bookmark: '' });
+
+    const pages = await allPages(
+      harness,
+      { by: 'kind', value: 'data-access', pageSize: 2 },
+      ids.sandboxWriter,
+    );
+    expect(pages.flatMap((candidate) => candidate.items.map((entry) => entry.id))).toEqual(
+      expect.arrayContaining(own),
+    );
+    expect(pages.at(-1)?.bookmark).toBe('');
+    for (const candidate of pages.slice(0, -1)) {
+      expect(candidate.items).toHaveLength(2);
+    }
+  });
+});

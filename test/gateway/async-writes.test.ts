@@ -80,7 +80,7 @@ describe('Prefer: respond-async', () => {
 
   test('entries committed from the outbox are counted in the metrics', async () => {
     const metric = async () => {
-      const text = (await gateway.request('GET', '/metrics')).text;
+      const text = await gateway.metrics();
       return Number(
         new RegExp(
           `audit_ledger_entries_committed_total\\{ledger="${TEST_LEDGER}",kind="algorithm-upload"\\} (\\d+)`,

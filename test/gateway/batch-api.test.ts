@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
-import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
+import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
 import {
   RESIDENT_ID,
   algorithmUpload,
@@ -110,8 +110,25 @@ describe('POST /v1/entries/batch', () => {
     expect(response.status).toBe(400);
   });
 
-  test('a batch from a regulator refuses every item', async () => {
-    const response = await postBatch([dataAccess(), dataAccess()], gateway.keys.regulator);
-    expect(summary(response.body.results)).toEqual(['403 FORBIDDEN', '403 FORBIDDEN']);
+  test('a batch from a role that may write nothing is refused whole with 403, queued or not', async () => {
+    const requests = [dataAccess(), dataAccess()];
+    const response = await postBatch(requests, gateway.keys.regulator);
+    expect(response.status).toBe(403);
+    expect((response.body as unknown as ErrorBody).error.code).toBe('FORBIDDEN');
+
+    const queued = await gateway.request<ErrorBody>('POST', '/v1/entries/batch', {
+      key: gateway.keys.regulator,
+      body: { entries: requests },
+      headers: { prefer: 'respond-async' },
+    });
+    expect(queued.status).toBe(403);
+    expect(queued.headers.get('location')).toBeNull();
+    expect(queued.headers.get('preference-applied')).toBeNull();
+    for (const request of requests) {
+      const read = await gateway.request('GET', `/v1/entries/${request.id}`, {
+        key: gateway.keys.regulator,
+      });
+      expect(read.status).toBe(404);
+    }
   });
 });

@@ -21,6 +21,8 @@ describe('loadConfig defaults', () => {
     expect(config).toEqual({
       port: 8080,
       host: '127.0.0.1',
+      metrics: { port: 9080, host: '127.0.0.1' },
+      limits: { maxConnections: 1024, requestTimeoutMs: 30_000 },
       dataDir: resolve('.data'),
       ledger: { kind: 'embedded' },
       apiKeysFile: undefined,
@@ -29,6 +31,15 @@ describe('loadConfig defaults', () => {
       coalesceWindowMs: 2,
       coalesceMaxEntries: 500,
       batchTransactionSize: 500,
+    });
+  });
+
+  test('the metrics listener sits beside the API port unless told otherwise', () => {
+    expect(loadConfig({ PORT: '8081' }).metrics).toEqual({ port: 9081, host: '127.0.0.1' });
+    expect(loadConfig({ PORT: '0' }).metrics.port).toBe(0);
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({
+      port: 9464,
+      host: '0.0.0.0',
     });
   });
 

@@ -47,6 +47,38 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     expect(response.text).not.toContain('11010519491231002X');
   });
 
+  test.each([
+    ['a lone continuation byte', [0x80]],
+    ['a truncated two-byte sequence', [0xc3]],
+    ['an overlong encoding of "/"', [0xc0, 0xaf]],
+    ['a UTF-16 surrogate encoded as UTF-8', [0xed, 0xa0, 0x80]],
+  ])(
+    'a body with invalid UTF-8 (%s) is 400 MALFORMED_JSON, and nothing is stored',
+    async (_case, bytes) => {
+      const id = `utf8-${bytes.join('-')}`;
+      // A valid request, but for the bytes inside one of its strings.
+      const [before, after] = JSON.stringify(dataAccess({ id }, { sessionId: 'sess-@' })).split(
+        '@',
+      );
+      const body = Buffer.concat([
+        Buffer.from(before ?? ''),
+        Buffer.from(bytes),
+        Buffer.from(after ?? ''),
+      ]);
+      const response = await fetch(`${gateway.url}/v1/entries`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sandbox}`, 'content-type': 'application/json' },
+        body,
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as ErrorBody).error.code).toBe('MALFORMED_JSON');
+      const read = await gateway.request('GET', `/v1/entries/${id}`, {
+        key: gateway.keys.regulator,
+      });
+      expect(read.status).toBe(404);
+    },
+  );
+
   test('a body over 1 MiB is 413 PAYLOAD_TOO_LARGE', async () => {
     const response = await gateway.request('POST', '/v1/entries', {
       key: sandbox,

@@ -130,6 +130,8 @@ describe('GET /v1/trails/verify', () => {
     ['neither source nor stream', 'from=2026-01-01T00:00:00Z', 'source'],
     ['a bad time', 'source=x&to=tomorrow', 'to'],
     ['an unknown parameter', 'source=x&kind=data-access', 'kind'],
+    ['a source with a control character, refused by the ledger', 'source=a%01b', 'source'],
+    ['a stream too long for the ledger', `stream=${'s'.repeat(300)}`, 'stream'],
   ])('%s is 400 INVALID_QUERY', async (_case, query, path) => {
     const response = await gateway.request<ErrorBody>('GET', `/v1/trails/verify?${query}`, {
       key: gateway.keys.regulator,

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { expect } from 'vitest';
 import { ROLES, type Role } from '../../chaincode/src/index.js';
 import {
   devKeyName,
@@ -17,6 +18,7 @@ import { readConnectionFile } from '../../gateway/src/fabric/connection-file.js'
 import { ROLE_ORGANIZATIONS } from '../../gateway/src/identity/identity-directory.js';
 import { loadConfig } from '../../gateway/src/config.js';
 import { openGateway } from '../../gateway/src/gateway.js';
+import { createApiServer } from '../../gateway/src/http/api-server.js';
 import type { Ledger } from '../../gateway/src/ledger/ledger.js';
 
 /** The body of every error response. */
@@ -33,6 +35,10 @@ export interface HttpResult<Body = unknown> {
 
 export interface TestGateway {
   url: string;
+  /** The metrics listener, apart from the API. */
+  metricsUrl: string;
+  /** The Prometheus text the metrics listener serves. */
+  metrics(): Promise<string>;
   dataDir: string;
   keys: DevKeys;
   /** Each role's API key name: the principal in logs, and the name in its entries' source. */
@@ -103,6 +109,12 @@ async function enrolledKeys(
   return { keys, names, file };
 }
 
+async function listenOnFreePort(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+}
+
 /** The real gateway on a fresh data folder, over HTTP on port 0, with a key per role. */
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
   const dataDir = await mkdtemp(join(tmpdir(), 'audit-gateway-'));
@@ -123,19 +135,20 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     },
   });
   const opened = await openGateway(config, pino({ level: 'info' }, sink));
-  const { app, ledger } = opened;
+  const { app, metricsApp, ledger } = opened;
   const keys =
     fabric?.keys ?? (JSON.parse(await readFile(join(dataDir, 'dev-keys.json'), 'utf8')) as DevKeys);
-  const server: Server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  const server: Server = createApiServer(app, config.limits);
+  const metricsServer: Server = createApiServer(metricsApp, config.limits);
+  const url = await listenOnFreePort(server);
+  const metricsUrl = await listenOnFreePort(metricsServer);
 
   const names =
     fabric?.names ??
     (Object.fromEntries(ROLES.map((role) => [role, devKeyName(role)])) as Record<Role, string>);
   return {
     url,
+    metricsUrl,
     dataDir,
     keys,
     names,
@@ -173,13 +186,20 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       }
       return { status: response.status, headers: response.headers, body: parsed as Body, text };
     },
+    async metrics() {
+      const response = await fetch(`${metricsUrl}/metrics`);
+      expect(response.status).toBe(200);
+      return response.text();
+    },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) =>
-        server.close(() => {
-          resolve();
-        }),
-      );
+      for (const listener of [server, metricsServer]) {
+        listener.closeAllConnections();
+        await new Promise<void>((resolve) =>
+          listener.close(() => {
+            resolve();
+          }),
+        );
+      }
       await opened.close();
       await rm(dataDir, { recursive: true, force: true });
     },
