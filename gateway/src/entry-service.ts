@@ -11,6 +11,7 @@ import {
 import type { z } from 'zod';
 import { httpStatusOf } from './http/http-status';
 import { RequestError, asQueryRefusal } from './request-error';
+import type { CheckResult } from './verifier/check-report';
 import { apiEntryRequest, listQuery, verifyRequest } from './http/api-schemas';
 import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
 import { commitSplitting } from './ledger/split-commit';
@@ -80,12 +81,19 @@ function errorResult(error: RequestError): BatchItemResult {
  * What the REST API does with entries, on top of the ledger: admission checks before anything
  * reaches the ledger, pseudonymisation, idempotent retries and per-item batch results.
  */
+/**
+ * Checks an entry's signed evidence (its proof bundle against the trust file): what lets
+ * `verify` say more than that hashes match.
+ */
+export type EntryAttestation = (principal: Principal, id: string) => Promise<CheckResult[]>;
+
 export class EntryService {
   constructor(
     private readonly ledger: Ledger,
     private readonly pseudonymizer: Pseudonymizer,
     private readonly cursors: QueryCursors,
     private readonly entriesPerTransaction: number,
+    private readonly attest?: EntryAttestation,
   ) {}
 
   async record(principal: Principal, raw: unknown): Promise<RecordOutcome> {
@@ -261,6 +269,15 @@ export class EntryService {
         reason: 'DIGEST_MISMATCH',
         message: 'the payload differs from the committed one',
         entry,
+      };
+    }
+    // Hashes alone prove nothing to whoever could rewrite them: the signatures must hold too.
+    const failed = (await this.attest?.(principal, entry.id))?.filter((check) => !check.ok) ?? [];
+    if (failed.length > 0) {
+      return {
+        verified: false,
+        reason: 'LEDGER_INTEGRITY',
+        message: failed.map((check) => `${check.check}: ${check.detail}`).join('; '),
       };
     }
     return { verified: true, entry };

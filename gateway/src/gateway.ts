@@ -14,8 +14,10 @@ import {
 import type { Config } from './config';
 import type { Ledger } from './ledger/ledger';
 import { Metrics } from './metrics';
-import { openLedger } from './open-ledger';
-import { EntryService } from './entry-service';
+import { openLedger, type OpenedLedger } from './open-ledger';
+import { buildProofBundle } from './proof/bundle-builder';
+import { checkBundle } from './verifier/bundle-checks';
+import { EntryService, type EntryAttestation } from './entry-service';
 import { readOrCreateSecret } from './files';
 import { OutboxStore } from './outbox/outbox-store';
 import { OutboxWorker } from './outbox/outbox-worker';
@@ -43,6 +45,19 @@ async function pseudonymKey(config: Config): Promise<Buffer> {
     randomBytes(32).toString('hex'),
   );
   return Buffer.from(text, 'hex');
+}
+
+/** Verification checks an entry's whole proof bundle where the gateway holds the trust file. */
+function attestationOf(transparency: OpenedLedger['transparency']): EntryAttestation | undefined {
+  const trust = transparency?.trust;
+  if (transparency === undefined || trust === undefined) {
+    return undefined;
+  }
+  return async (principal, id) =>
+    checkBundle(
+      await buildProofBundle(transparency.proofs, transparency.checkpoints, principal, id),
+      trust,
+    );
 }
 
 /** The key that seals page cursors: this gateway's own, made on first start. */
@@ -75,6 +90,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     new Pseudonymizer(await pseudonymKey(config)),
     new QueryCursors(await cursorKey(config)),
     config.batchTransactionSize,
+    attestationOf(transparency),
   );
   const store = new OutboxStore(join(config.dataDir, 'outbox.sqlite'));
   const metrics = new Metrics();

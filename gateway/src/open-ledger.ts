@@ -23,7 +23,14 @@ export interface OpenedLedger {
   /** The ledger the API uses, with concurrent single writes group-committed. */
   ledger: Ledger;
   /** Proof bundles and checkpoints, where this ledger provides them. */
-  transparency: { proofs: ProofSource; checkpoints: CheckpointLog } | undefined;
+  transparency:
+    | {
+        proofs: ProofSource;
+        checkpoints: CheckpointLog;
+        /** What this ledger's bundles verify against, when the gateway holds it (embedded). */
+        trust: TrustFile | undefined;
+      }
+    | undefined;
   /** Each organisation's copy of the ledger, where there are several (Fabric). */
   peerCopies: PeerCopies | undefined;
 }
@@ -39,7 +46,9 @@ export async function openLedger(config: Config, logger: Logger): Promise<Opened
     );
     return {
       ledger: new CoalescingLedger(fabric, coalescing),
-      transparency: checkpoints === undefined ? undefined : { proofs: fabric, checkpoints },
+      // A Fabric gateway holds no trust file: regulators obtain theirs from the organisations.
+      transparency:
+        checkpoints === undefined ? undefined : { proofs: fabric, checkpoints, trust: undefined },
       peerCopies: fabric,
     };
   }
@@ -85,7 +94,7 @@ async function openEmbeddedLedger(
   await writeFile(join(config.dataDir, 'trust.json'), `${JSON.stringify(trust, null, 2)}\n`);
   return {
     ledger: new CoalescingLedger(embedded, coalescing),
-    transparency: { proofs: embedded, checkpoints },
+    transparency: { proofs: embedded, checkpoints, trust },
     peerCopies: undefined,
   };
 }

@@ -14,8 +14,12 @@ import { PackedHashes } from '../transparency/packed-hashes';
 import type { StateReader } from './transaction-stub';
 
 export interface IntegrityProblem {
-  /** `block` (chain, header or data hash) or `state` (a value that no block wrote). */
-  kind: 'block' | 'state';
+  /**
+   * `block` (chain, header or data hash), `signature` (one that does not verify against the
+   * trusted roots), `checkpoint` (a block unlike the one a witness cosigned) or `state` (a value
+   * that no block wrote).
+   */
+  kind: 'block' | 'signature' | 'checkpoint' | 'state';
   where: string;
   message: string;
 }
@@ -219,9 +223,10 @@ export class LedgerStore implements StateReader {
 
   /**
    * Recomputes every header and data hash, follows the chain from the first block, and checks
-   * that each stored value is the last value a block recorded for its key.
+   * that each stored value is the last value a block recorded for its key. `checkBlock` adds
+   * its own findings for each block, read once.
    */
-  checkIntegrity(): IntegrityReport {
+  checkIntegrity(checkBlock?: (block: Block) => IntegrityProblem[]): IntegrityReport {
     const problems: IntegrityProblem[] = [];
     const lastWrite = new Map<string, string>();
     let previousHash = GENESIS_PREVIOUS_HASH;
@@ -245,6 +250,7 @@ export class LedgerStore implements StateReader {
       if (headerHashOf(block.header) !== block.headerHash) {
         problems.push({ kind: 'block', where, message: 'header hash does not match its header' });
       }
+      problems.push(...(checkBlock?.(block) ?? []));
       for (const transaction of block.transactions) {
         for (const write of transaction.writes) {
           lastWrite.set(write.key, write.valueSha256);

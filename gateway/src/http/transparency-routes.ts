@@ -2,9 +2,9 @@ import { issueDetails } from '@audit-ledger/chaincode';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ProofRangeError, type CheckpointLog } from '../transparency/checkpoint-log';
-import { LedgerError, type Ledger } from '../ledger/ledger';
+import type { Ledger } from '../ledger/ledger';
 import type { ProofSource } from '../proof/proof-source';
-import type { ProofBundle } from '../proof/proof-bundle';
+import { buildProofBundle } from '../proof/bundle-builder';
 import { RequestError } from '../request-error';
 import { principalOf } from './request-handlers';
 
@@ -40,25 +40,11 @@ export function createTransparencyRouter(proofs: ProofSource, checkpoints: Check
   router.get(
     '/v1/entries/:id/proof',
     async (request: Request<{ id: string }>, response: Response) => {
-      const material = await proofs.proofOf(principalOf(response), request.params.id);
-      let checkpoint = await checkpoints.latest();
-      const block = material.entry.blockNumber;
-      if (checkpoint.size <= block) {
-        // That checkpoint was being made before the block was appended: make the next one.
-        checkpoint = await checkpoints.latest();
-      }
-      if (checkpoint.size <= block) {
-        throw new LedgerError(
-          'LEDGER_UNAVAILABLE',
-          `no checkpoint covers block ${block} yet; ask again in a moment`,
-        );
-      }
-      const { hashes } = await answerProof(() => checkpoints.inclusion(block, checkpoint.size));
-      const bundle: ProofBundle = {
-        ...material,
-        checkpoint: { note: checkpoint.note, size: checkpoint.size, inclusion: hashes },
-      };
-      response.json(bundle);
+      response.json(
+        await answerProof(() =>
+          buildProofBundle(proofs, checkpoints, principalOf(response), request.params.id),
+        ),
+      );
     },
   );
 

@@ -1,46 +1,16 @@
 import { entryKey } from '@audit-ledger/chaincode';
-import { dataHashOf, headerHashOf, sha256Hex, type IdentitySignature } from '../embedded/block-log';
+import { dataHashOf, headerHashOf, sha256Hex } from '../embedded/block-log';
 import type { EmbeddedProofBundle } from '../proof/proof-bundle';
-import {
-  blockSignatureBytes,
-  endorsedResultBytes,
-  proposalBytes,
-  validationReportBytes,
-} from '../proof/signed-payloads';
+import { validationReportBytes } from '../proof/signed-payloads';
 import type { TrustFile } from '../transparency/trust-file';
 import { fail, pass, type CheckResult } from './check-report';
 import {
-  signatureHolds,
-  type NodeUnit,
-  type Roots,
-  type SignatureProblem,
-} from './certificate-trust';
+  checkOrdererSignature,
+  checkTransactionSignatures,
+  embeddedSignatureHolds,
+} from './embedded-signature-checks';
 import { checkBlockInCheckpoint, checkEntry } from './entry-checks';
-import { checkEndorsementPolicy, checkOrdererQuorum, checkValidationQuorum } from './policy-checks';
-
-/** A signature by a certificate the bundle carries under the SHA-256 of its PEM text. */
-function holds(
-  bundle: EmbeddedProofBundle,
-  signer: IdentitySignature,
-  data: Buffer,
-  roots: Roots,
-  unit: NodeUnit,
-): true | SignatureProblem {
-  const pem = bundle.certificates[signer.certificateSha256];
-  if (pem === undefined || sha256Hex(pem) !== signer.certificateSha256) {
-    return {
-      reason: 'UNTRUSTED_CERTIFICATE',
-      detail: `no certificate ${signer.certificateSha256.slice(0, 12)}… in the bundle`,
-    };
-  }
-  return signatureHolds(
-    { pem, mspId: signer.mspId },
-    data,
-    Buffer.from(signer.signature, 'base64'),
-    roots,
-    unit,
-  );
-}
+import { checkValidationQuorum } from './policy-checks';
 
 /**
  * The embedded ledger's bundle: its JSON block, every signature against the trusted roots,
@@ -50,6 +20,7 @@ function holds(
 export function checkEmbeddedBundle(bundle: EmbeddedProofBundle, trust: TrustFile): CheckResult[] {
   const { entry, block } = bundle;
   const checks = checkEntry(entry, bundle.canonicalEntry);
+  const certificateOf = (sha256: string) => bundle.certificates[sha256];
   const record = block.transactions[bundle.transactionIndex];
   if (record?.txId !== entry.txId) {
     checks.push(
@@ -80,21 +51,13 @@ export function checkEmbeddedBundle(bundle: EmbeddedProofBundle, trust: TrustFil
       : fail('header hash', 'the header does not hash to the block hash', 'HEADER_HASH'),
   );
 
-  const creator = holds(
-    bundle,
-    { ...record.creator, signature: record.creatorSignature },
-    proposalBytes(record),
-    trust.organizations,
-    'client',
+  const [creatorCheck, ...endorsementChecks] = checkTransactionSignatures(
+    record,
+    certificateOf,
+    trust,
   );
   checks.push(
-    creator === true
-      ? pass('creator signature', `${record.creator.mspId} signed the proposal`)
-      : fail(
-          'creator signature',
-          creator.detail,
-          creator.reason === 'BAD_SIGNATURE' ? 'CREATOR_SIGNATURE' : creator.reason,
-        ),
+    ...(creatorCheck === undefined ? [] : [creatorCheck]),
     entry.submitter.mspId === record.creator.mspId
       ? pass('submitter', `${entry.submitter.mspId} is the transaction's creator`)
       : fail(
@@ -102,45 +65,9 @@ export function checkEmbeddedBundle(bundle: EmbeddedProofBundle, trust: TrustFil
           `the entry names ${entry.submitter.mspId}, the creator is ${record.creator.mspId}`,
           'SUBMITTER_MISMATCH',
         ),
+    ...endorsementChecks,
+    checkOrdererSignature(block, certificateOf, trust),
   );
-
-  const endorsers: string[] = [];
-  for (const endorsement of record.endorsements) {
-    const endorsed = holds(
-      bundle,
-      endorsement,
-      endorsedResultBytes(record),
-      trust.organizations,
-      'peer',
-    );
-    if (endorsed === true) {
-      endorsers.push(endorsement.mspId);
-    } else {
-      checks.push(
-        fail(
-          'endorsement signature',
-          endorsed.detail,
-          endorsed.reason === 'BAD_SIGNATURE' ? 'ENDORSEMENT_SIGNATURE' : endorsed.reason,
-        ),
-      );
-    }
-  }
-  checks.push(checkEndorsementPolicy(endorsers, trust));
-
-  const ordererSignatures = block.ordererSignature === undefined ? [] : [block.ordererSignature];
-  const ordererSigners = ordererSignatures
-    .filter(
-      (signature) =>
-        holds(
-          bundle,
-          signature,
-          blockSignatureBytes(block.headerHash),
-          trust.orderers,
-          'orderer',
-        ) === true,
-    )
-    .map((signature) => signature.certificateSha256);
-  checks.push(checkOrdererQuorum(ordererSigners, trust));
 
   const validating = bundle.validation
     .filter(
@@ -148,7 +75,13 @@ export function checkEmbeddedBundle(bundle: EmbeddedProofBundle, trust: TrustFil
         report.code === 'VALID' &&
         report.block === block.header.number &&
         report.txId === record.txId &&
-        holds(bundle, report, validationReportBytes(report), trust.organizations, 'peer') === true,
+        embeddedSignatureHolds(
+          certificateOf,
+          report,
+          validationReportBytes(report),
+          trust.organizations,
+          'peer',
+        ) === true,
     )
     .map((report) => report.mspId);
   checks.push(checkValidationQuorum(validating, trust));
