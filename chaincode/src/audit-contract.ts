@@ -15,6 +15,7 @@ import { entryRequest, streamOf, type EntryRequest } from './entry-schemas';
 import { entryQuery } from './entry-query';
 import {
   entryKey,
+  entryKeysOf,
   indexKey,
   indexRange,
   keyInRange,
@@ -43,6 +44,12 @@ async function withErrorEnvelope<T>(work: () => Promise<T>): Promise<T> {
     throw new Error(encodeErrorEnvelope(toContractError(error)), { cause: error });
   }
 }
+
+/** More organisations than a channel of this ledger will ever have. */
+const MAX_ORGANIZATIONS = 100;
+
+/** An organisation's MSP id, as it qualifies another organisation's entry id. */
+const MSP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Index keys read per range call while filling a page. */
 const SCAN_CHUNK = 200;
@@ -77,15 +84,18 @@ async function readVisiblePage(
     )) as Omit<StateQueryResponse<Iterators.StateQueryIterator>, 'metadata'> & {
       metadata?: QueryResponseMetadata;
     };
-    const keys: { key: string; id: string }[] = [];
+    const keys: { key: string; entryKey: string }[] = [];
     try {
       for (let item = await iterator.next(); !item.done; item = await iterator.next()) {
-        keys.push({ key: item.value.key, id: Buffer.from(item.value.value).toString('utf8') });
+        keys.push({
+          key: item.value.key,
+          entryKey: Buffer.from(item.value.value).toString('utf8'),
+        });
       }
     } finally {
       await iterator.close();
     }
-    const entries = await Promise.all(keys.map(({ id }) => readEntry(ctx, id)));
+    const entries = await Promise.all(keys.map((hit) => readEntryAt(ctx, hit.entryKey)));
     for (const [index, entry] of entries.entries()) {
       if (entry === undefined || !canRead(caller, entry)) {
         continue;
@@ -169,21 +179,48 @@ export class AuditContract extends Contract {
     });
   }
 
-  @Param('id', 'string', 'entry id')
+  @Param('id', 'string', "entry id, or <MSP id>/<entry id> for another organisation's entry")
   @Returns('string')
   @Transaction(false)
   GetEntry(ctx: Context, id: string): Promise<string> {
     return withErrorEnvelope(async () => {
       const caller = identifyCaller(ctx.clientIdentity);
-      parseWith(entryId, id, {
+      const slash = id.indexOf('/');
+      const qualifier = slash < 0 ? undefined : id.slice(0, slash);
+      const bare = id.slice(slash + 1);
+      parseWith(entryId, bare, {
         code: 'INVALID_ARGUMENT',
         message: 'invalid entry id',
         pathPrefix: 'id',
       });
-      const entry = await readEntry(ctx, id);
-      if (entry === undefined || !canRead(caller, entry)) {
+      if (qualifier !== undefined && !MSP_ID.test(qualifier)) {
+        throw new ContractError('INVALID_ARGUMENT', 'invalid organisation in the entry id', [
+          { path: 'id', message: 'must be <MSP id>/<entry id>' },
+        ]);
+      }
+      const candidates =
+        qualifier !== undefined
+          ? [await readEntryAt(ctx, entryKey(bare, qualifier))]
+          : caller.role === 'regulator'
+            ? await readEntriesUnder(ctx, bare)
+            : [await readEntryAt(ctx, entryKey(bare, caller.mspId))];
+      const readable = candidates.filter(
+        (entry): entry is AuditEntry => entry !== undefined && canRead(caller, entry),
+      );
+      const [entry, ...others] = readable;
+      if (entry === undefined) {
         // The same answer whether it is missing or hidden, so ids cannot be probed.
         throw new ContractError('NOT_FOUND', 'no entry with that id');
+      }
+      if (others.length > 0) {
+        throw new ContractError(
+          'ENTRY_AMBIGUOUS',
+          `${readable.length} organisations recorded an entry ${bare}; name one as <MSP id>/${bare}`,
+          readable.map((candidate) => ({
+            path: 'id',
+            message: `${candidate.submitter.mspId}/${bare}`,
+          })),
+        );
       }
       return canonicalJson(entry);
     });
@@ -257,7 +294,9 @@ export class AuditContract extends Contract {
 
     const stored = entries.map((entry) => canonicalJson(entry));
     const writes = entries.flatMap((entry, index) => {
-      const idBytes = Buffer.from(entry.id);
+      // Indexes and sequence claims point at the entry's own key: id and organisation.
+      const ownKey = entryKey(entry.id, entry.submitter.mspId);
+      const idBytes = Buffer.from(ownKey);
       const position = { committedAt, txId, index };
       const indexWrites = indexPartitions(entry).map(([index, partition]) =>
         ctx.stub.putState(indexKey(index, partition, position), idBytes),
@@ -267,7 +306,7 @@ export class AuditContract extends Contract {
           ? []
           : [ctx.stub.putState(sequenceKey(entry.source, entry.sourceSeq), idBytes)];
       return [
-        ctx.stub.putState(entryKey(entry.id), Buffer.from(stored[index] ?? '')),
+        ctx.stub.putState(ownKey, Buffer.from(stored[index] ?? '')),
         ...sequenceWrite,
         ...indexWrites,
       ];
@@ -297,11 +336,31 @@ function indexPartitions(entry: AuditEntry): [IndexName, string][] {
   return partitions;
 }
 
-async function readEntry(ctx: Context, id: string): Promise<AuditEntry | undefined> {
-  const bytes = await ctx.stub.getState(entryKey(id));
+async function readEntryAt(ctx: Context, key: string): Promise<AuditEntry | undefined> {
+  const bytes = await ctx.stub.getState(key);
   return bytes.length === 0
     ? undefined
     : (JSON.parse(Buffer.from(bytes).toString('utf8')) as AuditEntry);
+}
+
+/** Every organisation's entry under one id (a regulator's unqualified lookup). */
+async function readEntriesUnder(ctx: Context, id: string): Promise<AuditEntry[]> {
+  const { startKey, endKey } = entryKeysOf(id);
+  // One entry per organisation at most: a single page holds them all.
+  const { iterator } = await ctx.stub.getStateByRangeWithPagination(
+    startKey,
+    endKey,
+    MAX_ORGANIZATIONS,
+  );
+  const entries: AuditEntry[] = [];
+  try {
+    for (let item = await iterator.next(); !item.done; item = await iterator.next()) {
+      entries.push(JSON.parse(Buffer.from(item.value.value).toString('utf8')) as AuditEntry);
+    }
+  } finally {
+    await iterator.close();
+  }
+  return entries;
 }
 
 /** One error naming every entry that failed the same way, so a caller removes them all at once. */
@@ -370,7 +429,7 @@ async function assertUnclaimed(
 
   const claims = await Promise.all(
     requests.map(async (request) => ({
-      entry: await ctx.stub.getState(entryKey(request.id)),
+      entry: await ctx.stub.getState(entryKey(request.id, caller.mspId)),
       sequence:
         request.sourceSeq === undefined
           ? new Uint8Array()

@@ -62,7 +62,7 @@ export {
   type EntryKind,
   type EntryRequest,
 } from './entry-schemas';
-export { INDEXES, entryKey, type IndexName } from './ledger-keys';
+export { ENTRY_KEY_PREFIX, INDEXES, entryKey, entryKeysOf, type IndexName } from './ledger-keys';
 export {
   canonicalIdentifier,
   containsNationalIdentifier,

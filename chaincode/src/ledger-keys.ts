@@ -19,8 +19,20 @@ function join(...parts: string[]): string {
   return parts.join(SEPARATOR);
 }
 
-export function entryKey(id: string): string {
-  return join('entry', id);
+/** Every entry key starts with this. */
+export const ENTRY_KEY_PREFIX = join('entry', '');
+
+/**
+ * An entry's own key. Ids are each organisation's own: the same id names one entry per
+ * organisation, so a writer can never learn from a refused id that another organisation used it.
+ */
+export function entryKey(id: string, mspId: string): string {
+  return join('entry', id, mspId);
+}
+
+/** The range holding every organisation's entry under one id. */
+export function entryKeysOf(id: string): { startKey: string; endKey: string } {
+  return { startKey: join('entry', id, ''), endKey: join('entry', id, RANGE_END) };
 }
 
 /** Claims a writer's sequence number, so a source cannot use it twice. */

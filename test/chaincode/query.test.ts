@@ -262,7 +262,7 @@ describe('invalid queries', () => {
     const harness = new ContractHarness();
     expect(
       detailPaths(
-        errorOf(await harness.evaluate(ids.regulator, 'GetEntry', 'a/b'), 'INVALID_ARGUMENT'),
+        errorOf(await harness.evaluate(ids.regulator, 'GetEntry', 'a/b/c'), 'INVALID_ARGUMENT'),
       ),
     ).toEqual(['id']);
   });

@@ -73,7 +73,7 @@ describe('recording one entry', () => {
     expect(entryOf(read).payload).toMatchObject({ actor: { org: '深圳某科技有限公司' } });
   });
 
-  test('everything written to world state is canonical JSON or a bare entry id', async () => {
+  test('everything written to world state is canonical JSON or the entry key', async () => {
     const harness = new ContractHarness();
     await record(harness, dataAccess({ id: 'canon-1', sourceSeq: 7 }));
 
@@ -85,7 +85,9 @@ describe('recording one entry', () => {
     for (const value of json) {
       expect(canonicalJson(JSON.parse(value))).toBe(value);
     }
-    expect(values.filter((value) => value === 'canon-1').length).toBe(values.length - 1);
+    expect(values.filter((value) => value === 'entry\u0000canon-1\u0000SandboxOrg').length).toBe(
+      values.length - 1,
+    );
   });
 
   test('one chaincode event carries the entry id and kind, nothing else', async () => {

@@ -118,7 +118,7 @@ describe('npm run integrity', () => {
       ]);
 
       const db = new Database(join(gateway.dataDir, 'ledger.sqlite'));
-      const key = Buffer.from('entry\u0000integrity-1');
+      const key = Buffer.from('entry\u0000integrity-1\u0000SandboxOrg');
       const { value } = db
         .prepare<[Buffer], { value: Buffer }>('SELECT value FROM state WHERE key = ?')
         .get(key) ?? {

@@ -158,7 +158,7 @@ describe('the block log', () => {
         (candidate) => candidate.txId === entry.txId,
       );
       expect(transaction).toBeDefined();
-      const key = `entry\u0000${entry.id}`;
+      const key = `entry\u0000${entry.id}\u0000${entry.submitter.mspId}`;
       const value = store.get(key);
       expect(value).toBeDefined();
       expect(transaction?.writes).toContainEqual({ key, valueSha256: sha256Hex(value ?? '') });
@@ -503,7 +503,7 @@ describe('checkIntegrity', () => {
     });
     const entryKeys = opened.entries
       .filter((entry) => entry.blockNumber === 3)
-      .map((entry) => JSON.stringify(`entry\u0000${entry.id}`));
+      .map((entry) => JSON.stringify(`entry\u0000${entry.id}\u0000${entry.submitter.mspId}`));
     expect(entryKeys).toHaveLength(2);
     for (const where of entryKeys) {
       expect(problems).toContainEqual(expect.objectContaining({ kind: 'state', where }));
@@ -526,7 +526,9 @@ describe('checkIntegrity', () => {
 
   test('detects an edited and a deleted state row', async () => {
     const opened = await populated();
-    const [edited, deleted] = opened.entries.map((entry) => `entry\u0000${entry.id}`);
+    const [edited, deleted] = opened.entries.map(
+      (entry) => `entry\u0000${entry.id}\u0000${entry.submitter.mspId}`,
+    );
     if (edited === undefined || deleted === undefined) {
       throw new Error('too few entries');
     }

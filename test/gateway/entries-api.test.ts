@@ -96,13 +96,43 @@ describe('POST /v1/entries', () => {
     expect(read.body).toEqual(first.body);
   });
 
-  test('an id taken by another organisation is a conflict, whatever the payload', async () => {
+  test('ids are each organisation’s own: another organisation’s use of an id reveals nothing', async () => {
     const sent = dataAccess();
     await post(sandbox, sent);
     const response = await post(credit, creditChange({ id: sent.id }));
+    expect(response.status).toBe(201);
 
-    expect(response.status).toBe(409);
-    expect((response.body as unknown as ErrorBody).error.code).toBe('ENTRY_CONFLICT');
+    const own = await gateway.request<LedgerEntry>('GET', `/v1/entries/${sent.id}`, {
+      key: credit,
+    });
+    expect([own.status, own.body.kind]).toEqual([200, 'credit-change']);
+    const theirs = await gateway.request<LedgerEntry>('GET', `/v1/entries/${sent.id}`, {
+      key: sandbox,
+    });
+    expect([theirs.status, theirs.body.kind]).toEqual([200, 'data-access']);
+
+    // A regulator sees both, and names the organisation to pick one.
+    const ambiguous = await gateway.request<ErrorBody>('GET', `/v1/entries/${sent.id}`, {
+      key: regulator,
+    });
+    expect(ambiguous.status).toBe(409);
+    expect(ambiguous.body.error.code).toBe('ENTRY_AMBIGUOUS');
+    expect(ambiguous.body.error.details?.map((detail) => detail.message).sort()).toEqual([
+      `CreditOrg/${sent.id}`,
+      `SandboxOrg/${sent.id}`,
+    ]);
+    const named = await gateway.request<LedgerEntry>(
+      'GET',
+      `/v1/entries/${encodeURIComponent(`SandboxOrg/${sent.id}`)}`,
+      { key: regulator },
+    );
+    expect([named.status, named.body.kind]).toEqual([200, 'data-access']);
+    const notTheirs = await gateway.request<ErrorBody>(
+      'GET',
+      `/v1/entries/${encodeURIComponent(`SandboxOrg/${sent.id}`)}`,
+      { key: credit },
+    );
+    expect(notTheirs.status).toBe(404);
   });
 
   test('concurrent retries of one request commit exactly one entry', async () => {

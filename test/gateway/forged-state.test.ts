@@ -69,7 +69,7 @@ describe('a forged world-state value', () => {
   function forge(id: string, change: (entry: LedgerEntry) => unknown): void {
     const db = new Database(join(gateway.dataDir, 'ledger.sqlite'));
     try {
-      const key = Buffer.from(`entry\u0000${id}`, 'utf8');
+      const key = Buffer.from(`entry\u0000${id}\u0000SandboxOrg`, 'utf8');
       const row = db
         .prepare<[Buffer], { value: Buffer }>('SELECT value FROM state WHERE key = ?')
         .get(key);
@@ -119,7 +119,10 @@ describe('a forged world-state value', () => {
     }
 
     expect(integrityProblems()).toContainEqual(
-      expect.objectContaining({ kind: 'state', where: JSON.stringify(`entry\u0000${id}`) }),
+      expect.objectContaining({
+        kind: 'state',
+        where: JSON.stringify(`entry\u0000${id}\u0000SandboxOrg`),
+      }),
     );
   }
 
@@ -204,7 +207,7 @@ describe('a forged world-state value', () => {
     await write(1);
     const edited = await write(2);
     const db = new Database(join(gateway.dataDir, 'ledger.sqlite'));
-    const key = Buffer.from(`entry\u0000${edited}`);
+    const key = Buffer.from(`entry\u0000${edited}\u0000SandboxOrg`);
     const row = db
       .prepare<[Buffer], { value: Buffer }>('SELECT value FROM state WHERE key = ?')
       .get(key);
@@ -233,7 +236,7 @@ describe('a forged world-state value', () => {
 function rewriteConsistently(dataDir: string, id: string, edit: (value: string) => string): void {
   const db = new Database(join(dataDir, 'ledger.sqlite'));
   try {
-    const key = Buffer.from(`entry\u0000${id}`);
+    const key = Buffer.from(`entry\u0000${id}\u0000SandboxOrg`);
     const row = db
       .prepare<[Buffer], { value: Buffer }>('SELECT value FROM state WHERE key = ?')
       .get(key);
@@ -253,7 +256,7 @@ function rewriteConsistently(dataDir: string, id: string, edit: (value: string) 
       const transactions = JSON.parse(block.data) as TransactionRecord[];
       for (const transaction of transactions) {
         for (const write of transaction.writes) {
-          if (write.key === `entry\u0000${id}`) {
+          if (write.key === `entry\u0000${id}\u0000SandboxOrg`) {
             write.valueSha256 = sha256Hex(forged);
           }
         }

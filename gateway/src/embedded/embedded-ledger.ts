@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   canonicalJson,
   decodeErrorEnvelope,
+  ENTRY_KEY_PREFIX,
   entryKey,
   type AuditEntry,
   type EntryPage,
@@ -41,7 +42,6 @@ export interface SigningTopology {
   ordererOrganization: string;
 }
 
-const ENTRY_KEY_PREFIX = entryKey('');
 /** Blocks whose recorded entry hashes stay parsed (see recordedEntryHashes). */
 const RECORDED_BLOCKS_KEPT = 16;
 
@@ -282,7 +282,7 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
   /** The stored entry must be, byte for byte, what its block recorded writing. */
   private assertRecorded(entry: LedgerEntry, canonicalEntry: string): void {
     const recorded = this.recordedEntryHashes(entry.blockNumber)?.get(
-      `${entry.txId}\u0000${entryKey(entry.id)}`,
+      `${entry.txId}\u0000${entryKey(entry.id, entry.submitter.mspId)}`,
     );
     if (recorded !== sha256Hex(canonicalEntry)) {
       throw new LedgerError(

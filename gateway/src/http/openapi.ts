@@ -153,11 +153,14 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       },
       '/v1/entries/{id}': {
         get: {
-          summary: 'One entry',
+          summary: "One entry: the caller's organisation's, or `{MSP id}/{id}` for a regulator",
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           responses: {
             '200': { description: 'The entry', content: json(ref('Entry')) },
             '404': errorResponse('No entry the caller may read (NOT_FOUND)'),
+            '409': errorResponse(
+              'Several organisations recorded this id; name one as {MSP id}/{id} (ENTRY_AMBIGUOUS)',
+            ),
             ...commonErrors,
           },
         },

@@ -38,7 +38,9 @@ export function checkEmbeddedBundle(bundle: EmbeddedProofBundle, trust: TrustFil
       `${record.txId} at position ${bundle.transactionIndex} of block ${block.header.number}`,
     ),
   );
-  const write = record.writes.find((candidate) => candidate.key === entryKey(entry.id));
+  const write = record.writes.find(
+    (candidate) => candidate.key === entryKey(entry.id, entry.submitter.mspId),
+  );
   checks.push(
     write?.valueSha256 === sha256Hex(bundle.canonicalEntry)
       ? pass('write set', 'the transaction wrote exactly this entry')

@@ -315,7 +315,7 @@ export function checkFabricBundle(bundle: FabricProofBundle, trust: TrustFile): 
   try {
     written =
       chaincodeAction.getChaincodeId()?.getName() === chaincode
-        ? writtenValue(chaincodeAction, chaincode, entryKey(entry.id))
+        ? writtenValue(chaincodeAction, chaincode, entryKey(entry.id, entry.submitter.mspId))
         : undefined;
   } catch {
     written = undefined;
