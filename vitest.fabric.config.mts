@@ -20,6 +20,7 @@ export default defineConfig({
       'test/gateway/operations.test.ts',
       'test/gateway/response-schemas.test.ts',
       'test/gateway/hidden-entries.test.ts',
+      'test/gateway/authorization-matrix.test.ts',
     ],
     fileParallelism: false,
     testTimeout: 180_000,

@@ -1,0 +1,183 @@
+/**
+ * Role × kind × operation, through the gateway: each role writes exactly the kinds it may, and
+ * no read, list, trail, proof, verification or write lets a writer see another organisation's
+ * entries — or learn that they exist. A hidden entry answers exactly as a missing one.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ROLES, type Role } from '../../chaincode/src/index.js';
+import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
+import { startTestGateway, type HttpResult, type TestGateway } from '../support/gateway-server.js';
+import { algorithmUpload, creditChange, dataAccess, unique } from '../support/sample-entries.js';
+
+const WRITER_OF = {
+  'data-access': 'sandbox-writer',
+  'algorithm-upload': 'sandbox-writer',
+  'credit-change': 'credit-writer',
+} as const;
+type Kind = keyof typeof WRITER_OF;
+const KINDS = Object.keys(WRITER_OF) as Kind[];
+
+const build = {
+  'data-access': (id: string) =>
+    dataAccess({ id }, { purpose: { scenarioId: 's', approvalRef: id } }),
+  'algorithm-upload': (id: string) => algorithmUpload({ id }),
+  'credit-change': (id: string) => creditChange({ id }, { recordId: id }),
+};
+
+let gateway: TestGateway;
+/** One committed entry of each kind, written by the role that may. */
+const written = new Map<Kind, LedgerEntry & { payload: unknown }>();
+/** Ids of another entry of each kind, for other organisations to write under too. */
+const reusable = new Map<Kind, string>();
+
+function mayRead(role: Role, kind: Kind): boolean {
+  return role === 'regulator' || role === WRITER_OF[kind];
+}
+
+function request<Body>(role: Role, method: string, path: string, body?: unknown) {
+  return gateway.request<Body>(method, path, { key: gateway.keys[role], body });
+}
+
+/** What the caller sees, without what differs on every call (a fresh cursor, say). */
+function seen(response: HttpResult): unknown {
+  return { status: response.status, body: response.body };
+}
+
+beforeAll(async () => {
+  gateway = await startTestGateway();
+  for (const kind of KINDS) {
+    const sent = build[kind](unique(`matrix-${kind}`));
+    const response = await request<LedgerEntry>(WRITER_OF[kind], 'POST', '/v1/entries', sent);
+    expect(response.status, response.text).toBe(201);
+    written.set(kind, response.body);
+    const decoy = build[kind](unique(`matrix-reused-${kind}`));
+    expect((await request(WRITER_OF[kind], 'POST', '/v1/entries', decoy)).status).toBe(201);
+    reusable.set(kind, decoy.id);
+  }
+});
+
+afterAll(async () => {
+  await gateway.close();
+});
+
+function entryOf(kind: Kind): LedgerEntry & { payload: unknown } {
+  const entry = written.get(kind);
+  if (entry === undefined) {
+    throw new Error(`no ${kind} entry`);
+  }
+  return entry;
+}
+
+describe.each(ROLES.map((role) => [role] as const))('%s', (role) => {
+  describe.each(KINDS.map((kind) => [kind] as const))('× %s', (kind) => {
+    const allowed = role === WRITER_OF[kind];
+
+    test(`writes: single, batch and queued are ${allowed ? 'accepted' : 'refused with 403'}`, async () => {
+      const single = await request(
+        role,
+        'POST',
+        '/v1/entries',
+        build[kind](unique(`m-w-${role}-${kind}`)),
+      );
+      expect(single.status).toBe(allowed ? 201 : 403);
+      const batch = await request<{ results: { status: number }[] }>(
+        role,
+        'POST',
+        '/v1/entries/batch',
+        { entries: [build[kind](unique(`m-b-${role}-${kind}`))] },
+      );
+      if (role === 'regulator') {
+        expect(batch.status).toBe(403);
+      } else {
+        expect(batch.body.results.map((result) => result.status)).toEqual([allowed ? 201 : 403]);
+      }
+      const queued = await gateway.request('POST', '/v1/entries', {
+        key: gateway.keys[role],
+        body: build[kind](unique(`m-q-${role}-${kind}`)),
+        headers: { prefer: 'respond-async' },
+      });
+      expect(queued.status).toBe(allowed ? 202 : 403);
+    });
+
+    test(`reading another's entry ${mayRead(role, kind) ? 'works' : 'answers exactly as for a missing one'}`, async () => {
+      const entry = entryOf(kind);
+      const missing = unique(`m-missing-${role}-${kind}`);
+      const byId = await request(role, 'GET', `/v1/entries/${entry.id}`);
+      const proof = await request(role, 'GET', `/v1/entries/${entry.id}/proof`);
+      const verify = await request(role, 'POST', '/v1/verify', {
+        kind,
+        id: entry.id,
+        payload: entry.payload,
+      });
+      if (mayRead(role, kind)) {
+        expect(byId.status).toBe(200);
+        expect(proof.status).toBe(200);
+        expect(verify.body).toMatchObject({ verified: true });
+        return;
+      }
+      expect(seen(byId)).toEqual(seen(await request(role, 'GET', `/v1/entries/${missing}`)));
+      expect(seen(proof)).toEqual(seen(await request(role, 'GET', `/v1/entries/${missing}/proof`)));
+      expect(seen(verify)).toEqual(
+        seen(
+          await request(role, 'POST', '/v1/verify', { kind, id: missing, payload: entry.payload }),
+        ),
+      );
+    });
+
+    test(`lists and trails ${mayRead(role, kind) ? 'hold the entry' : 'hold nothing, as for an unused value'}`, async () => {
+      const entry = entryOf(kind);
+      const partitions: [string, string][] = [
+        ['stream', entry.stream],
+        ['source', entry.source],
+        ...(kind === 'credit-change' ? [['recordId', entry.id] as [string, string]] : []),
+        ...(kind === 'data-access' ? [['approvalRef', entry.id] as [string, string]] : []),
+      ];
+      for (const [index, value] of partitions) {
+        const list = await request<{ items: LedgerEntry[]; nextCursor: string | null }>(
+          role,
+          'GET',
+          `/v1/entries?${index}=${encodeURIComponent(value)}&limit=1`,
+        );
+        expect(list.status).toBe(200);
+        if (mayRead(role, kind)) {
+          expect(list.body.items.length).toBe(1);
+        } else {
+          expect(list.body).toEqual({ items: [], nextCursor: null });
+        }
+      }
+      const trail = await request<{ entries: number }>(
+        role,
+        'GET',
+        `/v1/trails/verify?source=${encodeURIComponent(entry.source)}`,
+      );
+      expect(trail.status).toBe(200);
+      if (!mayRead(role, kind)) {
+        expect(trail.body.entries).toBe(0);
+      }
+    });
+  });
+});
+
+describe.each([
+  ['sandbox-writer', 'data-access'] as const,
+  ['credit-writer', 'credit-change'] as const,
+])('%s writing under an id another organisation used', (role, kind) => {
+  test('is answered as for an unused id: ids are each organisation’s own', async () => {
+    const others = KINDS.filter((other) => WRITER_OF[other] !== role);
+    for (const other of others) {
+      const taken = await request(
+        role,
+        'POST',
+        '/v1/entries',
+        build[kind](reusable.get(other) ?? ''),
+      );
+      const unused = await request(
+        role,
+        'POST',
+        '/v1/entries',
+        build[kind](unique(`m-unused-${role}-${other}`)),
+      );
+      expect([taken.status, unused.status]).toEqual([201, 201]);
+    }
+  });
+});
