@@ -1,3 +1,4 @@
+import '@audit-ledger/gateway/dist/fabric-logging';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { proofBundleShape, type ProofBundle } from '@audit-ledger/gateway/dist/proof/proof-bundle';
@@ -20,8 +21,16 @@ function percentile(sorted: number[], fraction: number): number {
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { trust: { type: 'string' }, runs: { type: 'string', default: '200' } },
+    options: {
+      trust: { type: 'string' },
+      runs: { type: 'string', default: '200' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
+  if (values.help === true) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const runs = Number(values.runs);
   const [bundleFile] = positionals;
   if (bundleFile === undefined || values.trust === undefined || !(runs > 0)) {

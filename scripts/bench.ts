@@ -262,8 +262,13 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '60' },
       clients: { type: 'string' },
       'batch-size': { type: 'string', default: '500' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help === true) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   if (values.ledger !== 'embedded') {
     throw new Error(
       `--ledger ${values.ledger}: the benchmark drives the embedded ledger only so far\n${USAGE}`,

@@ -42,7 +42,11 @@ export const entryId = z
   );
 
 /** RFC 3339 date-time with an explicit offset (`Z` or `±hh:mm`). */
-export const timestamp = z.iso.datetime({ offset: true });
+export const timestamp = z.iso.datetime({
+  offset: true,
+  error:
+    'must be an RFC 3339 date-time with an offset (Z or ±hh:mm), e.g. 2026-03-01T09:00:00+08:00',
+});
 
 export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 

@@ -90,6 +90,14 @@ function checkpointProblems(
  * value against the hash its block recorded. Exit 0 when all hold, 1 otherwise.
  */
 function main(): number {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(
+      'usage: npm run integrity   (DATA_DIR names the embedded ledger, default ./.data)\n' +
+        'Checks the chain, every signature against DATA_DIR/trust.json, the trees the witnesses\n' +
+        'cosigned, and every stored value. Exit 0 when all hold, 1 when one fails, 2 when it cannot run.\n',
+    );
+    return 0;
+  }
   const { dataDir } = loadConfig(process.env);
   const file = join(dataDir, 'ledger.sqlite');
   const trustPath = join(dataDir, 'trust.json');

@@ -1,8 +1,16 @@
 import './fabric-logging';
 import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '@audit-ledger/chaincode';
-import { apiKeyRecords, hashApiKey, keyName, mintApiKey, type ApiKeyRecord } from './auth/api-keys';
+import {
+  apiKeyRecords,
+  devKeyName,
+  hashApiKey,
+  keyName,
+  mintApiKey,
+  type ApiKeyRecord,
+} from './auth/api-keys';
 import { loadConfig, type Config } from './config';
 import { enrollClientIdentity } from './fabric/ca-enrollment';
 import { readConnectionFile } from './fabric/connection-file';
@@ -11,7 +19,8 @@ import { readIfPresent } from './files';
 const USAGE = `usage: npm run keys -- add --name <name> --role <${ROLES.join('|')}> [--file <api-keys.json>]
        npm run keys -- list [--file <api-keys.json>]
        npm run keys -- remove --name <name> [--file <api-keys.json>]
-The file defaults to API_KEYS_FILE. Keys are stored only as SHA-256 hashes; a new key is printed once.`;
+The file defaults to API_KEYS_FILE; without one, list names the development keys.
+Keys are stored only as SHA-256 hashes; a new key is printed once.`;
 
 class UsageError extends Error {}
 
@@ -45,15 +54,28 @@ async function run(argv: string[]): Promise<string> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, role: { type: 'string' }, file: { type: 'string' } },
+    options: {
+      name: { type: 'string' },
+      role: { type: 'string' },
+      file: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
+  if (values.help === true) {
+    return USAGE;
+  }
   const config = loadConfig(process.env);
   const file = values.file ?? config.apiKeysFile;
+  const [command] = positionals;
+  if (file === undefined && command === 'list') {
+    // Without a keys file the gateway runs on its development keys: name them, never the secrets.
+    const names = ROLES.map((role) => `${devKeyName(role)}\t${role}`).join('\n');
+    return `${names}\n(the development keys in ${join(config.dataDir, 'dev-keys.json')}; set API_KEYS_FILE for real ones)`;
+  }
   if (file === undefined) {
     throw new UsageError('give --file or set API_KEYS_FILE');
   }
   const records = await readRecords(file);
-  const [command] = positionals;
   switch (command) {
     case 'add': {
       const name = keyName.safeParse(values.name);

@@ -1,4 +1,4 @@
-import { entryDigest, issueDetails } from '@audit-ledger/chaincode';
+import { entryDigest, issueDetails, timestamp } from '@audit-ledger/chaincode';
 import { z } from 'zod';
 import { RequestError, asQueryRefusal } from './request-error';
 import {
@@ -19,8 +19,8 @@ export const trailQuery = z
   .strictObject({
     source: z.string().min(1).optional(),
     stream: z.string().min(1).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
+    from: timestamp.optional(),
+    to: timestamp.optional(),
   })
   .refine((query) => query.source !== undefined || query.stream !== undefined, {
     path: ['source'],

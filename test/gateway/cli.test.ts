@@ -77,7 +77,7 @@ describe('npm run keys', () => {
       2,
       expect.stringContaining('--role') as unknown,
     ]);
-    const noFile = await cli('keys-cli.js', ['list']);
+    const noFile = await cli('keys-cli.js', ['remove', '--name', 'a']);
     expect([noFile.code, noFile.stderr]).toEqual([
       2,
       expect.stringContaining('API_KEYS_FILE') as unknown,
@@ -145,5 +145,32 @@ describe('npm run integrity', () => {
     } finally {
       await gateway.close().catch(() => undefined);
     }
+  });
+});
+
+describe('--help', () => {
+  test.each([
+    ['cli/audit-ledger.js', ['--help'], /^usage: audit-ledger verify /],
+    ['cli/audit-ledger.js', ['verify', '--help'], /^usage: audit-ledger verify /],
+    ['cli/audit-ledger.js', ['verify-consistency', '-h'], /^usage: audit-ledger verify /],
+    ['keys-cli.js', ['--help'], /^usage: npm run keys -- add /],
+    ['keys-cli.js', ['add', '--help'], /^usage: npm run keys -- add /],
+    ['integrity-cli.js', ['--help'], /^usage: npm run integrity/],
+  ])('%s %j prints its usage and exits 0', async (program, args, usage) => {
+    const result = await cli(program, args);
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toMatch(usage);
+  });
+});
+
+describe('npm run keys -- list, on development keys', () => {
+  test('names the development keys and their roles, never their secrets', async () => {
+    const dataDir = await freshFolder();
+    const listed = await cli('keys-cli.js', ['list'], { DATA_DIR: dataDir });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('dev-sandbox-writer\tsandbox-writer\n');
+    expect(listed.stdout).toContain('dev-regulator\tregulator\n');
+    expect(listed.stdout).toContain(join(dataDir, 'dev-keys.json'));
+    expect(listed.stdout).not.toMatch(/[A-Za-z0-9_-]{40,}/);
   });
 });

@@ -79,6 +79,28 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     },
   );
 
+  test('a time without an offset says that the offset is what is missing', async () => {
+    const write = await gateway.request<ErrorBody>('POST', '/v1/entries', {
+      key: sandbox,
+      body: dataAccess({}, { occurredAt: '2026-03-01T09:00:00' }),
+    });
+    expectError(write, 400, 'INVALID_ENTRY');
+    expect(write.body.error.details).toEqual([
+      {
+        path: 'payload.occurredAt',
+        message:
+          'must be an RFC 3339 date-time with an offset (Z or ±hh:mm), e.g. 2026-03-01T09:00:00+08:00',
+      },
+    ]);
+    const list = await gateway.request<ErrorBody>(
+      'GET',
+      '/v1/entries?kind=data-access&from=2026-03-01T09:00:00',
+      { key: sandbox },
+    );
+    expectError(list, 400, 'INVALID_QUERY');
+    expect(list.body.error.details?.[0]?.message).toMatch(/with an offset \(Z or ±hh:mm\)/);
+  });
+
   test('a body over 1 MiB is 413 PAYLOAD_TOO_LARGE', async () => {
     const response = await gateway.request('POST', '/v1/entries', {
       key: sandbox,

@@ -86,12 +86,19 @@ async function readProof(file: string): Promise<Buffer[]> {
   return parsed.data.hashes.map((hash) => Buffer.from(hash, 'base64'));
 }
 
-async function run(argv: string[]): Promise<VerificationReport> {
+async function run(argv: string[]): Promise<VerificationReport | 'help'> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { trust: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      trust: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
+  if (values.help === true) {
+    return 'help';
+  }
   const [command, ...files] = positionals;
   if (command === 'verify-consistency' && files.length === 3) {
     const [oldFile = '', newFile = '', proofFile = ''] = files;
@@ -135,6 +142,10 @@ async function run(argv: string[]): Promise<VerificationReport> {
 const json = process.argv.includes('--json');
 run(process.argv.slice(2)).then(
   (result) => {
+    if (result === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    }
     process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
     process.exitCode = result.verified ? 0 : 1;
   },
