@@ -94,7 +94,6 @@ export async function peerBlockAnswer(
   if (status !== 200 || endorsement === undefined) {
     throw new PeerAnswerError(
       `the peer refused block ${blockNumber}: ${response.getResponse()?.getMessage() ?? 'unsigned answer'}`,
-      status,
     );
   }
   return {

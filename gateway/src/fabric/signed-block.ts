@@ -18,10 +18,7 @@ export interface PeerBlockAnswer {
 }
 
 export class PeerAnswerError extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
+  constructor(message: string) {
     super(message);
     this.name = PeerAnswerError.name;
   }

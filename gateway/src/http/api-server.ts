@@ -1,7 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 
 /** An idle keep-alive connection is closed after this long. */
-export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 /** At most this long to send a request's headers (or the whole request, if that is shorter). */
 const HEADERS_TIMEOUT_MS = 10_000;
 
