@@ -3,6 +3,7 @@ import {
   INDEXES,
   assertMayWriteSomething,
   checkAdmission,
+  entryId,
   entryDigest,
   issueDetails,
   type EntryRequest,
@@ -235,19 +236,17 @@ export class EntryService {
 
   /** Whether `raw` is exactly what the ledger holds under its id, digest recomputed here. */
   async verify(principal: Principal, raw: unknown): Promise<VerifyOutcome> {
-    const request = this.prepare(raw, verifyRequest);
-    let entry: LedgerEntry;
+    let request: AdmittedRequest;
     try {
-      entry = await this.ledger.getEntry(principal, request.id);
+      request = this.prepare(raw, verifyRequest);
     } catch (error) {
-      if (error instanceof LedgerError && error.code === 'NOT_FOUND') {
-        return { verified: false, reason: 'NOT_FOUND', message: 'no entry with that id' };
-      }
-      if (error instanceof LedgerError && error.code === 'LEDGER_INTEGRITY') {
-        return { verified: false, reason: 'LEDGER_INTEGRITY', message: error.message };
-      }
-      throw error;
+      return this.verifyUnparsable(principal, raw, error);
     }
+    const found = await this.committedEntry(principal, request.id);
+    if ('reason' in found) {
+      return found;
+    }
+    const { entry } = found;
     if (entryDigest(entry) !== entry.digest) {
       return {
         verified: false,
@@ -281,6 +280,60 @@ export class EntryService {
       };
     }
     return { verified: true, entry };
+  }
+
+  /** The entry under `id`, or the verification outcome that says why there is none. */
+  private async committedEntry(
+    principal: Principal,
+    id: string,
+  ): Promise<{ entry: LedgerEntry } | (VerifyOutcome & { reason: string })> {
+    try {
+      return { entry: await this.ledger.getEntry(principal, id) };
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'NOT_FOUND') {
+        return { verified: false, reason: 'NOT_FOUND', message: 'no entry with that id' };
+      }
+      if (error instanceof LedgerError && error.code === 'LEDGER_INTEGRITY') {
+        return { verified: false, reason: 'LEDGER_INTEGRITY', message: error.message };
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A payload that breaks its kind's schema cannot be the committed one: when its id names an
+   * entry the caller may read, the answer is a verdict, not a 400. Anything else refused at
+   * admission (personal data, no usable id) stays refused.
+   */
+  private async verifyUnparsable(
+    principal: Principal,
+    raw: unknown,
+    refusal: unknown,
+  ): Promise<VerifyOutcome> {
+    const { id, kind } = (typeof raw === 'object' && raw !== null ? raw : {}) as {
+      id?: unknown;
+      kind?: unknown;
+    };
+    if (
+      !(refusal instanceof RequestError && refusal.code === 'INVALID_ENTRY') ||
+      !entryId.safeParse(id).success
+    ) {
+      throw refusal;
+    }
+    const found = await this.committedEntry(principal, String(id));
+    if ('reason' in found) {
+      return found;
+    }
+    const { entry } = found;
+    const [first] = refusal.details ?? [];
+    return entry.kind === kind
+      ? {
+          verified: false,
+          reason: 'DIGEST_MISMATCH',
+          message: `the payload differs from the committed one: it does not even match its schema (${first?.path ?? ''} ${first?.message ?? ''})`,
+          entry,
+        }
+      : { verified: false, reason: 'KIND_MISMATCH', message: `the entry is ${entry.kind}`, entry };
   }
 
   /**

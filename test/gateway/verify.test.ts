@@ -116,6 +116,24 @@ describe('POST /v1/verify', () => {
     expect(otherPerson.body).toMatchObject({ verified: false, reason: 'DIGEST_MISMATCH' });
   });
 
+  test('a tampered payload that breaks the schema is a verdict, not a 400, when the id exists', async () => {
+    const request = dataAccess();
+    const entry = await record(gateway, sandboxKey, request);
+    const broken = { ...request, payload: { ...request.payload, action: 'exfiltrate' } };
+    const response = await verify(gateway, sandboxKey, broken);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ verified: false, reason: 'DIGEST_MISMATCH' });
+    expect(response.body.entry).toEqual(entry);
+
+    const otherKind = await verify(gateway, sandboxKey, { ...broken, kind: 'credit-change' });
+    expect(otherKind.body).toMatchObject({ verified: false, reason: 'KIND_MISMATCH' });
+    const unknownId = await verify(gateway, sandboxKey, { ...broken, id: `${request.id}-x` });
+    expect(unknownId.body).toMatchObject({ verified: false, reason: 'NOT_FOUND' });
+    // Without an id there is nothing to compare with: the request itself is invalid.
+    const { id: _id, ...withoutId } = broken;
+    expect((await verify(gateway, sandboxKey, withoutId)).status).toBe(400);
+  });
+
   test('one changed character is DIGEST_MISMATCH', async () => {
     const request = dataAccess();
     const entry = await record(gateway, sandboxKey, request);
