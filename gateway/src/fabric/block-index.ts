@@ -2,6 +2,7 @@ import { common } from '@hyperledger/fabric-protos';
 import type Database from 'better-sqlite3';
 import { LedgerError } from '../ledger/ledger';
 import { openDurableDatabase } from '../sqlite';
+import { channelHeaderOf, headerFieldsOf } from './block-contents';
 import { blockHeaderHash } from './block-header';
 
 /** One committed block as the index keeps it: its header and each transaction's id and code. */
@@ -15,29 +16,20 @@ export interface IndexedBlock {
 
 /** Reads a block's transaction ids and the peer's validation code for each (Fabric's layout). */
 export function indexedBlockOf(block: common.Block): IndexedBlock {
-  const header = block.getHeader();
-  const number = header?.getNumber() ?? 0;
-  const previousHash = Buffer.from(header?.getPreviousHash_asU8() ?? new Uint8Array());
-  const headerHash = blockHeaderHash({
-    number: BigInt(number),
-    previousHash,
-    dataHash: header?.getDataHash_asU8() ?? new Uint8Array(),
-  });
+  const fields = headerFieldsOf(block);
+  const number = Number(fields.number);
+  const previousHash = Buffer.from(fields.previousHash);
+  const headerHash = blockHeaderHash(fields);
   const flags =
     block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ??
     new Uint8Array();
   const transactions = block
     .getData()
     ?.getDataList_asU8()
-    .map((bytes, index) => {
-      const payload = common.Payload.deserializeBinary(
-        common.Envelope.deserializeBinary(bytes).getPayload_asU8(),
-      );
-      const channelHeader = common.ChannelHeader.deserializeBinary(
-        payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
-      );
-      return { txId: channelHeader.getTxId(), validationCode: flags[index] ?? 255 };
-    });
+    .map((bytes, index) => ({
+      txId: channelHeaderOf(bytes).getTxId(),
+      validationCode: flags[index] ?? 255,
+    }));
   return {
     number,
     headerHash,

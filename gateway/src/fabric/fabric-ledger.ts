@@ -23,6 +23,7 @@ import { PROOF_FORMAT, type FabricProofMaterial } from '../proof/proof-bundle';
 import type { ProofSource } from '../proof/proof-source';
 import { PackedHashes } from '../transparency/packed-hashes';
 import type { BlockIndex } from './block-index';
+import { validationCodeName } from './block-contents';
 import { BlockFollower } from './block-follower';
 import {
   certificateHash,
@@ -62,10 +63,6 @@ function isRetryableStatus(code: number): boolean {
   return (
     code === TxValidationCode.MVCC_READ_CONFLICT || code === TxValidationCode.PHANTOM_READ_CONFLICT
   );
-}
-
-function validationCodeName(code: number): string {
-  return Object.entries(TxValidationCode).find(([, value]) => value === code)?.[0] ?? String(code);
 }
 
 function delay(ms: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { common, peer } from '@hyperledger/fabric-protos';
+import { channelHeaderOf } from './block-contents';
 
 export const QUERY_CHAINCODE = 'qscc';
 
@@ -38,14 +39,7 @@ export function blockInAnswer(proposalResponsePayload: Uint8Array): common.Block
 
 /** The position of a transaction among a block's envelopes. */
 export function transactionIndexIn(block: common.Block, txId: string): number {
-  return (block.getData()?.getDataList_asU8() ?? []).findIndex((bytes) => {
-    const payload = common.Payload.deserializeBinary(
-      common.Envelope.deserializeBinary(bytes).getPayload_asU8(),
-    );
-    return (
-      common.ChannelHeader.deserializeBinary(
-        payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
-      ).getTxId() === txId
-    );
-  });
+  return (block.getData()?.getDataList_asU8() ?? []).findIndex(
+    (bytes) => channelHeaderOf(bytes).getTxId() === txId,
+  );
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { entryKey } from '@audit-ledger/chaincode';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+import { channelHeaderOf, headerFieldsOf, validationCodeName } from '../fabric/block-contents';
 import { blockHeaderBytes, blockHeaderHash } from '../fabric/block-header';
 import { blockInAnswer, type PeerBlockAnswer } from '../fabric/signed-block';
 import type { FabricProofBundle } from '../proof/proof-bundle';
@@ -28,15 +29,6 @@ interface OpenedAnswer {
 function identityOf(serialized: Uint8Array): Identity {
   const identity = msp.SerializedIdentity.deserializeBinary(serialized);
   return { mspId: identity.getMspid(), pem: Buffer.from(identity.getIdBytes_asU8()).toString() };
-}
-
-function headerHashOf(block: common.Block): Buffer {
-  const header = block.getHeader();
-  return blockHeaderHash({
-    number: BigInt(header?.getNumber() ?? 0),
-    previousHash: header?.getPreviousHash_asU8() ?? new Uint8Array(),
-    dataHash: header?.getDataHash_asU8() ?? new Uint8Array(),
-  });
 }
 
 function signed(
@@ -82,7 +74,7 @@ function openAnswer(answer: PeerBlockAnswer, trust: TrustFile): OpenedAnswer | C
   }
   try {
     const block = blockInAnswer(payload);
-    return { signer, block, headerHash: headerHashOf(block) };
+    return { signer, block, headerHash: blockHeaderHash(headerFieldsOf(block)) };
   } catch {
     return fail(label, `${signer.mspId}'s peer signed something else than a block`, 'PEER_ANSWER');
   }
@@ -126,15 +118,6 @@ function decodeTransaction(bytes: Uint8Array): DecodedTransaction {
   };
 }
 
-function channelOf(envelopeBytes: Uint8Array): string {
-  const payload = common.Payload.deserializeBinary(
-    common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8(),
-  );
-  return common.ChannelHeader.deserializeBinary(
-    payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
-  ).getChannelId();
-}
-
 /** The value the transaction wrote under `key` in the chaincode's namespace, if it did. */
 function writtenValue(action: peer.ChaincodeAction, namespace: string, key: string) {
   const readWriteSet = ledger.rwset.TxReadWriteSet.deserializeBinary(action.getResults_asU8());
@@ -150,12 +133,7 @@ function writtenValue(action: peer.ChaincodeAction, namespace: string, key: stri
 
 /** The certificates of the orderers whose signatures over the block's header hold. */
 function validOrdererSigners(block: common.Block, trust: TrustFile): string[] {
-  const header = block.getHeader() ?? new common.BlockHeader();
-  const headerBytes = blockHeaderBytes({
-    number: BigInt(header.getNumber()),
-    previousHash: header.getPreviousHash_asU8(),
-    dataHash: header.getDataHash_asU8(),
-  });
+  const headerBytes = blockHeaderBytes(headerFieldsOf(block));
   const signatures = common.Metadata.deserializeBinary(
     block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.SIGNATURES] ??
       new Uint8Array(),
@@ -192,13 +170,6 @@ function validOrdererSigners(block: common.Block, trust: TrustFile): string[] {
   });
 }
 
-function validationCodeName(code: number | undefined): string {
-  return (
-    Object.entries(TxValidationCode).find(([, value]) => value === code)?.[0] ??
-    `code ${code ?? 'missing'}`
-  );
-}
-
 /**
  * A Fabric bundle, from Fabric's own bytes: the peers' signed answers, the block's channel,
  * data hash and header, the creator's signature and transaction id, the write set, every
@@ -233,7 +204,9 @@ export function checkFabricBundle(bundle: FabricProofBundle, trust: TrustFile): 
   const number = block.getHeader()?.getNumber() ?? -1;
   const data = block.getData()?.getDataList_asU8() ?? [];
 
-  const foreign = data.map(channelOf).filter((channel) => channel !== trust.channel);
+  const foreign = data
+    .map((bytes) => channelHeaderOf(bytes).getChannelId())
+    .filter((channel) => channel !== trust.channel);
   checks.push(
     foreign.length === 0
       ? pass('channel', `every transaction of the block is on ${trust.channel}`)
