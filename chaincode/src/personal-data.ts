@@ -32,6 +32,16 @@ const SEPARATOR = /^[\p{White_Space}\p{P}\p{S}\p{Cf}]+$/u;
 const DECIMAL_DIGIT = /^\p{Nd}$/u;
 // Typed digests are hex by their schema: scanning them would only find false positives.
 const TYPED_DIGEST = /^(?:hmac-)?sha256:[0-9a-f]{64}$/;
+/**
+ * Machine-made tokens: UUIDs (RFC 9562 form, either case) and runs of 32 or more lower-case hex
+ * digits (hashes, commit ids, keys). About one random UUIDv7 in 400, and one hex hash in 2,000,
+ * holds 18 characters that pass an identifier's checks by chance; a person's number is never
+ * written inside one, so they are not scanned. An identifier beside one is still found.
+ */
+const MACHINE_TOKEN =
+  /(?<![0-9A-Za-z])(?:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|[0-9A-F]{8}(?:-[0-9A-F]{4}){3}-[0-9A-F]{12}|[0-9a-f]{32,})(?![0-9A-Za-z])/g;
+// Stands in for a machine token's characters: a boundary to the scanner, so indices stay put.
+const MASK = '\u0000';
 
 /** One letter or digit of the text, as ASCII, and where it stands in the original. */
 interface Glyph {
@@ -173,7 +183,8 @@ function identifierSpans(text: string): [number, number][] {
   if (!mayHoldIdentifier(text)) {
     return spans;
   }
-  for (const run of glyphRuns(text)) {
+  const scanned = text.replace(MACHINE_TOKEN, (token) => MASK.repeat(token.length));
+  for (const run of glyphRuns(scanned)) {
     for (let first = 0; first + IDENTIFIER_LENGTH <= run.length; first += 1) {
       const window = run.slice(first, first + IDENTIFIER_LENGTH);
       const before = run[first - 1];
