@@ -1,10 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cpuSeconds, rssMb, startGateway, stopGateway, type Gateway } from './bench-gateway';
 
 /**
  * Load benchmark of the real HTTP API. The gateway runs as its own process on a fresh data
@@ -12,9 +8,6 @@ import { parseArgs } from 'node:util';
  * POST, coalescing off — as the baseline, and prints a table and, last, one JSON line.
  */
 
-const MAIN = resolve(__dirname, '../../gateway/dist/main.js');
-// As `npm start` runs the gateway: with its heap budget, which keeps its memory bounded.
-const GATEWAY_NODE_FLAGS = ['--max-old-space-size=512'];
 const USAGE =
   'usage: npm run bench -- --ledger embedded [--mode single|batch|async] [--seconds N] [--clients N] [--batch-size N]';
 
@@ -26,78 +19,6 @@ interface RunResult {
   rssMb: number;
   /** Gateway CPU time (all its threads) over the run. */
   cpuSeconds: number;
-}
-
-interface Gateway {
-  url: string;
-  keys: Record<string, string>;
-  child: ChildProcess;
-  dataDir: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        done(typeof address === 'object' && address !== null ? address.port : 0);
-      });
-    });
-  });
-}
-
-async function startGateway(env: Record<string, string>): Promise<Gateway> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'audit-bench-'));
-  const port = await freePort();
-  // Request logs off (warn): the benchmark measures the ledger path, not log throughput.
-  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, MAIN], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) {
-        break;
-      }
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) {
-      throw new Error('the gateway did not become ready');
-    }
-    await new Promise((wait) => setTimeout(wait, 100));
-  }
-  const keys = JSON.parse(await readFile(join(dataDir, 'dev-keys.json'), 'utf8')) as Record<
-    string,
-    string
-  >;
-  return { url, keys, child, dataDir };
-}
-
-async function stopGateway(gateway: Gateway): Promise<void> {
-  const exited = new Promise((done) => gateway.child.once('exit', done));
-  gateway.child.kill('SIGTERM');
-  await exited;
-  await rm(gateway.dataDir, { recursive: true, force: true });
-}
-
-/** User plus system CPU time of a process, from /proc (Linux reports it in 1/100 s). */
-async function cpuSeconds(pid: number | undefined): Promise<number> {
-  const stat = await readFile(`/proc/${String(pid)}/stat`, 'utf8');
-  // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function rssMb(pid: number | undefined): Promise<number> {
-  return readFile(`/proc/${String(pid)}/status`, 'utf8').then(
-    (status) => Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024,
-    () => 0,
-  );
 }
 
 let sequence = 0;

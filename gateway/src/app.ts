@@ -5,6 +5,7 @@ import type { ApiKeyRegistry } from './auth/api-keys';
 import type { EntryService } from './entry-service';
 import { RequestError } from './request-error';
 import { createEntryRouter } from './http/entry-routes';
+import { createTrailRouter } from './http/trail-routes';
 import { httpStatusOf } from './http/http-status';
 import { buildOpenApiDocument } from './http/openapi';
 import { authenticate, errorHandler, observe } from './http/request-handlers';
@@ -97,9 +98,9 @@ export function createApp(deps: AppDependencies): express.Express {
       entries: deps.entries,
       outbox,
       metrics,
-      peerCopies: deps.peerCopies,
     }),
   );
+  app.use(createTrailRouter({ ledger, peerCopies: deps.peerCopies, logger }));
   app.use(
     deps.transparency === undefined
       ? createUnavailableTransparencyRouter(ledger.kind)

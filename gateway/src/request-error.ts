@@ -10,7 +10,8 @@ export type RequestErrorCode =
   | 'UNAUTHENTICATED'
   | 'ENTRY_CONFLICT'
   | 'ROUTE_NOT_FOUND'
-  | 'NOT_AVAILABLE_ON_THIS_LEDGER';
+  | 'NOT_AVAILABLE_ON_THIS_LEDGER'
+  | 'BUSY';
 
 export interface ErrorBody {
   error: { code: RequestErrorCode; message: string; details?: ErrorDetail[] };

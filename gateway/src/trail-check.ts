@@ -1,3 +1,5 @@
+import { createHash, type Hash } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { entryDigest, issueDetails, timestamp } from '@audit-ledger/chaincode';
 import { z } from 'zod';
 import { RequestError, asQueryRefusal } from './request-error';
@@ -13,7 +15,14 @@ import type { PeerCopies } from './ledger/peer-copies';
 
 /** A trail check reads at most this many entries; beyond it the answer says it was truncated. */
 export const MAX_TRAIL_ENTRIES = 100_000;
-const PAGE_SIZE = 500;
+/**
+ * Entries read per ledger call. The embedded ledger reads on the gateway's thread, so one page
+ * is one uninterrupted slice of work (about 10 ms for a page, digest checks included); between pages
+ * the check yields to other requests.
+ */
+const PAGE_SIZE = 100;
+/** Trail checks running at once; more are refused with BUSY rather than slowing every caller. */
+export const MAX_CONCURRENT_TRAIL_CHECKS = 2;
 
 export const trailQuery = z
   .strictObject({
@@ -26,6 +35,15 @@ export const trailQuery = z
     path: ['source'],
     error: 'give source, stream or both',
   });
+export type TrailQuery = z.infer<typeof trailQuery>;
+
+export function parseTrailQuery(parameters: unknown): TrailQuery {
+  const parsed = trailQuery.safeParse(parameters);
+  if (!parsed.success) {
+    throw new RequestError('INVALID_QUERY', 'invalid trail query', issueDetails(parsed.error));
+  }
+  return parsed.data;
+}
 
 export interface TrailReport {
   /** True when every check below holds and the whole range was read. */
@@ -46,22 +64,89 @@ export interface TrailReport {
   peers: { checked: boolean; detail: string; differing: string[] };
 }
 
-/** Reads every page of a trail, up to MAX_TRAIL_ENTRIES. */
-async function readTrail(
-  page: (bookmark: string) => Promise<LedgerPage>,
-): Promise<{ entries: LedgerEntry[]; truncated: boolean }> {
-  const entries: LedgerEntry[] = [];
-  let bookmark = '';
-  do {
-    const next = await page(bookmark);
-    entries.push(...next.items);
-    bookmark = next.bookmark;
-  } while (bookmark !== '' && entries.length < MAX_TRAIL_ENTRIES);
-  return { entries, truncated: bookmark !== '' };
+/** How far a check has got: entries read from the ledger, then from each organisation's peer. */
+export interface TrailProgress {
+  phase: 'reading' | 'comparing';
+  entries: number;
+  organization?: string;
+}
+
+export interface TrailCheckOptions {
+  copies?: PeerCopies | undefined;
+  onProgress?: (progress: TrailProgress) => void;
+  /** Stops the check between two pages, e.g. when its caller has gone. */
+  signal?: AbortSignal;
+}
+
+interface TrailRead {
+  entries: number;
+  truncated: boolean;
+  /** SHA-256 over what identifies each entry read as committed, in order. */
+  fingerprint: string;
 }
 
 /** What identifies an entry as committed: a copy that differs in any of these differs. */
-const committedAs = (entry: LedgerEntry) => `${entry.id} ${entry.txId} ${entry.digest}`;
+const committedAs = (entry: LedgerEntry) => `${entry.id} ${entry.txId} ${entry.digest}\n`;
+
+/**
+ * Reads a trail page by page, up to MAX_TRAIL_ENTRIES, handing each page to `visit` and keeping
+ * none: memory stays one page whatever the trail's length.
+ */
+async function readTrail(
+  page: (bookmark: string) => Promise<LedgerPage>,
+  visit: (items: LedgerEntry[]) => void,
+  signal: AbortSignal | undefined,
+): Promise<TrailRead> {
+  const fingerprint: Hash = createHash('sha256');
+  let entries = 0;
+  let bookmark = '';
+  do {
+    signal?.throwIfAborted();
+    const next = await page(bookmark);
+    for (const entry of next.items) {
+      fingerprint.update(committedAs(entry));
+    }
+    entries += next.items.length;
+    visit(next.items);
+    bookmark = next.bookmark;
+    // A page's promise may settle without ever leaving the thread: yield so others are served.
+    await nextTurn();
+  } while (bookmark !== '' && entries < MAX_TRAIL_ENTRIES);
+  return { entries, truncated: bookmark !== '', fingerprint: fingerprint.digest('hex') };
+}
+
+/** The checks of one trail, fed page by page. */
+class TrailTally {
+  entries = 0;
+  readonly outOfOrder: TrailReport['outOfOrder'] = [];
+  readonly digestMismatches: string[] = [];
+  readonly sequenced: number[] = [];
+  private readonly highest = new Map<string, number>();
+
+  constructor(private readonly stream: string | undefined) {}
+
+  add(items: LedgerEntry[]): void {
+    for (const entry of items) {
+      if (this.stream !== undefined && entry.stream !== this.stream) {
+        continue;
+      }
+      this.entries += 1;
+      if (entryDigest(entry) !== entry.digest) {
+        this.digestMismatches.push(entry.id);
+      }
+      if (entry.sourceSeq === undefined) {
+        continue;
+      }
+      this.sequenced.push(entry.sourceSeq);
+      // Each source numbers its own entries: compare a number with that source's highest.
+      const before = this.highest.get(entry.source);
+      if (before !== undefined && entry.sourceSeq < before) {
+        this.outOfOrder.push({ id: entry.id, sourceSeq: entry.sourceSeq, after: before });
+      }
+      this.highest.set(entry.source, Math.max(before ?? entry.sourceSeq, entry.sourceSeq));
+    }
+  }
+}
 
 /**
  * Reads the same trail from each organisation's peer and compares it with the one read, so that
@@ -71,18 +156,23 @@ async function comparePeerCopies(
   copies: PeerCopies,
   principal: Principal,
   query: LedgerQuery,
-  read: LedgerEntry[],
-  truncated: boolean,
+  read: TrailRead,
+  options: TrailCheckOptions,
 ): Promise<TrailReport['peers']> {
-  const expected = read.map(committedAs).join('\n');
   const differing: string[] = [];
   const unreadable: string[] = [];
   for (const mspId of copies.organizations) {
     try {
-      const copy = await readTrail((bookmark) =>
-        copies.queryEntriesOn(mspId, principal, { ...query, bookmark }),
+      let entries = 0;
+      const copy = await readTrail(
+        (bookmark) => copies.queryEntriesOn(mspId, principal, { ...query, bookmark }),
+        (items) => {
+          entries += items.length;
+          options.onProgress?.({ phase: 'comparing', entries, organization: mspId });
+        },
+        options.signal,
       );
-      if (copy.entries.map(committedAs).join('\n') !== expected || copy.truncated !== truncated) {
+      if (copy.fingerprint !== read.fingerprint || copy.truncated !== read.truncated) {
         differing.push(mspId);
       }
     } catch (error) {
@@ -123,90 +213,120 @@ function gapsIn(
   return gaps;
 }
 
+function extremes(values: number[]): { first: number | null; last: number | null } {
+  if (values.length === 0) {
+    return { first: null, last: null };
+  }
+  let first = Infinity;
+  let last = -Infinity;
+  for (const value of values) {
+    first = Math.min(first, value);
+    last = Math.max(last, value);
+  }
+  return { first, last };
+}
+
 /**
  * Is a trail complete and untampered? Reads the trail in commit order and reports missing
  * sequence numbers, sequence numbers that went backwards, entries whose digest no longer
- * matches their payload, and the ledger's own integrity verdict.
+ * matches their payload, the ledger's own integrity verdict and, on Fabric, whether every
+ * organisation's peer holds the same trail. Works one page at a time, yielding between pages.
  */
 export async function checkTrail(
   ledger: Ledger,
   principal: Principal,
-  parameters: unknown,
-  copies?: PeerCopies,
+  trail: TrailQuery,
+  options: TrailCheckOptions = {},
 ): Promise<TrailReport> {
-  const parsed = trailQuery.safeParse(parameters);
-  if (!parsed.success) {
-    throw new RequestError('INVALID_QUERY', 'invalid trail query', issueDetails(parsed.error));
-  }
-  const { source, stream, from, to } = parsed.data;
+  const { source, stream, from, to } = trail;
   const by = source === undefined ? 'stream' : 'source';
-  const value = source ?? stream ?? '';
-  const query = { by, value, from, to, pageSize: PAGE_SIZE } as const;
-  let read: { entries: LedgerEntry[]; truncated: boolean } = { entries: [], truncated: false };
+  const query = { by, value: source ?? stream ?? '', from, to, pageSize: PAGE_SIZE } as const;
+  const tally = new TrailTally(source === undefined ? undefined : stream);
+  let read: TrailRead = { entries: 0, truncated: false, fingerprint: '' };
   let ledgerIntegrity: TrailReport['ledgerIntegrity'] = { ok: true };
   try {
-    read = await readTrail((bookmark) => ledger.queryEntries(principal, { ...query, bookmark }));
+    let entries = 0;
+    read = await readTrail(
+      (bookmark) => ledger.queryEntries(principal, { ...query, bookmark }),
+      (items) => {
+        tally.add(items);
+        entries += items.length;
+        options.onProgress?.({ phase: 'reading', entries });
+      },
+      options.signal,
+    );
   } catch (error) {
     if (!(error instanceof LedgerError && error.code === 'LEDGER_INTEGRITY')) {
       throw asQueryRefusal(error, { value: by });
     }
     ledgerIntegrity = { ok: false, message: error.message };
   }
-  const entries = read.entries.filter((entry) => stream === undefined || entry.stream === stream);
 
-  // Each source numbers its own entries: compare a sequence number with that source's highest.
-  const outOfOrder: TrailReport['outOfOrder'] = [];
-  const highest = new Map<string, number>();
-  for (const entry of entries) {
-    if (entry.sourceSeq === undefined) {
-      continue;
-    }
-    const before = highest.get(entry.source);
-    if (before !== undefined && entry.sourceSeq < before) {
-      outOfOrder.push({ id: entry.id, sourceSeq: entry.sourceSeq, after: before });
-    }
-    highest.set(entry.source, Math.max(before ?? entry.sourceSeq, entry.sourceSeq));
-  }
-  const digestMismatches = entries
-    .filter((entry) => entryDigest(entry) !== entry.digest)
-    .map((entry) => entry.id);
-  const sequenced = entries.flatMap((entry) =>
-    entry.sourceSeq === undefined ? [] : [entry.sourceSeq],
-  );
   const wholeSourceTrail = source !== undefined && stream === undefined;
   const sourceSeq = wholeSourceTrail
     ? {
-        first: sequenced.length === 0 ? null : Math.min(...sequenced),
-        last: sequenced.length === 0 ? null : Math.max(...sequenced),
+        ...extremes(tally.sequenced),
         // From the start of time a source's numbering starts at 1; in a window, at its first entry.
-        gaps: gapsIn(sequenced, from === undefined ? 1 : undefined),
-        unsequenced: entries.length - sequenced.length,
+        gaps: gapsIn(tally.sequenced, from === undefined ? 1 : undefined),
+        unsequenced: tally.entries - tally.sequenced.length,
       }
     : undefined;
   const { truncated } = read;
   const peers =
-    copies === undefined
+    options.copies === undefined
       ? {
           checked: false,
           detail: 'the embedded ledger has no peers of other organisations to compare',
           differing: [],
         }
-      : await comparePeerCopies(copies, principal, query, read.entries, truncated);
-  const report: TrailReport = {
+      : await comparePeerCopies(options.copies, principal, query, read, options);
+  return {
     complete:
       !truncated &&
       ledgerIntegrity.ok &&
-      outOfOrder.length === 0 &&
-      digestMismatches.length === 0 &&
+      tally.outOfOrder.length === 0 &&
+      tally.digestMismatches.length === 0 &&
       (sourceSeq?.gaps.length ?? 0) === 0 &&
       peers.differing.length === 0,
-    entries: entries.length,
+    entries: tally.entries,
     truncated,
     ...(sourceSeq === undefined ? {} : { sourceSeq }),
-    outOfOrder,
-    digestMismatches,
+    outOfOrder: tally.outOfOrder,
+    digestMismatches: tally.digestMismatches,
     ledgerIntegrity,
     peers,
   };
-  return report;
+}
+
+/**
+ * The gateway's trail checks: at most MAX_CONCURRENT_TRAIL_CHECKS at once, so that a burst of
+ * long checks cannot take every turn of the gateway's thread from writes and reads.
+ */
+export class TrailChecks {
+  private running = 0;
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly copies: PeerCopies | undefined,
+    private readonly limit = MAX_CONCURRENT_TRAIL_CHECKS,
+  ) {}
+
+  async check(
+    principal: Principal,
+    trail: TrailQuery,
+    options: Omit<TrailCheckOptions, 'copies'> = {},
+  ): Promise<TrailReport> {
+    if (this.running >= this.limit) {
+      throw new RequestError(
+        'BUSY',
+        `${this.limit} trail checks are already running; retry when one has finished`,
+      );
+    }
+    this.running += 1;
+    try {
+      return await checkTrail(this.ledger, principal, trail, { ...options, copies: this.copies });
+    } finally {
+      this.running -= 1;
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { TrailReport } from '../../gateway/src/trail-check.js';
+import type { TrailProgress, TrailReport } from '../../gateway/src/trail-check.js';
 import {
   startTestGateway,
   TEST_LEDGER,
@@ -138,5 +138,40 @@ describe('GET /v1/trails/verify', () => {
     });
     expect([response.status, response.body.error.code]).toEqual([400, 'INVALID_QUERY']);
     expect(response.body.error.details?.map((detail) => detail.path)).toContain(path);
+  });
+});
+
+describe('GET /v1/trails/verify, streamed (Accept: application/x-ndjson)', () => {
+  const streamed = (query: string) =>
+    gateway.request('GET', `/v1/trails/verify?${query}`, {
+      key: gateway.keys.regulator,
+      headers: { accept: 'application/x-ndjson' },
+    });
+
+  test('progress lines, then the same report the JSON answer gives', async () => {
+    const dataset = unique('streamed-ds');
+    for (const seq of [1, 2, 3]) {
+      await write(seq, dataset);
+    }
+    const query = `stream=${encodeURIComponent(`dataset:${dataset}`)}`;
+    const response = await streamed(query);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    const lines = response.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.at(-1)).toEqual({ report: (await verifyTrail(query)).body });
+    expect(lines.at(-1)).toMatchObject({ report: { complete: true, entries: 3 } });
+    const progress = lines.slice(0, -1).map((line) => line.progress as TrailProgress);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((line) => ['reading', 'comparing'].includes(line.phase))).toBe(true);
+  });
+
+  test('a refused query still answers with its own status and error body', async () => {
+    const response = await streamed('from=2026-01-01T00:00:00Z');
+    expect(response.status).toBe(400);
+    expect((response.body as ErrorBody).error.code).toBe('INVALID_QUERY');
   });
 });

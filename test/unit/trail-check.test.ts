@@ -8,7 +8,7 @@ import {
   type LedgerQuery,
 } from '../../gateway/src/ledger/ledger.js';
 import type { PeerCopies } from '../../gateway/src/ledger/peer-copies.js';
-import { checkTrail } from '../../gateway/src/trail-check.js';
+import { TrailChecks, checkTrail, type TrailProgress } from '../../gateway/src/trail-check.js';
 import { dataAccess } from '../support/sample-entries.js';
 
 /** A ledger that only answers queries, from a fixed list in commit order. */
@@ -94,7 +94,7 @@ describe("trail checks comparing each organisation's copy", () => {
       ledgerOf(entries),
       regulator,
       { source: 'A' },
-      copiesOf({ SandboxOrg: entries, CreditOrg: entries }),
+      { copies: copiesOf({ SandboxOrg: entries, CreditOrg: entries }) },
     );
     expect(report.complete).toBe(true);
     expect(report.peers).toEqual({
@@ -110,11 +110,13 @@ describe("trail checks comparing each organisation's copy", () => {
       ledgerOf(entries),
       regulator,
       { source: 'A' },
-      copiesOf({
-        SandboxOrg: entries,
-        CreditOrg: [first, third],
-        RegulatorOrg: [first, second, { ...third, digest: `sha256:${'0'.repeat(64)}` }],
-      }),
+      {
+        copies: copiesOf({
+          SandboxOrg: entries,
+          CreditOrg: [first, third],
+          RegulatorOrg: [first, second, { ...third, digest: `sha256:${'0'.repeat(64)}` }],
+        }),
+      },
     );
     expect(report.complete).toBe(false);
     expect(report.peers).toEqual({
@@ -130,16 +132,113 @@ describe("trail checks comparing each organisation's copy", () => {
       ledgerOf(entries),
       regulator,
       { source: 'A' },
-      copiesOf({
-        SandboxOrg: entries,
-        CreditOrg: new LedgerError('LEDGER_UNAVAILABLE', 'peer0.creditorg is down'),
-      }),
+      {
+        copies: copiesOf({
+          SandboxOrg: entries,
+          CreditOrg: new LedgerError('LEDGER_UNAVAILABLE', 'peer0.creditorg is down'),
+        }),
+      },
     );
     expect(report.complete).toBe(true);
     expect(report.peers).toMatchObject({
       checked: false,
       detail:
         'the trail is the same on the peers of SandboxOrg; not readable from CreditOrg (peer0.creditorg is down)',
+    });
+  });
+});
+
+describe('a long trail check shares the gateway', () => {
+  /** A ledger whose trail of `pages` pages answers at once: only the check itself can yield. */
+  function pagedLedger(pages: number, onPage: () => void = () => undefined): Ledger {
+    const base = ledgerOf([]);
+    return {
+      ...base,
+      queryEntries: (_principal, query) => {
+        onPage();
+        const page = query.bookmark === '' ? 0 : Number(query.bookmark);
+        return Promise.resolve({
+          items: [committed('A', page + 1)],
+          bookmark: page + 1 < pages ? String(page + 1) : '',
+        });
+      },
+    };
+  }
+
+  test('it gives other work a turn between pages', async () => {
+    let pagesRead = 0;
+    let pagesReadWhenOthersRan: number | undefined;
+    setImmediate(() => {
+      pagesReadWhenOthersRan = pagesRead;
+    });
+    await checkTrail(
+      pagedLedger(30, () => (pagesRead += 1)),
+      regulator,
+      { source: 'A' },
+    );
+
+    expect(pagesRead).toBe(30);
+    expect(pagesReadWhenOthersRan).toBeLessThan(30);
+  });
+
+  test('it reports its progress page by page', async () => {
+    const seen: TrailProgress[] = [];
+    const report = await checkTrail(
+      pagedLedger(5),
+      regulator,
+      { source: 'A' },
+      { onProgress: (progress) => seen.push(progress) },
+    );
+
+    expect(report).toMatchObject({ complete: true, entries: 5 });
+    expect(seen.map((progress) => progress.entries)).toEqual([1, 2, 3, 4, 5]);
+    expect(seen.every((progress) => progress.phase === 'reading')).toBe(true);
+  });
+
+  test('it stops between pages once its caller has gone', async () => {
+    const gone = new AbortController();
+    let pagesRead = 0;
+    const checked = checkTrail(
+      pagedLedger(1000, () => {
+        pagesRead += 1;
+        if (pagesRead === 3) {
+          gone.abort(new Error('caller gone'));
+        }
+      }),
+      regulator,
+      { source: 'A' },
+      { signal: gone.signal },
+    );
+
+    await expect(checked).rejects.toThrow('caller gone');
+    expect(pagesRead).toBe(3);
+  });
+
+  test('checks beyond the limit are refused as BUSY, and admitted again once one ends', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: Ledger = {
+      ...ledgerOf([]),
+      queryEntries: async () => {
+        await held;
+        return { items: [], bookmark: '' };
+      },
+    };
+    const checks = new TrailChecks(slow, undefined, 2);
+    const running = [
+      checks.check(regulator, { source: 'A' }),
+      checks.check(regulator, { source: 'B' }),
+    ];
+
+    await expect(checks.check(regulator, { source: 'C' })).rejects.toMatchObject({
+      code: 'BUSY',
+    });
+    release();
+    await Promise.all(running);
+    await expect(checks.check(regulator, { source: 'C' })).resolves.toMatchObject({
+      complete: true,
     });
   });
 });

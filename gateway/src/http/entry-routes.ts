@@ -5,8 +5,6 @@ import type { Ledger, LedgerEntry, Principal } from '../ledger/ledger';
 import type { Metrics } from '../metrics';
 import type { Operation, OutboxStore } from '../outbox/outbox-store';
 import type { OutboxWorker } from '../outbox/outbox-worker';
-import { checkTrail } from '../trail-check';
-import type { PeerCopies } from '../ledger/peer-copies';
 import { uuidV7 } from '../uuid-v7';
 import { RequestError } from '../request-error';
 import { batchRequest } from './api-schemas';
@@ -17,8 +15,6 @@ export interface EntryRouteDependencies {
   entries: EntryService;
   outbox: { store: OutboxStore; worker: OutboxWorker };
   metrics: Metrics;
-  /** Each organisation's copy of the ledger, compared by trail checks (Fabric). */
-  peerCopies: PeerCopies | undefined;
 }
 
 /** RFC 7240: the caller prefers 202 now and the result later. */
@@ -127,10 +123,6 @@ export function createEntryRouter(deps: EntryRouteDependencies): Router {
 
   router.post('/v1/verify', requireJson, async (request: Request, response: Response) => {
     response.json(await entries.verify(principalOf(response), request.body));
-  });
-
-  router.get('/v1/trails/verify', async (request: Request, response: Response) => {
-    response.json(await checkTrail(ledger, principalOf(response), request.query, deps.peerCopies));
   });
   return router;
 }

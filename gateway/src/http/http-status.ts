@@ -23,6 +23,7 @@ const STATUS_BY_CODE: Record<RequestErrorCode, number> = {
   UNKNOWN_TRANSACTION: 500,
   NOT_AVAILABLE_ON_THIS_LEDGER: 501,
   LEDGER_UNAVAILABLE: 503,
+  BUSY: 503,
 };
 
 export function httpStatusOf(code: RequestErrorCode): number {

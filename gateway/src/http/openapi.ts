@@ -209,8 +209,18 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
           ],
           responses: {
-            '200': { description: 'The trail report', content: json({ type: 'object' }) },
+            '200': {
+              description:
+                'The trail report; with Accept: application/x-ndjson, lines of {"progress": {phase, entries, organization?}} while the check runs, then {"report": …} (or {"error": …} if it fails after the first line)',
+              content: {
+                ...json({ type: 'object' }),
+                'application/x-ndjson': { schema: { type: 'string' } },
+              },
+            },
             ...commonErrors,
+            '503': errorResponse(
+              'The ledger cannot be reached (LEDGER_UNAVAILABLE), or 2 trail checks are already running (BUSY); Retry-After says when to try again',
+            ),
           },
         },
       },

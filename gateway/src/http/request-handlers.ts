@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics';
 import { RequestError } from '../request-error';
 import { httpStatusOf } from './http-status';
 
+const RETRY_AFTER_SECONDS = 1;
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 
 export function principalOf(response: Response): Principal {
@@ -111,6 +112,11 @@ export function errorHandler(logger: Logger, metrics: Metrics) {
     }
     requestError ??= new RequestError('INTERNAL', 'internal error');
     metrics.errors.inc({ code: requestError.code });
-    response.status(httpStatusOf(requestError.code)).json(requestError.toBody());
+    const status = httpStatusOf(requestError.code);
+    if (status === 503) {
+      // Unavailable or busy for now, not refused: say when trying again is reasonable.
+      response.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    }
+    response.status(status).json(requestError.toBody());
   };
 }

@@ -1,0 +1,87 @@
+import { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Ledger, Principal } from '../ledger/ledger';
+import type { PeerCopies } from '../ledger/peer-copies';
+import { RequestError } from '../request-error';
+import { TrailChecks, parseTrailQuery, type TrailProgress, type TrailQuery } from '../trail-check';
+import { principalOf } from './request-handlers';
+
+/** The streamed form of a trail check: progress lines, then the report (or the error). */
+export const NDJSON = 'application/x-ndjson';
+/** Progress lines are written at most this often: enough to watch, not enough to cost. */
+const PROGRESS_EVERY_MS = 250;
+
+/** Aborted when the caller goes away before the answer is complete. */
+function callerGone(response: Response): AbortSignal {
+  const gone = new AbortController();
+  response.once('close', () => {
+    if (!response.writableFinished) {
+      gone.abort(new Error('the caller closed the connection'));
+    }
+  });
+  return gone.signal;
+}
+
+export function createTrailRouter(deps: {
+  ledger: Ledger;
+  peerCopies: PeerCopies | undefined;
+  logger: Logger;
+}): Router {
+  const router = Router();
+  const checks = new TrailChecks(deps.ledger, deps.peerCopies);
+
+  router.get('/v1/trails/verify', async (request: Request, response: Response) => {
+    const trail = parseTrailQuery(request.query);
+    const principal = principalOf(response);
+    const signal = callerGone(response);
+    try {
+      if (request.accepts(['application/json', NDJSON]) === NDJSON) {
+        await streamCheck(principal, trail, response, signal);
+      } else {
+        response.json(await checks.check(principal, trail, { signal }));
+      }
+    } catch (error) {
+      // A check whose caller has gone is dropped: there is no one to answer.
+      if (!signal.aborted) {
+        throw error;
+      }
+    }
+  });
+
+  async function streamCheck(
+    principal: Principal,
+    trail: TrailQuery,
+    response: Response,
+    signal: AbortSignal,
+  ): Promise<void> {
+    // Nothing is sent before the first page is read, so a refused query or a busy gateway
+    // still answers with its own status; after that, the outcome travels as the last line.
+    let lastLine = 0;
+    const line = (message: unknown) => {
+      if (!response.headersSent) {
+        response.type(NDJSON);
+      }
+      return `${JSON.stringify(message)}\n`;
+    };
+    const onProgress = (progress: TrailProgress) => {
+      if (Date.now() - lastLine >= PROGRESS_EVERY_MS) {
+        lastLine = Date.now();
+        response.write(line({ progress }));
+      }
+    };
+    try {
+      const report = await checks.check(principal, trail, { signal, onProgress });
+      response.end(line({ report }));
+    } catch (error) {
+      if (!response.headersSent || signal.aborted) {
+        throw error;
+      }
+      const refusal = RequestError.from(error) ?? new RequestError('INTERNAL', 'internal error');
+      if (refusal.code === 'INTERNAL') {
+        deps.logger.error({ err: error }, 'trail check failed');
+      }
+      response.end(line(refusal.toBody()));
+    }
+  }
+  return router;
+}

@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** The gateway as a process of its own on a fresh data folder, as the benchmarks drive it. */
+
+const MAIN = resolve(__dirname, '../../gateway/dist/main.js');
+// As `npm start` runs the gateway: with its heap budget, which keeps its memory bounded.
+const GATEWAY_NODE_FLAGS = ['--max-old-space-size=512'];
+
+export interface Gateway {
+  url: string;
+  keys: Record<string, string>;
+  child: ChildProcess;
+  dataDir: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        done(typeof address === 'object' && address !== null ? address.port : 0);
+      });
+    });
+  });
+}
+
+export async function startGateway(env: Record<string, string>): Promise<Gateway> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'audit-bench-'));
+  const port = await freePort();
+  // Request logs off (warn): the benchmark measures the ledger path, not log throughput.
+  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, MAIN], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) {
+        break;
+      }
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline || child.exitCode !== null) {
+      throw new Error('the gateway did not become ready');
+    }
+    await new Promise((wait) => setTimeout(wait, 100));
+  }
+  const keys = JSON.parse(await readFile(join(dataDir, 'dev-keys.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
+  return { url, keys, child, dataDir };
+}
+
+export async function stopGateway(gateway: Gateway): Promise<void> {
+  const exited = new Promise((done) => gateway.child.once('exit', done));
+  gateway.child.kill('SIGTERM');
+  await exited;
+  await rm(gateway.dataDir, { recursive: true, force: true });
+}
+
+/** User plus system CPU time of a process, from /proc (Linux reports it in 1/100 s). */
+export async function cpuSeconds(pid: number | undefined): Promise<number> {
+  const stat = await readFile(`/proc/${String(pid)}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export function rssMb(pid: number | undefined): Promise<number> {
+  return readFile(`/proc/${String(pid)}/status`, 'utf8').then(
+    (status) => Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024,
+    () => 0,
+  );
+}

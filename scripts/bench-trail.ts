@@ -1,0 +1,181 @@
+import { parseArgs } from 'node:util';
+import { progress } from '@audit-ledger/gateway/dist/cli/progress';
+import { startGateway, stopGateway, type Gateway } from './bench-gateway';
+
+/**
+ * What a long trail check costs the gateway's other callers. Fills a fresh embedded ledger with
+ * one source's numbered entries, then checks that source's trail while probing `/healthz` and
+ * writing single entries of another source; prints the check's duration and the probes'
+ * latencies while it ran, and, last, one JSON line.
+ */
+
+const USAGE = 'usage: npm run bench:trail -- [--entries N] [--checks N]';
+const FILL_BATCH = 1000;
+const PROBE_INTERVAL_MS = 10;
+
+function dataAccess(sourceSeq: number) {
+  return {
+    kind: 'data-access',
+    sourceSeq,
+    payload: {
+      actor: { org: '某科技有限公司', user: `analyst-${sourceSeq % 97}`, team: 'traffic-ml' },
+      dataset: { id: `city/traffic-${sourceSeq % 38}`, classification: 'restricted' },
+      action: 'query',
+      purpose: { scenarioId: 'scenario-12', approvalRef: `APR-2026-${sourceSeq % 500}` },
+      outcome: 'granted',
+      occurredAt: new Date().toISOString(),
+    },
+  };
+}
+
+const creditChange = (n: number) => ({
+  kind: 'credit-change',
+  payload: {
+    subject: { type: 'organization', ref: `hmac-sha256:${'ab'.repeat(32)}` },
+    recordId: `CR-BENCH-${n}`,
+    category: 'commitment',
+    change: 'create',
+    after: `sha256:${'a1'.repeat(32)}`,
+    sourceSystem: 'credit-approval',
+    operator: 'officer-12',
+    occurredAt: new Date().toISOString(),
+  },
+});
+
+async function fill(gateway: Gateway, entries: number): Promise<void> {
+  const shown = progress('writing the trail', { unit: 'entries' });
+  for (let first = 1; first <= entries; first += FILL_BATCH) {
+    const batch = Array.from({ length: Math.min(FILL_BATCH, entries - first + 1) }, (_, index) =>
+      dataAccess(first + index),
+    );
+    const response = await fetch(`${gateway.url}/v1/entries/batch`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${gateway.keys['sandbox-writer'] ?? ''}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ entries: batch }),
+    });
+    const answer = (await response.json()) as { results?: { status: number; error?: unknown }[] };
+    const refused = answer.results?.find((result) => result.status !== 201);
+    if (!response.ok || answer.results?.length !== batch.length || refused !== undefined) {
+      throw new Error(
+        `filling the ledger failed: ${response.status} ${JSON.stringify(refused ?? answer)}`,
+      );
+    }
+    shown.update(first + batch.length - 1, entries);
+  }
+  shown.finish(entries);
+}
+
+interface Probe {
+  latenciesMs: number[];
+}
+
+/** Requests one after another, PROBE_INTERVAL_MS apart, until `running` says stop. */
+async function probe(send: (n: number) => Promise<Response>, running: () => boolean) {
+  const result: Probe = { latenciesMs: [] };
+  for (let n = 0; running(); n += 1) {
+    const sent = performance.now();
+    const response = await send(n);
+    await response.arrayBuffer();
+    result.latenciesMs.push(performance.now() - sent);
+    await new Promise((wait) => setTimeout(wait, PROBE_INTERVAL_MS));
+  }
+  result.latenciesMs.sort((a, b) => a - b);
+  return result;
+}
+
+const percentile = (sorted: number[], fraction: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? NaN;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      entries: { type: 'string', default: '92000' },
+      checks: { type: 'string', default: '3' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const entries = Number(values.entries);
+  const checks = Number(values.checks);
+  if (!(Number.isInteger(entries) && entries > 0 && Number.isInteger(checks) && checks > 0)) {
+    throw new Error(USAGE);
+  }
+  const gateway = await startGateway({});
+  try {
+    await fill(gateway, entries);
+    const source = encodeURIComponent('SandboxOrg/dev-sandbox-writer');
+    const durations: number[] = [];
+    const health: number[] = [];
+    const writes: number[] = [];
+    let complete = true;
+    for (let check = 0; check < checks; check += 1) {
+      let running = true;
+      const probes = Promise.all([
+        probe(
+          () => fetch(`${gateway.url}/healthz`),
+          () => running,
+        ),
+        probe(
+          (n) =>
+            fetch(`${gateway.url}/v1/entries`, {
+              method: 'POST',
+              headers: {
+                authorization: `Bearer ${gateway.keys['credit-writer'] ?? ''}`,
+                'content-type': 'application/json',
+              },
+              body: JSON.stringify(creditChange(check * 1_000_000 + n)),
+            }),
+          () => running,
+        ),
+      ]);
+      const started = performance.now();
+      const response = await fetch(`${gateway.url}/v1/trails/verify?source=${source}`, {
+        headers: { authorization: `Bearer ${gateway.keys.regulator ?? ''}` },
+      });
+      const report = (await response.json()) as { complete: boolean; entries: number };
+      durations.push(performance.now() - started);
+      running = false;
+      const [healthProbe, writeProbe] = await probes;
+      health.push(...healthProbe.latenciesMs);
+      writes.push(...writeProbe.latenciesMs);
+      complete &&= report.complete && report.entries === entries;
+    }
+    health.sort((a, b) => a - b);
+    writes.sort((a, b) => a - b);
+    durations.sort((a, b) => a - b);
+    const ms = (value: number) => value.toFixed(1);
+    process.stdout.write(
+      `trail of ${entries} entries, ${checks} checks: median ${ms(percentile(durations, 0.5))} ms` +
+        ` (${complete ? 'complete' : 'NOT complete'})\n` +
+        `/healthz during the checks: p50 ${ms(percentile(health, 0.5))} ms, p99 ${ms(percentile(health, 0.99))} ms, max ${ms(health.at(-1) ?? NaN)} ms (${health.length} probes)\n` +
+        `single writes during the checks: p50 ${ms(percentile(writes, 0.5))} ms, p99 ${ms(percentile(writes, 0.99))} ms, max ${ms(writes.at(-1) ?? NaN)} ms (${writes.length} writes)\n`,
+    );
+    process.stdout.write(
+      `${JSON.stringify({
+        entries,
+        checkMs: Math.round(percentile(durations, 0.5)),
+        complete,
+        healthP99Ms: Number(ms(percentile(health, 0.99))),
+        healthMaxMs: Number(ms(health.at(-1) ?? NaN)),
+        writeP99Ms: Number(ms(percentile(writes, 0.99))),
+        writeMaxMs: Number(ms(writes.at(-1) ?? NaN)),
+      })}\n`,
+    );
+    if (!complete) {
+      process.exitCode = 1;
+    }
+  } finally {
+    await stopGateway(gateway);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+});
