@@ -1,157 +1,360 @@
 #!/usr/bin/env node
 import '../fabric-logging';
-import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { PROOF_FORMAT, proofBundleShape, type ProofBundle } from '../proof/proof-bundle';
-import { noteVerifier } from '../transparency/signed-note';
-import { trustFile, type TrustFile } from '../transparency/trust-file';
-import { checkBundle } from '../verifier/bundle-checks';
+import { writeFile } from 'node:fs/promises';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ENTRY_KINDS } from '@audit-ledger/chaincode';
+import type { TrailProgress, TrailReport } from '../trail-check';
 import { formatReport, report, type VerificationReport } from '../verifier/check-report';
 import { checkCheckpoint, checkConsistency } from '../verifier/checkpoint-checks';
+import { EXIT, InputError } from './cli-errors';
+import {
+  GatewayError,
+  gatewayTarget,
+  getJson,
+  getLines,
+  getText,
+  withQuery,
+  type GatewayTarget,
+} from './gateway-client';
+import { formatEntry, formatEntryTable, formatTrailReport, type EntryView } from './human-output';
+import { readCheckpoint, readProof, readText, readTrust, verifyBundleText } from './offline-inputs';
+import { progress } from './progress';
 
-const USAGE = `usage: audit-ledger verify <bundle.json> --trust <trust.json> [--json]
-       audit-ledger verify-consistency <old-checkpoint> <new-checkpoint> <proof.json> --trust <trust.json> [--json]
-       audit-ledger verify-checkpoint <checkpoint> --trust <trust.json> [--json]
-A bundle is the answer of GET /v1/entries/{id}/proof. Checkpoints are the signed notes from GET /v1/checkpoints/latest (the "note" field, or the note
-text itself); proof.json is the answer of GET /v1/proofs/consistency. Nothing is fetched: every
-check runs offline against trust.json. Exit 0 when everything holds, 1 when a check fails, 2
-when the input cannot be read.`;
+const GATEWAY_OPTIONS = `Commands that call a gateway take --gateway <url> (or AUDIT_LEDGER_URL; default
+http://127.0.0.1:8080) and read the API key from AUDIT_LEDGER_KEY, or from the file
+--key-file <file> (or AUDIT_LEDGER_KEY_FILE) names; never from an argument.`;
 
-class InputError extends Error {}
+const EXIT_STATUSES = `Exit 0 when everything holds, 1 when a check fails (a bundle or checkpoint
+that does not verify, a trail that is not complete), 2 when the command line or an input file is
+wrong, 3 when the gateway refuses or cannot be reached.`;
 
-async function readText(file: string, what: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read ${what} ${file}: ${(error as Error).message}`);
-  }
+interface Command {
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(values: Record<string, string | boolean | undefined>, files: string[]): Promise<number>;
 }
 
-function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new InputError(`${what} is not JSON`);
-  }
-}
+const gatewayOptions = {
+  gateway: { type: 'string' },
+  'key-file': { type: 'string' },
+} as const;
 
-/** A checkpoint file holds the note itself or the JSON the gateway serves it in. */
-async function readCheckpoint(file: string): Promise<string> {
-  const text = await readText(file, 'checkpoint');
-  if (!text.trimStart().startsWith('{')) {
-    return text;
-  }
-  const parsed = z.object({ note: z.string() }).safeParse(parseJson(text, `checkpoint ${file}`));
-  if (!parsed.success) {
-    throw new InputError(`checkpoint ${file} has no "note"`);
-  }
-  return parsed.data.note;
-}
-
-async function readTrust(file: string | undefined): Promise<TrustFile> {
-  if (file === undefined) {
-    throw new InputError('--trust <trust.json> is required');
-  }
-  const parsed = trustFile.safeParse(
-    parseJson(await readText(file, 'trust file'), `trust file ${file}`),
-  );
-  if (!parsed.success) {
-    throw new InputError(`trust file ${file} is invalid: ${parsed.error.issues[0]?.message ?? ''}`);
-  }
-  const trust = parsed.data;
-  try {
-    for (const key of [trust.checkpoints.logKey, ...trust.checkpoints.witnessKeys]) {
-      noteVerifier(key);
-    }
-    for (const org of [...trust.organizations, ...trust.orderers]) {
-      org.rootCertificates.forEach((pem) => new X509Certificate(pem));
-    }
-  } catch (error) {
-    throw new InputError(
-      `trust file ${file} holds an unusable key or certificate: ${(error as Error).message}`,
-    );
-  }
-  return trust;
-}
-
-async function readProof(file: string): Promise<Buffer[]> {
-  const parsed = z
-    .object({ hashes: z.array(z.base64()) })
-    .safeParse(parseJson(await readText(file, 'proof'), `proof ${file}`));
-  if (!parsed.success) {
-    throw new InputError(`proof ${file} must be {"hashes": [base64, …]}`);
-  }
-  return parsed.data.hashes.map((hash) => Buffer.from(hash, 'base64'));
-}
-
-async function run(argv: string[]): Promise<VerificationReport | 'help'> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      trust: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
+async function target(values: Record<string, string | boolean | undefined>) {
+  return gatewayTarget(
+    {
+      gateway: typeof values.gateway === 'string' ? values.gateway : undefined,
+      'key-file': typeof values['key-file'] === 'string' ? values['key-file'] : undefined,
     },
-  });
-  if (values.help === true) {
-    return 'help';
-  }
-  const [command, ...files] = positionals;
-  if (command === 'verify-consistency' && files.length === 3) {
-    const [oldFile = '', newFile = '', proofFile = ''] = files;
-    const trust = await readTrust(values.trust);
-    return report(
-      checkConsistency(
-        await readCheckpoint(oldFile),
-        await readCheckpoint(newFile),
-        await readProof(proofFile),
-        trust,
-      ),
-    );
-  }
-  if (command === 'verify' && files.length === 1) {
-    const trust = await readTrust(values.trust);
-    const parsed = proofBundleShape.safeParse(
-      parseJson(await readText(files[0] ?? '', 'bundle'), 'the bundle'),
-    );
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InputError(
-        `the bundle is not ${PROOF_FORMAT}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
-      );
-    }
-    try {
-      // The shape is checked; the verifier checks every value the shape lets through.
-      return report(checkBundle(parsed.data as unknown as ProofBundle, trust));
-    } catch (error) {
-      throw new InputError(`the bundle is malformed: ${(error as Error).message}`);
-    }
-  }
-  if (command === 'verify-checkpoint' && files.length === 1) {
-    const trust = await readTrust(values.trust);
-    return report(
-      checkCheckpoint('checkpoint', await readCheckpoint(files[0] ?? ''), trust).checks,
-    );
-  }
-  throw new InputError(USAGE);
+    process.env,
+  );
 }
 
-const json = process.argv.includes('--json');
-run(process.argv.slice(2)).then(
-  (result) => {
-    if (result === 'help') {
-      process.stdout.write(`${USAGE}\n`);
-      return;
+const asString = (value: string | boolean | undefined) =>
+  typeof value === 'string' ? value : undefined;
+
+function one(files: string[], what: string): string {
+  const [only, ...more] = files;
+  if (only === undefined || more.length > 0) {
+    throw new InputError(`give exactly one ${what}`);
+  }
+  return only;
+}
+
+function print(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function printVerification(result: VerificationReport, json: boolean): number {
+  process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
+  return result.verified ? EXIT.ok : EXIT.checkFailed;
+}
+
+const entryPath = (id: string) => `/v1/entries/${encodeURIComponent(id)}`;
+
+async function fetchBundle(gateway: GatewayTarget, id: string, out: string | undefined) {
+  const bundle = await getText(gateway, `${entryPath(id)}/proof`);
+  if (out !== undefined) {
+    await writeFile(out, bundle);
+    process.stderr.write(`the proof bundle of ${id} (${bundle.length} bytes) is in ${out}\n`);
+  }
+  return bundle;
+}
+
+const LIST_FILTERS = ['kind', 'stream', 'source', 'record-id', 'approval-ref'] as const;
+const API_FILTER_NAMES: Record<(typeof LIST_FILTERS)[number], string> = {
+  kind: 'kind',
+  stream: 'stream',
+  source: 'source',
+  'record-id': 'recordId',
+  'approval-ref': 'approvalRef',
+};
+
+interface EntryPage {
+  items: EntryView[];
+  nextCursor: string | null;
+}
+
+const COMMANDS: Record<string, Command> = {
+  get: {
+    usage: `audit-ledger get <id> [--json]
+  The entry with that id, as your key may read it (a regulator names another organisation's
+  entry as <MSP id>/<id>).`,
+    options: { ...gatewayOptions },
+    async run(values, files) {
+      const entry = await getJson(await target(values), entryPath(one(files, 'entry id')));
+      print(
+        values.json === true ? JSON.stringify(entry, null, 2) : formatEntry(entry as EntryView),
+      );
+      return EXIT.ok;
+    },
+  },
+
+  list: {
+    usage: `audit-ledger list (--kind <kind> | --stream <stream> | --source <source> | --record-id <id> |
+                    --approval-ref <ref>) [--from <time>] [--to <time>] [--limit N] [--cursor <c>]
+                    [--all] [--json]
+  Entries in commit order, one page (--limit, at most 500) at a time; --cursor continues where
+  the last page ended, --all reads every page. Times are ISO 8601 with an offset
+  (2026-03-01T09:00:00+08:00 or …Z). Kinds: ${ENTRY_KINDS.join(', ')}.`,
+    options: {
+      ...gatewayOptions,
+      ...Object.fromEntries(LIST_FILTERS.map((name) => [name, { type: 'string' as const }])),
+      from: { type: 'string' },
+      to: { type: 'string' },
+      limit: { type: 'string' },
+      cursor: { type: 'string' },
+      all: { type: 'boolean' },
+    },
+    async run(values, files) {
+      if (files.length > 0) {
+        throw new InputError(`unexpected argument ${files[0] ?? ''}: filters are options`);
+      }
+      const filters = LIST_FILTERS.filter((name) => values[name] !== undefined);
+      if (filters.length !== 1) {
+        throw new InputError(
+          `give exactly one of ${LIST_FILTERS.map((name) => `--${name}`).join(', ')}`,
+        );
+      }
+      const gateway = await target(values);
+      const query = {
+        ...Object.fromEntries(
+          filters.map((name) => [API_FILTER_NAMES[name], asString(values[name])]),
+        ),
+        from: asString(values.from),
+        to: asString(values.to),
+        limit: asString(values.limit),
+      };
+      const items: EntryView[] = [];
+      let cursor = asString(values.cursor);
+      const shown = values.all === true ? progress('listing', { unit: 'entries' }) : undefined;
+      do {
+        const page = (await getJson(
+          gateway,
+          withQuery('/v1/entries', { ...query, cursor }),
+        )) as EntryPage;
+        items.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+        shown?.update(items.length);
+      } while (values.all === true && cursor !== undefined);
+      shown?.finish(items.length);
+      if (values.json === true) {
+        print(JSON.stringify({ items, nextCursor: cursor ?? null }, null, 2));
+      } else {
+        print(items.length === 0 ? 'no entries' : formatEntryTable(items));
+        if (cursor !== undefined) {
+          print(`more: add --cursor ${cursor}`);
+        }
+      }
+      return EXIT.ok;
+    },
+  },
+
+  proof: {
+    usage: `audit-ledger proof <id> [--out <bundle.json>]
+  The entry's proof bundle (audit-ledger-proof/1), written to --out or to standard output, for
+  \`audit-ledger verify\` or anyone's own verifier.`,
+    options: { ...gatewayOptions, out: { type: 'string' } },
+    async run(values, files) {
+      const out = asString(values.out);
+      const bundle = await fetchBundle(await target(values), one(files, 'entry id'), out);
+      if (out === undefined) {
+        print(bundle);
+      }
+      return EXIT.ok;
+    },
+  },
+
+  verify: {
+    usage: `audit-ledger verify <bundle.json> --trust <trust.json> [--json]
+audit-ledger verify --id <id> --trust <trust.json> [--out <bundle.json>] [--json]
+  Checks a proof bundle offline, every step against trust.json: a bundle file (the answer of
+  GET /v1/entries/{id}/proof), or with --id the bundle fetched from the gateway just now (kept
+  in --out if given). Nothing but the bundle comes from the gateway.`,
+    options: {
+      ...gatewayOptions,
+      trust: { type: 'string' },
+      id: { type: 'string' },
+      out: { type: 'string' },
+    },
+    async run(values, files) {
+      const id = asString(values.id);
+      if ((id === undefined) === (files.length === 0)) {
+        throw new InputError('give a bundle file or --id <id>, not both');
+      }
+      const trust = await readTrust(asString(values.trust));
+      const bundle =
+        id === undefined
+          ? await readText(one(files, 'bundle file'), 'bundle')
+          : await fetchBundle(await target(values), id, asString(values.out));
+      return printVerification(verifyBundleText(bundle, trust), values.json === true);
+    },
+  },
+
+  trail: {
+    usage: `audit-ledger trail (--source <source> | --stream <stream> | both) [--from <time>] [--to <time>] [--json]
+  Asks the gateway whether a trail is complete: gaps in the source's sourceSeq numbering, numbers
+  that went backwards, entries whose digest no longer matches, the ledger's integrity and, on
+  Fabric, whether every organisation's peer holds the same trail. Shows progress while it runs.`,
+    options: {
+      ...gatewayOptions,
+      source: { type: 'string' },
+      stream: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+    },
+    async run(values) {
+      const gateway = await target(values);
+      const path = withQuery('/v1/trails/verify', {
+        source: asString(values.source),
+        stream: asString(values.stream),
+        from: asString(values.from),
+        to: asString(values.to),
+      });
+      const reading = progress('checking the trail', { unit: 'entries' });
+      let result: TrailReport | undefined;
+      let read = 0;
+      await getLines(gateway, path, (line) => {
+        const message = line as {
+          progress?: TrailProgress;
+          report?: TrailReport;
+          error?: { code: string; message: string };
+        };
+        if (message.progress !== undefined) {
+          read = message.progress.entries;
+          reading.update(read);
+        } else if (message.report !== undefined) {
+          result = message.report;
+        } else if (message.error !== undefined) {
+          throw new GatewayError(
+            `the trail check failed: ${message.error.code}: ${message.error.message}`,
+          );
+        }
+      });
+      if (result === undefined) {
+        throw new GatewayError('the gateway ended the trail check without a report');
+      }
+      reading.finish(result.entries);
+      process.stdout.write(
+        values.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatTrailReport(result),
+      );
+      return result.complete ? EXIT.ok : EXIT.checkFailed;
+    },
+  },
+
+  'verify-consistency': {
+    usage: `audit-ledger verify-consistency <old-checkpoint> <new-checkpoint> <proof.json> --trust <trust.json> [--json]
+  Checks offline that the newer checkpoint's tree extends the older one's: both signatures and
+  cosignatures, and the consistency proof (the answer of GET /v1/proofs/consistency). A
+  checkpoint file holds the answer of GET /v1/checkpoints/latest or the note text itself.`,
+    options: { trust: { type: 'string' } },
+    async run(values, files) {
+      const [oldFile, newFile, proofFile, ...more] = files;
+      if (
+        oldFile === undefined ||
+        newFile === undefined ||
+        proofFile === undefined ||
+        more.length > 0
+      ) {
+        throw new InputError('give the old checkpoint, the new checkpoint and the proof');
+      }
+      const trust = await readTrust(asString(values.trust));
+      return printVerification(
+        report(
+          checkConsistency(
+            await readCheckpoint(oldFile),
+            await readCheckpoint(newFile),
+            await readProof(proofFile),
+            trust,
+          ),
+        ),
+        values.json === true,
+      );
+    },
+  },
+
+  'verify-checkpoint': {
+    usage: `audit-ledger verify-checkpoint <checkpoint> --trust <trust.json> [--json]
+  Checks a checkpoint's log signature and each witness's cosignature offline.`,
+    options: { trust: { type: 'string' } },
+    async run(values, files) {
+      const trust = await readTrust(asString(values.trust));
+      const checkpoint = await readCheckpoint(one(files, 'checkpoint file'));
+      return printVerification(
+        report(checkCheckpoint('checkpoint', checkpoint, trust).checks),
+        values.json === true,
+      );
+    },
+  },
+};
+
+const USAGE = `usage: ${Object.values(COMMANDS)
+  .map((command) => command.usage.split('\n')[0] ?? '')
+  .join('\n       ')}
+
+Every command answers --help. ${GATEWAY_OPTIONS}
+${EXIT_STATUSES}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (command === undefined) {
+    if (name === '--help' || name === '-h' || name === 'help') {
+      print(USAGE);
+      return EXIT.ok;
     }
-    process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
-    process.exitCode = result.verified ? 0 : 1;
+    if (name === undefined) {
+      throw new InputError(USAGE);
+    }
+    throw new InputError(`unknown command ${name}\n${USAGE}`);
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        ...command.options,
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new InputError(`${(error as Error).message}\nusage: ${command.usage}`);
+  }
+  if (parsed.values.help === true) {
+    print(`usage: ${command.usage}\n\n${EXIT_STATUSES}`);
+    return EXIT.ok;
+  }
+  return command.run(parsed.values, parsed.positionals);
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
   },
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`${message}\n`);
-    process.exitCode = 2;
+    process.exitCode = error instanceof GatewayError ? EXIT.gateway : EXIT.badInput;
   },
 );
