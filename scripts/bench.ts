@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { progress } from '@audit-ledger/gateway/dist/cli/progress';
 import { parseArgs } from 'node:util';
 import { cpuSeconds, rssMb, startGateway, stopGateway, type Gateway } from './bench-gateway';
 
@@ -97,6 +98,7 @@ function post(
 
 async function load(
   gateway: Gateway,
+  label: string,
   mode: Mode,
   options: { seconds: number; clients: number; batchSize: number },
 ): Promise<RunResult> {
@@ -120,6 +122,10 @@ async function load(
   };
   const started = Date.now();
   const cpuAtStart = await cpuSeconds(gateway.child.pid);
+  const shown = progress(label, { unit: 's' });
+  const ticker = setInterval(() => {
+    shown.update(Math.round((Date.now() - started) / 1000), options.seconds, `${entries} entries`);
+  }, 1000);
   await Promise.all(
     Array.from({ length: options.clients }, async () => {
       while (Date.now() < deadline) {
@@ -146,6 +152,8 @@ async function load(
     }),
   );
   agent.destroy();
+  clearInterval(ticker);
+  shown.finish(options.seconds, `${entries} entries`);
   if (mode === 'async') {
     // Accepted is not committed: the run ends when the outbox is empty.
     await drained(gateway);
@@ -163,13 +171,14 @@ async function load(
 }
 
 async function measure(
+  label: string,
   env: Record<string, string>,
   mode: Mode,
   options: { seconds: number; clients: number; batchSize: number },
 ): Promise<RunResult> {
   const gateway = await startGateway(env);
   try {
-    return await load(gateway, mode, options);
+    return await load(gateway, label, mode, options);
   } finally {
     await stopGateway(gateway);
   }
@@ -207,8 +216,8 @@ ${USAGE}`);
     throw new Error(USAGE);
   }
 
-  const measured = await measure({}, mode, { seconds, clients, batchSize });
-  const baseline = await measure({ COALESCE_MAX_ENTRIES: '1' }, 'single', {
+  const measured = await measure(mode, {}, mode, { seconds, clients, batchSize });
+  const baseline = await measure('baseline', { COALESCE_MAX_ENTRIES: '1' }, 'single', {
     seconds: Math.min(seconds, 20),
     clients: 64,
     batchSize,

@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 function wholeNumber(unit: string, min: number, max: number) {
   return z
@@ -46,6 +48,7 @@ const environment = z.object({
     .regex(/^(?:[0-9a-fA-F]{2}){32,}$/, 'must be at least 64 hex characters (32 bytes)')
     .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOG_FORMAT: z.enum(LOG_FORMATS, { error: 'must be json or pretty' }).optional(),
   COALESCE_WINDOW_MS: wholeNumber('milliseconds', 0, 1000).default(2),
   COALESCE_MAX_ENTRIES: wholeNumber('entries', 1, 1000).default(500),
   BATCH_TRANSACTION_SIZE: wholeNumber('entries', 1, 1000).default(500),
@@ -81,6 +84,8 @@ export type Config = Readonly<{
   apiKeysFile: string | undefined;
   pseudonymKey: Buffer | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Unset: readable on a terminal, JSON otherwise. */
+  logFormat: LogFormat | undefined;
   /** Concurrent single writes of one identity wait this long to share a transaction. */
   coalesceWindowMs: number;
   /** At most this many single writes per shared transaction; 1 turns coalescing off. */
@@ -148,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     pseudonymKey:
       values.PSEUDONYM_KEY === undefined ? undefined : Buffer.from(values.PSEUDONYM_KEY, 'hex'),
     logLevel: values.LOG_LEVEL,
+    logFormat: values.LOG_FORMAT,
     coalesceWindowMs: values.COALESCE_WINDOW_MS,
     coalesceMaxEntries: values.COALESCE_MAX_ENTRIES,
     batchTransactionSize: values.BATCH_TRANSACTION_SIZE,

@@ -1,6 +1,7 @@
 import './fabric-logging';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { progress } from './cli/progress';
 import { loadConfig } from './config';
 import type { Block } from './embedded/block-log';
 import { LedgerStore, type IntegrityProblem } from './embedded/ledger-store';
@@ -120,7 +121,14 @@ function main(): number {
     return 2;
   }
   try {
-    const report = store.checkIntegrity(signatureProblems(store, parsedTrust.data));
+    const checkSignatures = signatureProblems(store, parsedTrust.data);
+    const blocks = store.height();
+    const shown = progress('checking blocks', { unit: 'blocks' });
+    const report = store.checkIntegrity((block) => {
+      shown.update(block.header.number + 1, blocks);
+      return checkSignatures(block);
+    });
+    shown.finish(report.height, `${report.stateKeys} stored values`);
     const checkpoints = checkpointProblems(store, join(dataDir, 'checkpoints'));
     const problems = [...report.problems, ...checkpoints.problems];
     process.stdout.write(

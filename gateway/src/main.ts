@@ -1,9 +1,9 @@
 import './fabric-logging';
 import type { Server } from 'node:http';
-import pino from 'pino';
 import { loadConfig } from './config';
 import { openGateway } from './gateway';
 import { createApiServer } from './http/api-server';
+import { createLogger } from './logger';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
@@ -20,7 +20,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger(config.logLevel, config.logFormat);
   const gateway = await openGateway(config, logger);
   const { app, ledger, newDevKeys } = gateway;
   if (newDevKeys !== undefined) {

@@ -28,6 +28,7 @@ describe('loadConfig defaults', () => {
       apiKeysFile: undefined,
       pseudonymKey: undefined,
       logLevel: 'info',
+      logFormat: undefined,
       coalesceWindowMs: 2,
       coalesceMaxEntries: 500,
       batchTransactionSize: 500,
@@ -132,6 +133,7 @@ describe('loadConfig refuses invalid variables, naming them', () => {
     ['LEDGER', 'quantum'],
     ['FABRIC_DEVELOPMENT', 'yes'],
     ['LOG_LEVEL', 'loud'],
+    ['LOG_FORMAT', 'xml'],
     ['HOST', ''],
     ['DATA_DIR', ''],
   ])('%s=%j', (variable, value) => {

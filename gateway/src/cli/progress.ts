@@ -6,8 +6,8 @@ export interface ProgressStream {
 }
 
 export interface Progress {
-  /** `done` so far (of `total`, when the work knows it). */
-  update(done: number, total?: number): void;
+  /** `done` so far (of `total`, when the work knows it), and anything else worth showing. */
+  update(done: number, total?: number, note?: string): void;
   /** Prints the final count and ends the line. */
   finish(done: number, summary?: string): void;
 }
@@ -63,13 +63,13 @@ export function progress(
     drawn = true;
   };
   return {
-    update(done, newTotal) {
+    update(done, newTotal, note) {
       total = newTotal ?? total;
       if (now() - last < interval) {
         return;
       }
       last = now();
-      const text = describe(label, options.unit, done, total);
+      const text = `${describe(label, options.unit, done, total)}${note === undefined ? '' : `, ${note}`}`;
       if (onTerminal) {
         draw(`${bar(done, total)}${text}`);
       } else {
@@ -77,7 +77,7 @@ export function progress(
       }
     },
     finish(done, summary) {
-      const text = `${describe(label, options.unit, done, total ?? done)}${summary === undefined ? '' : `, ${summary}`}`;
+      const text = `${describe(label, options.unit, done, total)}${summary === undefined ? '' : `, ${summary}`}`;
       if (onTerminal && drawn) {
         draw(text);
         stream.write('\n');
