@@ -1,5 +1,61 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ContractError, type ContractErrorCode, type ErrorDetail } from './contract-error';
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'a JSON object',
+  array: 'an array',
+};
+
+type SizeIssue = { origin: string; inclusive?: boolean } & (
+  { code: 'too_small'; minimum: number | bigint } | { code: 'too_big'; maximum: number | bigint }
+);
+
+function sizeMessage(issue: SizeIssue): string | undefined {
+  const small = issue.code === 'too_small';
+  const limit = Number(small ? issue.minimum : issue.maximum);
+  switch (issue.origin) {
+    case 'number':
+    case 'int':
+      if (issue.inclusive === false) {
+        return `must be ${small ? 'greater' : 'less'} than ${limit}`;
+      }
+      return `must be ${small ? 'at least' : 'at most'} ${limit}`;
+    case 'string':
+      return small && limit === 1
+        ? 'must not be empty'
+        : `must be ${small ? 'at least' : 'at most'} ${limit} characters long`;
+    case 'array':
+      return `must hold ${small ? 'at least' : 'at most'} ${limit} item${limit === 1 ? '' : 's'}`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Zod's own messages say what failed in zod's terms ("Invalid input: expected string, received
+ * undefined"); these say what to send instead. A schema's own message still wins.
+ */
+z.config({
+  customError: (issue) => {
+    switch (issue.code) {
+      case 'invalid_type':
+        return issue.input === undefined
+          ? 'is required'
+          : `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+      case 'too_small':
+      case 'too_big':
+        return sizeMessage(issue);
+      case 'invalid_value':
+        return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+      default:
+        return undefined;
+    }
+  },
+});
 
 type PathSegment = PropertyKey;
 

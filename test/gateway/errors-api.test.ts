@@ -138,6 +138,42 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     );
   });
 
+  test.each([
+    ['a missing field', { actor: { org: 'x' } }, 'payload.actor.user', 'is required'],
+    ['an empty identifier', { dataset: { id: '' } }, 'payload.dataset.id', 'must not be empty'],
+    ['a wrong type', { actor: 'analyst-07' }, 'payload.actor', 'must be a JSON object'],
+    [
+      'a value outside its list',
+      { action: 'delete' },
+      'payload.action',
+      'must be one of "query", "read", "download", "train", "export", "compute"',
+    ],
+  ])('%s says what to send instead', async (_case, payload, path, message) => {
+    const response = await gateway.request('POST', '/v1/entries', {
+      key: sandbox,
+      body: dataAccess({}, payload),
+    });
+    expect(expectError(response, 400, 'INVALID_ENTRY').details).toContainEqual({ path, message });
+  });
+
+  test('numbers out of range say the range', async () => {
+    const seq = await gateway.request('POST', '/v1/entries', {
+      key: sandbox,
+      body: dataAccess({ sourceSeq: 0 }),
+    });
+    expect(expectError(seq, 400, 'INVALID_ENTRY').details).toContainEqual({
+      path: 'sourceSeq',
+      message: 'must be greater than 0',
+    });
+    const limit = await gateway.request('GET', '/v1/entries?kind=data-access&limit=501', {
+      key: gateway.keys.regulator,
+    });
+    expect(expectError(limit, 400, 'INVALID_QUERY').details).toContainEqual({
+      path: 'limit',
+      message: 'must be at most 500',
+    });
+  });
+
   test('a path that cannot be decoded is a 400, and the URL goes to no log', async () => {
     const response = await gateway.request('GET', '/v1/entries/11010519491231002X%E0%A4%A', {
       key: sandbox,

@@ -125,7 +125,9 @@ function run(command: string, args: string[], env: Record<string, string>) {
   return new Promise<{ code: number | null }>((done, fail) => {
     const child = spawn(command, args, { cwd: checkout, env: { ...process.env, ...env } });
     child.once('error', fail);
-    child.once('exit', (code) => done({ code }));
+    child.once('exit', (code) => {
+      done({ code });
+    });
   });
 }
 
