@@ -70,16 +70,23 @@ async function fill(gateway: Gateway, entries: number): Promise<void> {
 
 interface Probe {
   latenciesMs: number[];
+  /** Requests that failed or were refused: a blocked gateway drops kept-alive connections. */
+  failed: number;
 }
 
 /** Requests one after another, PROBE_INTERVAL_MS apart, until `running` says stop. */
 async function probe(send: (n: number) => Promise<Response>, running: () => boolean) {
-  const result: Probe = { latenciesMs: [] };
+  const result: Probe = { latenciesMs: [], failed: 0 };
   for (let n = 0; running(); n += 1) {
     const sent = performance.now();
-    const response = await send(n);
-    await response.arrayBuffer();
-    result.latenciesMs.push(performance.now() - sent);
+    try {
+      const response = await send(n);
+      await response.arrayBuffer();
+      result.latenciesMs.push(performance.now() - sent);
+      result.failed += response.ok ? 0 : 1;
+    } catch {
+      result.failed += 1;
+    }
     await new Promise((wait) => setTimeout(wait, PROBE_INTERVAL_MS));
   }
   result.latenciesMs.sort((a, b) => a - b);
@@ -110,11 +117,9 @@ async function main(): Promise<void> {
   try {
     await fill(gateway, entries);
     const source = encodeURIComponent('SandboxOrg/dev-sandbox-writer');
-    const durations: number[] = [];
-    const health: number[] = [];
-    const writes: number[] = [];
-    let complete = true;
-    for (let check = 0; check < checks; check += 1) {
+    let written = 0;
+    /** /healthz and single writes, probed while `work` runs. */
+    const probedDuring = async (work: () => Promise<void>) => {
       let running = true;
       const probes = Promise.all([
         probe(
@@ -122,49 +127,70 @@ async function main(): Promise<void> {
           () => running,
         ),
         probe(
-          (n) =>
-            fetch(`${gateway.url}/v1/entries`, {
+          () => {
+            written += 1;
+            return fetch(`${gateway.url}/v1/entries`, {
               method: 'POST',
               headers: {
                 authorization: `Bearer ${gateway.keys['credit-writer'] ?? ''}`,
                 'content-type': 'application/json',
               },
-              body: JSON.stringify(creditChange(check * 1_000_000 + n)),
-            }),
+              body: JSON.stringify(creditChange(written)),
+            });
+          },
           () => running,
         ),
       ]);
-      const started = performance.now();
-      const response = await fetch(`${gateway.url}/v1/trails/verify?source=${source}`, {
-        headers: { authorization: `Bearer ${gateway.keys.regulator ?? ''}` },
-      });
-      const report = (await response.json()) as { complete: boolean; entries: number };
-      durations.push(performance.now() - started);
+      await work();
       running = false;
-      const [healthProbe, writeProbe] = await probes;
-      health.push(...healthProbe.latenciesMs);
-      writes.push(...writeProbe.latenciesMs);
-      complete &&= report.complete && report.entries === entries;
-    }
-    health.sort((a, b) => a - b);
-    writes.sort((a, b) => a - b);
+      const [health, writes] = await probes;
+      return {
+        health: health.latenciesMs,
+        writes: writes.latenciesMs,
+        failed: health.failed + writes.failed,
+      };
+    };
+
+    // The same probes with no check running: what a check costs others is the difference.
+    const idle = await probedDuring(() => new Promise((wait) => setTimeout(wait, 5000)));
+    const durations: number[] = [];
+    const reports: { complete: boolean; entries: number }[] = [];
+    const checking = await probedDuring(async () => {
+      for (let check = 0; check < checks; check += 1) {
+        const started = performance.now();
+        const response = await fetch(`${gateway.url}/v1/trails/verify?source=${source}`, {
+          headers: { authorization: `Bearer ${gateway.keys.regulator ?? ''}` },
+        });
+        reports.push((await response.json()) as { complete: boolean; entries: number });
+        durations.push(performance.now() - started);
+      }
+    });
+    const complete = reports.every((report) => report.complete && report.entries === entries);
     durations.sort((a, b) => a - b);
-    const ms = (value: number) => value.toFixed(1);
+    const ms = (value: number) => Math.round(value * 10) / 10;
+    const latencies = (sorted: number[]) =>
+      `p50 ${ms(percentile(sorted, 0.5))} ms, p99 ${ms(percentile(sorted, 0.99))} ms, max ${ms(sorted.at(-1) ?? NaN)} ms (${sorted.length})`;
     process.stdout.write(
       `trail of ${entries} entries, ${checks} checks: median ${ms(percentile(durations, 0.5))} ms` +
         ` (${complete ? 'complete' : 'NOT complete'})\n` +
-        `/healthz during the checks: p50 ${ms(percentile(health, 0.5))} ms, p99 ${ms(percentile(health, 0.99))} ms, max ${ms(health.at(-1) ?? NaN)} ms (${health.length} probes)\n` +
-        `single writes during the checks: p50 ${ms(percentile(writes, 0.5))} ms, p99 ${ms(percentile(writes, 0.99))} ms, max ${ms(writes.at(-1) ?? NaN)} ms (${writes.length} writes)\n`,
+        `/healthz       no check: ${latencies(idle.health)}\n` +
+        `/healthz       checking: ${latencies(checking.health)}\n` +
+        `single write   no check: ${latencies(idle.writes)}\n` +
+        `single write   checking: ${latencies(checking.writes)}\n` +
+        `probes failed: ${idle.failed} with no check, ${checking.failed} checking\n`,
     );
     process.stdout.write(
       `${JSON.stringify({
         entries,
         checkMs: Math.round(percentile(durations, 0.5)),
         complete,
-        healthP99Ms: Number(ms(percentile(health, 0.99))),
-        healthMaxMs: Number(ms(health.at(-1) ?? NaN)),
-        writeP99Ms: Number(ms(percentile(writes, 0.99))),
-        writeMaxMs: Number(ms(writes.at(-1) ?? NaN)),
+        healthP99Ms: ms(percentile(checking.health, 0.99)),
+        healthMaxMs: ms(checking.health.at(-1) ?? NaN),
+        idleHealthP99Ms: ms(percentile(idle.health, 0.99)),
+        writeP99Ms: ms(percentile(checking.writes, 0.99)),
+        writeMaxMs: ms(checking.writes.at(-1) ?? NaN),
+        idleWriteP99Ms: ms(percentile(idle.writes, 0.99)),
+        probesFailed: checking.failed,
       })}\n`,
     );
     if (!complete) {

@@ -7,7 +7,7 @@ import { TrailChecks, parseTrailQuery, type TrailProgress, type TrailQuery } fro
 import { principalOf } from './request-handlers';
 
 /** The streamed form of a trail check: progress lines, then the report (or the error). */
-export const NDJSON = 'application/x-ndjson';
+const NDJSON = 'application/x-ndjson';
 /** Progress lines are written at most this often: enough to watch, not enough to cost. */
 const PROGRESS_EVERY_MS = 250;
 
