@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { resolve } from 'node:path';
 import { progress } from '@audit-ledger/gateway/dist/cli/progress';
 import { parseArgs } from 'node:util';
 import { cpuSeconds, rssMb, startGateway, stopGateway, type Gateway } from './bench-gateway';
@@ -10,7 +12,28 @@ import { cpuSeconds, rssMb, startGateway, stopGateway, type Gateway } from './be
  */
 
 const USAGE =
-  'usage: npm run bench -- --ledger embedded [--mode single|batch|async] [--seconds N] [--clients N] [--batch-size N]';
+  'usage: npm run bench -- --ledger embedded|fabric [--mode single|batch|async] [--seconds N] [--clients N] [--batch-size N]';
+const FABRIC_CONNECTION = resolve(__dirname, '../../network/.state/connection.json');
+
+/**
+ * The gateway's settings for the ledger measured: the embedded one in the gateway's own data
+ * folder, or the network `npm run network:up` started, through one gateway holding every
+ * organisation's identities (each write still needs a majority of the organisations' peers).
+ */
+function ledgerUnderTest(ledger: string | undefined): Record<string, string> {
+  if (ledger === 'embedded') {
+    return {};
+  }
+  if (ledger !== 'fabric') {
+    throw new Error(`--ledger ${ledger ?? ''}: embedded or fabric\n${USAGE}`);
+  }
+  if (!existsSync(FABRIC_CONNECTION)) {
+    throw new Error(
+      `no Fabric network: ${FABRIC_CONNECTION} is missing; start one with npm run network:up`,
+    );
+  }
+  return { LEDGER: 'fabric', FABRIC_DEVELOPMENT: 'true', FABRIC_CONNECTION };
+}
 
 interface RunResult {
   entries: number;
@@ -199,11 +222,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (values.ledger !== 'embedded') {
-    throw new Error(
-      `--ledger ${values.ledger}: the benchmark drives the embedded ledger only so far\n${USAGE}`,
-    );
-  }
+  const ledgerEnvironment = ledgerUnderTest(values.ledger);
   if (values.mode !== 'single' && values.mode !== 'batch' && values.mode !== 'async') {
     throw new Error(`--mode ${values.mode}: single, batch or async
 ${USAGE}`);
@@ -216,12 +235,17 @@ ${USAGE}`);
     throw new Error(USAGE);
   }
 
-  const measured = await measure(mode, {}, mode, { seconds, clients, batchSize });
-  const baseline = await measure('baseline', { COALESCE_MAX_ENTRIES: '1' }, 'single', {
-    seconds: Math.min(seconds, 20),
-    clients: 64,
-    batchSize,
-  });
+  const measured = await measure(mode, ledgerEnvironment, mode, { seconds, clients, batchSize });
+  const baseline = await measure(
+    'baseline',
+    { ...ledgerEnvironment, COALESCE_MAX_ENTRIES: '1' },
+    'single',
+    {
+      seconds: Math.min(seconds, 20),
+      clients: 64,
+      batchSize,
+    },
+  );
 
   const rate = (run: RunResult) => run.entries / run.seconds;
   const rows = [
