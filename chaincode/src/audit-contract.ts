@@ -23,6 +23,7 @@ import {
   type IndexName,
 } from './ledger-keys';
 import { entryId } from './text-schemas';
+import { getStates, putStates } from './state-batches';
 import { formatPath, parseJsonArgument, parseWith } from './validation';
 
 export const MAX_ENTRIES_PER_TRANSACTION = 1000;
@@ -293,25 +294,21 @@ export class AuditContract extends Contract {
     });
 
     const stored = entries.map((entry) => canonicalJson(entry));
-    const writes = entries.flatMap((entry, index) => {
+    const writes = entries.flatMap((entry, index): (readonly [string, Uint8Array])[] => {
       // Indexes and sequence claims point at the entry's own key: id and organisation.
       const ownKey = entryKey(entry.id, entry.submitter.mspId);
       const idBytes = Buffer.from(ownKey);
       const position = { committedAt, txId, index };
-      const indexWrites = indexPartitions(entry).map(([index, partition]) =>
-        ctx.stub.putState(indexKey(index, partition, position), idBytes),
+      const indexWrites = indexPartitions(entry).map(
+        ([index, partition]) => [indexKey(index, partition, position), idBytes] as const,
       );
       const sequenceWrite =
         entry.sourceSeq === undefined
           ? []
-          : [ctx.stub.putState(sequenceKey(entry.source, entry.sourceSeq), idBytes)];
-      return [
-        ctx.stub.putState(ownKey, Buffer.from(stored[index] ?? '')),
-        ...sequenceWrite,
-        ...indexWrites,
-      ];
+          : [[sequenceKey(entry.source, entry.sourceSeq), idBytes] as const];
+      return [[ownKey, Buffer.from(stored[index] ?? '')], ...sequenceWrite, ...indexWrites];
     });
-    await Promise.all(writes);
+    await putStates(ctx.stub, writes);
 
     const event: EntriesRecordedEvent = {
       entries: entries.map(({ id, kind }) => ({ id, kind })),
@@ -427,15 +424,22 @@ async function assertUnclaimed(
     throw repeated;
   }
 
-  const claims = await Promise.all(
-    requests.map(async (request) => ({
-      entry: await ctx.stub.getState(entryKey(request.id, caller.mspId)),
-      sequence:
-        request.sourceSeq === undefined
-          ? new Uint8Array()
-          : await ctx.stub.getState(sequenceKey(caller.source, request.sourceSeq)),
-    })),
+  // Every claim in one read: each entry's own key, then each numbered entry's sequence key.
+  const sequenced = requests.flatMap((request) =>
+    request.sourceSeq === undefined ? [] : [sequenceKey(caller.source, request.sourceSeq)],
   );
+  const values = await getStates(ctx.stub, [
+    ...requests.map((request) => entryKey(request.id, caller.mspId)),
+    ...sequenced,
+  ]);
+  let nextSequenceValue = requests.length;
+  const claims = requests.map((request, index) => ({
+    entry: values[index] ?? new Uint8Array(),
+    sequence:
+      request.sourceSeq === undefined
+        ? new Uint8Array()
+        : (values[nextSequenceValue++] ?? new Uint8Array()),
+  }));
   const recordedIds: Parameters<typeof claimError>[1] = [];
   const usedSeqs: Parameters<typeof claimError>[1] = [];
   claims.forEach(({ entry, sequence }, index) => {
