@@ -123,7 +123,7 @@ function main(): number {
   try {
     const checkSignatures = signatureProblems(store, parsedTrust.data);
     const blocks = store.height();
-    const shown = progress('checking blocks', { unit: 'blocks' });
+    const shown = progress('checking blocks', { unit: 'blocks', singular: 'block' });
     const report = store.checkIntegrity((block) => {
       shown.update(block.header.number + 1, blocks);
       return checkSignatures(block);

@@ -47,3 +47,10 @@ describe('progress of long work', () => {
     ]);
   });
 });
+
+test('one of a unit is named in the singular', () => {
+  const log = stream(false);
+  progress('checking the trail', { unit: 'entries', singular: 'entry' }, log).finish(1);
+  progress('checking the trail', { unit: 'entries', singular: 'entry' }, log).finish(2);
+  expect(log.written).toEqual(['checking the trail: 1 entry\n', 'checking the trail: 2 entries\n']);
+});

@@ -75,7 +75,9 @@ async function fetchBundle(gateway: GatewayTarget, id: string, out: string | und
   const bundle = await getText(gateway, `${entryPath(id)}/proof`);
   if (out !== undefined) {
     await writeFile(out, bundle);
-    process.stderr.write(`the proof bundle of ${id} (${bundle.length} bytes) is in ${out}\n`);
+    process.stderr.write(
+      `the proof bundle of ${id} (${Buffer.byteLength(bundle)} bytes) is in ${out}\n`,
+    );
   }
   return bundle;
 }
@@ -146,7 +148,10 @@ const COMMANDS: Record<string, Command> = {
       };
       const items: EntryView[] = [];
       let cursor = asString(values.cursor);
-      const shown = values.all === true ? progress('listing', { unit: 'entries' }) : undefined;
+      const shown =
+        values.all === true
+          ? progress('listing', { unit: 'entries', singular: 'entry' })
+          : undefined;
       do {
         const page = (await getJson(
           gateway,
@@ -230,7 +235,7 @@ audit-ledger verify --id <id> --trust <trust.json> [--out <bundle.json>] [--json
         from: asString(values.from),
         to: asString(values.to),
       });
-      const reading = progress('checking the trail', { unit: 'entries' });
+      const reading = progress('checking the trail', { unit: 'entries', singular: 'entry' });
       let result: TrailReport | undefined;
       let read = 0;
       await getLines(gateway, path, (line) => {

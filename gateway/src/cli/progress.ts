@@ -13,8 +13,9 @@ export interface Progress {
 }
 
 export interface ProgressOptions {
-  /** Units counted, e.g. "entries". */
+  /** Units counted, e.g. "entries", and one of them ("entry") where it differs. */
   unit: string;
+  singular?: string;
   /** Between redraws on a terminal. */
   redrawMs?: number;
   /** Between lines when not on a terminal (a log, CI). */
@@ -25,7 +26,14 @@ export interface ProgressOptions {
 const BAR_WIDTH = 24;
 const count = (value: number) => value.toLocaleString('en-US');
 
-function describe(label: string, unit: string, done: number, total: number | undefined): string {
+function describe(
+  label: string,
+  options: ProgressOptions,
+  done: number,
+  total: number | undefined,
+): string {
+  const measured = total === undefined || total <= 0 ? done : total;
+  const unit = measured === 1 ? (options.singular ?? options.unit) : options.unit;
   if (total === undefined || total <= 0) {
     return `${label}: ${count(done)} ${unit}`;
   }
@@ -69,7 +77,7 @@ export function progress(
         return;
       }
       last = now();
-      const text = `${describe(label, options.unit, done, total)}${note === undefined ? '' : `, ${note}`}`;
+      const text = `${describe(label, options, done, total)}${note === undefined ? '' : `, ${note}`}`;
       if (onTerminal) {
         draw(`${bar(done, total)}${text}`);
       } else {
@@ -77,7 +85,7 @@ export function progress(
       }
     },
     finish(done, summary) {
-      const text = `${describe(label, options.unit, done, total)}${summary === undefined ? '' : `, ${summary}`}`;
+      const text = `${describe(label, options, done, total)}${summary === undefined ? '' : `, ${summary}`}`;
       if (onTerminal && drawn) {
         draw(text);
         stream.write('\n');
