@@ -11,7 +11,7 @@ import type { ChaincodeStub } from 'fabric-shim-api';
  * through the shim's own message queue for the transaction.
  *
  * Elsewhere (the embedded ledger's stub, the tests' in-memory stub), or should a peer refuse the
- * message (a Fabric 2 peer does not know it), keys are read and written one by one as before.
+ * message (a Fabric 2 peer does not know it), keys are read and written one message each.
  */
 
 /** Keys per message: the peer's default maxSizeWriteBatch and maxSizeGetMultipleKeys. */
