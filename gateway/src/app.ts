@@ -100,7 +100,7 @@ export function createApp(deps: AppDependencies): express.Express {
       metrics,
     }),
   );
-  app.use(createTrailRouter({ ledger, peerCopies: deps.peerCopies, logger }));
+  app.use(createTrailRouter({ ledger, peerCopies: deps.peerCopies, logger, metrics }));
   app.use(
     deps.transparency === undefined
       ? createUnavailableTransparencyRouter(ledger.kind)

@@ -94,7 +94,7 @@ const committedAs = (entry: LedgerEntry) => `${entry.id} ${entry.txId} ${entry.d
  */
 async function readTrail(
   page: (bookmark: string) => Promise<LedgerPage>,
-  visit: (items: LedgerEntry[]) => void,
+  visit: (items: LedgerEntry[], readSoFar: number) => void,
   signal: AbortSignal | undefined,
 ): Promise<TrailRead> {
   const fingerprint: Hash = createHash('sha256');
@@ -107,7 +107,7 @@ async function readTrail(
       fingerprint.update(committedAs(entry));
     }
     entries += next.items.length;
-    visit(next.items);
+    visit(next.items, entries);
     bookmark = next.bookmark;
     // A page's promise may settle without ever leaving the thread: yield so others are served.
     await nextTurn();
@@ -163,11 +163,9 @@ async function comparePeerCopies(
   const unreadable: string[] = [];
   for (const mspId of copies.organizations) {
     try {
-      let entries = 0;
       const copy = await readTrail(
         (bookmark) => copies.queryEntriesOn(mspId, principal, { ...query, bookmark }),
-        (items) => {
-          entries += items.length;
+        (_items, entries) => {
           options.onProgress?.({ phase: 'comparing', entries, organization: mspId });
         },
         options.signal,
@@ -245,12 +243,10 @@ export async function checkTrail(
   let read: TrailRead = { entries: 0, truncated: false, fingerprint: '' };
   let ledgerIntegrity: TrailReport['ledgerIntegrity'] = { ok: true };
   try {
-    let entries = 0;
     read = await readTrail(
       (bookmark) => ledger.queryEntries(principal, { ...query, bookmark }),
-      (items) => {
+      (items, entries) => {
         tally.add(items);
-        entries += items.length;
         options.onProgress?.({ phase: 'reading', entries });
       },
       options.signal,

@@ -39,18 +39,15 @@ const gatewayOptions = {
   'key-file': { type: 'string' },
 } as const;
 
+const asString = (value: string | boolean | undefined) =>
+  typeof value === 'string' ? value : undefined;
+
 async function target(values: Record<string, string | boolean | undefined>) {
   return gatewayTarget(
-    {
-      gateway: typeof values.gateway === 'string' ? values.gateway : undefined,
-      'key-file': typeof values['key-file'] === 'string' ? values['key-file'] : undefined,
-    },
+    { gateway: asString(values.gateway), 'key-file': asString(values['key-file']) },
     process.env,
   );
 }
-
-const asString = (value: string | boolean | undefined) =>
-  typeof value === 'string' ? value : undefined;
 
 function one(files: string[], what: string): string {
   const [only, ...more] = files;

@@ -11,10 +11,7 @@ export interface GatewayTarget {
 
 /** The gateway refused the request (its error code and message) or could not be reached. */
 export class GatewayError extends Error {
-  constructor(
-    message: string,
-    readonly code?: string,
-  ) {
+  constructor(message: string) {
     super(message);
     this.name = GatewayError.name;
   }
@@ -72,7 +69,7 @@ function refusal(status: number, text: string): GatewayError {
     `the gateway answered ${status}${code === undefined ? '' : ` ${code}`}: ${message ?? text.slice(0, 200)}`,
     ...(details ?? []).map((detail) => `  ${detail.path}: ${detail.message}`),
   ];
-  return new GatewayError(lines.join('\n'), code);
+  return new GatewayError(lines.join('\n'));
 }
 
 async function send(

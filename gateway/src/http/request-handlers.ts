@@ -104,14 +104,23 @@ function fromFramework(error: unknown): RequestError | undefined {
   }
 }
 
+/**
+ * The error a failed request answers with: its own code, or INTERNAL for anything unforeseen.
+ * Failures that are the gateway's (5xx) are logged; every one is counted by code.
+ */
+export function settleError(error: unknown, logger: Logger, metrics: Metrics): RequestError {
+  let requestError = RequestError.from(error) ?? fromFramework(error);
+  if (requestError === undefined || httpStatusOf(requestError.code) >= 500) {
+    logger.error({ err: error }, 'request failed');
+  }
+  requestError ??= new RequestError('INTERNAL', 'internal error');
+  metrics.errors.inc({ code: requestError.code });
+  return requestError;
+}
+
 export function errorHandler(logger: Logger, metrics: Metrics) {
   return (error: unknown, _request: Request, response: Response, _next: NextFunction): void => {
-    let requestError = RequestError.from(error) ?? fromFramework(error);
-    if (requestError === undefined || httpStatusOf(requestError.code) >= 500) {
-      logger.error({ err: error }, 'request failed');
-    }
-    requestError ??= new RequestError('INTERNAL', 'internal error');
-    metrics.errors.inc({ code: requestError.code });
+    const requestError = settleError(error, logger, metrics);
     const status = httpStatusOf(requestError.code);
     if (status === 503) {
       // Unavailable or busy for now, not refused: say when trying again is reasonable.

@@ -2,9 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Ledger, Principal } from '../ledger/ledger';
 import type { PeerCopies } from '../ledger/peer-copies';
-import { RequestError } from '../request-error';
+import type { Metrics } from '../metrics';
 import { TrailChecks, parseTrailQuery, type TrailProgress, type TrailQuery } from '../trail-check';
-import { principalOf } from './request-handlers';
+import { principalOf, settleError } from './request-handlers';
 
 /** The streamed form of a trail check: progress lines, then the report (or the error). */
 const NDJSON = 'application/x-ndjson';
@@ -26,6 +26,7 @@ export function createTrailRouter(deps: {
   ledger: Ledger;
   peerCopies: PeerCopies | undefined;
   logger: Logger;
+  metrics: Metrics;
 }): Router {
   const router = Router();
   const checks = new TrailChecks(deps.ledger, deps.peerCopies);
@@ -76,11 +77,7 @@ export function createTrailRouter(deps: {
       if (!response.headersSent || signal.aborted) {
         throw error;
       }
-      const refusal = RequestError.from(error) ?? new RequestError('INTERNAL', 'internal error');
-      if (refusal.code === 'INTERNAL') {
-        deps.logger.error({ err: error }, 'trail check failed');
-      }
-      response.end(line(refusal.toBody()));
+      response.end(line(settleError(error, deps.logger, deps.metrics).toBody()));
     }
   }
   return router;
