@@ -35,7 +35,8 @@ describe('coalescing concurrent single writes', () => {
   });
 
   test('an entry the contract refuses fails alone; its neighbours in the transaction commit', async () => {
-    gateway = await startTestGateway({ COALESCE_WINDOW_MS: '20' });
+    // A window long enough that all four requests land in it even on a loaded machine.
+    gateway = await startTestGateway({ COALESCE_WINDOW_MS: '500' });
     const requests = [
       dataAccess({ sourceSeq: 7 }),
       dataAccess(),
