@@ -9,6 +9,7 @@
 #   network.sh stop|start <node>...            nodes, e.g. orderer2 peer0.creditorg (started at once)
 #   network.sh identity add <MSP id> <name> <role>   register and enroll a client identity
 #   network.sh identity revoke <MSP id> <name>       revoke it and publish the CRL on the channel
+#   network.sh floor          deploy (or restart) the benchmark's trivial contract beside the audit one
 set -euo pipefail
 # shellcheck source=network/lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -28,11 +29,14 @@ source "$NETWORK_DIR/lib/checkpoints.sh"
 READY_MARKER="$STATE_DIR/ready"
 
 all_nodes() {
-  local org n
+  local org n contract
   for org in "$ORDERER_ORG" "${PEER_ORGS[@]}"; do ca_name "$org"; done
   for n in $(orderer_numbers); do orderer_name "$n"; done
   for org in "${PEER_ORGS[@]}"; do peer_name "$org"; done
-  for org in "${PEER_ORGS[@]}"; do chaincode_name "$org"; done
+  for contract in "${CONTRACTS[@]}"; do
+    contract_deployed "$contract" || continue
+    for org in "${PEER_ORGS[@]}"; do chaincode_name "$org" "$contract"; done
+  done
   for org in "${PEER_ORGS[@]}"; do witness_name "$org"; done
 }
 
@@ -50,7 +54,8 @@ start_node() {
     ca.*) "$NETWORK_DIR/nodes/ca.sh" "$(org_of_node "$name")" ;;
     orderer[0-9]*) "$NETWORK_DIR/nodes/orderer.sh" "${name#orderer}" ;;
     peer0.*) "$NETWORK_DIR/nodes/peer.sh" "$(org_of_node "$name")" && wait_for_gossip ;;
-    chaincode.*) "$NETWORK_DIR/nodes/chaincode.sh" "$(org_of_node "$name")" ;;
+    chaincode.*) "$NETWORK_DIR/nodes/chaincode.sh" "$(org_of_node "$name")" audit ;;
+    floor.*) "$NETWORK_DIR/nodes/chaincode.sh" "$(org_of_node "$name")" floor ;;
     witness.*) "$NETWORK_DIR/nodes/witness.sh" "$(org_of_node "$name")" ;;
     *) fail "unknown node $name; network.sh status lists them" ;;
   esac
@@ -99,16 +104,7 @@ bootstrap() {
   say "creating channel $CHANNEL and joining every node"
   create_channel
   say "deploying the audit contract: one chaincode service per organisation"
-  for org in "${PEER_ORGS[@]}"; do
-    package_chaincode "$org"
-    "$NETWORK_DIR/nodes/chaincode.sh" "$org"
-  done
-  for org in "${PEER_ORGS[@]}"; do install_and_approve "$org" & done
-  wait_all "approving the chaincode"
-  commit_chaincode
-  for org in "${PEER_ORGS[@]}"; do
-    wait_until "$(peer_name "$org")" 30 "the committed chaincode definition" chaincode_committed_on "$org"
-  done
+  deploy_contract audit
   wait_for_gossip
   say "starting each organisation's checkpoint witness"
   create_checkpoint_keys
@@ -125,7 +121,7 @@ resume() {
   say "resuming the $(consensus) network from $STATE_DIR"
   # CAs, then orderers and peers together, then the chaincode services the peers dial, then
   # the witnesses that follow the peers.
-  for tier in '^ca\.' '^(orderer|peer0\.)' '^chaincode\.' '^witness\.'; do
+  for tier in '^ca\.' '^(orderer|peer0\.)' '^(chaincode|floor)\.' '^witness\.'; do
     # shellcheck disable=SC2046 # node names never contain spaces
     start_nodes $(all_nodes | grep -E "$tier")
   done
@@ -169,7 +165,7 @@ cmd_up() {
 # Clients first, so that no node logs its peers vanishing for longer than it must.
 cmd_down() {
   local tier names
-  for tier in 'witness.*' 'chaincode.*' 'peer0.*' 'orderer*' 'ca.*'; do
+  for tier in 'witness.*' 'chaincode.*' 'floor.*' 'peer0.*' 'orderer*' 'ca.*'; do
     mapfile -t names < <(running_nodes | grep -x "${tier//\*/.*}")
     ((${#names[@]} > 0)) || continue
     stop_nodes "${names[@]}"
@@ -231,6 +227,21 @@ require_ready() {
   [[ -f "$READY_MARKER" ]] || fail "no network has been set up: run 'npm run network:up'"
 }
 
+# The benchmark's floor: a trivial contract with the same endorsement policy, so that a benchmark
+# can tell the network's own cost from the audit contract's and the gateway's.
+cmd_floor() {
+  require_ready
+  [[ -f "$REPO_DIR/scripts/dist/floor-chaincode.js" ]] || fail "scripts/dist is missing: run 'npm run build' first"
+  if chaincode_committed_on "${PEER_ORGS[0]}" floor; then
+    # shellcheck disable=SC2046 # node names never contain spaces
+    start_nodes $(all_nodes | grep '^floor\.')
+  else
+    say "deploying the floor contract: one chaincode service per organisation"
+    deploy_contract floor
+  fi
+  say "the floor contract is deployed on channel $CHANNEL"
+}
+
 cmd_identity() {
   require_ready
   case "${1:-}" in
@@ -263,5 +274,6 @@ case "$command" in
   stop) require_ready; stop_nodes "${@:?usage: network.sh stop <node>...}"; say "stopped $*" ;;
   start) require_ready; start_nodes "${@:?usage: network.sh start <node>...}"; say "started $*" ;;
   identity) cmd_identity "$@" ;;
-  *) sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; [[ -z "$command" || "$command" == --help ]] || exit 2 ;;
+  floor) cmd_floor ;;
+  *) sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; [[ -z "$command" || "$command" == --help ]] || exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { progress } from '@audit-ledger/gateway/dist/cli/progress';
 import { startGateway, stopGateway, type Gateway } from './bench-gateway';
+import { percentile } from './bench-figures';
 
 /**
  * What a long trail check costs the gateway's other callers. Fills a fresh embedded ledger with
@@ -92,9 +93,6 @@ async function probe(send: (n: number) => Promise<Response>, running: () => bool
   result.latenciesMs.sort((a, b) => a - b);
   return result;
 }
-
-const percentile = (sorted: number[], fraction: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? NaN;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

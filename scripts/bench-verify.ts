@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { proofBundleShape, type ProofBundle } from '@audit-ledger/gateway/dist/proof/proof-bundle';
 import { trustFile } from '@audit-ledger/gateway/dist/transparency/trust-file';
 import { checkBundle } from '@audit-ledger/gateway/dist/verifier/bundle-checks';
+import { percentile } from './bench-figures';
 
 /**
  * How long offline verification of one proof bundle takes: the bundle's text parsed, shaped and
@@ -13,10 +14,6 @@ import { checkBundle } from '@audit-ledger/gateway/dist/verifier/bundle-checks';
 
 const USAGE = 'usage: npm run bench:verify -- <bundle.json> --trust <trust.json> [--runs N]';
 const WARM_UP_RUNS = 20;
-
-function percentile(sorted: number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? NaN;
-}
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({

@@ -1,8 +1,23 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { resolve } from 'node:path';
 import { progress } from '@audit-ledger/gateway/dist/cli/progress';
+import {
+  readConnectionFile,
+  type ConnectionFile,
+} from '@audit-ledger/gateway/dist/fabric/connection-file';
 import { parseArgs } from 'node:util';
+import {
+  FLOOR_CONTRACT,
+  costPerEntry,
+  floorFigures,
+  floorLoad,
+  sampleNetwork,
+  type FloorRun,
+  type NetworkSample,
+} from './bench-fabric';
+import { percentile, sampleEntry } from './bench-figures';
 import { cpuSeconds, rssMb, startGateway, stopGateway, type Gateway } from './bench-gateway';
 
 /**
@@ -13,7 +28,10 @@ import { cpuSeconds, rssMb, startGateway, stopGateway, type Gateway } from './be
 
 const USAGE =
   'usage: npm run bench -- --ledger embedded|fabric [--mode single|batch|async] [--seconds N] [--clients N] [--batch-size N]';
-const FABRIC_CONNECTION = resolve(__dirname, '../../network/.state/connection.json');
+const NETWORK_STATE = resolve(__dirname, '../../network/.state');
+const FABRIC_CONNECTION = resolve(NETWORK_STATE, 'connection.json');
+const PID_DIR = resolve(NETWORK_STATE, 'pids');
+const NETWORK_SCRIPT = resolve(__dirname, '../../network/network.sh');
 
 /**
  * The gateway's settings for the ledger measured: the embedded one in the gateway's own data
@@ -43,31 +61,8 @@ interface RunResult {
   rssMb: number;
   /** Gateway CPU time (all its threads) over the run. */
   cpuSeconds: number;
-}
-
-let sequence = 0;
-function entry() {
-  sequence += 1;
-  return {
-    kind: 'data-access',
-    payload: {
-      actor: { org: '某科技有限公司', user: `analyst-${sequence % 97}`, team: 'traffic-ml' },
-      dataset: { id: `city/traffic-${sequence % 38}`, classification: 'restricted' },
-      action: 'query',
-      purpose: {
-        scenarioId: `scenario-${sequence % 38}`,
-        approvalRef: `APR-2026-${sequence % 500}`,
-      },
-      outcome: 'granted',
-      occurredAt: new Date().toISOString(),
-      scope: { fields: ['road_id', 'hour', 'volume'], rowCount: 1200 },
-      sessionId: `sess-${sequence % 1000}`,
-    },
-  };
-}
-
-function percentile(sorted: number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
+  /** The network's nodes before and after the run, on Fabric. */
+  network?: { before: NetworkSample; after: NetworkSample };
 }
 
 type Mode = 'single' | 'batch' | 'async';
@@ -124,6 +119,7 @@ async function load(
   label: string,
   mode: Mode,
   options: { seconds: number; clients: number; batchSize: number },
+  sampleNetworkNow?: () => Promise<NetworkSample>,
 ): Promise<RunResult> {
   const key = gateway.keys['sandbox-writer'] ?? '';
   const deadline = Date.now() + options.seconds * 1000;
@@ -145,6 +141,7 @@ async function load(
   };
   const started = Date.now();
   const cpuAtStart = await cpuSeconds(gateway.child.pid);
+  const networkAtStart = await sampleNetworkNow?.();
   const shown = progress(label, { unit: 's' });
   const ticker = setInterval(() => {
     shown.update(Math.round((Date.now() - started) / 1000), options.seconds, `${entries} entries`);
@@ -154,8 +151,8 @@ async function load(
       while (Date.now() < deadline) {
         const body =
           mode === 'batch'
-            ? { entries: Array.from({ length: options.batchSize }, () => entry()) }
-            : entry();
+            ? { entries: Array.from({ length: options.batchSize }, () => sampleEntry()) }
+            : sampleEntry();
         const sent = performance.now();
         const response = await post(agent, url, headers, JSON.stringify(body));
         latenciesMs.push(performance.now() - sent);
@@ -183,7 +180,11 @@ async function load(
   }
   clearInterval(sampler);
   const seconds = (Date.now() - started) / 1000;
+  const networkAtEnd = await sampleNetworkNow?.();
   return {
+    ...(networkAtStart !== undefined && networkAtEnd !== undefined
+      ? { network: { before: networkAtStart, after: networkAtEnd } }
+      : {}),
     entries,
     seconds,
     latenciesMs: latenciesMs.sort((a, b) => a - b),
@@ -198,10 +199,11 @@ async function measure(
   env: Record<string, string>,
   mode: Mode,
   options: { seconds: number; clients: number; batchSize: number },
+  sampleNetworkNow?: () => Promise<NetworkSample>,
 ): Promise<RunResult> {
   const gateway = await startGateway(env);
   try {
-    return await load(gateway, label, mode, options);
+    return await load(gateway, label, mode, options, sampleNetworkNow);
   } finally {
     await stopGateway(gateway);
   }
@@ -235,7 +237,17 @@ ${USAGE}`);
     throw new Error(USAGE);
   }
 
-  const measured = await measure(mode, ledgerEnvironment, mode, { seconds, clients, batchSize });
+  const connection =
+    values.ledger === 'fabric' ? await readConnectionFile(FABRIC_CONNECTION) : undefined;
+  const sampleAudit =
+    connection === undefined ? undefined : () => sampleNetwork(connection, PID_DIR, 'audit');
+  const measured = await measure(
+    mode,
+    ledgerEnvironment,
+    mode,
+    { seconds, clients, batchSize },
+    sampleAudit,
+  );
   const baseline = await measure(
     'baseline',
     { ...ledgerEnvironment, COALESCE_MAX_ENTRIES: '1' },
@@ -246,9 +258,29 @@ ${USAGE}`);
       batchSize,
     },
   );
+  const floor =
+    connection === undefined
+      ? undefined
+      : await measureFloor(connection, { seconds: Math.min(seconds, 20), batchSize });
 
-  const rate = (run: RunResult) => run.entries / run.seconds;
-  const rows = [
+  const rate = (run: { entries: number; seconds: number }) => run.entries / run.seconds;
+  const gatewayRuns = [
+    [
+      `${mode} (${mode === 'batch' ? `${clients} clients × ${batchSize}` : `${clients} clients, coalescing`}${mode === 'async' ? ', until the outbox drained' : ''})`,
+      measured,
+    ] as const,
+    ['baseline (single, 64 clients, one entry per transaction)', baseline] as const,
+  ];
+  const figures = (run: RunResult | FloorRun) => [
+    String(run.entries),
+    run.seconds.toFixed(1),
+    rate(run).toFixed(0),
+    percentile(run.latenciesMs, 0.5).toFixed(1),
+    percentile(run.latenciesMs, 0.95).toFixed(1),
+    percentile(run.latenciesMs, 0.99).toFixed(1),
+    String(run.errors),
+  ];
+  printTable([
     [
       'run',
       'entries',
@@ -261,32 +293,28 @@ ${USAGE}`);
       'gateway RSS MB',
       'gateway CPU µs/entry',
     ],
-    ...[
-      [
-        `${mode} (${mode === 'batch' ? `${clients} clients × ${batchSize}` : `${clients} clients, coalescing`}${mode === 'async' ? ', until the outbox drained' : ''})`,
-        measured,
-      ] as const,
-      ['baseline (single, 64 clients, one entry per transaction)', baseline] as const,
-    ].map(([name, run]) => [
+    ...gatewayRuns.map(([name, run]) => [
       name,
-      String(run.entries),
-      run.seconds.toFixed(1),
-      rate(run).toFixed(0),
-      percentile(run.latenciesMs, 0.5).toFixed(1),
-      percentile(run.latenciesMs, 0.95).toFixed(1),
-      percentile(run.latenciesMs, 0.99).toFixed(1),
-      String(run.errors),
+      ...figures(run),
       run.rssMb.toFixed(0),
       ((run.cpuSeconds * 1e6) / Math.max(1, run.entries)).toFixed(0),
     ]),
-  ];
-  const widths =
-    rows[0]?.map((_cell, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ??
-    [];
-  for (const row of rows) {
-    process.stdout.write(
-      `${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}\n`,
-    );
+    ...(floor?.runs.map((run) => [run.label, ...figures(run), '-', '-']) ?? []),
+  ]);
+  const costs =
+    measured.network === undefined || connection === undefined
+      ? undefined
+      : costPerEntry(
+          measured.network.before,
+          measured.network.after,
+          measured.entries,
+          Object.keys(connection.organizations).length,
+        );
+  if (costs !== undefined && floor !== undefined) {
+    printCosts([
+      [mode, costs],
+      ...floor.runs.map((run, index) => [run.label, floor.costs[index]] as const),
+    ]);
   }
   const round = (value: number) => Math.round(value * 10) / 10;
   process.stdout.write(
@@ -300,8 +328,85 @@ ${USAGE}`);
       baselineEntriesPerSec: Math.round(rate(baseline)),
       speedup: round(rate(measured) / rate(baseline)),
       gatewayRssMb: Math.round(measured.rssMb),
+      ...(floor === undefined
+        ? {}
+        : {
+            floorSingle: floorFigures(floor.runs[0]),
+            floorBatch: floorFigures(floor.runs[1]),
+            cpuMsPerEntry: costs?.cpuMs,
+          }),
     })}\n`,
   );
+}
+
+/**
+ * The network's own floor, through the trivial contract (deployed on first use): one key per
+ * transaction with 64 in flight, and `batchSize` keys per transaction with 8 in flight, as the
+ * gateway's single and batch modes send them.
+ */
+async function measureFloor(
+  connection: ConnectionFile,
+  options: { seconds: number; batchSize: number },
+): Promise<{ runs: [FloorRun, FloorRun]; costs: ReturnType<typeof costPerEntry>[] }> {
+  execFileSync(NETWORK_SCRIPT, ['floor'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const peers = Object.keys(connection.organizations).length;
+  const costs: ReturnType<typeof costPerEntry>[] = [];
+  const run = async (label: string, clients: number, keysPerTransaction: number) => {
+    const before = await sampleNetwork(connection, PID_DIR, FLOOR_CONTRACT);
+    const result = await floorLoad(connection, {
+      label,
+      seconds: options.seconds,
+      clients,
+      keysPerTransaction,
+    });
+    const after = await sampleNetwork(connection, PID_DIR, FLOOR_CONTRACT);
+    costs.push(costPerEntry(before, after, result.entries, peers));
+    return result;
+  };
+  const single = await run('floor-single (64 clients, one key per transaction, no gateway)', 64, 1);
+  const batch = await run(
+    `floor-batch (8 clients × ${options.batchSize} keys per transaction, no gateway)`,
+    8,
+    options.batchSize,
+  );
+  return { runs: [single, batch], costs };
+}
+
+function printTable(rows: string[][]): void {
+  const widths =
+    rows[0]?.map((_cell, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ??
+    [];
+  for (const row of rows) {
+    process.stdout.write(
+      `${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}\n`,
+    );
+  }
+}
+
+/** Per entry, in ms: each kind of node's CPU, and each stage's wall time on one peer. */
+function printCosts(
+  runs: (readonly [string, ReturnType<typeof costPerEntry> | undefined])[],
+): void {
+  const measured = runs.filter(
+    (run): run is readonly [string, ReturnType<typeof costPerEntry>] => run[1] !== undefined,
+  );
+  const names = (pick: (costs: ReturnType<typeof costPerEntry>) => Record<string, number>) => [
+    ...new Set(measured.flatMap(([, costs]) => Object.keys(pick(costs)))),
+  ];
+  const header = ['ms per entry', ...measured.map(([label]) => label.replace(/ \(.*/, ''))];
+  process.stdout.write('\n');
+  printTable([
+    header,
+    ...names((costs) => costs.cpuMs).map((kind) => [
+      `CPU: ${kind}`,
+      ...measured.map(([, costs]) => (costs.cpuMs[kind] ?? 0).toFixed(3)),
+    ]),
+    ...names((costs) => costs.stageMs).map((stage) => [
+      `per peer: ${stage}`,
+      ...measured.map(([, costs]) => (costs.stageMs[stage] ?? 0).toFixed(3)),
+    ]),
+  ]);
+  process.stdout.write('\n');
 }
 
 main().catch((error: unknown) => {

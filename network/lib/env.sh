@@ -38,12 +38,14 @@ orderer_port() { echo $((PORT_BASE + 200 + 10 * $1)); }
 orderer_cluster_port() { echo $(($(orderer_port "$1") + 1)); }
 orderer_admin_port() { echo $(($(orderer_port "$1") + 2)); }
 orderer_operations_port() { echo $(($(orderer_port "$1") + 3)); }
-# Peer of org i: API at base+300+10i, chaincode listener +1, operations +2, the org's chaincode
-# service +3, the org's checkpoint witness +4.
+# Peer of org i: API at base+300+10i, chaincode listener +1, operations +2, the org's audit
+# chaincode service +3, the org's checkpoint witness +4, the org's floor chaincode service +5.
 peer_port() { echo $((PORT_BASE + 300 + 10 * ORG_INDEX[$1])); }
 peer_chaincode_listener_port() { echo $(($(peer_port "$1") + 1)); }
 peer_operations_port() { echo $(($(peer_port "$1") + 2)); }
-chaincode_service_port() { echo $(($(peer_port "$1") + 3)); }
+chaincode_service_port() {
+  if [[ "${2:-audit}" == audit ]]; then echo $(($(peer_port "$1") + 3)); else echo $(($(peer_port "$1") + 5)); fi
+}
 witness_port() { echo $(($(peer_port "$1") + 4)); }
 
 lower() { echo "${1,,}"; }
@@ -53,7 +55,15 @@ org_root_cert() { echo "$(org_dir "$1")/msp/cacerts/ca.pem"; }
 identity_dir() { echo "$(org_dir "$1")/identities/$2"; }
 peer_name() { echo "peer0.$(lower "$1")"; }
 ca_name() { echo "ca.$(lower "$1")"; }
-chaincode_name() { echo "chaincode.$(lower "$1")"; }
+# An organisation's service of a contract: chaincode.<org> runs the audit contract, floor.<org>
+# the benchmark's trivial one.
+chaincode_name() {
+  if [[ "${2:-audit}" == audit ]]; then echo "chaincode.$(lower "$1")"; else echo "$2.$(lower "$1")"; fi
+}
+# Where an organisation keeps a contract's package and its package id.
+package_dir() {
+  if [[ "$2" == audit ]]; then echo "$(org_dir "$1")/chaincode"; else echo "$(org_dir "$1")/chaincode-$2"; fi
+}
 witness_name() { echo "witness.$(lower "$1")"; }
 orderer_name() { echo "orderer$1"; }
 
