@@ -10,3 +10,16 @@ export function openDurableDatabase(file: string): Database.Database {
   db.pragma('synchronous = FULL');
   return db;
 }
+
+/**
+ * A SQLite database holding only what can be derived again from elsewhere (the peers' blocks):
+ * write-ahead log without a sync per commit (synchronous=NORMAL). A crash of the process loses
+ * nothing; a crash of the machine may lose the last commits, never consistency, and whoever
+ * fills the database derives them again. Commits then cost no fsync on the thread that makes them.
+ */
+export function openRebuildableDatabase(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}

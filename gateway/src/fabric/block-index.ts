@@ -1,7 +1,7 @@
 import { common } from '@hyperledger/fabric-protos';
 import type Database from 'better-sqlite3';
 import { LedgerError } from '../ledger/ledger';
-import { openDurableDatabase } from '../sqlite';
+import { openRebuildableDatabase } from '../sqlite';
 import { channelHeaderOf, headerFieldsOf } from './block-contents';
 import { blockHeaderHash } from './block-header';
 
@@ -55,7 +55,8 @@ export class BlockIndex {
   private readonly headersQuery: Database.Statement<[], { header_hash: Buffer }>;
 
   constructor(file: string) {
-    this.db = openDurableDatabase(file);
+    // Every block is on the peers: blocks lost in a machine crash are followed again.
+    this.db = openRebuildableDatabase(file);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS headers (number INTEGER PRIMARY KEY, header_hash BLOB NOT NULL);
       CREATE TABLE IF NOT EXISTS transactions (
