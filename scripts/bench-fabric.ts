@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { request } from 'node:https';
 import { basename, join } from 'node:path';
+import { common } from '@hyperledger/fabric-protos';
 import { progress } from '@audit-ledger/gateway/dist/cli/progress';
 import type { ConnectionFile } from '@audit-ledger/gateway/dist/fabric/connection-file';
 import {
@@ -28,15 +29,8 @@ export interface FloorRun {
   errors: number;
 }
 
-/**
- * Writes sample entries through the floor contract for `seconds`: `clients` transactions in
- * flight, each writing `keysPerTransaction` keys, as the first organisation's writer, endorsed by
- * the channel's policy as the audit contract's transactions are.
- */
-export async function floorLoad(
-  connection: ConnectionFile,
-  options: { label: string; seconds: number; clients: number; keysPerTransaction: number },
-): Promise<FloorRun> {
+/** The first organisation's peer, as its writer: what the benchmark talks to Fabric as. */
+function connectWriter(connection: ConnectionFile) {
   const [organization] = Object.values(connection.organizations).filter(
     (org) => org.tlsClient !== undefined,
   );
@@ -58,7 +52,39 @@ export async function floorLoad(
       privateKeyPem: readFileSync(writer[1].keyPath, 'utf8'),
     },
   );
-  const contract = gateway.getNetwork(connection.channel).getContract(FLOOR_CONTRACT);
+  return {
+    network: gateway.getNetwork(connection.channel),
+    close() {
+      gateway.close();
+      client.close();
+    },
+  };
+}
+
+/** How many blocks the first organisation's peer holds (its channel's height). */
+export async function chainHeight(connection: ConnectionFile): Promise<number> {
+  const writer = connectWriter(connection);
+  try {
+    const answer = await writer.network
+      .getContract('qscc')
+      .evaluate('GetChainInfo', { arguments: [connection.channel] });
+    return common.BlockchainInfo.deserializeBinary(answer).getHeight();
+  } finally {
+    writer.close();
+  }
+}
+
+/**
+ * Writes sample entries through the floor contract for `seconds`: `clients` transactions in
+ * flight, each writing `keysPerTransaction` keys, as the first organisation's writer, endorsed by
+ * the channel's policy as the audit contract's transactions are.
+ */
+export async function floorLoad(
+  connection: ConnectionFile,
+  options: { label: string; seconds: number; clients: number; keysPerTransaction: number },
+): Promise<FloorRun> {
+  const writer = connectWriter(connection);
+  const contract = writer.network.getContract(FLOOR_CONTRACT);
   const latenciesMs: number[] = [];
   let entries = 0;
   let errors = 0;
@@ -92,8 +118,7 @@ export async function floorLoad(
   } finally {
     clearInterval(ticker);
     shown.finish(options.seconds, `${entries} entries`);
-    gateway.close();
-    client.close();
+    writer.close();
   }
   return {
     label: options.label,

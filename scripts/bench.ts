@@ -10,6 +10,7 @@ import {
 import { parseArgs } from 'node:util';
 import {
   FLOOR_CONTRACT,
+  chainHeight,
   costPerEntry,
   floorFigures,
   floorLoad,
@@ -76,6 +77,24 @@ async function drained(gateway: Gateway): Promise<void> {
       return;
     }
     await new Promise((wait) => setTimeout(wait, 50));
+  }
+}
+
+/**
+ * Waits until a gateway on Fabric has followed the chain's `height` blocks into its index: a
+ * fresh gateway reads the whole chain first, work that is not the load's.
+ */
+async function indexCaughtUp(gateway: Gateway, height: number): Promise<void> {
+  const shown = progress('indexing the chain', { unit: 'blocks' });
+  for (;;) {
+    const ready = (await (await fetch(`${gateway.url}/readyz`)).json()) as { blocks?: number };
+    const blocks = ready.blocks ?? 0;
+    if (blocks >= height) {
+      shown.finish(height);
+      return;
+    }
+    shown.update(blocks, height);
+    await new Promise((wait) => setTimeout(wait, 200));
   }
 }
 
@@ -199,11 +218,17 @@ async function measure(
   env: Record<string, string>,
   mode: Mode,
   options: { seconds: number; clients: number; batchSize: number },
-  sampleNetworkNow?: () => Promise<NetworkSample>,
+  connection?: ConnectionFile,
 ): Promise<RunResult> {
   const gateway = await startGateway(env);
   try {
-    return await load(gateway, label, mode, options, sampleNetworkNow);
+    if (connection === undefined) {
+      return await load(gateway, label, mode, options);
+    }
+    await indexCaughtUp(gateway, await chainHeight(connection));
+    return await load(gateway, label, mode, options, () =>
+      sampleNetwork(connection, PID_DIR, 'audit'),
+    );
   } finally {
     await stopGateway(gateway);
   }
@@ -239,14 +264,12 @@ ${USAGE}`);
 
   const connection =
     values.ledger === 'fabric' ? await readConnectionFile(FABRIC_CONNECTION) : undefined;
-  const sampleAudit =
-    connection === undefined ? undefined : () => sampleNetwork(connection, PID_DIR, 'audit');
   const measured = await measure(
     mode,
     ledgerEnvironment,
     mode,
     { seconds, clients, batchSize },
-    sampleAudit,
+    connection,
   );
   const baseline = await measure(
     'baseline',
@@ -257,6 +280,7 @@ ${USAGE}`);
       clients: 64,
       batchSize,
     },
+    connection,
   );
   const floor =
     connection === undefined

@@ -67,10 +67,10 @@ export function createApp(deps: AppDependencies): express.Express {
       depth,
       oldestAgeMs: oldest === undefined ? 0 : Math.max(0, Date.now() - Date.parse(oldest)),
     };
-    const { ready, parts, reason } = await ledger.readiness();
+    const { ready, parts, reason, blocks } = await ledger.readiness();
     const reported = parts.length === 0 ? {} : { parts };
     if (ready) {
-      response.json({ status: 'ready', ledger: ledger.kind, ...reported, outbox: queued });
+      response.json({ status: 'ready', ledger: ledger.kind, ...reported, blocks, outbox: queued });
       return;
     }
     const unavailable = new RequestError(

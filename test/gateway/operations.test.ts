@@ -133,6 +133,31 @@ describe('liveness and readiness', () => {
     expect(response.body.ledger).toBe(TEST_LEDGER);
   });
 
+  test(
+    'GET /readyz counts the blocks the gateway holds, up to the block of its last write',
+    {
+      timeout: 90_000,
+    },
+    async () => {
+      const written = await gateway.request<{ blockNumber: number }>('POST', '/v1/entries', {
+        key: gateway.keys['sandbox-writer'],
+        body: dataAccess(),
+      });
+      expect(written.status).toBe(201);
+      // On Fabric the index follows the peers' blocks from block 0 (the whole chain, for a new
+      // gateway): it holds the write's block once it has caught up.
+      await expect
+        .poll(
+          async () => (await gateway.request<{ blocks: number }>('GET', '/readyz')).body.blocks,
+          {
+            timeout: 60_000,
+            interval: 200,
+          },
+        )
+        .toBeGreaterThan(written.body.blockNumber);
+    },
+  );
+
   test('GET /readyz is 503 LEDGER_UNAVAILABLE once the ledger is closed', async () => {
     // A gateway of its own, so that its ledger is closed once and its server still answers.
     const dataDir = await mkdtemp(join(tmpdir(), 'audit-readyz-'));

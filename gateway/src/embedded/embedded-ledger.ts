@@ -181,9 +181,9 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
       if (this.closed) {
         throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
       }
-      this.store.height();
+      const blocks = this.store.height();
       this.committer.checkReady();
-      return Promise.resolve({ ready: true, parts: [] });
+      return Promise.resolve({ ready: true, parts: [], blocks });
     } catch (error) {
       return Promise.resolve({ ready: false, parts: [], reason: (error as Error).message });
     }

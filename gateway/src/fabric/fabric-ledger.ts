@@ -235,7 +235,7 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     const up = parts.filter((part) => part.reachable).length;
     const majority = Math.floor(this.peers.length / 2) + 1;
     return up >= majority
-      ? { ready: true, parts }
+      ? { ready: true, parts, blocks: this.options.index.height() }
       : {
           ready: false,
           parts,

@@ -138,6 +138,8 @@ export const readinessSchema = z.union([
     status: z.literal('ready'),
     ledger: z.enum(['embedded', 'fabric']),
     parts: readinessParts,
+    /** Blocks held from block 0 (on Fabric: followed into the gateway's index so far). */
+    blocks: z.number().int().nonnegative().optional(),
     outbox: outboxDepth,
   }),
   errorBodySchema.extend({ parts: readinessParts, outbox: outboxDepth }),

@@ -55,6 +55,11 @@ export interface LedgerReadiness {
   parts: { name: string; reachable: boolean }[];
   /** Why the ledger cannot take requests, when it cannot. */
   reason?: string;
+  /**
+   * The blocks this gateway holds from block 0: the chain itself on the embedded ledger, the
+   * blocks followed into its index on Fabric (behind the peers while it catches up).
+   */
+  blocks?: number;
 }
 
 /**
