@@ -12,6 +12,8 @@ const GATEWAY_NODE_FLAGS = ['--max-old-space-size=512'];
 
 export interface Gateway {
   url: string;
+  /** Where its Prometheus metrics are served. */
+  metricsUrl: string;
   keys: Record<string, string>;
   child: ChildProcess;
   dataDir: string;
@@ -33,9 +35,17 @@ function freePort(): Promise<number> {
 export async function startGateway(env: Record<string, string>): Promise<Gateway> {
   const dataDir = await mkdtemp(join(tmpdir(), 'audit-bench-'));
   const port = await freePort();
+  const metricsPort = await freePort();
   // Request logs off (warn): the benchmark measures the ledger path, not log throughput.
   const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, MAIN], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -57,7 +67,7 @@ export async function startGateway(env: Record<string, string>): Promise<Gateway
     string,
     string
   >;
-  return { url, keys, child, dataDir };
+  return { url, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, keys, child, dataDir };
 }
 
 export async function stopGateway(gateway: Gateway): Promise<void> {

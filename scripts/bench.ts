@@ -80,6 +80,15 @@ async function drained(gateway: Gateway): Promise<void> {
   }
 }
 
+/** Entries the gateway has committed since it started, as its metrics count them. */
+async function committedEntries(gateway: Gateway): Promise<number> {
+  const text = await (await fetch(gateway.metricsUrl)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('audit_ledger_entries_committed_total{'))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
 /**
  * Waits until a gateway on Fabric has followed the chain's `height` blocks into its index: a
  * fresh gateway reads the whole chain first, work that is not the load's.
@@ -194,8 +203,12 @@ async function load(
   clearInterval(ticker);
   shown.finish(options.seconds, `${entries} entries`);
   if (mode === 'async') {
-    // Accepted is not committed: the run ends when the outbox is empty.
+    // Accepted is not committed: the run ends when the outbox is empty, and counts what the
+    // gateway committed; an accepted entry that failed to commit is an error.
     await drained(gateway);
+    const committed = await committedEntries(gateway);
+    errors += Math.max(0, entries - committed);
+    entries = Math.min(entries, committed);
   }
   clearInterval(sampler);
   const seconds = (Date.now() - started) / 1000;
