@@ -107,7 +107,8 @@ const pathSegment = someText.map((text) => encodeURIComponent(text));
 
 const options = { seed: SEED, numRuns: RUNS, endOnFailure: true };
 
-describe('no request makes the gateway fail', () => {
+// Hundreds of requests per property: a loaded machine may take longer than the default 5 s.
+describe('no request makes the gateway fail', { timeout: 60_000 }, () => {
   test('writes: single, batch and asynchronous, with any body and content type', async () => {
     await fc.assert(
       fc.asyncProperty(
