@@ -3,7 +3,15 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'eslint.config.mjs'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'coverage/**',
+      'console/.generated/**',
+      'eslint.config.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,
@@ -14,6 +22,7 @@ export default tseslint.config(
           './chaincode/tsconfig.json',
           './gateway/tsconfig.json',
           './scripts/tsconfig.json',
+          './console/tsconfig.json',
           './tsconfig.test.json',
         ],
         tsconfigRootDir: import.meta.dirname,

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { ApiKeyRegistry } from './auth/api-keys';
 import type { EntryService } from './entry-service';
 import { RequestError } from './request-error';
+import { createCallerRouter } from './http/caller-routes';
+import { createConsoleRouter } from './http/console-routes';
 import { createEntryRouter } from './http/entry-routes';
 import { createTrailRouter } from './http/trail-routes';
 import { httpStatusOf } from './http/http-status';
@@ -85,6 +87,8 @@ export function createApp(deps: AppDependencies): express.Express {
     response.json(openApi);
   });
 
+  app.use(createConsoleRouter());
+
   // Routers carry their routes' full /v1 paths (they are not mounted under /v1) so that the
   // route pattern in metrics and logs is complete even for responses that leave through an error.
   app.use(
@@ -92,6 +96,7 @@ export function createApp(deps: AppDependencies): express.Express {
     authenticate(deps.apiKeys),
     express.json({ limit: MAX_BODY_BYTES, strict: true, verify: refuseInvalidUtf8 }),
   );
+  app.use(createCallerRouter());
   app.use(
     createEntryRouter({
       ledger,

@@ -126,6 +126,19 @@ describe('liveness and readiness', () => {
     expect(response.body).toEqual({ status: 'ok' });
   });
 
+  test('GET /v1/me names the key’s holder, role and organisation, and needs a key', async () => {
+    const me = await gateway.request('GET', '/v1/me', { key: gateway.keys.regulator });
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual({
+      name: expect.any(String) as string,
+      role: 'regulator',
+      organization: 'RegulatorOrg',
+    });
+    const writer = await gateway.request('GET', '/v1/me', { key: gateway.keys['credit-writer'] });
+    expect(writer.body).toMatchObject({ role: 'credit-writer', organization: 'CreditOrg' });
+    expect((await gateway.request('GET', '/v1/me')).status).toBe(401);
+  });
+
   test('GET /readyz is 200 ready without a key while the ledger is open', async () => {
     const response = await gateway.request<{ status: string; ledger: string }>('GET', '/readyz');
     expect(response.status).toBe(200);

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import {
   acceptedSchema,
   batchResponseSchema,
+  callerSchema,
   entryPageSchema,
   entrySchema,
   errorBodySchema,
@@ -45,6 +46,7 @@ describe('responses match their published schemas', () => {
         'Operation',
         'VerifyResponse',
         'Readiness',
+        'Caller',
         'Error',
       ]),
     );
@@ -93,6 +95,7 @@ describe('responses match their published schemas', () => {
       (await gateway.request('GET', `/v1/operations/${accepted.body.id}`, { key: sandbox })).body,
     );
     conforms(readinessSchema, (await gateway.request('GET', '/readyz')).body);
+    conforms(callerSchema, (await gateway.request('GET', '/v1/me', { key: regulator })).body);
     for (const failed of [
       await gateway.request('GET', '/v1/entries/nothing-here', { key: sandbox }),
       await gateway.request('POST', '/v1/entries', { key: sandbox, body: creditChange() }),

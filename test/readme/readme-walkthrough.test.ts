@@ -25,6 +25,7 @@ const WALKTHROUGH_SECTIONS = [
 const CHECKOUT = [
   'README.md',
   'chaincode',
+  'console',
   'docs',
   'gateway',
   'network',

@@ -90,6 +90,13 @@ export const entrySchema = z.strictObject({
   }),
 });
 
+/** Who an API key belongs to (`GET /v1/me`). */
+export const callerSchema = z.strictObject({
+  name: z.string(),
+  role: z.enum(ROLES),
+  organization: z.string(),
+});
+
 export const entryPageSchema = z.strictObject({
   items: z.array(entrySchema),
   nextCursor: z.string().nullable(),

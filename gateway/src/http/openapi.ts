@@ -5,6 +5,7 @@ import {
   apiEntryRequest,
   batchRequest,
   batchResponseSchema,
+  callerSchema,
   entryPageSchema,
   entrySchema,
   errorBodySchema,
@@ -83,11 +84,21 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         Operation: schemaOf(operationSchema, 'output'),
         VerifyResponse: schemaOf(verifyResponseSchema, 'output'),
         Readiness: schemaOf(readinessSchema, 'output'),
+        Caller: schemaOf(callerSchema, 'output'),
         Error: schemaOf(errorBodySchema, 'output'),
       },
     },
     security: [{ apiKey: [] }],
     paths: {
+      '/v1/me': {
+        get: {
+          summary: 'Who this API key belongs to: its name, role and organisation',
+          responses: {
+            '200': { description: 'The caller', content: json(ref('Caller')) },
+            '401': commonErrors['401'],
+          },
+        },
+      },
       '/v1/entries': {
         post: {
           summary: 'Record one entry (idempotent by id)',

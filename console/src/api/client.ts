@@ -1,0 +1,42 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from '../../.generated/api-schema';
+
+export type Entry = components['schemas']['Entry'];
+export type EntryPage = components['schemas']['EntryPage'];
+export type Caller = components['schemas']['Caller'];
+export type ErrorBody = components['schemas']['Error'];
+
+const STORED_KEY = 'audit-console.key';
+
+/** The signed-in API key: this tab's session storage only, never local storage or a cookie. */
+export const session = {
+  key: (): string | null => sessionStorage.getItem(STORED_KEY),
+  signIn: (key: string) => {
+    sessionStorage.setItem(STORED_KEY, key);
+  },
+  signOut: () => {
+    sessionStorage.removeItem(STORED_KEY);
+  },
+};
+
+const bearer: Middleware = {
+  onRequest({ request }) {
+    const key = session.key();
+    if (key !== null) {
+      request.headers.set('Authorization', `Bearer ${key}`);
+    }
+    return request;
+  },
+};
+
+/** The gateway's API, typed from its OpenAPI document, on the origin that served the console. */
+export const api = createClient<paths>({ baseUrl: window.location.origin });
+api.use(bearer);
+
+/** Whether a key is valid, and whose it is, without keeping it. */
+export async function callerOf(key: string): Promise<Caller | undefined> {
+  const { data } = await createClient<paths>({ baseUrl: window.location.origin }).GET('/v1/me', {
+    headers: { Authorization: `Bearer ${key}` },
+  });
+  return data;
+}

@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'react';
+import { api, type Entry, type ErrorBody } from '../api/client';
+import { messageKey, useLanguage } from '../i18n';
+import { districtTime } from '../time';
+
+/** Every field of one entry: what was recorded, its digest, who submitted it, where it is. */
+export function EntryView({ id, back }: { id: string; back: string }) {
+  const { t, language } = useLanguage();
+  const [entry, setEntry] = useState<Entry | undefined>(undefined);
+  const [failure, setFailure] = useState<ErrorBody['error'] | undefined>(undefined);
+
+  useEffect(() => {
+    void api.GET('/v1/entries/{id}', { params: { path: { id } } }).then(({ data, error }) => {
+      setEntry(data);
+      setFailure(error?.error);
+    });
+  }, [id]);
+
+  if (failure !== undefined) {
+    return (
+      <p role="alert" className="error">
+        {t('error.generic')}: {failure.code} — {failure.message}
+      </p>
+    );
+  }
+  if (entry === undefined) {
+    return <p>{t('loading')}</p>;
+  }
+  const kindKey = messageKey('kind', entry.kind);
+  const roleKey = messageKey('role', entry.submitter.role);
+  return (
+    <article>
+      {back !== '' && <a href={back}>← {t('entry.back')}</a>}
+      <h2>
+        {t('entry.title')} {entry.id}
+      </h2>
+      <dl className="fields">
+        <dt>{t('column.kind')}</dt>
+        <dd>{kindKey === undefined ? entry.kind : t(kindKey)}</dd>
+        <dt>{t('column.committedAt')}</dt>
+        <dd>{districtTime(entry.committedAt, language)}</dd>
+        <dt>{t('column.stream')}</dt>
+        <dd>{entry.stream}</dd>
+        <dt>{t('column.source')}</dt>
+        <dd>
+          {entry.source}
+          {entry.sourceSeq === undefined ? '' : ` #${String(entry.sourceSeq)}`}
+        </dd>
+        <dt>{t('entry.digest')}</dt>
+        <dd className="code">{entry.digest}</dd>
+        <dt>{t('entry.submitter')}</dt>
+        <dd>
+          {entry.submitter.name} ({roleKey === undefined ? entry.submitter.role : t(roleKey)},{' '}
+          {entry.submitter.mspId})
+        </dd>
+        <dt>{t('entry.block')}</dt>
+        <dd>{entry.blockNumber}</dd>
+        <dt>{t('entry.transaction')}</dt>
+        <dd className="code">{entry.txId}</dd>
+      </dl>
+      <h3>{t('entry.payload')}</h3>
+      <pre className="code">{JSON.stringify(entry.payload, null, 2)}</pre>
+    </article>
+  );
+}

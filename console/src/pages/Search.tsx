@@ -1,0 +1,204 @@
+import { useEffect, useState, type SyntheticEvent } from 'react';
+import { api, type EntryPage, type ErrorBody } from '../api/client';
+import { messageKey, useLanguage } from '../i18n';
+import { entryHref, searchHref } from '../route';
+import { districtTime } from '../time';
+
+/** What a search looks up, and which index parameter of `GET /v1/entries` carries it. */
+const SEARCHES = {
+  dataset: { parameter: 'stream', prefix: 'dataset:' },
+  algorithm: { parameter: 'stream', prefix: 'algorithm:' },
+  subject: { parameter: 'stream', prefix: 'subject:' },
+  source: { parameter: 'source', prefix: '' },
+  approvalRef: { parameter: 'approvalRef', prefix: '' },
+  kind: { parameter: 'kind', prefix: '' },
+} as const;
+type SearchBy = keyof typeof SEARCHES;
+const KINDS = ['data-access', 'algorithm-upload', 'credit-change'] as const;
+
+function isSearchBy(value: string | null): value is SearchBy {
+  return value !== null && value in SEARCHES;
+}
+
+/** A `datetime-local` value read as Asia/Shanghai time, as the console shows every time. */
+function shanghaiInstant(local: string): string | undefined {
+  return local === '' ? undefined : new Date(`${local}:00+08:00`).toISOString();
+}
+
+export function Search({ query }: { query: URLSearchParams }) {
+  const { t, language } = useLanguage();
+  const by = isSearchBy(query.get('by')) ? (query.get('by') as SearchBy) : 'dataset';
+  const [form, setForm] = useState({
+    by,
+    value: query.get('value') ?? '',
+    from: query.get('from') ?? '',
+    to: query.get('to') ?? '',
+  });
+  const [page, setPage] = useState<EntryPage | undefined>(undefined);
+  const [failure, setFailure] = useState<ErrorBody['error'] | undefined>(undefined);
+  const [loading, setLoading] = useState(false);
+
+  const value = query.get('value') ?? '';
+  const from = query.get('from') ?? '';
+  const to = query.get('to') ?? '';
+  const cursor = query.get('cursor') ?? undefined;
+  useEffect(() => {
+    if (value === '') {
+      setPage(undefined);
+      return;
+    }
+    const { parameter, prefix } = SEARCHES[by];
+    setLoading(true);
+    void api
+      .GET('/v1/entries', {
+        params: {
+          query: {
+            [parameter]: `${prefix}${value}`,
+            from: shanghaiInstant(from),
+            to: shanghaiInstant(to),
+            cursor,
+          },
+        },
+      })
+      .then(({ data, error }) => {
+        setLoading(false);
+        setPage(data);
+        setFailure(error?.error);
+      });
+  }, [by, value, from, to, cursor]);
+
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    const next = new URLSearchParams({ by: form.by, value: form.value.trim() });
+    if (form.from !== '') next.set('from', form.from);
+    if (form.to !== '') next.set('to', form.to);
+    window.location.hash = searchHref(next);
+  };
+  const nextPage = (nextCursor: string) => {
+    const next = new URLSearchParams(query);
+    next.set('cursor', nextCursor);
+    window.location.hash = searchHref(next);
+  };
+  const here = searchHref(query);
+  const nextCursor = page?.nextCursor ?? null;
+
+  return (
+    <section>
+      <h2>{t('search.title')}</h2>
+      <form className="panel search" onSubmit={submit}>
+        <label>
+          {t('search.by')}
+          <select
+            value={form.by}
+            onChange={(event) => {
+              setForm({ ...form, by: event.target.value as SearchBy, value: '' });
+            }}
+          >
+            {Object.keys(SEARCHES).map((name) => (
+              <option key={name} value={name}>
+                {t(`search.by.${name as SearchBy}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('search.value')}
+          {form.by === 'kind' ? (
+            <select
+              required
+              value={form.value}
+              onChange={(event) => {
+                setForm({ ...form, value: event.target.value });
+              }}
+            >
+              <option value="" />
+              {KINDS.map((kind) => (
+                <option key={kind} value={kind}>
+                  {t(`kind.${kind}`)}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              required
+              value={form.value}
+              onChange={(event) => {
+                setForm({ ...form, value: event.target.value });
+              }}
+            />
+          )}
+        </label>
+        <label>
+          {t('search.from')} (UTC+08:00)
+          <input
+            type="datetime-local"
+            value={form.from}
+            onChange={(event) => {
+              setForm({ ...form, from: event.target.value });
+            }}
+          />
+        </label>
+        <label>
+          {t('search.to')} (UTC+08:00)
+          <input
+            type="datetime-local"
+            value={form.to}
+            onChange={(event) => {
+              setForm({ ...form, to: event.target.value });
+            }}
+          />
+        </label>
+        <button type="submit">{t('search.submit')}</button>
+      </form>
+
+      {loading && <p>{t('loading')}</p>}
+      {failure !== undefined && (
+        <p role="alert" className="error">
+          {t('error.generic')}: {failure.code} — {failure.message}
+        </p>
+      )}
+      {page?.items.length === 0 && <p>{t('search.none')}</p>}
+      {page !== undefined && page.items.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('column.committedAt')}</th>
+              <th scope="col">{t('column.kind')}</th>
+              <th scope="col">{t('column.stream')}</th>
+              <th scope="col">{t('column.source')}</th>
+              <th scope="col">{t('column.sourceSeq')}</th>
+              <th scope="col">{t('column.id')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((entry) => {
+              const kindKey = messageKey('kind', entry.kind);
+              return (
+                <tr key={entry.id}>
+                  <td className="nowrap">{districtTime(entry.committedAt, language)}</td>
+                  <td className="nowrap">{kindKey === undefined ? entry.kind : t(kindKey)}</td>
+                  <td>{entry.stream}</td>
+                  <td>{entry.source}</td>
+                  <td>{entry.sourceSeq ?? '—'}</td>
+                  <td>
+                    <a href={entryHref(entry.id, here)}>{entry.id}</a>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {nextCursor !== null && (
+        <button
+          type="button"
+          onClick={() => {
+            nextPage(nextCursor);
+          }}
+        >
+          {t('search.more')}
+        </button>
+      )}
+    </section>
+  );
+}

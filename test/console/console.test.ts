@@ -1,0 +1,184 @@
+/**
+ * The console as a regulator uses it, in a real browser against a real gateway: sign in, search
+ * a dataset's trail, open an entry, switch language; the key stays in the tab; nothing is
+ * requested from any host but the gateway; no serious accessibility violation. Each page's
+ * screenshot is written to .data/screenshots/.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
+import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
+import { dataAccess, unique } from '../support/sample-entries.js';
+import { launchBrowser } from './browser.js';
+
+const SCREENSHOTS = resolve(__dirname, '../../.data/screenshots');
+
+/**
+ * The browser globals the page.evaluate callbacks below use: the tests compile without the DOM's
+ * types, and each callback casts `globalThis` to this (a cast vanishes before it reaches the page).
+ */
+interface InPage {
+  document: { documentElement: { lang: string }; cookie: string };
+  sessionStorage: Record<string, string>;
+  localStorage: Record<string, string>;
+  axe: { run(): Promise<{ violations: { id: string; impact: string | null }[] }> };
+}
+
+let gateway: TestGateway;
+let browser: Browser;
+const dataset = unique('city-mgmt/console-traffic');
+const recorded: LedgerEntry[] = [];
+
+beforeAll(async () => {
+  gateway = await startTestGateway();
+  for (let seq = 1; seq <= 3; seq += 1) {
+    const written = await gateway.request<LedgerEntry>('POST', '/v1/entries', {
+      key: gateway.keys['sandbox-writer'],
+      body: dataAccess({ sourceSeq: seq }, { dataset: { id: dataset } }),
+    });
+    expect(written.status).toBe(201);
+    recorded.push(written.body);
+  }
+  browser = await launchBrowser();
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser.close();
+  await gateway.close();
+});
+
+/** A fresh tab, recording every URL it requests. */
+async function openConsole(options: { bypassCSP?: boolean } = {}) {
+  const context = await browser.newContext({ locale: 'zh-CN', ...options });
+  const page = await context.newPage();
+  const requested: string[] = [];
+  page.on('request', (request) => requested.push(request.url()));
+  await page.goto(`${gateway.url}/console/`);
+  return { page, requested, close: () => context.close() };
+}
+
+async function signIn(page: Page, key: string) {
+  await page.getByLabel('API 密钥').fill(key);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+describe('the console in a browser', () => {
+  test('a regulator signs in, finds a dataset’s entries and opens one', async () => {
+    const { page, requested, close } = await openConsole();
+    try {
+      await expect(page.getByRole('heading', { name: '审计账本控制台' }).isVisible()).resolves.toBe(
+        true,
+      );
+      await page.screenshot({ path: join(SCREENSHOTS, 'console-sign-in.png') });
+      await signIn(page, gateway.keys.regulator);
+      await page.getByText('当前身份').waitFor();
+      expect(await page.getByText('监管方').count()).toBeGreaterThan(0);
+
+      await page.getByLabel('检索值').fill(dataset);
+      await page.getByRole('button', { name: '检索' }).click();
+      const rows = page.locator('tbody tr');
+      await rows.first().waitFor();
+      expect(await rows.count()).toBe(3);
+      const firstRow = await rows.first().innerText();
+      expect(firstRow).toContain(`dataset:${dataset}`);
+      expect(firstRow).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\+08:00/);
+      await page.screenshot({ path: join(SCREENSHOTS, 'console-search.png'), fullPage: true });
+
+      const [first] = recorded;
+      await page.getByRole('link', { name: first?.id ?? '' }).click();
+      await page.getByRole('heading', { name: `审计记录 ${first?.id ?? ''}` }).waitFor();
+      const article = await page.locator('article').innerText();
+      expect(article).toContain(first?.digest ?? 'digest');
+      expect(article).toContain(first?.txId ?? 'txId');
+      await page.screenshot({ path: join(SCREENSHOTS, 'console-entry.png'), fullPage: true });
+
+      await page.getByRole('link', { name: /返回检索结果/ }).click();
+      await rows.first().waitFor();
+      expect(await rows.count()).toBe(3);
+
+      const origins = new Set(requested.map((url) => new URL(url).origin));
+      expect([...origins]).toEqual([new URL(gateway.url).origin]);
+    } finally {
+      await close();
+    }
+  });
+
+  test('switches to English, and keeps the choice', async () => {
+    const { page, close } = await openConsole();
+    try {
+      await page.getByLabel('语言').selectOption('en');
+      await page.getByRole('heading', { name: 'Audit ledger console' }).waitFor();
+      expect(await page.getByLabel('API key').count()).toBe(1);
+      await page.reload();
+      await page.getByRole('heading', { name: 'Audit ledger console' }).waitFor();
+      expect(
+        await page.evaluate(() => (globalThis as unknown as InPage).document.documentElement.lang),
+      ).toBe('en');
+    } finally {
+      await close();
+    }
+  });
+
+  test('a wrong key is refused; a right one lives in this tab’s session storage only', async () => {
+    const { page, close } = await openConsole();
+    try {
+      await signIn(page, 'not-a-key');
+      await page.getByRole('alert').waitFor();
+      expect(await page.getByRole('alert').innerText()).toContain('密钥无效');
+
+      await signIn(page, gateway.keys['credit-writer']);
+      await page.getByText('当前身份').waitFor();
+      const stored = await page.evaluate(() => {
+        const { sessionStorage, localStorage, document } = globalThis as unknown as InPage;
+        return {
+          session: Object.values(sessionStorage),
+          local: Object.values(localStorage),
+          cookies: document.cookie,
+        };
+      });
+      expect(stored.session).toContain(gateway.keys['credit-writer']);
+      expect(stored.local).not.toContain(gateway.keys['credit-writer']);
+      expect(stored.cookies).toBe('');
+
+      await page.getByRole('button', { name: '退出' }).click();
+      await page.getByLabel('API 密钥').waitFor();
+      const session = await page.evaluate(() =>
+        Object.values((globalThis as unknown as InPage).sessionStorage),
+      );
+      expect(session).not.toContain(gateway.keys['credit-writer']);
+    } finally {
+      await close();
+    }
+  });
+
+  test('no serious accessibility violations on the sign-in, search and entry pages', async () => {
+    // axe is injected as an inline script, which the console's own policy rightly refuses.
+    const { page, close } = await openConsole({ bypassCSP: true });
+    const axe = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+    const violations = async () => {
+      await page.addScriptTag({ content: axe });
+      return page.evaluate(async () => {
+        const { violations } = await (globalThis as unknown as InPage).axe.run();
+        return violations
+          .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+          .map((violation) => violation.id);
+      });
+    };
+    try {
+      expect(await violations()).toEqual([]);
+      await signIn(page, gateway.keys.regulator);
+      await page.getByLabel('检索值').fill(dataset);
+      await page.getByRole('button', { name: '检索' }).click();
+      await page.locator('tbody tr').first().waitFor();
+      expect(await violations()).toEqual([]);
+      await page.locator('tbody a').first().click();
+      await page.locator('article').waitFor();
+      expect(await violations()).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});
