@@ -25,6 +25,26 @@ function shanghaiInstant(local: string): string | undefined {
   return local === '' ? undefined : new Date(`${local}:00+08:00`).toISOString();
 }
 
+/** A time bound of the search, entered in the district's time. */
+function DistrictTimeField(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label>
+      {props.label} (UTC+08:00)
+      <input
+        type="datetime-local"
+        value={props.value}
+        onChange={(event) => {
+          props.onChange(event.target.value);
+        }}
+      />
+    </label>
+  );
+}
+
 export function Search({ query }: { query: URLSearchParams }) {
   const { t, language } = useLanguage();
   const by = isSearchBy(query.get('by')) ? (query.get('by') as SearchBy) : 'dataset';
@@ -128,26 +148,20 @@ export function Search({ query }: { query: URLSearchParams }) {
             />
           )}
         </label>
-        <label>
-          {t('search.from')} (UTC+08:00)
-          <input
-            type="datetime-local"
-            value={form.from}
-            onChange={(event) => {
-              setForm({ ...form, from: event.target.value });
-            }}
-          />
-        </label>
-        <label>
-          {t('search.to')} (UTC+08:00)
-          <input
-            type="datetime-local"
-            value={form.to}
-            onChange={(event) => {
-              setForm({ ...form, to: event.target.value });
-            }}
-          />
-        </label>
+        <DistrictTimeField
+          label={t('search.from')}
+          value={form.from}
+          onChange={(from) => {
+            setForm({ ...form, from });
+          }}
+        />
+        <DistrictTimeField
+          label={t('search.to')}
+          value={form.to}
+          onChange={(to) => {
+            setForm({ ...form, to });
+          }}
+        />
         <button type="submit">{t('search.submit')}</button>
       </form>
 
