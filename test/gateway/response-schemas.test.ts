@@ -13,6 +13,7 @@ import {
   errorBodySchema,
   operationSchema,
   readinessSchema,
+  trailReportSchema,
   verifyResponseSchema,
 } from '../../gateway/src/http/api-schemas.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
@@ -47,6 +48,7 @@ describe('responses match their published schemas', () => {
         'VerifyResponse',
         'Readiness',
         'Caller',
+        'TrailReport',
         'Error',
       ]),
     );
@@ -96,6 +98,15 @@ describe('responses match their published schemas', () => {
     );
     conforms(readinessSchema, (await gateway.request('GET', '/readyz')).body);
     conforms(callerSchema, (await gateway.request('GET', '/v1/me', { key: regulator })).body);
+    const source = (created.body as { source: string }).source;
+    conforms(
+      trailReportSchema,
+      (
+        await gateway.request('GET', `/v1/trails/verify?source=${encodeURIComponent(source)}`, {
+          key: regulator,
+        })
+      ).body,
+    );
     for (const failed of [
       await gateway.request('GET', '/v1/entries/nothing-here', { key: sandbox }),
       await gateway.request('POST', '/v1/entries', { key: sandbox, body: creditChange() }),

@@ -11,6 +11,7 @@ import {
   timestamp,
 } from '@audit-ledger/chaincode';
 import { z } from 'zod';
+import type { TrailReport } from '../trail-check';
 
 /**
  * What callers send. The same schemas as the contract's, widened where the gateway does work
@@ -126,6 +127,31 @@ export const operationSchema = z.strictObject({
   entry: entrySchema.optional(),
   results: z.array(batchItemSchema).optional(),
   error: errorBodySchema.shape.error.optional(),
+});
+
+/** `GET /v1/trails/verify`'s report; typed as the check's own report, so the two cannot drift. */
+export const trailReportSchema: z.ZodType<TrailReport> = z.strictObject({
+  complete: z.boolean(),
+  entries: z.number().int().nonnegative(),
+  truncated: z.boolean(),
+  sourceSeq: z
+    .strictObject({
+      first: z.number().int().nullable(),
+      last: z.number().int().nullable(),
+      gaps: z.array(z.strictObject({ from: z.number().int(), to: z.number().int() })),
+      unsequenced: z.number().int().nonnegative(),
+    })
+    .optional(),
+  outOfOrder: z.array(
+    z.strictObject({ id: z.string(), sourceSeq: z.number().int(), after: z.number().int() }),
+  ),
+  digestMismatches: z.array(z.string()),
+  ledgerIntegrity: z.strictObject({ ok: z.boolean(), message: z.string().optional() }),
+  peers: z.strictObject({
+    checked: z.boolean(),
+    detail: z.string(),
+    differing: z.array(z.string()),
+  }),
 });
 
 export const verifyResponseSchema = z.strictObject({

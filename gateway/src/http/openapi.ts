@@ -6,6 +6,7 @@ import {
   batchRequest,
   batchResponseSchema,
   callerSchema,
+  trailReportSchema,
   entryPageSchema,
   entrySchema,
   errorBodySchema,
@@ -85,6 +86,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         VerifyResponse: schemaOf(verifyResponseSchema, 'output'),
         Readiness: schemaOf(readinessSchema, 'output'),
         Caller: schemaOf(callerSchema, 'output'),
+        TrailReport: schemaOf(trailReportSchema, 'output'),
         Error: schemaOf(errorBodySchema, 'output'),
       },
     },
@@ -224,7 +226,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               description:
                 'The trail report; with Accept: application/x-ndjson, lines of {"progress": {phase, entries, organization?}} while the check runs, then {"report": …} (or {"error": …} if it fails after the first line)',
               content: {
-                ...json({ type: 'object' }),
+                ...json(ref('TrailReport')),
                 'application/x-ndjson': { schema: { type: 'string' } },
               },
             },
