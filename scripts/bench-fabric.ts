@@ -10,7 +10,7 @@ import {
   connectGateway,
   peerClient,
 } from '@audit-ledger/gateway/dist/fabric/peer-connection';
-import { percentile, sampleEntry } from './bench-figures';
+import { metricSum, percentile, sampleEntry } from './bench-figures';
 import { cpuSeconds } from './bench-gateway';
 
 /**
@@ -215,14 +215,8 @@ export async function sampleNetwork(
       key: readFileSync(organization.tlsClient.keyPath),
     });
     for (const { stage, metric, label } of stagesOf(contract)) {
-      for (const line of text.split('\n')) {
-        if (line.startsWith(metric) && line.includes(`channel="${connection.channel}"`)) {
-          if (line.includes(label)) {
-            const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-            stageSeconds.set(stage, (stageSeconds.get(stage) ?? 0) + value);
-          }
-        }
-      }
+      const seconds = metricSum(text, metric, [`channel="${connection.channel}"`, label]);
+      stageSeconds.set(stage, (stageSeconds.get(stage) ?? 0) + seconds);
     }
   }
   return { cpuSeconds: cpu, stageSeconds };

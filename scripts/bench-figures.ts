@@ -27,3 +27,11 @@ export function sampleEntry() {
     },
   };
 }
+
+/** The sum of a Prometheus text's samples whose line starts with `prefix` and holds every label. */
+export function metricSum(text: string, prefix: string, labels: readonly string[] = []): number {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(prefix) && labels.every((label) => line.includes(label)))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}

@@ -18,7 +18,7 @@ import {
   type FloorRun,
   type NetworkSample,
 } from './bench-fabric';
-import { percentile, sampleEntry } from './bench-figures';
+import { metricSum, percentile, sampleEntry } from './bench-figures';
 import { cpuSeconds, rssMb, startGateway, stopGateway, type Gateway } from './bench-gateway';
 
 /**
@@ -68,12 +68,15 @@ interface RunResult {
 
 type Mode = 'single' | 'batch' | 'async';
 
-async function drained(gateway: Gateway): Promise<void> {
+interface Readiness {
+  blocks?: number;
+  outbox: { depth: number };
+}
+
+/** Polls the gateway's `/readyz` until `done` holds for what it reports. */
+async function untilReady(gateway: Gateway, done: (ready: Readiness) => boolean): Promise<void> {
   for (;;) {
-    const ready = (await (await fetch(`${gateway.url}/readyz`)).json()) as {
-      outbox: { depth: number };
-    };
-    if (ready.outbox.depth === 0) {
+    if (done((await (await fetch(`${gateway.url}/readyz`)).json()) as Readiness)) {
       return;
     }
     await new Promise((wait) => setTimeout(wait, 50));
@@ -83,10 +86,7 @@ async function drained(gateway: Gateway): Promise<void> {
 /** Entries the gateway has committed since it started, as its metrics count them. */
 async function committedEntries(gateway: Gateway): Promise<number> {
   const text = await (await fetch(gateway.metricsUrl)).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('audit_ledger_entries_committed_total{'))
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  return metricSum(text, 'audit_ledger_entries_committed_total{');
 }
 
 /**
@@ -95,16 +95,11 @@ async function committedEntries(gateway: Gateway): Promise<number> {
  */
 async function indexCaughtUp(gateway: Gateway, height: number): Promise<void> {
   const shown = progress('indexing the chain', { unit: 'blocks' });
-  for (;;) {
-    const ready = (await (await fetch(`${gateway.url}/readyz`)).json()) as { blocks?: number };
-    const blocks = ready.blocks ?? 0;
-    if (blocks >= height) {
-      shown.finish(height);
-      return;
-    }
+  await untilReady(gateway, ({ blocks = 0 }) => {
     shown.update(blocks, height);
-    await new Promise((wait) => setTimeout(wait, 200));
-  }
+    return blocks >= height;
+  });
+  shown.finish(height);
 }
 
 interface Response {
@@ -205,7 +200,7 @@ async function load(
   if (mode === 'async') {
     // Accepted is not committed: the run ends when the outbox is empty, and counts what the
     // gateway committed; an accepted entry that failed to commit is an error.
-    await drained(gateway);
+    await untilReady(gateway, ({ outbox }) => outbox.depth === 0);
     const committed = await committedEntries(gateway);
     errors += Math.max(0, entries - committed);
     entries = Math.min(entries, committed);
