@@ -4,7 +4,22 @@ import { LANGUAGES, messageKey, useLanguage, type Language } from './i18n';
 import { EntryView } from './pages/EntryView';
 import { Search } from './pages/Search';
 import { SignIn } from './pages/SignIn';
-import { useRoute } from './route';
+import { VerifyBundle } from './pages/VerifyBundle';
+import { pageHref, useRoute, type Page, type Route } from './route';
+
+/** The pages in the navigation bar, in its order. */
+const NAVIGATION: readonly Page[] = ['search', 'verify'];
+
+function PageOf({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'entry':
+      return <EntryView id={route.id} back={route.back} />;
+    case 'verify':
+      return <VerifyBundle />;
+    default:
+      return <Search query={route.query} />;
+  }
+}
 
 export function App() {
   const { t, language, setLanguage } = useLanguage();
@@ -49,14 +64,21 @@ export function App() {
           </>
         )}
       </header>
+      {caller !== undefined && (
+        <nav aria-label={t('nav.label')} className="pages">
+          {NAVIGATION.map((page) => (
+            <a
+              key={page}
+              href={pageHref(page)}
+              aria-current={route.page === page ? 'page' : undefined}
+            >
+              {t(`nav.${page}`)}
+            </a>
+          ))}
+        </nav>
+      )}
       <main>
-        {caller === undefined ? (
-          <SignIn onSignedIn={setCaller} />
-        ) : route.page === 'entry' ? (
-          <EntryView id={route.id} back={route.back} />
-        ) : (
-          <Search query={route.query} />
-        )}
+        {caller === undefined ? <SignIn onSignedIn={setCaller} /> : <PageOf route={route} />}
       </main>
     </>
   );

@@ -4,7 +4,7 @@
  * requested from any host but the gateway; no serious accessibility violation. Each page's
  * screenshot is written to .data/screenshots/.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -24,6 +24,7 @@ interface InPage {
   sessionStorage: Record<string, string>;
   localStorage: Record<string, string>;
   axe: { run(): Promise<{ violations: { id: string; impact: string | null }[] }> };
+  location: { hash: string };
 }
 
 let gateway: TestGateway;
@@ -58,6 +59,13 @@ async function openConsole(options: { bypassCSP?: boolean } = {}) {
   page.on('request', (request) => requested.push(request.url()));
   await page.goto(`${gateway.url}/console/`);
   return { page, requested, close: () => context.close() };
+}
+
+/** Moves to one of the console's places, as following a link there would. */
+async function showPage(page: Page, hash: string) {
+  await page.evaluate((target) => {
+    (globalThis as unknown as InPage).location.hash = target;
+  }, hash);
 }
 
 async function signIn(page: Page, key: string) {
@@ -149,6 +157,83 @@ describe('the console in a browser', () => {
         Object.values((globalThis as unknown as InPage).sessionStorage),
       );
       expect(session).not.toContain(gateway.keys['credit-writer']);
+    } finally {
+      await close();
+    }
+  });
+
+  test('Verify checks an entry in the browser against trust roots loaded from a file', async () => {
+    const { page, requested, close } = await openConsole();
+    const [entry] = recorded;
+    try {
+      await signIn(page, gateway.keys.regulator);
+      await page.getByText('当前身份').waitFor();
+      await showPage(page, `#/entries/${entry?.id ?? ''}`);
+      const verify = page.getByRole('button', { name: '核验', exact: true });
+      expect(await verify.isDisabled()).toBe(true);
+
+      await page.getByLabel('载入信任文件').setInputFiles(join(gateway.dataDir, 'trust.json'));
+      await page.getByTestId('trust-fingerprint').waitFor();
+      await verify.click();
+      const verdict = page.getByTestId('verdict');
+      await verdict.waitFor();
+      expect(await verdict.innerText()).toMatch(/^VERIFIED/);
+      const steps = await page.locator('.checklist li').allInnerTexts();
+      expect(steps.length).toBeGreaterThanOrEqual(8);
+      expect(steps.join('\n')).toContain('记录摘要');
+      expect(await page.locator('.checklist li.failed').count()).toBe(0);
+      await page.screenshot({ path: join(SCREENSHOTS, 'console-verify.png'), fullPage: true });
+
+      // The bundle came from the gateway; the trust roots and the verdict did not.
+      const paths = requested.map((url) => new URL(url));
+      expect(paths.map((url) => url.origin).every((origin) => origin === gateway.url)).toBe(true);
+      expect(paths.some((url) => url.pathname.includes('trust'))).toBe(false);
+      expect(paths.some((url) => url.pathname === `/v1/entries/${entry?.id ?? ''}/proof`)).toBe(
+        true,
+      );
+    } finally {
+      await close();
+    }
+  });
+
+  test('a tampered bundle does not verify, and the checklist names the step', async () => {
+    const [entry] = recorded;
+    const bundle = await gateway.request<{ canonicalEntry: string } & Record<string, unknown>>(
+      'GET',
+      `/v1/entries/${entry?.id ?? ''}/proof`,
+      { key: gateway.keys.regulator },
+    );
+    expect(bundle.status).toBe(200);
+    const tampered = join(gateway.dataDir, 'tampered-bundle.json');
+    const text = JSON.stringify(bundle.body).replace('"outcome":"granted"', '"outcome":"denied"');
+    expect(text).toContain('"outcome":"denied"');
+    await writeFile(tampered, text);
+
+    const { page, requested, close } = await openConsole();
+    try {
+      await signIn(page, gateway.keys.regulator);
+      await page.getByText('当前身份').waitFor();
+      await page.getByRole('link', { name: '核验证据' }).click();
+      await page.getByLabel('载入信任文件').setInputFiles(join(gateway.dataDir, 'trust.json'));
+      await page.getByTestId('trust-fingerprint').waitFor();
+      const before = requested.length;
+      await page.getByLabel('选择证明包文件').setInputFiles(tampered);
+      const verdict = page.getByTestId('verdict');
+      await verdict.waitFor();
+      expect(await verdict.innerText()).toMatch(/^NOT VERIFIED/);
+      const failed = await page.locator('.checklist li.failed').allInnerTexts();
+      expect(failed.join('\n')).toContain('记录摘要');
+      expect(failed.join('\n')).toContain('ENTRY_DIGEST');
+      await page.screenshot({
+        path: join(SCREENSHOTS, 'console-verify-tampered.png'),
+        fullPage: true,
+      });
+      // Checking a file asks nothing of any server.
+      expect(requested.slice(before)).toEqual([]);
+
+      await page.getByLabel('选择证明包文件').setInputFiles(join(gateway.dataDir, 'trust.json'));
+      await page.getByRole('alert').waitFor();
+      expect(await page.getByRole('alert').innerText()).toContain('无法核验');
     } finally {
       await close();
     }

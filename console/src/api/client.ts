@@ -40,3 +40,12 @@ export async function callerOf(key: string): Promise<Caller | undefined> {
   });
   return data;
 }
+
+/** What a refused request's answer says, as one line. */
+export function failureText(error: unknown): string {
+  const body = error as Partial<ErrorBody> | string | undefined;
+  if (typeof body === 'string') {
+    return body;
+  }
+  return body?.error === undefined ? 'no answer' : `${body.error.code} — ${body.error.message}`;
+}

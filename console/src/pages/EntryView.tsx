@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, type Entry, type ErrorBody } from '../api/client';
+import { EntryVerification } from '../components/EntryVerification';
 import { messageKey, useLanguage } from '../i18n';
 import { districtTime } from '../time';
 
@@ -60,6 +61,7 @@ export function EntryView({ id, back }: { id: string; back: string }) {
       </dl>
       <h3>{t('entry.payload')}</h3>
       <pre className="code">{JSON.stringify(entry.payload, null, 2)}</pre>
+      <EntryVerification id={entry.id} />
     </article>
   );
 }

@@ -4,9 +4,14 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ENTRY_KINDS } from '@audit-ledger/chaincode';
 import type { TrailProgress, TrailReport } from '../trail-check';
-import { formatReport, report, type VerificationReport } from '../verifier/check-report';
-import { checkCheckpoint, checkConsistency } from '../verifier/checkpoint-checks';
-import { EXIT, InputError } from './cli-errors';
+import { formatReport, type VerificationReport } from '../verifier/check-report';
+import {
+  InputError,
+  verifyBundleText,
+  verifyCheckpointText,
+  verifyConsistencyText,
+} from '../verifier/offline-verification';
+import { EXIT } from './cli-errors';
 import {
   GatewayError,
   gatewayTarget,
@@ -17,7 +22,7 @@ import {
   type GatewayTarget,
 } from './gateway-client';
 import { formatEntry, formatEntryTable, formatTrailReport, type EntryView } from './human-output';
-import { readCheckpoint, readProof, readText, readTrust, verifyBundleText } from './offline-inputs';
+import { readText, readTrust } from './offline-inputs';
 import { progress } from './progress';
 
 const GATEWAY_OPTIONS = `Commands that call a gateway take --gateway <url> (or AUDIT_LEDGER_URL; default
@@ -280,17 +285,17 @@ audit-ledger verify --id <id> --trust <trust.json> [--out <bundle.json>] [--json
         throw new InputError('give the old checkpoint, the new checkpoint and the proof');
       }
       const trust = await readTrust(asString(values.trust));
-      return printVerification(
-        report(
-          checkConsistency(
-            await readCheckpoint(oldFile),
-            await readCheckpoint(newFile),
-            await readProof(proofFile),
-            trust,
-          ),
-        ),
-        values.json === true,
-      );
+      const texts = {
+        older: await readText(oldFile, 'checkpoint'),
+        newer: await readText(newFile, 'checkpoint'),
+        proof: await readText(proofFile, 'proof'),
+      };
+      const names = {
+        older: `checkpoint ${oldFile}`,
+        newer: `checkpoint ${newFile}`,
+        proof: `proof ${proofFile}`,
+      };
+      return printVerification(verifyConsistencyText(texts, trust, names), values.json === true);
     },
   },
 
@@ -300,9 +305,9 @@ audit-ledger verify --id <id> --trust <trust.json> [--out <bundle.json>] [--json
     options: { trust: { type: 'string' } },
     async run(values, files) {
       const trust = await readTrust(asString(values.trust));
-      const checkpoint = await readCheckpoint(one(files, 'checkpoint file'));
+      const file = one(files, 'checkpoint file');
       return printVerification(
-        report(checkCheckpoint('checkpoint', checkpoint, trust).checks),
+        verifyCheckpointText(await readText(file, 'checkpoint'), trust, `checkpoint ${file}`),
         values.json === true,
       );
     },

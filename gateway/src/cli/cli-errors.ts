@@ -9,11 +9,3 @@ export const EXIT = {
   /** The gateway refused the request or could not be reached. */
   gateway: 3,
 } as const;
-
-/** The command line or an input file is wrong; the message says what to change. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = InputError.name;
-  }
-}

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { InputError } from './cli-errors';
+import { InputError } from '../verifier/offline-verification';
 
 export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:8080';
 

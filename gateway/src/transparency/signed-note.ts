@@ -17,6 +17,7 @@ import {
 const ED25519 = 0x01;
 const SIGNATURE_PREFIX = '\u2014 ';
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 export class NoteError extends Error {
   constructor(message: string) {
@@ -127,8 +128,9 @@ export function noteVerifier(verifierKey: string): NoteVerifier {
     throw new NoteError(`verifier key ${name} has the wrong key id`);
   }
   const publicKey = createPublicKey({
-    key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') },
-    format: 'jwk',
+    key: Buffer.concat([ED25519_SPKI_PREFIX, raw]),
+    format: 'der',
+    type: 'spki',
   });
   return {
     name,

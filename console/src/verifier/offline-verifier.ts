@@ -1,0 +1,15 @@
+import './buffer-global';
+
+/** The command line's offline verifier, run in the browser: texts in, a checklist out. */
+export {
+  InputError,
+  trustFromText,
+  verifyBundleText,
+  verifyCheckpointText,
+  verifyConsistencyText,
+} from '@audit-ledger/offline-verification';
+export type {
+  CheckResult,
+  TrustFile,
+  VerificationReport,
+} from '@audit-ledger/offline-verification';

@@ -1,0 +1,125 @@
+import { X509Certificate } from 'node:crypto';
+import { z } from 'zod';
+import { PROOF_FORMAT, proofBundleShape, type ProofBundle } from '../proof/proof-bundle';
+import { noteVerifier } from '../transparency/signed-note';
+import { trustFile, type TrustFile } from '../transparency/trust-file';
+import { checkBundle } from './bundle-checks';
+import { report, type VerificationReport } from './check-report';
+import { checkCheckpoint, checkConsistency } from './checkpoint-checks';
+
+/**
+ * Offline verification from texts: a trust file, a proof bundle, checkpoints and a consistency
+ * proof in, a checklist out. Each input is refused with a message saying what is wrong. No file
+ * system and no network: the command line reads files, the console what the user picked and
+ * what it fetched — the same module in both.
+ */
+
+export type { TrustFile } from '../transparency/trust-file';
+export type { CheckResult, VerificationReport } from './check-report';
+
+/** An input is wrong; the message says what to change. */
+export class InputError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = InputError.name;
+  }
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InputError(`${what} is not JSON`);
+  }
+}
+
+/** A trust file whose every key and certificate is usable. */
+export function trustFromText(text: string, what = 'the trust file'): TrustFile {
+  const parsed = trustFile.safeParse(parseJson(text, what));
+  if (!parsed.success) {
+    throw new InputError(`${what} is invalid: ${parsed.error.issues[0]?.message ?? ''}`);
+  }
+  const trust = parsed.data;
+  try {
+    for (const key of [trust.checkpoints.logKey, ...trust.checkpoints.witnessKeys]) {
+      noteVerifier(key);
+    }
+    for (const org of [...trust.organizations, ...trust.orderers]) {
+      org.rootCertificates.forEach((pem) => new X509Certificate(pem));
+    }
+  } catch (error) {
+    throw new InputError(
+      `${what} holds an unusable key or certificate: ${(error as Error).message}`,
+    );
+  }
+  return trust;
+}
+
+/** A checkpoint's note, from the note itself or the JSON the gateway serves it in. */
+export function checkpointFromText(text: string, what = 'the checkpoint'): string {
+  if (!text.trimStart().startsWith('{')) {
+    return text;
+  }
+  const parsed = z.object({ note: z.string() }).safeParse(parseJson(text, what));
+  if (!parsed.success) {
+    throw new InputError(`${what} has no "note"`);
+  }
+  return parsed.data.note;
+}
+
+/** A consistency proof as GET /v1/proofs/consistency answers it. */
+export function proofFromText(text: string, what = 'the proof'): Buffer[] {
+  const parsed = z.object({ hashes: z.array(z.base64()) }).safeParse(parseJson(text, what));
+  if (!parsed.success) {
+    throw new InputError(`${what} must be {"hashes": [base64, …]}`);
+  }
+  return parsed.data.hashes.map((hash) => Buffer.from(hash, 'base64'));
+}
+
+/** Every check of a proof bundle's text against the trust file. */
+export function verifyBundleText(text: string, trust: TrustFile): VerificationReport {
+  const parsed = proofBundleShape.safeParse(parseJson(text, 'the bundle'));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(
+      `the bundle is not ${PROOF_FORMAT}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+    );
+  }
+  try {
+    // The shape is checked; the verifier checks every value the shape lets through.
+    return report(checkBundle(parsed.data as unknown as ProofBundle, trust));
+  } catch (error) {
+    throw new InputError(`the bundle is malformed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** A checkpoint's log signature and each witness's cosignature. */
+export function verifyCheckpointText(
+  text: string,
+  trust: TrustFile,
+  what = 'the checkpoint',
+): VerificationReport {
+  return report(checkCheckpoint('checkpoint', checkpointFromText(text, what), trust).checks);
+}
+
+type ConsistencyInputs = Record<'older' | 'newer' | 'proof', string>;
+
+/** Both checkpoints, and that the newer one's tree extends the older one's. */
+export function verifyConsistencyText(
+  texts: ConsistencyInputs,
+  trust: TrustFile,
+  names: ConsistencyInputs = {
+    older: 'the old checkpoint',
+    newer: 'the new checkpoint',
+    proof: 'the proof',
+  },
+): VerificationReport {
+  return report(
+    checkConsistency(
+      checkpointFromText(texts.older, names.older),
+      checkpointFromText(texts.newer, names.newer),
+      proofFromText(texts.proof, names.proof),
+      trust,
+    ),
+  );
+}
