@@ -7,6 +7,8 @@ import { RequestError } from './request-error';
 import { createCallerRouter } from './http/caller-routes';
 import { createConsoleRouter } from './http/console-routes';
 import { createEntryRouter } from './http/entry-routes';
+import { createStatisticsRouter } from './http/statistics-routes';
+import { createSubjectRouter } from './http/subject-routes';
 import { createTrailRouter } from './http/trail-routes';
 import { httpStatusOf } from './http/http-status';
 import { buildOpenApiDocument } from './http/openapi';
@@ -21,6 +23,7 @@ import type { OutboxStore } from './outbox/outbox-store';
 import type { OutboxWorker } from './outbox/outbox-worker';
 import type { PeerCopies } from './ledger/peer-copies';
 import type { ProofSource } from './proof/proof-source';
+import type { Pseudonymizer } from './pseudonymizer';
 import type { CheckpointLog } from './transparency/checkpoint-log';
 
 export interface AppDependencies {
@@ -28,6 +31,8 @@ export interface AppDependencies {
   entries: EntryService;
   outbox: { store: OutboxStore; worker: OutboxWorker };
   apiKeys: ApiKeyRegistry;
+  /** Turns identity numbers into the pseudonyms the ledger keeps. */
+  pseudonymizer: Pseudonymizer;
   /** Proof bundles and checkpoints, where the ledger provides them. */
   transparency: { proofs: ProofSource; checkpoints: CheckpointLog } | undefined;
   /** Each organisation's copy of the ledger, for trail checks to compare (Fabric). */
@@ -106,6 +111,8 @@ export function createApp(deps: AppDependencies): express.Express {
     }),
   );
   app.use(createTrailRouter({ ledger, peerCopies: deps.peerCopies, logger, metrics }));
+  app.use(createStatisticsRouter(ledger));
+  app.use(createSubjectRouter(deps.pseudonymizer));
   app.use(
     deps.transparency === undefined
       ? createUnavailableTransparencyRouter(ledger.kind)

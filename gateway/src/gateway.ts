@@ -85,9 +85,10 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
 
   const { ledger, transparency, peerCopies } = await openLedger(config, logger);
 
+  const pseudonymizer = new Pseudonymizer(await pseudonymKey(config));
   const entries = new EntryService(
     ledger,
-    new Pseudonymizer(await pseudonymKey(config)),
+    pseudonymizer,
     new QueryCursors(await cursorKey(config)),
     config.batchTransactionSize,
     attestationOf(transparency),
@@ -103,6 +104,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     entries,
     outbox: { store, worker },
     apiKeys,
+    pseudonymizer,
     transparency,
     peerCopies,
     logger,

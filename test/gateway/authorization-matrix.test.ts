@@ -155,6 +155,21 @@ describe.each(ROLES.map((role) => [role] as const))('%s', (role) => {
         expect(trail.body.entries).toBe(0);
       }
     });
+
+    test(`the overview counts ${mayRead(role, kind) ? 'the entry' : 'nothing of the kind'}`, async () => {
+      const counts = await request<{ days: { counts: Record<string, number> }[] }>(
+        role,
+        'GET',
+        '/v1/statistics/entries-per-day?days=31',
+      );
+      expect(counts.status).toBe(200);
+      const total = counts.body.days.reduce((sum, day) => sum + (day.counts[kind] ?? 0), 0);
+      if (mayRead(role, kind)) {
+        expect(total).toBeGreaterThan(0);
+      } else {
+        expect(total).toBe(0);
+      }
+    });
   });
 });
 

@@ -113,7 +113,7 @@ describe('no request makes the gateway fail', { timeout: 60_000 }, () => {
     await fc.assert(
       fc.asyncProperty(
         key,
-        fc.constantFrom('/v1/entries', '/v1/entries/batch', '/v1/verify'),
+        fc.constantFrom('/v1/entries', '/v1/entries/batch', '/v1/verify', '/v1/subjects/lookup'),
         body,
         fc.constantFrom('application/json', 'application/json; charset=latin1', 'text/plain', ''),
         fc.boolean(),
@@ -143,6 +143,7 @@ describe('no request makes the gateway fail', { timeout: 60_000 }, () => {
         fc.constantFrom(
           '/v1/entries',
           '/v1/trails/verify',
+          '/v1/statistics/entries-per-day',
           '/v1/checkpoints/latest',
           '/v1/proofs/inclusion',
           '/v1/proofs/consistency',

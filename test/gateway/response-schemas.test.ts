@@ -8,16 +8,18 @@ import {
   acceptedSchema,
   batchResponseSchema,
   callerSchema,
+  entriesPerDaySchema,
   entryPageSchema,
   entrySchema,
   errorBodySchema,
   operationSchema,
   readinessSchema,
+  subjectLookupSchema,
   trailReportSchema,
   verifyResponseSchema,
 } from '../../gateway/src/http/api-schemas.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
-import { creditChange, dataAccess, unique } from '../support/sample-entries.js';
+import { RESIDENT_ID, creditChange, dataAccess, unique } from '../support/sample-entries.js';
 
 let gateway: TestGateway;
 
@@ -49,6 +51,8 @@ describe('responses match their published schemas', () => {
         'Readiness',
         'Caller',
         'TrailReport',
+        'EntriesPerDay',
+        'SubjectLookup',
         'Error',
       ]),
     );
@@ -104,6 +108,19 @@ describe('responses match their published schemas', () => {
       (
         await gateway.request('GET', `/v1/trails/verify?source=${encodeURIComponent(source)}`, {
           key: regulator,
+        })
+      ).body,
+    );
+    conforms(
+      entriesPerDaySchema,
+      (await gateway.request('GET', '/v1/statistics/entries-per-day', { key: regulator })).body,
+    );
+    conforms(
+      subjectLookupSchema,
+      (
+        await gateway.request('POST', '/v1/subjects/lookup', {
+          key: regulator,
+          body: { idNumber: RESIDENT_ID },
         })
       ).body,
     );

@@ -11,6 +11,8 @@ import {
   timestamp,
 } from '@audit-ledger/chaincode';
 import { z } from 'zod';
+import type { EntriesPerDay } from '../entries-per-day';
+import type { SubjectLookup } from '../subject-lookup';
 import type { TrailReport } from '../trail-check';
 
 /**
@@ -152,6 +154,25 @@ export const trailReportSchema: z.ZodType<TrailReport> = z.strictObject({
     detail: z.string(),
     differing: z.array(z.string()),
   }),
+});
+
+/** `GET /v1/statistics/entries-per-day`, typed as the count's own answer. */
+export const entriesPerDaySchema: z.ZodType<EntriesPerDay> = z.strictObject({
+  timeZone: z.literal('Asia/Shanghai'),
+  days: z.array(
+    z.strictObject({
+      date: z.iso.date(),
+      counts: z.record(z.enum(ENTRY_KINDS), z.number().int().nonnegative()),
+    }),
+  ),
+  counted: z.number().int().nonnegative(),
+  truncated: z.boolean(),
+});
+
+/** `POST /v1/subjects/lookup`: the pseudonym and trail of a number, never the number. */
+export const subjectLookupSchema: z.ZodType<SubjectLookup> = z.strictObject({
+  subject: z.strictObject({ ref: pseudonym }),
+  stream: z.string(),
 });
 
 export const verifyResponseSchema = z.strictObject({

@@ -6,6 +6,8 @@ import {
   batchRequest,
   batchResponseSchema,
   callerSchema,
+  entriesPerDaySchema,
+  subjectLookupSchema,
   trailReportSchema,
   entryPageSchema,
   entrySchema,
@@ -15,6 +17,8 @@ import {
   verifyRequest,
   verifyResponseSchema,
 } from './api-schemas';
+import { MAX_DAYS } from '../entries-per-day';
+import { subjectLookupRequest } from '../subject-lookup';
 
 /** A request schema as callers may send it, or a response schema as the gateway answers. */
 function schemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
@@ -38,7 +42,7 @@ const accepted = {
 };
 const commonErrors = {
   '400': errorResponse(
-    'Malformed JSON or invalid input (MALFORMED_JSON, INVALID_ENTRY, PERSONAL_DATA, INVALID_QUERY)',
+    'Malformed JSON or invalid input (MALFORMED_JSON, INVALID_ENTRY, PERSONAL_DATA, INVALID_QUERY, INVALID_ARGUMENT)',
   ),
   '401': errorResponse('Missing or unknown API key (UNAUTHENTICATED)'),
   '403': errorResponse('The role may not do this (FORBIDDEN)'),
@@ -87,6 +91,9 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         Readiness: schemaOf(readinessSchema, 'output'),
         Caller: schemaOf(callerSchema, 'output'),
         TrailReport: schemaOf(trailReportSchema, 'output'),
+        EntriesPerDay: schemaOf(entriesPerDaySchema, 'output'),
+        SubjectLookup: schemaOf(subjectLookupSchema, 'output'),
+        SubjectLookupRequest: schemaOf(subjectLookupRequest),
         Error: schemaOf(errorBodySchema, 'output'),
       },
     },
@@ -233,6 +240,37 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             ...commonErrors,
             '503': errorResponse(
               'The ledger cannot be reached (LEDGER_UNAVAILABLE), or 2 trail checks are already running (BUSY); Retry-After says when to try again',
+            ),
+          },
+        },
+      },
+      '/v1/statistics/entries-per-day': {
+        get: {
+          summary:
+            'Entries committed on each of the last days (Asia/Shanghai), by kind; only those the caller may read',
+          parameters: [
+            {
+              name: 'days',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: MAX_DAYS, default: 14 },
+            },
+          ],
+          responses: {
+            '200': { description: 'The counts', content: json(ref('EntriesPerDay')) },
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/subjects/lookup': {
+        post: {
+          summary:
+            "A person's or company's pseudonym and trail, from a resident identity number or unified social credit code sent in the body; the number is neither stored, logged nor returned",
+          requestBody: { required: true, content: json(ref('SubjectLookupRequest')) },
+          responses: {
+            '200': { description: 'The pseudonym and stream', content: json(ref('SubjectLookup')) },
+            ...commonErrors,
+            '403': errorResponse(
+              'Only the regulator and the credit authority look up subjects (FORBIDDEN)',
             ),
           },
         },

@@ -1,0 +1,52 @@
+import { issueDetails, type Role } from '@audit-ledger/chaincode';
+import { z } from 'zod';
+import type { Principal } from './ledger/ledger';
+import type { Pseudonymizer } from './pseudonymizer';
+import { RequestError } from './request-error';
+
+/**
+ * Who may turn a resident identity number or unified social credit code into the trail the
+ * ledger keeps for it: the regulator, and the credit authority that writes those trails. The
+ * sandbox's systems hold no credit subjects.
+ */
+export const SUBJECT_LOOKUP_ROLES: readonly Role[] = ['regulator', 'credit-writer'];
+
+export const subjectLookupRequest = z.strictObject({
+  idNumber: z.string().min(1).max(64),
+});
+
+export interface SubjectLookup {
+  subject: { ref: string };
+  stream: string;
+}
+
+/**
+ * The pseudonym and stream of a person or company, for a caller who has their number. The
+ * number arrives in a body (never a URL), is not logged, and is not in the answer.
+ */
+export function lookUpSubject(
+  pseudonymizer: Pseudonymizer,
+  principal: Principal,
+  raw: unknown,
+): SubjectLookup {
+  if (!SUBJECT_LOOKUP_ROLES.includes(principal.role)) {
+    throw new RequestError(
+      'FORBIDDEN',
+      `role ${principal.role} may not look up credit subjects; ${SUBJECT_LOOKUP_ROLES.join(' and ')} may`,
+    );
+  }
+  const parsed = subjectLookupRequest.safeParse(raw);
+  if (!parsed.success) {
+    throw new RequestError('INVALID_ARGUMENT', 'invalid lookup', issueDetails(parsed.error));
+  }
+  const ref = pseudonymizer.pseudonymOf(parsed.data.idNumber);
+  if (ref === undefined) {
+    throw new RequestError('INVALID_ARGUMENT', 'invalid lookup', [
+      {
+        path: 'idNumber',
+        message: 'is not a valid resident identity number or unified social credit code',
+      },
+    ]);
+  }
+  return { subject: { ref }, stream: `subject:${ref}` };
+}
