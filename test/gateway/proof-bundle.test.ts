@@ -362,4 +362,66 @@ describe('npx audit-ledger verify', () => {
     await writeFile(malformed, '{"format":"audit-ledger-proof/1"}');
     expect((await cli('verify', malformed, '--trust', trustPath)).code).toBe(2);
   });
+
+  test('an evidence package: its checkpoint and every bundle, each entry with its checklist', async () => {
+    const trustPath = join(gateway.dataDir, 'trust.json');
+    const checkpoint = await gateway.request('GET', '/v1/checkpoints/latest', {
+      key: gateway.keys.regulator,
+    });
+    const bundles = await Promise.all(
+      ['bundle-0', 'bundle-2'].map(async (id) => (await fetchBundle(id)).body),
+    );
+    const evidence = {
+      format: 'audit-ledger-evidence/1',
+      createdAt: new Date().toISOString(),
+      query: { source: bundle.entry.source },
+      checkpoint: checkpoint.body,
+      bundles,
+    };
+    const file = async (name: string, value: unknown) => {
+      const path = join(folder, name);
+      await writeFile(path, JSON.stringify(value));
+      return path;
+    };
+
+    const sound = await cli('verify', await file('evidence.json', evidence), '--trust', trustPath);
+    expect(sound.code).toBe(0);
+    expect(sound.stdout).toContain('entry bundle-0\n✓ entry digest');
+    expect(sound.stdout).toContain('entry bundle-2\n');
+    expect(sound.stdout).toContain('2 entries, 0 not verified\nVERIFIED');
+
+    const [first, second] = bundles;
+    const altered = structuredClone(second) as ProofBundle;
+    (altered.entry.payload as { action: string }).action = 'export';
+    const tampered = await cli(
+      'verify',
+      await file('evidence-tampered.json', { ...evidence, bundles: [first, altered] }),
+      '--trust',
+      trustPath,
+      '--json',
+    );
+    expect(tampered.code).toBe(1);
+    const report = JSON.parse(tampered.stdout) as {
+      verified: boolean;
+      entries: { id: string; verified: boolean }[];
+    };
+    expect(report.verified).toBe(false);
+    expect(report.entries.map((entry) => [entry.id, entry.verified])).toEqual([
+      ['bundle-0', true],
+      ['bundle-2', false],
+    ]);
+
+    const empty = await cli(
+      'verify',
+      await file('evidence-empty.json', { ...evidence, bundles: [] }),
+      '--trust',
+      trustPath,
+    );
+    expect([empty.code, empty.stdout]).toEqual([
+      2,
+      expect.stringContaining(
+        'the evidence package is not audit-ledger-evidence/1: bundles',
+      ) as unknown,
+    ]);
+  });
 });

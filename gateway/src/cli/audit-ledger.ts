@@ -4,10 +4,16 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ENTRY_KINDS } from '@audit-ledger/chaincode';
 import type { TrailProgress, TrailReport } from '../trail-check';
-import { formatReport, type VerificationReport } from '../verifier/check-report';
+import {
+  formatEvidenceReport,
+  formatReport,
+  type VerificationReport,
+} from '../verifier/check-report';
 import {
   InputError,
+  isEvidenceText,
   verifyBundleText,
+  verifyEvidenceText,
   verifyCheckpointText,
   verifyConsistencyText,
 } from '../verifier/offline-verification';
@@ -193,10 +199,12 @@ const COMMANDS: Record<string, Command> = {
 
   verify: {
     usage: `audit-ledger verify <bundle.json> --trust <trust.json> [--json]
+audit-ledger verify <evidence.json> --trust <trust.json> [--json]
 audit-ledger verify --id <id> --trust <trust.json> [--out <bundle.json>] [--json]
   Checks a proof bundle offline, every step against trust.json: a bundle file (the answer of
   GET /v1/entries/{id}/proof), or with --id the bundle fetched from the gateway just now (kept
-  in --out if given). Nothing but the bundle comes from the gateway.`,
+  in --out if given). Nothing but the bundle comes from the gateway. An evidence package saved
+  from the console is checked whole: its checkpoint and every entry's bundle.`,
     options: {
       ...gatewayOptions,
       trust: { type: 'string' },
@@ -213,6 +221,15 @@ audit-ledger verify --id <id> --trust <trust.json> [--out <bundle.json>] [--json
         id === undefined
           ? await readText(one(files, 'bundle file'), 'bundle')
           : await fetchBundle(await target(values), id, asString(values.out));
+      if (id === undefined && isEvidenceText(bundle)) {
+        const result = verifyEvidenceText(bundle, trust);
+        process.stdout.write(
+          values.json === true
+            ? `${JSON.stringify(result, null, 2)}\n`
+            : formatEvidenceReport(result),
+        );
+        return result.verified ? EXIT.ok : EXIT.checkFailed;
+      }
       return printVerification(verifyBundleText(bundle, trust), values.json === true);
     },
   },

@@ -78,19 +78,75 @@ export function proofFromText(text: string, what = 'the proof'): Buffer[] {
 
 /** Every check of a proof bundle's text against the trust file. */
 export function verifyBundleText(text: string, trust: TrustFile): VerificationReport {
-  const parsed = proofBundleShape.safeParse(parseJson(text, 'the bundle'));
+  return verifyBundle(parseJson(text, 'the bundle'), trust);
+}
+
+function verifyBundle(value: unknown, trust: TrustFile, what = 'the bundle'): VerificationReport {
+  const parsed = proofBundleShape.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new InputError(
-      `the bundle is not ${PROOF_FORMAT}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+      `${what} is not ${PROOF_FORMAT}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
     );
   }
   try {
     // The shape is checked; the verifier checks every value the shape lets through.
     return report(checkBundle(parsed.data as unknown as ProofBundle, trust));
   } catch (error) {
-    throw new InputError(`the bundle is malformed: ${(error as Error).message}`, { cause: error });
+    throw new InputError(`${what} is malformed: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/**
+ * An evidence package: the entries a search found, each with its proof bundle, and the latest
+ * checkpoint when it was made. Everything in it is checked offline like a single bundle.
+ */
+export const EVIDENCE_FORMAT = 'audit-ledger-evidence/1';
+
+const evidencePackage = z.object({
+  format: z.literal(EVIDENCE_FORMAT),
+  createdAt: z.string(),
+  query: z.record(z.string(), z.string()),
+  checkpoint: z.object({ note: z.string() }),
+  // Each bundle passes whole to the bundle's own checks.
+  bundles: z.array(z.looseObject({ entry: z.looseObject({ id: z.string() }) })).min(1),
+});
+
+export interface EvidenceReport {
+  verified: boolean;
+  checkpoint: VerificationReport;
+  entries: ({ id: string } & VerificationReport)[];
+}
+
+/** Whether a text is an evidence package rather than a single proof bundle. */
+export function isEvidenceText(text: string): boolean {
+  const value = parseJson(text, 'the file');
+  return typeof value === 'object' && value !== null && 'format' in value
+    ? value.format === EVIDENCE_FORMAT
+    : false;
+}
+
+/** The package's checkpoint and every entry's bundle, each against the trust file. */
+export function verifyEvidenceText(text: string, trust: TrustFile): EvidenceReport {
+  const parsed = evidencePackage.safeParse(parseJson(text, 'the evidence package'));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(
+      `the evidence package is not ${EVIDENCE_FORMAT}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+    );
+  }
+  const checkpoint = report(
+    checkCheckpoint('checkpoint', parsed.data.checkpoint.note, trust).checks,
+  );
+  const entries = parsed.data.bundles.map((bundle, index) => ({
+    id: bundle.entry.id,
+    ...verifyBundle(bundle, trust, `bundle ${String(index + 1)} (${bundle.entry.id})`),
+  }));
+  return {
+    verified: checkpoint.verified && entries.every((entry) => entry.verified),
+    checkpoint,
+    entries,
+  };
 }
 
 /** A checkpoint's log signature and each witness's cosignature. */
