@@ -1,31 +1,37 @@
 import { useState } from 'react';
 import { session, type Caller } from './api/client';
-import { LANGUAGES, messageKey, useLanguage, type Language } from './i18n';
+import { LANGUAGES, useLanguage, type Language } from './i18n';
+import { Checkpoints } from './pages/Checkpoints';
 import { EntryView } from './pages/EntryView';
+import { Overview } from './pages/Overview';
 import { Search } from './pages/Search';
 import { SignIn } from './pages/SignIn';
+import { TrailPage } from './pages/Trail';
 import { VerifyBundle } from './pages/VerifyBundle';
-import { pageHref, useRoute, type Page, type Route } from './route';
+import { PAGES, pageHref, useRoute, type Route } from './route';
 
-/** The pages in the navigation bar, in its order. */
-const NAVIGATION: readonly Page[] = ['search', 'verify'];
-
-function PageOf({ route }: { route: Route }) {
+function PageOf({ route, caller }: { route: Route; caller: Caller }) {
   switch (route.page) {
     case 'entry':
       return <EntryView id={route.id} back={route.back} />;
+    case 'overview':
+      return <Overview />;
+    case 'search':
+      // A new search (from a link, the lookup, a page of results) starts from its own terms.
+      return <Search key={route.query.toString()} query={route.query} role={caller.role} />;
+    case 'trail':
+      return <TrailPage key={route.query.toString()} query={route.query} />;
+    case 'checkpoints':
+      return <Checkpoints />;
     case 'verify':
       return <VerifyBundle />;
-    default:
-      return <Search query={route.query} />;
   }
 }
 
 export function App() {
-  const { t, language, setLanguage } = useLanguage();
+  const { t, named, language, setLanguage } = useLanguage();
   const [caller, setCaller] = useState<Caller | undefined>(undefined);
   const route = useRoute();
-  const roleKey = caller === undefined ? undefined : messageKey('role', caller.role);
 
   return (
     <>
@@ -49,8 +55,7 @@ export function App() {
         {caller !== undefined && (
           <>
             <span>
-              {t('signedInAs')}: {caller.name} ({roleKey === undefined ? caller.role : t(roleKey)},{' '}
-              {caller.organization})
+              {t('signedInAs')}: {caller.name} ({named('role', caller.role)}, {caller.organization})
             </span>
             <button
               type="button"
@@ -66,7 +71,7 @@ export function App() {
       </header>
       {caller !== undefined && (
         <nav aria-label={t('nav.label')} className="pages">
-          {NAVIGATION.map((page) => (
+          {PAGES.map((page) => (
             <a
               key={page}
               href={pageHref(page)}
@@ -78,7 +83,11 @@ export function App() {
         </nav>
       )}
       <main>
-        {caller === undefined ? <SignIn onSignedIn={setCaller} /> : <PageOf route={route} />}
+        {caller === undefined ? (
+          <SignIn onSignedIn={setCaller} />
+        ) : (
+          <PageOf route={route} caller={caller} />
+        )}
       </main>
     </>
   );

@@ -100,6 +100,59 @@ const zhCN = {
   'step.consistency proof': '一致性证明',
   'step.same log': '同一日志',
   'step.tree grew': '树只增不减',
+  'trail.title': '轨迹',
+  'trail.show': '显示轨迹',
+  'trail.complete': '轨迹完整',
+  'trail.incomplete': '轨迹不完整',
+  'trail.entries': '记录数',
+  'trail.truncated': '仅显示前 2,000 条，请缩小时间范围',
+  'trail.gaps': '缺号',
+  'trail.gap': '缺号',
+  'trail.reversals': '序号倒退',
+  'trail.reversal': '序号倒退：排在',
+  'trail.digestMismatch': '摘要不符',
+  'trail.integrity': '账本完整性',
+  'trail.peerDiffers': '节点副本不同',
+  'checkpoints.title': '检查点',
+  'checkpoints.explain':
+    '检查点是日志对全部区块的签名承诺，并由见证人联署。本浏览器记住上次核验通过的检查点，新检查点必须是它的延续；否则说明历史被改写。',
+  'checkpoints.size': '区块数',
+  'checkpoints.root': '树根哈希',
+  'checkpoints.origin': '日志',
+  'checkpoints.cosigners': '联署见证人',
+  'checkpoints.save': '保存检查点',
+  'checkpoints.checks': '核验步骤',
+  'checkpoints.alarm': '警报：账本历史与本浏览器此前核验的不一致',
+  'checkpoints.alarmDetail': '最新检查点不是本浏览器此前所见检查点的延续。此前所见区块数：',
+  'checkpoints.badSignature': '警报：最新检查点的签名或联署不成立',
+  'checkpoints.first': '本浏览器首次核验此日志：签名成立，已记住作为今后比对的基准。',
+  'checkpoints.consistent': '签名成立，且与本浏览器此前所见的检查点一致。此前所见区块数：',
+  'overview.title': '概览',
+  'overview.ledger': '账本高度',
+  'overview.blocks': '区块',
+  'overview.ready': '可用',
+  'overview.unavailable': '不可用',
+  'overview.reachable': '可达',
+  'overview.unreachable': '不可达',
+  'overview.checkpoint': '最新检查点',
+  'overview.cosignedBy': '联署',
+  'overview.checkCheckpoint': '核验检查点',
+  'overview.outbox': '待提交队列',
+  'overview.queued': '条待提交',
+  'overview.oldest': '最早已等待',
+  'overview.perDay': '近 14 天每日记录数（按类型）',
+  'overview.date': '日期',
+  'overview.truncated': '记录过多，仅统计了一部分',
+  'lookup.label': '按身份证号或统一社会信用代码查找信用主体',
+  'lookup.submit': '查找',
+  'lookup.hint': '号码只在本次请求中发给网关换取假名，不会出现在网址、日志或账本中。',
+  'lookup.refused': '无法查找',
+  'export.csv': '导出 CSV',
+  'export.evidence': '导出证据包',
+  'export.reading': '已读取',
+  'export.proofs': '已取得证明',
+  'export.saved': '已保存，记录数：',
+  'export.capped': '已达上限，未全部导出',
   'error.generic': '请求失败',
   loading: '加载中…',
 };
@@ -205,6 +258,64 @@ const en: Record<MessageKey, string> = {
   'step.consistency proof': 'consistency proof',
   'step.same log': 'same log',
   'step.tree grew': 'tree grew',
+  'trail.title': 'Trail',
+  'trail.show': 'Show the trail',
+  'trail.complete': 'The trail is complete',
+  'trail.incomplete': 'The trail is not complete',
+  'trail.entries': 'Entries',
+  'trail.truncated': 'only the first 2,000 are shown: narrow the time range',
+  'trail.gaps': 'Missing numbers',
+  'trail.gap': 'Missing',
+  'trail.reversals': 'Numbers going backwards',
+  'trail.reversal': 'number went backwards: after',
+  'trail.digestMismatch': 'Digest mismatch',
+  'trail.integrity': 'Ledger integrity',
+  'trail.peerDiffers': 'A peer holds a different trail',
+  'checkpoints.title': 'Checkpoints',
+  'checkpoints.explain':
+    'A checkpoint is the log’s signed commitment to every block, cosigned by witnesses. This browser remembers the last checkpoint it verified; the next must extend it, or history was rewritten.',
+  'checkpoints.size': 'Blocks',
+  'checkpoints.root': 'Root hash',
+  'checkpoints.origin': 'Log',
+  'checkpoints.cosigners': 'Cosigning witnesses',
+  'checkpoints.save': 'Save the checkpoint',
+  'checkpoints.checks': 'Checks',
+  'checkpoints.alarm': 'ALARM: the ledger’s history differs from what this browser verified before',
+  'checkpoints.alarmDetail':
+    'The latest checkpoint does not extend the one this browser saw before. Blocks seen before:',
+  'checkpoints.badSignature':
+    'ALARM: the latest checkpoint’s signature or cosignatures do not hold',
+  'checkpoints.first':
+    'This browser verifies this log for the first time: the signatures hold, and it is kept to compare with from now on.',
+  'checkpoints.consistent':
+    'The signatures hold, and it extends the checkpoint this browser saw before. Blocks seen before:',
+  'overview.title': 'Overview',
+  'overview.ledger': 'Ledger height',
+  'overview.blocks': 'blocks',
+  'overview.ready': 'ready',
+  'overview.unavailable': 'unavailable',
+  'overview.reachable': 'reachable',
+  'overview.unreachable': 'unreachable',
+  'overview.checkpoint': 'Latest checkpoint',
+  'overview.cosignedBy': 'Cosigned by',
+  'overview.checkCheckpoint': 'Verify the checkpoint',
+  'overview.outbox': 'Outbox',
+  'overview.queued': 'entries waiting to be committed',
+  'overview.oldest': 'oldest waiting for',
+  'overview.perDay': 'Entries per day, last 14 days, by kind',
+  'overview.date': 'Date',
+  'overview.truncated': 'too many entries: only part was counted',
+  'lookup.label': 'Find a credit subject by resident ID number or unified social credit code',
+  'lookup.submit': 'Find',
+  'lookup.hint':
+    'The number goes to the gateway only in this request, for its pseudonym; it is never in a URL, a log or the ledger.',
+  'lookup.refused': 'Cannot look up',
+  'export.csv': 'Export CSV',
+  'export.evidence': 'Export an evidence package',
+  'export.reading': 'Read',
+  'export.proofs': 'Proofs fetched',
+  'export.saved': 'Saved; entries:',
+  'export.capped': 'the limit was reached: not everything was exported',
   'error.generic': 'The request failed',
   loading: 'Loading…',
 };
@@ -224,6 +335,8 @@ interface LanguageState {
   language: Language;
   setLanguage: (language: Language) => void;
   t: (key: MessageKey) => string;
+  /** A value the API names (a role, a kind) in this language, or as the API spells it. */
+  named: (prefix: 'role' | 'kind', value: string) => string;
 }
 
 const LanguageContext = createContext<LanguageState | undefined>(undefined);
@@ -238,6 +351,10 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
         choose(next);
       },
       t: (key) => MESSAGES[language][key],
+      named: (prefix, value) => {
+        const key = messageKey(prefix, value);
+        return key === undefined ? value : MESSAGES[language][key];
+      },
     }),
     [language],
   );
@@ -262,7 +379,7 @@ export function isMessageKey(key: string): key is MessageKey {
 }
 
 /** A message key for a value the API names (a role, a kind), checked against the dictionary. */
-export function messageKey(prefix: 'role' | 'kind', value: string): MessageKey | undefined {
+function messageKey(prefix: 'role' | 'kind', value: string): MessageKey | undefined {
   const key = `${prefix}.${value}`;
   return isMessageKey(key) ? key : undefined;
 }

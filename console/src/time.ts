@@ -21,3 +21,8 @@ export function districtTime(iso: string, language: Language): string {
   const offset = part('timeZoneName').replace('GMT', 'UTC');
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${offset}`;
 }
+
+/** A `datetime-local` value read as Asia/Shanghai time, as the console shows every time. */
+export function shanghaiInstant(local: string): string | undefined {
+  return local === '' ? undefined : new Date(`${local}:00+08:00`).toISOString();
+}

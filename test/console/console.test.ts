@@ -5,27 +5,20 @@
  * screenshot is written to .data/screenshots/.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
 import { dataAccess, unique } from '../support/sample-entries.js';
-import { launchBrowser } from './browser.js';
-
-const SCREENSHOTS = resolve(__dirname, '../../.data/screenshots');
-
-/**
- * The browser globals the page.evaluate callbacks below use: the tests compile without the DOM's
- * types, and each callback casts `globalThis` to this (a cast vanishes before it reaches the page).
- */
-interface InPage {
-  document: { documentElement: { lang: string }; cookie: string };
-  sessionStorage: Record<string, string>;
-  localStorage: Record<string, string>;
-  axe: { run(): Promise<{ violations: { id: string; impact: string | null }[] }> };
-  location: { hash: string };
-}
+import {
+  SCREENSHOTS,
+  launchBrowser,
+  openConsoleTab,
+  showPage,
+  signIn,
+  type InPage,
+} from './browser.js';
 
 let gateway: TestGateway;
 let browser: Browser;
@@ -51,27 +44,9 @@ afterAll(async () => {
   await gateway.close();
 });
 
-/** A fresh tab, recording every URL it requests. */
-async function openConsole(options: { bypassCSP?: boolean } = {}) {
-  const context = await browser.newContext({ locale: 'zh-CN', ...options });
-  const page = await context.newPage();
-  const requested: string[] = [];
-  page.on('request', (request) => requested.push(request.url()));
-  await page.goto(`${gateway.url}/console/`);
-  return { page, requested, close: () => context.close() };
-}
-
-/** Moves to one of the console's places, as following a link there would. */
-async function showPage(page: Page, hash: string) {
-  await page.evaluate((target) => {
-    (globalThis as unknown as InPage).location.hash = target;
-  }, hash);
-}
-
-async function signIn(page: Page, key: string) {
-  await page.getByLabel('API 密钥').fill(key);
-  await page.getByRole('button', { name: '登录' }).click();
-}
+/** A fresh tab on the gateway's console, recording every URL it requests. */
+const openConsole = (options: { bypassCSP?: boolean } = {}) =>
+  openConsoleTab(browser, gateway.url, options);
 
 describe('the console in a browser', () => {
   test('a regulator signs in, finds a dataset’s entries and opens one', async () => {
@@ -82,9 +57,9 @@ describe('the console in a browser', () => {
       );
       await page.screenshot({ path: join(SCREENSHOTS, 'console-sign-in.png') });
       await signIn(page, gateway.keys.regulator);
-      await page.getByText('当前身份').waitFor();
       expect(await page.getByText('监管方').count()).toBeGreaterThan(0);
 
+      await page.getByRole('link', { name: '检索' }).click();
       await page.getByLabel('检索值').fill(dataset);
       await page.getByRole('button', { name: '检索' }).click();
       const rows = page.locator('tbody tr');
@@ -133,12 +108,12 @@ describe('the console in a browser', () => {
   test('a wrong key is refused; a right one lives in this tab’s session storage only', async () => {
     const { page, close } = await openConsole();
     try {
-      await signIn(page, 'not-a-key');
+      await page.getByLabel('API 密钥').fill('not-a-key');
+      await page.getByRole('button', { name: '登录' }).click();
       await page.getByRole('alert').waitFor();
       expect(await page.getByRole('alert').innerText()).toContain('密钥无效');
 
       await signIn(page, gateway.keys['credit-writer']);
-      await page.getByText('当前身份').waitFor();
       const stored = await page.evaluate(() => {
         const { sessionStorage, localStorage, document } = globalThis as unknown as InPage;
         return {
@@ -167,7 +142,6 @@ describe('the console in a browser', () => {
     const [entry] = recorded;
     try {
       await signIn(page, gateway.keys.regulator);
-      await page.getByText('当前身份').waitFor();
       await showPage(page, `#/entries/${entry?.id ?? ''}`);
       const verify = page.getByRole('button', { name: '核验', exact: true });
       expect(await verify.isDisabled()).toBe(true);
@@ -212,7 +186,6 @@ describe('the console in a browser', () => {
     const { page, requested, close } = await openConsole();
     try {
       await signIn(page, gateway.keys.regulator);
-      await page.getByText('当前身份').waitFor();
       await page.getByRole('link', { name: '核验证据' }).click();
       await page.getByLabel('载入信任文件').setInputFiles(join(gateway.dataDir, 'trust.json'));
       await page.getByTestId('trust-fingerprint').waitFor();
@@ -255,6 +228,7 @@ describe('the console in a browser', () => {
     try {
       expect(await violations()).toEqual([]);
       await signIn(page, gateway.keys.regulator);
+      await page.getByRole('link', { name: '检索' }).click();
       await page.getByLabel('检索值').fill(dataset);
       await page.getByRole('button', { name: '检索' }).click();
       await page.locator('tbody tr').first().waitFor();

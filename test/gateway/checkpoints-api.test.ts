@@ -1,14 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildBlock, type TransactionRecord } from '../../gateway/src/embedded/block-log.js';
 import { LedgerStore } from '../../gateway/src/embedded/ledger-store.js';
 import type { SignedCheckpoint } from '../../gateway/src/transparency/checkpoint-log.js';
 import { leafHash, verifyInclusion } from '../../gateway/src/transparency/merkle-tree.js';
 import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
 import { runGatewayProgram } from '../support/processes.js';
+import { rewriteHistory } from '../support/rewrite-history.js';
 import { dataAccess } from '../support/sample-entries.js';
 
 /** The offline verifier, with its stdout and stderr together. */
@@ -167,37 +166,7 @@ describe('checkpoints, witnessed and provable', () => {
   });
 
   test('when history is rewritten, the witnesses refuse and the regulator’s checks fail', async () => {
-    // Rewrite block 1 and re-chain every later header, as an operator covering its tracks would.
-    const db = new Database(join(gateway.dataDir, 'ledger.sqlite'));
-    const rows = db
-      .prepare<[], { number: number; data: string }>(
-        'SELECT number, data FROM blocks ORDER BY number',
-      )
-      .all();
-    let previousHash = '';
-    for (const row of rows) {
-      const [original, ...rest] = JSON.parse(row.data) as TransactionRecord[];
-      const transactions =
-        row.number === 1 && original !== undefined
-          ? [{ ...original, timestamp: '2020-01-01T00:00:00.000000000Z' }, ...rest]
-          : (JSON.parse(row.data) as TransactionRecord[]);
-      const block = buildBlock(
-        row.number,
-        row.number === 0 ? '0'.repeat(64) : previousHash,
-        transactions,
-      );
-      db.prepare(
-        'UPDATE blocks SET previous_hash = ?, data_hash = ?, header_hash = ?, data = ? WHERE number = ?',
-      ).run(
-        block.header.previousHash,
-        block.header.dataHash,
-        block.headerHash,
-        JSON.stringify(transactions),
-        row.number,
-      );
-      previousHash = block.headerHash;
-    }
-    db.close();
+    rewriteHistory(gateway.dataDir);
     await writeEntries(1);
 
     const forged = await latest();

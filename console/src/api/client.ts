@@ -5,6 +5,9 @@ export type Entry = components['schemas']['Entry'];
 export type EntryPage = components['schemas']['EntryPage'];
 export type Caller = components['schemas']['Caller'];
 export type ErrorBody = components['schemas']['Error'];
+export type TrailReport = components['schemas']['TrailReport'];
+export type EntriesPerDay = components['schemas']['EntriesPerDay'];
+export type Readiness = components['schemas']['Readiness'];
 
 const STORED_KEY = 'audit-console.key';
 

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import { api, type Entry, type ErrorBody } from '../api/client';
 import { EntryVerification } from '../components/EntryVerification';
-import { messageKey, useLanguage } from '../i18n';
+import { useLanguage } from '../i18n';
 import { districtTime } from '../time';
 
 /** Every field of one entry: what was recorded, its digest, who submitted it, where it is. */
 export function EntryView({ id, back }: { id: string; back: string }) {
-  const { t, language } = useLanguage();
+  const { t, named, language } = useLanguage();
   const [entry, setEntry] = useState<Entry | undefined>(undefined);
   const [failure, setFailure] = useState<ErrorBody['error'] | undefined>(undefined);
 
@@ -27,8 +27,6 @@ export function EntryView({ id, back }: { id: string; back: string }) {
   if (entry === undefined) {
     return <p>{t('loading')}</p>;
   }
-  const kindKey = messageKey('kind', entry.kind);
-  const roleKey = messageKey('role', entry.submitter.role);
   return (
     <article>
       {back !== '' && <a href={back}>← {t('entry.back')}</a>}
@@ -37,7 +35,7 @@ export function EntryView({ id, back }: { id: string; back: string }) {
       </h2>
       <dl className="fields">
         <dt>{t('column.kind')}</dt>
-        <dd>{kindKey === undefined ? entry.kind : t(kindKey)}</dd>
+        <dd>{named('kind', entry.kind)}</dd>
         <dt>{t('column.committedAt')}</dt>
         <dd>{districtTime(entry.committedAt, language)}</dd>
         <dt>{t('column.stream')}</dt>
@@ -51,8 +49,7 @@ export function EntryView({ id, back }: { id: string; back: string }) {
         <dd className="code">{entry.digest}</dd>
         <dt>{t('entry.submitter')}</dt>
         <dd>
-          {entry.submitter.name} ({roleKey === undefined ? entry.submitter.role : t(roleKey)},{' '}
-          {entry.submitter.mspId})
+          {entry.submitter.name} ({named('role', entry.submitter.role)}, {entry.submitter.mspId})
         </dd>
         <dt>{t('entry.block')}</dt>
         <dd>{entry.blockNumber}</dd>

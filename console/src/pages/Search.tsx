@@ -1,8 +1,11 @@
-import { useEffect, useState, type SyntheticEvent } from 'react';
-import { api, type EntryPage, type ErrorBody } from '../api/client';
-import { messageKey, useLanguage } from '../i18n';
+import { useEffect, useMemo, useState, type SyntheticEvent } from 'react';
+import { api, type Caller, type EntryPage, type ErrorBody } from '../api/client';
+import { SearchExport, type EntrySearch } from '../components/SearchExport';
+import { SubjectLookup } from '../components/SubjectLookup';
+import { useLanguage } from '../i18n';
 import { entryHref, searchHref } from '../route';
-import { districtTime } from '../time';
+import { DistrictTimeField } from '../components/DistrictTimeField';
+import { districtTime, shanghaiInstant } from '../time';
 
 /** What a search looks up, and which index parameter of `GET /v1/entries` carries it. */
 const SEARCHES = {
@@ -20,33 +23,15 @@ function isSearchBy(value: string | null): value is SearchBy {
   return value !== null && value in SEARCHES;
 }
 
-/** A `datetime-local` value read as Asia/Shanghai time, as the console shows every time. */
-function shanghaiInstant(local: string): string | undefined {
-  return local === '' ? undefined : new Date(`${local}:00+08:00`).toISOString();
-}
+/** Roles that follow credit subjects: the sandbox's systems have none to follow. */
+const SUBJECT_ROLES: readonly Caller['role'][] = ['regulator', 'credit-writer'];
 
-/** A time bound of the search, entered in the district's time. */
-function DistrictTimeField(props: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-}) {
-  return (
-    <label>
-      {props.label} (UTC+08:00)
-      <input
-        type="datetime-local"
-        value={props.value}
-        onChange={(event) => {
-          props.onChange(event.target.value);
-        }}
-      />
-    </label>
-  );
-}
-
-export function Search({ query }: { query: URLSearchParams }) {
-  const { t, language } = useLanguage();
+export function Search({ query, role }: { query: URLSearchParams; role: Caller['role'] }) {
+  const { t, named, language } = useLanguage();
+  const followsSubjects = SUBJECT_ROLES.includes(role);
+  const offered = Object.keys(SEARCHES).filter(
+    (name) => followsSubjects || name !== 'subject',
+  ) as SearchBy[];
   const by = isSearchBy(query.get('by')) ? (query.get('by') as SearchBy) : 'dataset';
   const [form, setForm] = useState({
     by,
@@ -62,30 +47,32 @@ export function Search({ query }: { query: URLSearchParams }) {
   const from = query.get('from') ?? '';
   const to = query.get('to') ?? '';
   const cursor = query.get('cursor') ?? undefined;
-  useEffect(() => {
+  const search = useMemo<EntrySearch | undefined>(() => {
     if (value === '') {
+      return undefined;
+    }
+    const { parameter, prefix } = SEARCHES[by];
+    const bounds = { from: shanghaiInstant(from), to: shanghaiInstant(to) };
+    return Object.fromEntries(
+      Object.entries({ [parameter]: `${prefix}${value}`, ...bounds }).filter(
+        (pair): pair is [string, string] => pair[1] !== undefined,
+      ),
+    );
+  }, [by, value, from, to]);
+  useEffect(() => {
+    if (search === undefined) {
       setPage(undefined);
       return;
     }
-    const { parameter, prefix } = SEARCHES[by];
     setLoading(true);
     void api
-      .GET('/v1/entries', {
-        params: {
-          query: {
-            [parameter]: `${prefix}${value}`,
-            from: shanghaiInstant(from),
-            to: shanghaiInstant(to),
-            cursor,
-          },
-        },
-      })
+      .GET('/v1/entries', { params: { query: { ...search, cursor } } })
       .then(({ data, error }) => {
         setLoading(false);
         setPage(data);
         setFailure(error?.error);
       });
-  }, [by, value, from, to, cursor]);
+  }, [search, cursor]);
 
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
@@ -105,6 +92,7 @@ export function Search({ query }: { query: URLSearchParams }) {
   return (
     <section>
       <h2>{t('search.title')}</h2>
+      {followsSubjects && <SubjectLookup />}
       <form className="panel search" onSubmit={submit}>
         <label>
           {t('search.by')}
@@ -114,9 +102,9 @@ export function Search({ query }: { query: URLSearchParams }) {
               setForm({ ...form, by: event.target.value as SearchBy, value: '' });
             }}
           >
-            {Object.keys(SEARCHES).map((name) => (
+            {offered.map((name) => (
               <option key={name} value={name}>
-                {t(`search.by.${name as SearchBy}`)}
+                {t(`search.by.${name}`)}
               </option>
             ))}
           </select>
@@ -186,11 +174,10 @@ export function Search({ query }: { query: URLSearchParams }) {
           </thead>
           <tbody>
             {page.items.map((entry) => {
-              const kindKey = messageKey('kind', entry.kind);
               return (
                 <tr key={entry.id}>
                   <td className="nowrap">{districtTime(entry.committedAt, language)}</td>
-                  <td className="nowrap">{kindKey === undefined ? entry.kind : t(kindKey)}</td>
+                  <td className="nowrap">{named('kind', entry.kind)}</td>
                   <td>{entry.stream}</td>
                   <td>{entry.source}</td>
                   <td>{entry.sourceSeq ?? '—'}</td>
@@ -202,6 +189,9 @@ export function Search({ query }: { query: URLSearchParams }) {
             })}
           </tbody>
         </table>
+      )}
+      {search !== undefined && page !== undefined && page.items.length > 0 && (
+        <SearchExport search={search} />
       )}
       {nextCursor !== null && (
         <button

@@ -2,7 +2,10 @@ import './buffer-global';
 
 /** The command line's offline verifier, run in the browser: texts in, a checklist out. */
 export {
+  EVIDENCE_FORMAT,
   InputError,
+  isEvidenceText,
+  verifyEvidenceText,
   trustFromText,
   verifyBundleText,
   verifyCheckpointText,
@@ -10,6 +13,7 @@ export {
 } from '@audit-ledger/offline-verification';
 export type {
   CheckResult,
+  EvidenceReport,
   TrustFile,
   VerificationReport,
 } from '@audit-ledger/offline-verification';
