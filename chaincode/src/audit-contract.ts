@@ -12,13 +12,14 @@ import { canonicalJson, canonicallyOrdered, entryDigest } from './canonical-json
 import { formatTxTimestamp, toLedgerTime } from './commit-time';
 import { ContractError, encodeErrorEnvelope } from './contract-error';
 import { entryRequest, streamOf, type EntryRequest } from './entry-schemas';
-import { entryQuery } from './entry-query';
+import { entryCountQuery, entryQuery, type EntryCountQuery } from './entry-query';
 import {
   entryKey,
   entryKeysOf,
   indexKey,
   indexRange,
   keyInRange,
+  organizationOfEntryKey,
   sequenceKey,
   type IndexName,
 } from './ledger-keys';
@@ -56,6 +57,48 @@ const MSP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const SCAN_CHUNK = 200;
 /** Index keys one call reads at most, so a query over others' entries stays bounded. */
 export const MAX_KEYS_SCANNED = 2000;
+
+/** Index keys read per range call while counting: keys only, so larger chunks than a page's. */
+const COUNT_CHUNK = 1000;
+/** Index keys one count reads at most; past it the count says it is not complete. */
+export const MAX_KEYS_COUNTED = 100_000;
+
+/**
+ * How many entries in an index range the caller may read, from the index keys alone: each
+ * points at its entry's key, which names the organisation reading depends on.
+ */
+async function countVisible(
+  ctx: Context,
+  caller: Caller,
+  range: { startKey: string; endKey: string },
+): Promise<{ count: number; complete: boolean }> {
+  let count = 0;
+  let scanned = 0;
+  let next = '';
+  do {
+    const { iterator, metadata } = (await ctx.stub.getStateByRangeWithPagination(
+      range.startKey,
+      range.endKey,
+      Math.min(COUNT_CHUNK, MAX_KEYS_COUNTED - scanned),
+      next,
+    )) as Omit<StateQueryResponse<Iterators.StateQueryIterator>, 'metadata'> & {
+      metadata?: QueryResponseMetadata;
+    };
+    try {
+      for (let item = await iterator.next(); !item.done; item = await iterator.next()) {
+        scanned += 1;
+        const owner = organizationOfEntryKey(Buffer.from(item.value.value).toString('utf8'));
+        if (canRead(caller, { submitter: { mspId: owner } })) {
+          count += 1;
+        }
+      }
+    } finally {
+      await iterator.close();
+    }
+    next = metadata?.bookmark ?? '';
+  } while (next !== '' && scanned < MAX_KEYS_COUNTED);
+  return { count, complete: next === '' };
+}
 
 /**
  * One page of the entries the caller may read, in index order, skipping what it may not: a
@@ -249,6 +292,25 @@ export class AuditContract extends Contract {
       return canonicalJson(
         await readVisiblePage(ctx, caller, range, parsed.pageSize, parsed.bookmark),
       );
+    });
+  }
+
+  @Param('query', 'string', 'JSON {by, value, from?, to?}')
+  @Returns('string')
+  @Transaction(false)
+  CountEntries(ctx: Context, query: string): Promise<string> {
+    return withErrorEnvelope(async () => {
+      const caller = identifyCaller(ctx.clientIdentity);
+      const parsed: EntryCountQuery = parseWith(
+        entryCountQuery,
+        parseJsonArgument('query', query),
+        { code: 'INVALID_ARGUMENT', message: 'invalid query' },
+      );
+      const range = indexRange(parsed.by, parsed.value, {
+        from: parsed.from === undefined ? undefined : toLedgerTime(parsed.from),
+        to: parsed.to === undefined ? undefined : toLedgerTime(parsed.to),
+      });
+      return canonicalJson(await countVisible(ctx, caller, range));
     });
   }
 

@@ -30,6 +30,11 @@ export function entryKey(id: string, mspId: string): string {
   return join('entry', id, mspId);
 }
 
+/** The organisation an entry key belongs to: what reading it depends on. */
+export function organizationOfEntryKey(key: string): string {
+  return key.slice(key.lastIndexOf(SEPARATOR) + 1);
+}
+
 /** The range holding every organisation's entry under one id. */
 export function entryKeysOf(id: string): { startKey: string; endKey: string } {
   return { startKey: join('entry', id, ''), endKey: join('entry', id, RANGE_END) };

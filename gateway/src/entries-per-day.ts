@@ -1,13 +1,10 @@
-import { ENTRY_KINDS, MAX_PAGE_SIZE, issueDetails, type EntryKind } from '@audit-ledger/chaincode';
+import { ENTRY_KINDS, issueDetails, type EntryKind } from '@audit-ledger/chaincode';
 import { z } from 'zod';
-import { readPages } from './ledger/ledger-pages';
 import type { Ledger, Principal } from './ledger/ledger';
 import { RequestError, asQueryRefusal } from './request-error';
 
 /** Days a count covers at most: a month, enough for an overview, bounded in work. */
 export const MAX_DAYS = 31;
-/** Entries counted at most per request; past it the answer says it was truncated. */
-export const MAX_COUNTED_ENTRIES = 50_000;
 /** The district's zone. China keeps UTC+08:00 all year, so a day is a fixed 24 h window. */
 export const DISTRICT_TIME_ZONE = 'Asia/Shanghai';
 const DISTRICT_OFFSET_MS = 8 * 3_600_000;
@@ -20,10 +17,10 @@ export const entriesPerDayQuery = z.strictObject({
 
 export interface EntriesPerDay {
   timeZone: typeof DISTRICT_TIME_ZONE;
+  /** Each day's entries by kind; only those the caller may read. */
   days: { date: string; counts: Record<EntryKind, number> }[];
-  /** Entries counted; only those the caller may read. */
-  counted: number;
-  truncated: boolean;
+  /** False when a day held more entries than one count reads (the contract's bound). */
+  complete: boolean;
 }
 
 /** The district's calendar date (YYYY-MM-DD) of an instant. */
@@ -46,49 +43,35 @@ export async function entriesPerDay(
     throw new RequestError('INVALID_QUERY', 'invalid query', issueDetails(parsed.error));
   }
   const todayStart = Date.parse(`${districtDate(now.getTime())}T00:00:00+08:00`);
-  const start = todayStart - (parsed.data.days - 1) * DAY_MS;
-  const days = Array.from({ length: parsed.data.days }, (_, index) => ({
-    date: districtDate(start + index * DAY_MS),
-    counts: Object.fromEntries(ENTRY_KINDS.map((kind) => [kind, 0])) as Record<EntryKind, number>,
-  }));
-  const byDate = new Map(days.map((day) => [day.date, day.counts]));
-  const range = {
-    from: new Date(start).toISOString(),
-    to: new Date(todayStart + DAY_MS).toISOString(),
-  };
-
-  let counted = 0;
-  let truncated = false;
+  const first = todayStart - (parsed.data.days - 1) * DAY_MS;
+  const starts = Array.from({ length: parsed.data.days }, (_, index) => first + index * DAY_MS);
   try {
-    for (const kind of ENTRY_KINDS) {
-      if (counted >= MAX_COUNTED_ENTRIES) {
-        truncated = true;
-        break;
-      }
-      const read = await readPages(
-        (bookmark) =>
-          ledger.queryEntries(principal, {
-            by: 'kind',
-            value: kind,
-            ...range,
-            pageSize: MAX_PAGE_SIZE,
-            bookmark,
-          }),
-        (items) => {
-          for (const entry of items) {
-            const counts = byDate.get(districtDate(Date.parse(entry.committedAt)));
-            if (counts !== undefined) {
-              counts[kind] += 1;
-            }
-          }
-        },
-        { maxEntries: MAX_COUNTED_ENTRIES - counted },
-      );
-      counted += read.entries;
-      truncated ||= read.truncated;
-    }
+    // Each day and kind is one bounded count of index keys; none reads an entry.
+    const counted = await Promise.all(
+      starts.map(async (start) => {
+        const range = {
+          from: new Date(start).toISOString(),
+          to: new Date(start + DAY_MS).toISOString(),
+        };
+        const counts = await Promise.all(
+          ENTRY_KINDS.map((kind) =>
+            ledger.countEntries(principal, { by: 'kind', value: kind, ...range }),
+          ),
+        );
+        return { date: districtDate(start), counts };
+      }),
+    );
+    return {
+      timeZone: DISTRICT_TIME_ZONE,
+      days: counted.map(({ date, counts }) => ({
+        date,
+        counts: Object.fromEntries(
+          ENTRY_KINDS.map((kind, index) => [kind, counts[index]?.count ?? 0]),
+        ) as Record<EntryKind, number>,
+      })),
+      complete: counted.every(({ counts }) => counts.every((count) => count.complete)),
+    };
   } catch (error) {
     throw asQueryRefusal(error, {});
   }
-  return { timeZone: DISTRICT_TIME_ZONE, days, counted, truncated };
 }

@@ -41,6 +41,7 @@ describe('the contract as Fabric sees it', () => {
       { name: 'RecordEntries', kind: 'SUBMIT', parameters: ['entries:string'] },
       { name: 'GetEntry', kind: 'EVALUATE', parameters: ['id:string'] },
       { name: 'QueryEntries', kind: 'EVALUATE', parameters: ['query:string'] },
+      { name: 'CountEntries', kind: 'EVALUATE', parameters: ['query:string'] },
     ]);
   });
 

@@ -119,5 +119,38 @@ export function describeLedgerPort(env: Record<string, string>): void {
       } while (bookmark !== '');
       expect(seen).toEqual(written);
     });
+
+    test('counts what each caller may read, within time bounds, without reading entries', async () => {
+      const dataset = unique('port-counted');
+      const stream = `dataset:${dataset}`;
+      const first = await ledger.recordEntry(
+        SANDBOX,
+        dataAccess({}, { dataset: { id: dataset } }) as EntryRequest,
+      );
+      await ledger.recordEntries(SANDBOX, [
+        dataAccess({}, { dataset: { id: dataset } }) as EntryRequest,
+        dataAccess({}, { dataset: { id: dataset } }) as EntryRequest,
+      ]);
+      const all = { by: 'stream', value: stream } as const;
+      expect(await ledger.countEntries(REGULATOR, all)).toEqual({ count: 3, complete: true });
+      expect(await ledger.countEntries(SANDBOX, all)).toEqual({ count: 3, complete: true });
+      // Another organisation's writer counts as it reads: nothing of these.
+      expect(await ledger.countEntries(CREDIT, all)).toEqual({ count: 0, complete: true });
+      const afterFirst = await ledger.countEntries(REGULATOR, {
+        ...all,
+        from: new Date(Date.parse(first.committedAt) + 1).toISOString(),
+      });
+      expect(afterFirst.count).toBeLessThanOrEqual(2);
+      const untilFirst = await ledger.countEntries(REGULATOR, {
+        ...all,
+        to: new Date(Date.parse(first.committedAt) + 1).toISOString(),
+      });
+      expect(untilFirst.count + afterFirst.count).toBe(3);
+      expect(untilFirst.count).toBeGreaterThanOrEqual(1);
+      const refused = await ledgerError(
+        ledger.countEntries(REGULATOR, { by: 'kind', value: 'no-such-kind' }),
+      );
+      expect(refused.code).toBe('INVALID_ARGUMENT');
+    });
   });
 }

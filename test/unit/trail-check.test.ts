@@ -19,6 +19,7 @@ function ledgerOf(entries: LedgerEntry[]): Ledger {
     recordEntry: unused,
     recordEntries: unused,
     getEntry: unused,
+    countEntries: unused,
     readiness: () => Promise.resolve({ ready: true, parts: [] }),
     close: () => Promise.resolve(),
     queryEntries: (_principal, query: LedgerQuery): Promise<LedgerPage> =>

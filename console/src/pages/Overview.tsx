@@ -11,12 +11,6 @@ interface Checkpoint {
 /** Each source of the overview: its answer, or why it has none. */
 type Answer<T> = { ok: true; value: T } | { ok: false; message: string };
 
-interface OverviewData {
-  readiness: Answer<Readiness>;
-  checkpoint: Answer<Checkpoint>;
-  perDay: Answer<EntriesPerDay>;
-}
-
 async function answerOf<T>(request: Promise<{ data?: T; error?: unknown }>): Promise<Answer<T>> {
   const { data, error } = await request;
   return data === undefined
@@ -24,34 +18,31 @@ async function answerOf<T>(request: Promise<{ data?: T; error?: unknown }>): Pro
     : { ok: true, value: data };
 }
 
-async function readOverview(): Promise<OverviewData> {
-  const [readiness, checkpoint, perDay] = await Promise.all([
-    fetch(new URL('/readyz', window.location.origin)).then(
-      async (response): Promise<Answer<Readiness>> => ({
-        ok: true,
-        value: (await response.json()) as Readiness,
-      }),
-      (error: unknown): Answer<Readiness> => ({ ok: false, message: (error as Error).message }),
-    ),
-    answerOf(api.GET('/v1/checkpoints/latest')),
-    answerOf(api.GET('/v1/statistics/entries-per-day', { params: { query: { days: 14 } } })),
-  ]);
-  return { readiness, checkpoint, perDay };
+async function readReadiness(): Promise<Answer<Readiness>> {
+  try {
+    const response = await fetch(new URL('/readyz', window.location.origin));
+    return { ok: true, value: (await response.json()) as Readiness };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
 }
 
 /** The ledger at a glance: its height, the latest checkpoint, what was recorded, what is queued. */
 export function Overview() {
   const { t } = useLanguage();
-  const [data, setData] = useState<OverviewData | undefined>(undefined);
+  const [readiness, setReadiness] = useState<Answer<Readiness> | undefined>(undefined);
+  const [checkpoint, setCheckpoint] = useState<Answer<Checkpoint> | undefined>(undefined);
+  const [perDay, setPerDay] = useState<Answer<EntriesPerDay> | undefined>(undefined);
 
+  // Each part shows as soon as it arrives: counting a busy fortnight takes longer than the rest.
   useEffect(() => {
-    void readOverview().then(setData);
+    void readReadiness().then(setReadiness);
+    void answerOf(api.GET('/v1/checkpoints/latest')).then(setCheckpoint);
+    void answerOf(
+      api.GET('/v1/statistics/entries-per-day', { params: { query: { days: 14 } } }),
+    ).then(setPerDay);
   }, []);
 
-  if (data === undefined) {
-    return <p>{t('loading')}</p>;
-  }
-  const { readiness, checkpoint, perDay } = data;
   return (
     <section>
       <h2>{t('overview.title')}</h2>
@@ -106,9 +97,9 @@ export function Overview() {
         </Card>
       </div>
       <h3>{t('overview.perDay')}</h3>
-      {perDay.ok ? (
-        <PerDayChart perDay={perDay.value} />
-      ) : (
+      {perDay === undefined && <p>{t('loading')}</p>}
+      {perDay?.ok === true && <PerDayChart perDay={perDay.value} />}
+      {perDay?.ok === false && (
         <p role="alert" className="error">
           {t('error.generic')}: {perDay.message}
         </p>
@@ -119,14 +110,16 @@ export function Overview() {
 
 function Card<T>(props: {
   title: string;
-  answer: Answer<T>;
+  answer: Answer<T> | undefined;
   children: (value: T) => React.ReactNode;
 }) {
   const { t } = useLanguage();
   return (
     <section className="card" aria-label={props.title}>
       <h3>{props.title}</h3>
-      {props.answer.ok ? (
+      {props.answer === undefined ? (
+        <p>{t('loading')}</p>
+      ) : props.answer.ok ? (
         props.children(props.answer.value)
       ) : (
         <p className="error">
@@ -195,7 +188,7 @@ function PerDayChart({ perDay }: { perDay: EntriesPerDay }) {
             {named('kind', kind)}
           </span>
         ))}
-        {perDay.truncated && <span> · {t('overview.truncated')}</span>}
+        {!perDay.complete && <span> · {t('overview.truncated')}</span>}
       </figcaption>
       <table data-testid="per-day-table">
         <caption className="visually-hidden">{t('overview.perDay')}</caption>

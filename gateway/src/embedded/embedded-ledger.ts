@@ -16,6 +16,8 @@ import {
   type Ledger,
   type LedgerEntry,
   type LedgerPage,
+  type LedgerCount,
+  type LedgerCountQuery,
   type LedgerQuery,
   type LedgerReadiness,
   type Principal,
@@ -113,6 +115,12 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
       return located;
     });
     return { items, bookmark: page.bookmark };
+  }
+
+  async countEntries(principal: Principal, query: LedgerCountQuery): Promise<LedgerCount> {
+    return JSON.parse(
+      await this.evaluate(principal, 'CountEntries', [canonicalJson(query)]),
+    ) as LedgerCount;
   }
 
   /**

@@ -13,6 +13,8 @@ import {
   type Ledger,
   type LedgerEntry,
   type LedgerPage,
+  type LedgerCount,
+  type LedgerCountQuery,
   type LedgerQuery,
   type LedgerReadiness,
   type Principal,
@@ -195,6 +197,12 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
 
   queryEntries(principal: Principal, query: LedgerQuery): Promise<LedgerPage> {
     return this.query(principal, query);
+  }
+
+  async countEntries(principal: Principal, query: LedgerCountQuery): Promise<LedgerCount> {
+    return JSON.parse(
+      await this.evaluate(principal, 'CountEntries', canonicalJson(query)),
+    ) as LedgerCount;
   }
 
   get organizations(): string[] {

@@ -165,8 +165,7 @@ export const entriesPerDaySchema: z.ZodType<EntriesPerDay> = z.strictObject({
       counts: z.record(z.enum(ENTRY_KINDS), z.number().int().nonnegative()),
     }),
   ),
-  counted: z.number().int().nonnegative(),
-  truncated: z.boolean(),
+  complete: z.boolean(),
 });
 
 /** `POST /v1/subjects/lookup`: the pseudonym and trail of a number, never the number. */

@@ -3,6 +3,8 @@ import type {
   Ledger,
   LedgerEntry,
   LedgerPage,
+  LedgerCount,
+  LedgerCountQuery,
   LedgerQuery,
   LedgerReadiness,
   Principal,
@@ -86,6 +88,10 @@ export class CoalescingLedger implements Ledger {
 
   queryEntries(principal: Principal, query: LedgerQuery): Promise<LedgerPage> {
     return this.inner.queryEntries(principal, query);
+  }
+
+  countEntries(principal: Principal, query: LedgerCountQuery): Promise<LedgerCount> {
+    return this.inner.countEntries(principal, query);
   }
 
   readiness(): Promise<LedgerReadiness> {

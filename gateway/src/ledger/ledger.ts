@@ -24,6 +24,15 @@ export interface LedgerPage {
 export type LedgerQuery = Partial<Pick<EntryQuery, 'from' | 'to' | 'pageSize' | 'bookmark'>> &
   Pick<EntryQuery, 'by' | 'value'>;
 
+export type LedgerCountQuery = Partial<Pick<EntryQuery, 'from' | 'to'>> &
+  Pick<EntryQuery, 'by' | 'value'>;
+
+/** Entries counted, and whether the count read the whole range (it is bounded). */
+export interface LedgerCount {
+  count: number;
+  complete: boolean;
+}
+
 export type LedgerErrorCode = ContractErrorCode | 'LEDGER_UNAVAILABLE' | 'LEDGER_INTEGRITY';
 
 /** A failure the ledger reports, classified by code (the contract's, or the ledger's own). */
@@ -73,6 +82,8 @@ export interface Ledger {
   recordEntries(principal: Principal, requests: EntryRequest[]): Promise<LedgerEntry[]>;
   getEntry(principal: Principal, id: string): Promise<LedgerEntry>;
   queryEntries(principal: Principal, query: LedgerQuery): Promise<LedgerPage>;
+  /** How many entries of one index the principal may read, without reading them. */
+  countEntries(principal: Principal, query: LedgerCountQuery): Promise<LedgerCount>;
   /** Whether the ledger can take requests now, and which of its parts answer. */
   readiness(): Promise<LedgerReadiness>;
   close(): Promise<void>;
