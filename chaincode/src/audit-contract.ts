@@ -67,6 +67,37 @@ export const MAX_KEYS_COUNTED = 100_000;
  * How many entries in an index range the caller may read, from the index keys alone: each
  * points at its entry's key, which names the organisation reading depends on.
  */
+/**
+ * One chunk of an index range: each index key with the entry key it points at, and the
+ * bookmark of the next chunk ('' when the range ends).
+ */
+async function readIndexChunk(
+  ctx: Context,
+  range: { startKey: string; endKey: string },
+  size: number,
+  bookmark: string,
+): Promise<{ hits: { key: string; entryKey: string }[]; next: string }> {
+  // A peer sends no page metadata for an empty range (fabric-shim then leaves it undefined,
+  // whatever its type says): no metadata means no next page.
+  const { iterator, metadata } = (await ctx.stub.getStateByRangeWithPagination(
+    range.startKey,
+    range.endKey,
+    size,
+    bookmark,
+  )) as Omit<StateQueryResponse<Iterators.StateQueryIterator>, 'metadata'> & {
+    metadata?: QueryResponseMetadata;
+  };
+  const hits: { key: string; entryKey: string }[] = [];
+  try {
+    for (let item = await iterator.next(); !item.done; item = await iterator.next()) {
+      hits.push({ key: item.value.key, entryKey: Buffer.from(item.value.value).toString('utf8') });
+    }
+  } finally {
+    await iterator.close();
+  }
+  return { hits, next: metadata?.bookmark ?? '' };
+}
+
 async function countVisible(
   ctx: Context,
   caller: Caller,
@@ -76,26 +107,19 @@ async function countVisible(
   let scanned = 0;
   let next = '';
   do {
-    const { iterator, metadata } = (await ctx.stub.getStateByRangeWithPagination(
-      range.startKey,
-      range.endKey,
+    const chunk = await readIndexChunk(
+      ctx,
+      range,
       Math.min(COUNT_CHUNK, MAX_KEYS_COUNTED - scanned),
       next,
-    )) as Omit<StateQueryResponse<Iterators.StateQueryIterator>, 'metadata'> & {
-      metadata?: QueryResponseMetadata;
-    };
-    try {
-      for (let item = await iterator.next(); !item.done; item = await iterator.next()) {
-        scanned += 1;
-        const owner = organizationOfEntryKey(Buffer.from(item.value.value).toString('utf8'));
-        if (canRead(caller, { submitter: { mspId: owner } })) {
-          count += 1;
-        }
+    );
+    scanned += chunk.hits.length;
+    for (const hit of chunk.hits) {
+      if (canRead(caller, { submitter: { mspId: organizationOfEntryKey(hit.entryKey) } })) {
+        count += 1;
       }
-    } finally {
-      await iterator.close();
     }
-    next = metadata?.bookmark ?? '';
+    next = chunk.next;
   } while (next !== '' && scanned < MAX_KEYS_COUNTED);
   return { count, complete: next === '' };
 }
@@ -118,27 +142,12 @@ async function readVisiblePage(
   let next = bookmark;
   let scanned = 0;
   for (;;) {
-    // A peer sends no page metadata for an empty range (fabric-shim then leaves it undefined,
-    // whatever its type says): no metadata means no next page.
-    const { iterator, metadata } = (await ctx.stub.getStateByRangeWithPagination(
-      range.startKey,
-      range.endKey,
+    const { hits: keys, next: following } = await readIndexChunk(
+      ctx,
+      range,
       Math.min(SCAN_CHUNK, MAX_KEYS_SCANNED - scanned),
       next,
-    )) as Omit<StateQueryResponse<Iterators.StateQueryIterator>, 'metadata'> & {
-      metadata?: QueryResponseMetadata;
-    };
-    const keys: { key: string; entryKey: string }[] = [];
-    try {
-      for (let item = await iterator.next(); !item.done; item = await iterator.next()) {
-        keys.push({
-          key: item.value.key,
-          entryKey: Buffer.from(item.value.value).toString('utf8'),
-        });
-      }
-    } finally {
-      await iterator.close();
-    }
+    );
     const entries = await Promise.all(keys.map((hit) => readEntryAt(ctx, hit.entryKey)));
     for (const [index, entry] of entries.entries()) {
       if (entry === undefined || !canRead(caller, entry)) {
@@ -150,7 +159,7 @@ async function readVisiblePage(
       items.push(entry);
     }
     scanned += keys.length;
-    next = metadata?.bookmark ?? '';
+    next = following;
     if (next === '' || scanned >= MAX_KEYS_SCANNED) {
       return { items, bookmark: next };
     }

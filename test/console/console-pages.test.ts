@@ -18,6 +18,7 @@ import {
   launchBrowser,
   openConsoleTab,
   showPage,
+  seriousViolations,
   signIn,
   type InPage,
 } from './browser.js';
@@ -252,16 +253,7 @@ describe('the console’s pages', () => {
 
   test('no serious accessibility violations on the overview, trail, checkpoint and verify pages', async () => {
     const { page, close } = await openConsole({ bypassCSP: true });
-    const axe = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-    const violations = async () => {
-      await page.addScriptTag({ content: axe });
-      return page.evaluate(async () => {
-        const { violations } = await (globalThis as unknown as InPage).axe.run();
-        return violations
-          .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-          .map((violation) => violation.id);
-      });
-    };
+    const violations = () => seriousViolations(page);
     try {
       await signIn(page, gateway.keys.regulator);
       await page.getByTestId('per-day-table').waitFor();

@@ -81,13 +81,18 @@ export function verifyBundleText(text: string, trust: TrustFile): VerificationRe
   return verifyBundle(parseJson(text, 'the bundle'), trust);
 }
 
+/** A value that is not of its format, refused naming the first field that is wrong. */
+function notOfFormat(what: string, format: string, error: z.ZodError): InputError {
+  const issue = error.issues[0];
+  return new InputError(
+    `${what} is not ${format}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+  );
+}
+
 function verifyBundle(value: unknown, trust: TrustFile, what = 'the bundle'): VerificationReport {
   const parsed = proofBundleShape.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(
-      `${what} is not ${PROOF_FORMAT}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
-    );
+    throw notOfFormat(what, PROOF_FORMAT, parsed.error);
   }
   try {
     // The shape is checked; the verifier checks every value the shape lets through.
@@ -130,10 +135,7 @@ export function isEvidenceText(text: string): boolean {
 export function verifyEvidenceText(text: string, trust: TrustFile): EvidenceReport {
   const parsed = evidencePackage.safeParse(parseJson(text, 'the evidence package'));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(
-      `the evidence package is not ${EVIDENCE_FORMAT}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
-    );
+    throw notOfFormat('the evidence package', EVIDENCE_FORMAT, parsed.error);
   }
   const checkpoint = report(
     checkCheckpoint('checkpoint', parsed.data.checkpoint.note, trust).checks,
