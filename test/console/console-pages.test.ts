@@ -157,6 +157,55 @@ describe('the console’s pages', () => {
     }
   });
 
+  test('when the gateway goes away, each page says so rather than waiting for ever', async () => {
+    const own = await startTestGateway();
+    let stopped = false;
+    const { page, close } = await openConsoleTab(browser, own.url);
+    try {
+      const written = await own.request<LedgerEntry>('POST', '/v1/entries', {
+        key: own.keys['sandbox-writer'],
+        body: dataAccess(),
+      });
+      await signIn(page, own.keys.regulator);
+      await showPage(page, '#/checkpoints');
+      await loadTrust(page, own.dataDir);
+      await page.getByTestId('history-status').waitFor();
+      // A stored checkpoint this console did not write is as if none had been seen.
+      await page.evaluate(
+        (origin) => {
+          (globalThis as unknown as InPage).localStorage.setItem(
+            `audit-console.checkpoint:${origin}`,
+            'not json',
+          );
+        },
+        (
+          JSON.parse(await readFile(join(own.dataDir, 'trust.json'), 'utf8')) as {
+            checkpoints: { origin: string };
+          }
+        ).checkpoints.origin,
+      );
+      await showPage(page, '#/overview');
+      await showPage(page, '#/checkpoints');
+      await page.getByText('首次核验').waitFor();
+
+      await own.close();
+      stopped = true;
+      await showPage(page, '#/overview');
+      await page.locator('.card .error').nth(2).waitFor();
+      await page.getByRole('alert').waitFor();
+      await showPage(page, '#/checkpoints');
+      await page.getByRole('alert').waitFor();
+      expect(await page.getByRole('alert').innerText()).toContain('请求失败');
+      await showPage(page, `#/entries/${written.body.id}`);
+      await page.getByRole('alert').waitFor();
+    } finally {
+      await close();
+      if (!stopped) {
+        await own.close();
+      }
+    }
+  });
+
   test('a person is found by number; the number is in no URL and kept nowhere', async () => {
     const subjectEntry = await write(
       creditChange({}, { subject: { type: 'person', idNumber: RESIDENT_ID } }),

@@ -32,9 +32,28 @@ const bearer: Middleware = {
   },
 };
 
+/**
+ * A gateway that cannot be reached answers like a refusal, in the API's error shape, so every
+ * page shows it where it shows any other failure instead of waiting for ever.
+ */
+const unreachable: Middleware = {
+  onError({ error }) {
+    const body: ErrorBody = {
+      error: {
+        code: 'LEDGER_UNAVAILABLE',
+        message: `the gateway cannot be reached: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    };
+    return new Response(JSON.stringify(body), {
+      status: 503,
+      headers: { 'Content-Type': 'application/json' },
+    });
+  },
+};
+
 /** The gateway's API, typed from its OpenAPI document, on the origin that served the console. */
 export const api = createClient<paths>({ baseUrl: window.location.origin });
-api.use(bearer);
+api.use(bearer, unreachable);
 
 /** Whether a key is valid, and whose it is, without keeping it. */
 export async function callerOf(key: string): Promise<Caller | undefined> {

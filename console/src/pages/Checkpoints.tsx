@@ -20,7 +20,15 @@ const seenKey = (origin: string) => `audit-console.checkpoint:${origin}`;
 
 function seenCheckpoint(origin: string): SeenCheckpoint | undefined {
   const stored = localStorage.getItem(seenKey(origin));
-  return stored === null ? undefined : (JSON.parse(stored) as SeenCheckpoint);
+  if (stored === null) {
+    return undefined;
+  }
+  try {
+    return JSON.parse(stored) as SeenCheckpoint;
+  } catch {
+    // Not written by this console: nothing to hold the ledger to, as if never seen.
+    return undefined;
+  }
 }
 
 interface Latest {
@@ -96,7 +104,9 @@ export function Checkpoints() {
   useEffect(() => {
     setResult(undefined);
     if (roots !== undefined) {
-      void review(roots.trust).then(setResult);
+      review(roots.trust).then(setResult, (error: unknown) => {
+        setResult({ state: 'failed', message: (error as Error).message });
+      });
     }
   }, [roots]);
 

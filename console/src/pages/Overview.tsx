@@ -18,15 +18,6 @@ async function answerOf<T>(request: Promise<{ data?: T; error?: unknown }>): Pro
     : { ok: true, value: data };
 }
 
-async function readReadiness(): Promise<Answer<Readiness>> {
-  try {
-    const response = await fetch(new URL('/readyz', window.location.origin));
-    return { ok: true, value: (await response.json()) as Readiness };
-  } catch (error) {
-    return { ok: false, message: (error as Error).message };
-  }
-}
-
 /** The ledger at a glance: its height, the latest checkpoint, what was recorded, what is queued. */
 export function Overview() {
   const { t } = useLanguage();
@@ -36,7 +27,7 @@ export function Overview() {
 
   // Each part shows as soon as it arrives: counting a busy fortnight takes longer than the rest.
   useEffect(() => {
-    void readReadiness().then(setReadiness);
+    void answerOf(api.GET('/readyz')).then(setReadiness);
     void answerOf(api.GET('/v1/checkpoints/latest')).then(setCheckpoint);
     void answerOf(
       api.GET('/v1/statistics/entries-per-day', { params: { query: { days: 14 } } }),
