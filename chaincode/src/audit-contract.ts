@@ -58,6 +58,14 @@ const SCAN_CHUNK = 200;
 /** Index keys one call reads at most, so a query over others' entries stays bounded. */
 export const MAX_KEYS_SCANNED = 2000;
 
+/** The index range a query or count names, its time bounds in ledger time. */
+function rangeOfQuery(query: EntryCountQuery): { startKey: string; endKey: string } {
+  return indexRange(query.by, query.value, {
+    from: query.from === undefined ? undefined : toLedgerTime(query.from),
+    to: query.to === undefined ? undefined : toLedgerTime(query.to),
+  });
+}
+
 /** Index keys read per range call while counting: keys only, so larger chunks than a page's. */
 const COUNT_CHUNK = 1000;
 /** Index keys one count reads at most; past it the count says it is not complete. */
@@ -289,10 +297,7 @@ export class AuditContract extends Contract {
         code: 'INVALID_ARGUMENT',
         message: 'invalid query',
       });
-      const range = indexRange(parsed.by, parsed.value, {
-        from: parsed.from === undefined ? undefined : toLedgerTime(parsed.from),
-        to: parsed.to === undefined ? undefined : toLedgerTime(parsed.to),
-      });
+      const range = rangeOfQuery(parsed);
       if (parsed.bookmark !== '' && !keyInRange(parsed.bookmark, range)) {
         throw new ContractError('INVALID_ARGUMENT', 'the bookmark does not belong to this query', [
           { path: 'bookmark', message: 'was not returned by this query' },
@@ -310,16 +315,11 @@ export class AuditContract extends Contract {
   CountEntries(ctx: Context, query: string): Promise<string> {
     return withErrorEnvelope(async () => {
       const caller = identifyCaller(ctx.clientIdentity);
-      const parsed: EntryCountQuery = parseWith(
-        entryCountQuery,
-        parseJsonArgument('query', query),
-        { code: 'INVALID_ARGUMENT', message: 'invalid query' },
-      );
-      const range = indexRange(parsed.by, parsed.value, {
-        from: parsed.from === undefined ? undefined : toLedgerTime(parsed.from),
-        to: parsed.to === undefined ? undefined : toLedgerTime(parsed.to),
+      const parsed = parseWith(entryCountQuery, parseJsonArgument('query', query), {
+        code: 'INVALID_ARGUMENT',
+        message: 'invalid query',
       });
-      return canonicalJson(await countVisible(ctx, caller, range));
+      return canonicalJson(await countVisible(ctx, caller, rangeOfQuery(parsed)));
     });
   }
 

@@ -5,6 +5,8 @@ import { RequestError, asQueryRefusal } from './request-error';
 
 /** Days a count covers at most: a month, enough for an overview, bounded in work. */
 export const MAX_DAYS = 31;
+/** Days counted when the caller does not say: the overview's fortnight. */
+export const DEFAULT_DAYS = 14;
 /** The district's zone. China keeps UTC+08:00 all year, so a day is a fixed 24 h window. */
 export const DISTRICT_TIME_ZONE = 'Asia/Shanghai';
 const DISTRICT_OFFSET_MS = 8 * 3_600_000;
@@ -12,7 +14,7 @@ const DAY_MS = 86_400_000;
 
 const DAYS = { error: `must be a whole number from 1 to ${MAX_DAYS}` };
 export const entriesPerDayQuery = z.strictObject({
-  days: z.coerce.number(DAYS).int(DAYS).min(1, DAYS).max(MAX_DAYS, DAYS).default(14),
+  days: z.coerce.number(DAYS).int(DAYS).min(1, DAYS).max(MAX_DAYS, DAYS).default(DEFAULT_DAYS),
 });
 
 export interface EntriesPerDay {

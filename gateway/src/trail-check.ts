@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { entryDigest, issueDetails, timestamp } from '@audit-ledger/chaincode';
 import { z } from 'zod';
 import { RequestError, asQueryRefusal } from './request-error';
@@ -10,7 +11,6 @@ import {
   type LedgerQuery,
   type Principal,
 } from './ledger/ledger';
-import { readPages } from './ledger/ledger-pages';
 import type { PeerCopies } from './ledger/peer-copies';
 
 /** A trail check reads at most this many entries; beyond it the answer says it was truncated. */
@@ -98,17 +98,21 @@ async function readTrail(
   signal: AbortSignal | undefined,
 ): Promise<TrailRead> {
   const fingerprint: Hash = createHash('sha256');
-  const read = await readPages(
-    page,
-    (items, readSoFar) => {
-      for (const entry of items) {
-        fingerprint.update(committedAs(entry));
-      }
-      visit(items, readSoFar);
-    },
-    { maxEntries: MAX_TRAIL_ENTRIES, signal },
-  );
-  return { ...read, fingerprint: fingerprint.digest('hex') };
+  let entries = 0;
+  let bookmark = '';
+  do {
+    signal?.throwIfAborted();
+    const next = await page(bookmark);
+    for (const entry of next.items) {
+      fingerprint.update(committedAs(entry));
+    }
+    entries += next.items.length;
+    visit(next.items, entries);
+    bookmark = next.bookmark;
+    // A page's promise may settle without ever leaving the thread: yield so others are served.
+    await nextTurn();
+  } while (bookmark !== '' && entries < MAX_TRAIL_ENTRIES);
+  return { entries, truncated: bookmark !== '', fingerprint: fingerprint.digest('hex') };
 }
 
 /** The checks of one trail, fed page by page. */

@@ -63,6 +63,31 @@ export async function callerOf(key: string): Promise<Caller | undefined> {
   return data;
 }
 
+/**
+ * Every page of a `GET /v1/entries` query, up to `limit` entries; `more` when the query held
+ * more than that.
+ */
+export async function readEntries(
+  query: Record<string, string | undefined>,
+  limit: number,
+  onProgress: (read: number) => void = () => undefined,
+): Promise<{ entries: Entry[]; more: boolean }> {
+  const entries: Entry[] = [];
+  let cursor: string | undefined;
+  do {
+    const { data, error } = await api.GET('/v1/entries', {
+      params: { query: { ...query, limit: 500, cursor } },
+    });
+    if (data === undefined) {
+      throw new Error(failureText(error));
+    }
+    entries.push(...data.items);
+    onProgress(entries.length);
+    cursor = data.nextCursor ?? undefined;
+  } while (cursor !== undefined && entries.length < limit);
+  return { entries: entries.slice(0, limit), more: cursor !== undefined || entries.length > limit };
+}
+
 /** What a refused request's answer says, as one line. */
 export function failureText(error: unknown): string {
   const body = error as Partial<ErrorBody> | string | undefined;

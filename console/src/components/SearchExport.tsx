@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { api, failureText, type Entry } from '../api/client';
+import { api, failureText, readEntries } from '../api/client';
+import { entriesCsv } from '../entries-csv';
 import { useLanguage } from '../i18n';
 import { loadVerifier } from '../verifier/load-verifier';
 import { saveText } from './SaveTextButton';
@@ -10,64 +11,6 @@ export type EntrySearch = Record<string, string>;
 /** Entries a CSV export reads at most, and entries an evidence package holds at most. */
 const MAX_CSV_ENTRIES = 10_000;
 const MAX_EVIDENCE_ENTRIES = 200;
-
-const CSV_COLUMNS = [
-  'committedAt',
-  'kind',
-  'id',
-  'stream',
-  'source',
-  'sourceSeq',
-  'digest',
-  'submitter',
-  'blockNumber',
-  'txId',
-  'payload',
-] as const;
-
-/**
- * One CSV cell (RFC 4180). A text a spreadsheet would run as a formula (=, +, -, @, tab, CR)
- * is prefixed with an apostrophe: an exported ledger must not execute anything.
- */
-function csvCell(value: string | number | undefined): string {
-  const text = value === undefined ? '' : String(value);
-  const inert = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(inert) ? `"${inert.replaceAll('"', '""')}"` : inert;
-}
-
-function csvRow(entry: Entry): string {
-  const values: Record<(typeof CSV_COLUMNS)[number], string | number | undefined> = {
-    committedAt: entry.committedAt,
-    kind: entry.kind,
-    id: entry.id,
-    stream: entry.stream,
-    source: entry.source,
-    sourceSeq: entry.sourceSeq,
-    digest: entry.digest,
-    submitter: `${entry.submitter.mspId}/${entry.submitter.name}`,
-    blockNumber: entry.blockNumber,
-    txId: entry.txId,
-    payload: JSON.stringify(entry.payload),
-  };
-  return CSV_COLUMNS.map((column) => csvCell(values[column])).join(',');
-}
-
-async function readAll(search: EntrySearch, limit: number, onProgress: (read: number) => void) {
-  const entries: Entry[] = [];
-  let cursor: string | undefined;
-  do {
-    const { data, error } = await api.GET('/v1/entries', {
-      params: { query: { ...search, limit: 500, cursor } },
-    });
-    if (data === undefined) {
-      throw new Error(failureText(error));
-    }
-    entries.push(...data.items);
-    onProgress(entries.length);
-    cursor = data.nextCursor ?? undefined;
-  } while (cursor !== undefined && entries.length < limit);
-  return { entries: entries.slice(0, limit), more: cursor !== undefined || entries.length > limit };
-}
 
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
 
@@ -93,18 +36,16 @@ export function SearchExport({ search }: { search: EntrySearch }) {
 
   const exportCsv = () =>
     run(async () => {
-      const { entries, more } = await readAll(search, MAX_CSV_ENTRIES, (read) => {
+      const { entries, more } = await readEntries(search, MAX_CSV_ENTRIES, (read) => {
         setStatus(`${t('export.reading')} ${String(read)}`);
       });
-      // A byte-order mark, so that spreadsheets read the Chinese text as UTF-8.
-      const csv = `\uFEFF${[CSV_COLUMNS.join(','), ...entries.map(csvRow)].join('\r\n')}\r\n`;
-      saveText(csv, `audit-entries-${stamp()}.csv`, 'text/csv;charset=utf-8');
+      saveText(entriesCsv(entries), `audit-entries-${stamp()}.csv`, 'text/csv;charset=utf-8');
       return `${t('export.saved')} ${String(entries.length)}${more ? ` (${t('export.capped')})` : ''}`;
     });
 
   const exportEvidence = () =>
     run(async () => {
-      const { entries, more } = await readAll(search, MAX_EVIDENCE_ENTRIES, () => undefined);
+      const { entries, more } = await readEntries(search, MAX_EVIDENCE_ENTRIES);
       const bundles: unknown[] = [];
       for (const entry of entries) {
         const { data, error } = await api.GET('/v1/entries/{id}/proof', {

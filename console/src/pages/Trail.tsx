@@ -1,5 +1,5 @@
 import { useEffect, useState, type SyntheticEvent } from 'react';
-import { api, failureText, type Entry, type TrailReport } from '../api/client';
+import { api, failureText, readEntries, type Entry, type TrailReport } from '../api/client';
 import { DistrictTimeField } from '../components/DistrictTimeField';
 import { useLanguage } from '../i18n';
 import { entryHref, pageHref } from '../route';
@@ -39,22 +39,6 @@ interface TrailQuery {
   to?: string;
 }
 
-async function readTimeline(query: TrailQuery): Promise<{ entries: Entry[]; truncated: boolean }> {
-  const entries: Entry[] = [];
-  let cursor: string | undefined;
-  do {
-    const { data, error } = await api.GET('/v1/entries', {
-      params: { query: { ...query, limit: 500, cursor } },
-    });
-    if (data === undefined) {
-      throw new Error(failureText(error));
-    }
-    entries.push(...data.items);
-    cursor = data.nextCursor ?? undefined;
-  } while (cursor !== undefined && entries.length < MAX_TIMELINE_ENTRIES);
-  return { entries, truncated: cursor !== undefined };
-}
-
 async function checkTrail(query: TrailQuery): Promise<TrailReport> {
   // The report as one JSON answer: the streamed form is for the command line's progress.
   const { data, error } = await api.GET('/v1/trails/verify', {
@@ -70,8 +54,8 @@ async function checkTrail(query: TrailQuery): Promise<TrailReport> {
 async function readTrail(by: TrailBy, value: string, from?: string, to?: string): Promise<Trail> {
   const selector = by === 'source' ? { source: value } : { stream: `${TRAILS[by]}${value}` };
   const query = { ...selector, from, to };
-  const [{ entries, truncated }, report] = await Promise.all([
-    readTimeline(query),
+  const [{ entries, more: truncated }, report] = await Promise.all([
+    readEntries(query, MAX_TIMELINE_ENTRIES),
     checkTrail(query),
   ]);
   const gaps = new Map<string, Gap[]>();

@@ -4,8 +4,6 @@ import './buffer-global';
 export {
   EVIDENCE_FORMAT,
   InputError,
-  isEvidenceText,
-  verifyEvidenceText,
   trustFromText,
   verifyBundleText,
   verifyCheckpointText,

@@ -11,9 +11,7 @@ import {
 } from '../verifier/check-report';
 import {
   InputError,
-  isEvidenceText,
-  verifyBundleText,
-  verifyEvidenceText,
+  verifyProofText,
   verifyCheckpointText,
   verifyConsistencyText,
 } from '../verifier/offline-verification';
@@ -221,16 +219,15 @@ audit-ledger verify --id <id> --trust <trust.json> [--out <bundle.json>] [--json
         id === undefined
           ? await readText(one(files, 'bundle file'), 'bundle')
           : await fetchBundle(await target(values), id, asString(values.out));
-      if (id === undefined && isEvidenceText(bundle)) {
-        const result = verifyEvidenceText(bundle, trust);
-        process.stdout.write(
-          values.json === true
-            ? `${JSON.stringify(result, null, 2)}\n`
-            : formatEvidenceReport(result),
-        );
-        return result.verified ? EXIT.ok : EXIT.checkFailed;
-      }
-      return printVerification(verifyBundleText(bundle, trust), values.json === true);
+      const result = verifyProofText(bundle, trust);
+      process.stdout.write(
+        values.json === true
+          ? `${JSON.stringify(result, null, 2)}\n`
+          : 'entries' in result
+            ? formatEvidenceReport(result)
+            : formatReport(result),
+      );
+      return result.verified ? EXIT.ok : EXIT.checkFailed;
     },
   },
 

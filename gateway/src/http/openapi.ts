@@ -17,7 +17,7 @@ import {
   verifyRequest,
   verifyResponseSchema,
 } from './api-schemas';
-import { MAX_DAYS } from '../entries-per-day';
+import { DEFAULT_DAYS, MAX_DAYS } from '../entries-per-day';
 import { subjectLookupRequest } from '../subject-lookup';
 
 /** A request schema as callers may send it, or a response schema as the gateway answers. */
@@ -252,7 +252,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             {
               name: 'days',
               in: 'query',
-              schema: { type: 'integer', minimum: 1, maximum: MAX_DAYS, default: 14 },
+              schema: { type: 'integer', minimum: 1, maximum: MAX_DAYS, default: DEFAULT_DAYS },
             },
           ],
           responses: {

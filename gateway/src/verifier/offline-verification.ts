@@ -123,17 +123,25 @@ export interface EvidenceReport {
   entries: ({ id: string } & VerificationReport)[];
 }
 
-/** Whether a text is an evidence package rather than a single proof bundle. */
-export function isEvidenceText(text: string): boolean {
-  const value = parseJson(text, 'the file');
-  return typeof value === 'object' && value !== null && 'format' in value
-    ? value.format === EVIDENCE_FORMAT
-    : false;
+/**
+ * A proof bundle or an evidence package, told apart by its format, each checked whole; the text
+ * is parsed once, however large the package.
+ */
+export function verifyProofText(
+  text: string,
+  trust: TrustFile,
+): VerificationReport | EvidenceReport {
+  const value = parseJson(text, 'the bundle');
+  const isEvidence =
+    typeof value === 'object' && value !== null && 'format' in value
+      ? value.format === EVIDENCE_FORMAT
+      : false;
+  return isEvidence ? verifyEvidence(value, trust) : verifyBundle(value, trust);
 }
 
 /** The package's checkpoint and every entry's bundle, each against the trust file. */
-export function verifyEvidenceText(text: string, trust: TrustFile): EvidenceReport {
-  const parsed = evidencePackage.safeParse(parseJson(text, 'the evidence package'));
+function verifyEvidence(value: unknown, trust: TrustFile): EvidenceReport {
+  const parsed = evidencePackage.safeParse(value);
   if (!parsed.success) {
     throw notOfFormat('the evidence package', EVIDENCE_FORMAT, parsed.error);
   }
