@@ -1,6 +1,7 @@
 import '@audit-ledger/gateway/dist/fabric-logging';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { standardKinds } from '@audit-ledger/chaincode';
 import { VERSION } from '@audit-ledger/gateway/dist/gateway';
 import { buildOpenApiDocument } from '@audit-ledger/gateway/dist/http/openapi';
 
@@ -14,4 +15,4 @@ if (output === undefined) {
   process.exit(2);
 }
 mkdirSync(dirname(output), { recursive: true });
-writeFileSync(output, `${JSON.stringify(buildOpenApiDocument(VERSION), null, 2)}\n`);
+writeFileSync(output, `${JSON.stringify(buildOpenApiDocument(VERSION, standardKinds), null, 2)}\n`);

@@ -1,16 +1,9 @@
 import type { ClientIdentity } from 'fabric-shim-api';
 import { ContractError } from './contract-error';
-import type { EntryKind } from './entry-schemas';
 
 export const ROLE_ATTRIBUTE = 'audit.role';
 export const ROLES = ['sandbox-writer', 'credit-writer', 'regulator'] as const;
 export type Role = (typeof ROLES)[number];
-
-const WRITABLE_KINDS: Record<Role, readonly EntryKind[]> = {
-  'sandbox-writer': ['data-access', 'algorithm-upload'],
-  'credit-writer': ['credit-change'],
-  regulator: [],
-};
 
 /** Who is calling, as the certificate in the signed proposal says. */
 export interface Caller {
@@ -53,16 +46,6 @@ export function identifyCaller(identity: ClientIdentity): Caller {
     throw new ContractError('FORBIDDEN', "the caller's certificate has no common name");
   }
   return { mspId, role, name: commonName, subject, source: `${mspId}/${commonName}` };
-}
-
-export function canWrite(caller: Pick<Caller, 'role'>, kind: EntryKind): boolean {
-  return WRITABLE_KINDS[caller.role].includes(kind);
-}
-
-export function assertMayWriteSomething(caller: Pick<Caller, 'role'>): void {
-  if (WRITABLE_KINDS[caller.role].length === 0) {
-    throw new ContractError('FORBIDDEN', `role ${caller.role} may not write entries`);
-  }
 }
 
 /** Regulators read everything; a writer reads what its own organisation wrote. */

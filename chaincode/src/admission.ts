@@ -1,19 +1,34 @@
-import { canWrite, type Caller } from './access-policy';
+import type { Caller } from './access-policy';
 import { MAX_JSON_DEPTH, jsonByteLength, nestsDeeperThan } from './canonical-json';
 import { ContractError } from './contract-error';
-import { ENTRY_KINDS, type EntryKind } from './entry-schemas';
+import type { KindRegistry } from './kinds/registry';
 import { findNationalIdentifiers } from './personal-data';
 import { formatPath } from './validation';
 
-/** Bound on an entry's JSON (`{kind, id, sourceSeq?, payload}`), in UTF-8 bytes. */
+/** Bound on an entry's JSON (`{kind, kindVersion?, id, sourceSeq?, payload}`), in UTF-8 bytes. */
 export const MAX_ENTRY_BYTES = 64 * 1024;
 
-function kindOf(raw: unknown): EntryKind | undefined {
-  const kind =
-    typeof raw === 'object' && raw !== null && !Array.isArray(raw)
-      ? (raw as Record<string, unknown>).kind
-      : undefined;
-  return (ENTRY_KINDS as readonly unknown[]).includes(kind) ? (kind as EntryKind) : undefined;
+/** The kind and version a request names, when it names a registered one. */
+function kindVersionOf(
+  kinds: KindRegistry,
+  raw: unknown,
+): { kind: string; version: number } | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return undefined;
+  }
+  const { kind, kindVersion = 1 } = raw as Record<string, unknown>;
+  return typeof kind === 'string' &&
+    typeof kindVersion === 'number' &&
+    kinds.find(kind, kindVersion) !== undefined
+    ? { kind, version: kindVersion }
+    : undefined;
+}
+
+/** A caller whose role may write no kind at all is refused before anything is read. */
+export function assertMayWriteSomething(kinds: KindRegistry, caller: Pick<Caller, 'role'>): void {
+  if (kinds.writableKinds(caller.role).length === 0) {
+    throw new ContractError('FORBIDDEN', `role ${caller.role} may not write entries`);
+  }
 }
 
 /**
@@ -25,16 +40,23 @@ function kindOf(raw: unknown): EntryKind | undefined {
  * where a raw number may arrive, to be pseudonymised); `path` prefixes the reported paths.
  */
 export function checkAdmission(
+  kinds: KindRegistry,
   caller: Pick<Caller, 'role'> | undefined,
   raw: unknown,
   path = '',
   personalDataScope: unknown = raw,
 ): void {
-  const kind = kindOf(raw);
-  if (caller !== undefined && kind !== undefined && !canWrite(caller, kind)) {
-    throw new ContractError('FORBIDDEN', `role ${caller.role} may not write ${kind} entries`, [
-      { path: formatPath(path, ['kind']), message: `is not writable by role ${caller.role}` },
-    ]);
+  const named = kindVersionOf(kinds, raw);
+  if (
+    caller !== undefined &&
+    named !== undefined &&
+    !kinds.mayWrite(caller.role, named.kind, named.version)
+  ) {
+    throw new ContractError(
+      'FORBIDDEN',
+      `role ${caller.role} may not write ${named.kind} entries`,
+      [{ path: formatPath(path, ['kind']), message: `is not writable by role ${caller.role}` }],
+    );
   }
   const where = path === '' ? '$' : path;
   if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) {

@@ -1,7 +1,7 @@
 import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 import type { Iterators, QueryResponseMetadata, StateQueryResponse } from 'fabric-shim-api';
-import { assertMayWriteSomething, canRead, identifyCaller, type Caller } from './access-policy';
-import { checkAdmission } from './admission';
+import { canRead, identifyCaller, type Caller } from './access-policy';
+import { assertMayWriteSomething, checkAdmission } from './admission';
 import {
   ENTRIES_RECORDED_EVENT,
   type AuditEntry,
@@ -11,8 +11,9 @@ import {
 import { canonicalJson, canonicallyOrdered, entryDigest } from './canonical-json';
 import { formatTxTimestamp, toLedgerTime } from './commit-time';
 import { ContractError, encodeErrorEnvelope } from './contract-error';
-import { entryRequest, streamOf, type EntryRequest } from './entry-schemas';
-import { entryCountQuery, entryQuery, type EntryCountQuery } from './entry-query';
+import { entryQueriesOf, type EntryCountQuery } from './entry-query';
+import { LEDGER_FORM, type EntryRequest, type KindRegistry } from './kinds/registry';
+import { standardKinds } from './kinds/standard-kinds';
 import {
   entryKey,
   entryKeysOf,
@@ -21,7 +22,6 @@ import {
   keyInRange,
   organizationOfEntryKey,
   sequenceKey,
-  type IndexName,
 } from './ledger-keys';
 import { entryId } from './text-schemas';
 import { getStates, putStates } from './state-batches';
@@ -174,24 +174,18 @@ async function readVisiblePage(
   }
 }
 
-/** Admits one request (see checkAdmission), then parses it against its kind's schema. */
-function validateRequest(caller: Caller, raw: unknown, path: string): EntryRequest {
-  checkAdmission(caller, raw, path);
-  return parseWith(entryRequest, raw, {
-    code: 'INVALID_ENTRY',
-    message: 'the entry does not match its schema',
-    pathPrefix: path,
-  });
-}
-
 @Info({
   title: 'audit',
   description:
-    'Append-only audit trail of sandbox data access, algorithm uploads and credit-record changes',
+    'Append-only audit trail of a data-open sandbox and of approval by credit; each kind is a module under kinds/',
 })
 export class AuditContract extends Contract {
-  constructor() {
+  private readonly queries: ReturnType<typeof entryQueriesOf>;
+
+  /** `kinds` is what this contract records; Fabric's chaincode runs with the standard kinds. */
+  constructor(private readonly kinds: KindRegistry = standardKinds) {
     super('audit');
+    this.queries = entryQueriesOf(kinds);
   }
 
   override unknownTransaction(ctx: Context): Promise<void> {
@@ -203,7 +197,7 @@ export class AuditContract extends Contract {
     return Promise.reject(new Error(encodeErrorEnvelope(error)));
   }
 
-  @Param('request', 'string', 'JSON {kind, id, sourceSeq?, payload}')
+  @Param('request', 'string', 'JSON {kind, kindVersion?, id, sourceSeq?, payload}')
   @Returns('string')
   @Transaction()
   RecordEntry(ctx: Context, request: string): Promise<string> {
@@ -293,7 +287,7 @@ export class AuditContract extends Contract {
   QueryEntries(ctx: Context, query: string): Promise<string> {
     return withErrorEnvelope(async () => {
       const caller = identifyCaller(ctx.clientIdentity);
-      const parsed = parseWith(entryQuery, parseJsonArgument('query', query), {
+      const parsed = parseWith(this.queries.page, parseJsonArgument('query', query), {
         code: 'INVALID_ARGUMENT',
         message: 'invalid query',
       });
@@ -315,7 +309,7 @@ export class AuditContract extends Contract {
   CountEntries(ctx: Context, query: string): Promise<string> {
     return withErrorEnvelope(async () => {
       const caller = identifyCaller(ctx.clientIdentity);
-      const parsed = parseWith(entryCountQuery, parseJsonArgument('query', query), {
+      const parsed = parseWith(this.queries.count, parseJsonArgument('query', query), {
         code: 'INVALID_ARGUMENT',
         message: 'invalid query',
       });
@@ -333,8 +327,12 @@ export class AuditContract extends Contract {
     pathOf: (index: number) => string,
   ): Promise<string[]> {
     const caller = identifyCaller(ctx.clientIdentity);
-    assertMayWriteSomething(caller);
-    const requests = rawRequests.map((raw, index) => validateRequest(caller, raw, pathOf(index)));
+    assertMayWriteSomething(this.kinds, caller);
+    // Admission first (see checkAdmission), then each request against its kind version's schema.
+    const requests = rawRequests.map((raw, index) => {
+      checkAdmission(this.kinds, caller, raw, pathOf(index));
+      return this.kinds.parseRequest(raw, LEDGER_FORM, pathOf(index));
+    });
     await assertUnclaimed(ctx, caller, requests, pathOf);
 
     const txId = ctx.stub.getTxID();
@@ -349,19 +347,20 @@ export class AuditContract extends Contract {
     // serialised without copying the entry.
     const entries = requests.map((request) => {
       const payload = canonicallyOrdered(request.payload);
-      const { id, kind, sourceSeq } = request;
+      const { id, kind, kindVersion, sourceSeq } = request;
       return {
         committedAt,
-        digest: entryDigest({ id, kind, payload }),
+        digest: entryDigest({ id, kind, kindVersion, payload }),
         id,
         kind,
+        kindVersion,
         payload,
         source: caller.source,
         ...(sourceSeq === undefined ? {} : { sourceSeq }),
-        stream: streamOf(request),
+        stream: this.kinds.streamOf(request),
         submitter,
         txId,
-      } as AuditEntry;
+      } satisfies AuditEntry;
     });
 
     const stored = entries.map((entry) => canonicalJson(entry));
@@ -370,9 +369,9 @@ export class AuditContract extends Contract {
       const ownKey = entryKey(entry.id, entry.submitter.mspId);
       const idBytes = Buffer.from(ownKey);
       const position = { committedAt, txId, index };
-      const indexWrites = indexPartitions(entry).map(
-        ([index, partition]) => [indexKey(index, partition, position), idBytes] as const,
-      );
+      const indexWrites = this.kinds
+        .indexPartitions(entry)
+        .map(([index, partition]) => [indexKey(index, partition, position), idBytes] as const);
       const sequenceWrite =
         entry.sourceSeq === undefined
           ? []
@@ -387,21 +386,6 @@ export class AuditContract extends Contract {
     ctx.stub.setEvent(ENTRIES_RECORDED_EVENT, Buffer.from(canonicalJson(event)));
     return stored;
   }
-}
-
-function indexPartitions(entry: AuditEntry): [IndexName, string][] {
-  const partitions: [IndexName, string][] = [
-    ['stream', entry.stream],
-    ['kind', entry.kind],
-    ['source', entry.source],
-  ];
-  if (entry.kind === 'credit-change') {
-    partitions.push(['recordId', entry.payload.recordId]);
-  }
-  if (entry.kind === 'data-access') {
-    partitions.push(['approvalRef', entry.payload.purpose.approvalRef]);
-  }
-  return partitions;
 }
 
 async function readEntryAt(ctx: Context, key: string): Promise<AuditEntry | undefined> {

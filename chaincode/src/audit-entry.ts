@@ -1,5 +1,5 @@
 import type { Role } from './access-policy';
-import type { EntryRequest } from './entry-schemas';
+import type { EntryRequest } from './kinds/registry';
 
 export interface Submitter {
   mspId: string;
@@ -19,7 +19,10 @@ export interface CommitFacts {
   submitter: Submitter;
 }
 
-/** A committed, immutable audit entry. */
+/**
+ * A committed, immutable audit entry. Entries recorded before kinds had versions carry no
+ * `kindVersion`: they are version 1, and their digest is the same either way.
+ */
 export type AuditEntry = EntryRequest & CommitFacts;
 
 export interface EntryPage {
@@ -32,5 +35,5 @@ export interface EntryPage {
 export const ENTRIES_RECORDED_EVENT = 'EntriesRecorded';
 
 export interface EntriesRecordedEvent {
-  entries: { id: string; kind: EntryRequest['kind'] }[];
+  entries: { id: string; kind: string }[];
 }

@@ -113,9 +113,21 @@ export function sha256Digest(text: string | Uint8Array): string {
   return `sha256:${hash('sha256', text, 'hex')}`;
 }
 
-/** The digest an entry is committed with: covers what the writer said, not where it landed. */
-export function entryDigest(entry: { kind: string; id: string; payload: unknown }): string {
-  return sha256Digest(canonicalJson({ id: entry.id, kind: entry.kind, payload: entry.payload }));
+/**
+ * The digest an entry is committed with: covers what the writer said, not where it landed. The
+ * kind's version is named from version 2 on, so a version-1 entry hashes as it always has,
+ * whether it was recorded before kinds had versions or after.
+ */
+export function entryDigest(entry: {
+  kind: string;
+  kindVersion?: number | undefined;
+  id: string;
+  payload: unknown;
+}): string {
+  const { id, kind, kindVersion = 1, payload } = entry;
+  return sha256Digest(
+    canonicalJson(kindVersion === 1 ? { id, kind, payload } : { id, kind, kindVersion, payload }),
+  );
 }
 
 /**

@@ -4,16 +4,8 @@ import { AuditContract } from './audit-contract';
 export const contracts = [AuditContract];
 
 export { AuditContract, MAX_ENTRIES_PER_TRANSACTION } from './audit-contract';
-export { MAX_ENTRY_BYTES, checkAdmission } from './admission';
-export {
-  ROLES,
-  ROLE_ATTRIBUTE,
-  assertMayWriteSomething,
-  canRead,
-  canWrite,
-  type Caller,
-  type Role,
-} from './access-policy';
+export { MAX_ENTRY_BYTES, assertMayWriteSomething, checkAdmission } from './admission';
+export { ROLES, ROLE_ATTRIBUTE, canRead, type Caller, type Role } from './access-policy';
 export {
   ENTRIES_RECORDED_EVENT,
   type AuditEntry,
@@ -39,30 +31,32 @@ export {
   type ContractErrorEnvelope,
   type ErrorDetail,
 } from './contract-error';
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, entryQuery, type EntryQuery } from './entry-query';
 export {
-  ACCESS_OUTCOMES,
-  ALGORITHM_STATUSES,
-  CREDIT_CATEGORIES,
-  CREDIT_CHANGES,
-  DATA_ACTIONS,
-  ENTRY_KINDS,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  entryQueriesOf,
+  type EntryCountQuery,
+  type EntryQuery,
+} from './entry-query';
+export {
   SUBJECT_TYPES,
-  algorithmUploadPayload,
-  creditChangePayload,
-  creditChangePayloadOf,
   creditSubject,
-  dataAccessPayload,
-  entryRequest,
-  entryRequestOf,
-  streamOf,
-  type AlgorithmUploadPayload,
-  type CreditChangePayload,
-  type DataAccessPayload,
-  type EntryKind,
+  defineKindVersion,
+  type CreditSubject,
+  type KindTitle,
+  type KindVersion,
+  type KindVersionDefinition,
+} from './kinds/kind-version';
+export {
+  CORE_INDEXES,
+  KindRegistry,
+  LEDGER_FORM,
   type EntryRequest,
-} from './entry-schemas';
-export { ENTRY_KEY_PREFIX, INDEXES, entryKey, entryKeysOf, type IndexName } from './ledger-keys';
+  type ParsedRequest,
+  type RequestForm,
+} from './kinds/registry';
+export { standardKinds } from './kinds/standard-kinds';
+export { ENTRY_KEY_PREFIX, entryKey, entryKeysOf } from './ledger-keys';
 export {
   canonicalIdentifier,
   containsNationalIdentifier,
@@ -71,5 +65,13 @@ export {
   isUnifiedSocialCreditCode,
   redactNationalIdentifiers,
 } from './personal-data';
-export { entryId, identifier, prefixedSha256, pseudonym, timestamp } from './text-schemas';
+export {
+  entryId,
+  freeText,
+  identifier,
+  prefixedSha256,
+  pseudonym,
+  sha256Hex,
+  timestamp,
+} from './text-schemas';
 export { formatPath, issueDetails } from './validation';

@@ -12,9 +12,6 @@ const RANGE_END = '\u{10FFFF}';
 const SEQUENCE_WIDTH = 16; // Number.MAX_SAFE_INTEGER has 16 digits
 const POSITION_WIDTH = 4; // a transaction holds at most 1,000 entries
 
-export const INDEXES = ['stream', 'kind', 'source', 'recordId', 'approvalRef'] as const;
-export type IndexName = (typeof INDEXES)[number];
-
 function join(...parts: string[]): string {
   return parts.join(SEPARATOR);
 }
@@ -47,7 +44,7 @@ export function sequenceKey(source: string, sourceSeq: number): string {
 
 /** Commit order: ledger time, then transaction, then position inside the transaction. */
 export function indexKey(
-  index: IndexName,
+  index: string,
   partition: string,
   position: { committedAt: string; txId: string; index: number },
 ): string {
@@ -63,7 +60,7 @@ export function indexKey(
 
 /** `[startKey, endKey)` of an index partition, optionally bounded by ledger time `[from, to)`. */
 export function indexRange(
-  index: IndexName,
+  index: string,
   partition: string,
   bounds: { from?: string | undefined; to?: string | undefined },
 ): { startKey: string; endKey: string } {

@@ -21,7 +21,10 @@ export function identifier(max = MAX_IDENTIFIER_LENGTH) {
     .refine((value) => !CONTROL_CHARACTER.test(value), 'must not contain control characters');
 }
 
-export function freeText(max: number) {
+/** Reasons, legal bases and other sentences a person writes into an entry. */
+export const MAX_NOTE_LENGTH = 2000;
+
+export function freeText(max = MAX_NOTE_LENGTH) {
   return z
     .string()
     .min(1)

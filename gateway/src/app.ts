@@ -12,6 +12,8 @@ import { createSubjectRouter } from './http/subject-routes';
 import { createTrailRouter } from './http/trail-routes';
 import { httpStatusOf } from './http/http-status';
 import { buildOpenApiDocument } from './http/openapi';
+import { createKindsRouter } from './http/kinds-routes';
+import type { KindRegistry } from '@audit-ledger/chaincode';
 import { authenticate, errorHandler, observe } from './http/request-handlers';
 import {
   createTransparencyRouter,
@@ -28,6 +30,8 @@ import type { CheckpointLog } from './transparency/checkpoint-log';
 
 export interface AppDependencies {
   ledger: Ledger;
+  /** The kinds the ledger records. */
+  kinds: KindRegistry;
   entries: EntryService;
   outbox: { store: OutboxStore; worker: OutboxWorker };
   apiKeys: ApiKeyRegistry;
@@ -56,7 +60,7 @@ function refuseInvalidUtf8(_request: unknown, _response: unknown, body: Buffer):
 
 export function createApp(deps: AppDependencies): express.Express {
   const { ledger, logger, metrics, outbox } = deps;
-  const openApi = buildOpenApiDocument(deps.version);
+  const openApi = buildOpenApiDocument(deps.version, deps.kinds);
 
   const app = express();
   app.disable('x-powered-by');
@@ -102,6 +106,7 @@ export function createApp(deps: AppDependencies): express.Express {
     express.json({ limit: MAX_BODY_BYTES, strict: true, verify: refuseInvalidUtf8 }),
   );
   app.use(createCallerRouter());
+  app.use(createKindsRouter(deps.kinds));
   app.use(
     createEntryRouter({
       ledger,
@@ -111,7 +116,7 @@ export function createApp(deps: AppDependencies): express.Express {
     }),
   );
   app.use(createTrailRouter({ ledger, peerCopies: deps.peerCopies, logger, metrics }));
-  app.use(createStatisticsRouter(ledger));
+  app.use(createStatisticsRouter(ledger, deps.kinds));
   app.use(createSubjectRouter(deps.pseudonymizer));
   app.use(
     deps.transparency === undefined

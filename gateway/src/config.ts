@@ -43,6 +43,7 @@ const environment = z.object({
     .default('false')
     .transform((value) => value === 'true'),
   API_KEYS_FILE: z.string().min(1).optional(),
+  KINDS_MODULE: z.string().min(1).optional(),
   PSEUDONYM_KEY: z
     .string()
     .regex(/^(?:[0-9a-fA-F]{2}){32,}$/, 'must be at least 64 hex characters (32 bytes)')
@@ -59,7 +60,11 @@ const environment = z.object({
  * organisation's client identities; development mode lets one gateway hold all of them.
  */
 export type LedgerConfig =
-  | { kind: 'embedded' }
+  | {
+      kind: 'embedded';
+      /** A CommonJS module exporting `kindVersions`, recorded besides the standard kinds. */
+      kindsModule: string | undefined;
+    }
   | {
       kind: 'fabric';
       /** The connection file `network/` writes (absolute path). */
@@ -125,9 +130,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       "FABRIC_ORGANIZATION: name the organisation (MSP id) this gateway acts for, or set FABRIC_DEVELOPMENT=true to hold every organisation's identities",
     ]);
   }
+  if (values.LEDGER === 'fabric' && values.KINDS_MODULE !== undefined) {
+    throw new ConfigError([
+      'KINDS_MODULE: a Fabric network records the kinds its chaincode was built with; add a kind to chaincode/src/kinds and deploy it instead',
+    ]);
+  }
   const ledger: LedgerConfig =
     values.LEDGER === 'embedded'
-      ? { kind: 'embedded' }
+      ? {
+          kind: 'embedded',
+          kindsModule: values.KINDS_MODULE === undefined ? undefined : resolve(values.KINDS_MODULE),
+        }
       : {
           kind: 'fabric',
           connectionFile: resolve(values.FABRIC_CONNECTION),

@@ -1,4 +1,4 @@
-import { ENTRY_KINDS, issueDetails, type EntryKind } from '@audit-ledger/chaincode';
+import { issueDetails } from '@audit-ledger/chaincode';
 import { z } from 'zod';
 import type { Ledger, Principal } from './ledger/ledger';
 import { RequestError, asQueryRefusal } from './request-error';
@@ -20,7 +20,7 @@ export const entriesPerDayQuery = z.strictObject({
 export interface EntriesPerDay {
   timeZone: typeof DISTRICT_TIME_ZONE;
   /** Each day's entries by kind; only those the caller may read. */
-  days: { date: string; counts: Record<EntryKind, number> }[];
+  days: { date: string; counts: Record<string, number> }[];
   /** False when a day held more entries than one count reads (the contract's bound). */
   complete: boolean;
 }
@@ -36,6 +36,7 @@ function districtDate(instant: number): string {
  */
 export async function entriesPerDay(
   ledger: Ledger,
+  kinds: readonly string[],
   principal: Principal,
   parameters: unknown,
   now: Date = new Date(),
@@ -56,7 +57,7 @@ export async function entriesPerDay(
           to: new Date(start + DAY_MS).toISOString(),
         };
         const counts = await Promise.all(
-          ENTRY_KINDS.map((kind) =>
+          kinds.map((kind) =>
             ledger.countEntries(principal, { by: 'kind', value: kind, ...range }),
           ),
         );
@@ -67,9 +68,7 @@ export async function entriesPerDay(
       timeZone: DISTRICT_TIME_ZONE,
       days: counted.map(({ date, counts }) => ({
         date,
-        counts: Object.fromEntries(
-          ENTRY_KINDS.map((kind, index) => [kind, counts[index]?.count ?? 0]),
-        ) as Record<EntryKind, number>,
+        counts: Object.fromEntries(kinds.map((kind, index) => [kind, counts[index]?.count ?? 0])),
       })),
       complete: counted.every(({ counts }) => counts.every((count) => count.complete)),
     };

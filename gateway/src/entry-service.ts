@@ -1,19 +1,18 @@
 import {
   ContractError,
-  INDEXES,
   assertMayWriteSomething,
   checkAdmission,
   entryId,
   entryDigest,
   issueDetails,
   type EntryRequest,
-  type ErrorDetail,
+  type KindRegistry,
+  type RequestForm,
 } from '@audit-ledger/chaincode';
-import type { z } from 'zod';
 import { httpStatusOf } from './http/http-status';
 import { RequestError, asQueryRefusal } from './request-error';
 import type { CheckResult } from './verifier/check-report';
-import { apiEntryRequest, listQuery, verifyRequest } from './http/api-schemas';
+import { API_FORM, VERIFY_FORM, listQueryOf, type ApiCreditSubject } from './http/api-schemas';
 import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
 import { commitSplitting } from './ledger/split-commit';
 import type { Pseudonymizer } from './pseudonymizer';
@@ -49,10 +48,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Runs one of the contract's admission rules here, its refusal as the gateway's own. */
-function asRequestError(rule: () => void): void {
+/** Runs the contract's own rules here, their refusal as the gateway's own. */
+function asRequestError<T>(rule: () => T): T {
   try {
-    rule();
+    return rule();
   } catch (error: unknown) {
     throw error instanceof ContractError
       ? new RequestError(error.code, error.message, error.details, error)
@@ -60,18 +59,32 @@ function asRequestError(rule: () => void): void {
   }
 }
 
-/** The request without a credit subject's `idNumber`, the one place a raw number may arrive. */
-function withoutIdNumber(raw: unknown): unknown {
-  if (
-    !isRecord(raw) ||
-    raw.kind !== 'credit-change' ||
-    !isRecord(raw.payload) ||
-    !isRecord(raw.payload.subject)
-  ) {
+/** The subject fields a request's kind version declares, when it names a registered one. */
+function subjectFieldsOf(kinds: KindRegistry, raw: unknown): readonly string[] {
+  if (!isRecord(raw) || typeof raw.kind !== 'string') {
+    return [];
+  }
+  const version = typeof raw.kindVersion === 'number' ? raw.kindVersion : 1;
+  return kinds.find(raw.kind, version)?.subjectFields ?? [];
+}
+
+/**
+ * The request without its credit subjects' `idNumber`s, the only places a raw number may
+ * arrive: everything else is scanned for personal data.
+ */
+function withoutIdNumbers(raw: unknown, subjectFields: readonly string[]): unknown {
+  if (subjectFields.length === 0 || !isRecord(raw) || !isRecord(raw.payload)) {
     return raw;
   }
-  const { idNumber: _removed, ...subject } = raw.payload.subject;
-  return { ...raw, payload: { ...raw.payload, subject } };
+  const payload = { ...raw.payload };
+  for (const field of subjectFields) {
+    const subject = payload[field];
+    if (isRecord(subject)) {
+      const { idNumber: _removed, ...rest } = subject;
+      payload[field] = rest;
+    }
+  }
+  return { ...raw, payload };
 }
 
 function errorResult(error: RequestError): BatchItemResult {
@@ -89,13 +102,18 @@ function errorResult(error: RequestError): BatchItemResult {
 export type EntryAttestation = (principal: Principal, id: string) => Promise<CheckResult[]>;
 
 export class EntryService {
+  private readonly listQuery: ReturnType<typeof listQueryOf>;
+
   constructor(
     private readonly ledger: Ledger,
+    private readonly kinds: KindRegistry,
     private readonly pseudonymizer: Pseudonymizer,
     private readonly cursors: QueryCursors,
     private readonly entriesPerTransaction: number,
     private readonly attest?: EntryAttestation,
-  ) {}
+  ) {
+    this.listQuery = listQueryOf(kinds.indexes);
+  }
 
   async record(principal: Principal, raw: unknown): Promise<RecordOutcome> {
     return this.commit(principal, this.admit(principal, raw));
@@ -107,7 +125,7 @@ export class EntryService {
 
   /** Admission (role, size, personal data, schema, pseudonym, id): RequestError when refused. */
   admit(principal: Principal, raw: unknown): AdmittedRequest {
-    return this.prepare(raw, apiEntryRequest, principal);
+    return this.prepare(raw, API_FORM, principal);
   }
 
   /**
@@ -116,7 +134,7 @@ export class EntryService {
    */
   admitBatch(principal: Principal, raws: unknown[]): AdmittedBatch {
     asRequestError(() => {
-      assertMayWriteSomething(principal);
+      assertMayWriteSomething(this.kinds, principal);
     });
     const admitted: AdmittedBatch['admitted'] = [];
     const refused: AdmittedBatch['refused'] = [];
@@ -199,22 +217,30 @@ export class EntryService {
     principal: Principal,
     parameters: unknown,
   ): Promise<{ items: LedgerEntry[]; nextCursor: string | null }> {
-    const parsed = listQuery.safeParse(parameters);
+    const parsed = this.listQuery.safeParse(parameters);
     if (!parsed.success) {
       throw new RequestError('INVALID_QUERY', 'invalid query', issueDetails(parsed.error));
     }
     const query = parsed.data;
-    const chosen = INDEXES.filter((name) => query[name] !== undefined);
+    const values: Record<string, unknown> = query;
+    const { indexes } = this.kinds;
+    const chosen = indexes.filter((name) => values[name] !== undefined);
     const [by] = chosen;
     if (by === undefined || chosen.length > 1) {
-      throw new RequestError('INVALID_QUERY', `give exactly one of ${INDEXES.join(', ')}`, [
+      throw new RequestError('INVALID_QUERY', `give exactly one of ${indexes.join(', ')}`, [
         {
-          path: chosen[1] ?? INDEXES[0],
+          path: chosen[1] ?? indexes[0] ?? 'kind',
           message: 'exactly one index parameter is required',
         },
       ]);
     }
-    const scope = { ...principal, by, value: query[by] ?? '', from: query.from, to: query.to };
+    const scope = {
+      ...principal,
+      by,
+      value: typeof values[by] === 'string' ? values[by] : '',
+      from: query.from,
+      to: query.to,
+    };
     const bookmark = query.cursor === undefined ? '' : this.cursors.open(query.cursor, scope);
     try {
       const page = await this.ledger.queryEntries(principal, {
@@ -238,7 +264,7 @@ export class EntryService {
   async verify(principal: Principal, raw: unknown): Promise<VerifyOutcome> {
     let request: AdmittedRequest;
     try {
-      request = this.prepare(raw, verifyRequest);
+      request = this.prepare(raw, VERIFY_FORM);
     } catch (error) {
       return this.verifyUnparsable(principal, raw, error);
     }
@@ -254,11 +280,12 @@ export class EntryService {
         message: "the ledger's copy no longer matches the digest it was committed with",
       };
     }
-    if (entry.kind !== request.kind) {
+    const entryVersion = entry.kindVersion ?? 1;
+    if (entry.kind !== request.kind || entryVersion !== (request.kindVersion ?? 1)) {
       return {
         verified: false,
         reason: 'KIND_MISMATCH',
-        message: `the entry is ${entry.kind}`,
+        message: `the entry is ${entry.kind} version ${entryVersion}`,
         entry,
       };
     }
@@ -337,42 +364,41 @@ export class EntryService {
   }
 
   /**
-   * The contract's own admission checks (role, size, personal data outside the one field where
-   * a raw number may arrive), the API's schema, then the gateway's own work: a default id and
-   * the subject's pseudonym. Throws RequestError; nothing refused reaches the ledger.
+   * The contract's own admission checks (role, size, personal data outside the fields where a
+   * raw number may arrive), the kind version's schema, then the gateway's own work: a default
+   * id and each credit subject's pseudonym. Throws RequestError; nothing refused reaches the
+   * ledger.
    */
   private prepare(
     raw: unknown,
-    schema: typeof apiEntryRequest | typeof verifyRequest,
+    form: RequestForm<typeof API_FORM.id | typeof VERIFY_FORM.id>,
     writer?: Principal,
   ): AdmittedRequest {
-    asRequestError(() => {
-      checkAdmission(writer, raw, '', withoutIdNumber(raw));
+    const subjectFields = subjectFieldsOf(this.kinds, raw);
+    const request = asRequestError(() => {
+      checkAdmission(this.kinds, writer, raw, '', withoutIdNumbers(raw, subjectFields));
+      return this.kinds.parseRequest(raw, form);
     });
-    const parsed = (schema as z.ZodType<z.infer<typeof apiEntryRequest>>).safeParse(raw);
-    if (!parsed.success) {
-      throw new RequestError(
-        'INVALID_ENTRY',
-        'the entry does not match its schema',
-        issueDetails(parsed.error),
-      );
+    const payload = { ...request.payload };
+    for (const field of subjectFields) {
+      payload[field] = this.pseudonymized(field, payload[field] as ApiCreditSubject);
     }
-    const request = parsed.data;
-    const id = request.id ?? uuidV7();
-    if (request.kind !== 'credit-change') {
-      return { ...request, id };
-    }
-    const { idNumber, ref, type } = request.payload.subject;
+    return { ...request, id: request.id ?? uuidV7(), payload };
+  }
+
+  /** A credit subject as the ledger keeps it: `{type, ref}`, a number replaced by its pseudonym. */
+  private pseudonymized(field: string, subject: ApiCreditSubject): { type: string; ref: string } {
+    const { idNumber, ref, type } = subject;
     const pseudonym = idNumber === undefined ? ref : this.pseudonymizer.pseudonymOf(idNumber);
     if (pseudonym === undefined) {
-      const detail: ErrorDetail = {
-        path: 'payload.subject.idNumber',
-        message: 'is not a valid resident identity number or unified social credit code',
-      };
-      throw new RequestError('INVALID_ENTRY', 'the entry does not match its schema', [detail]);
+      throw new RequestError('INVALID_ENTRY', 'the entry does not match its schema', [
+        {
+          path: `payload.${field}.idNumber`,
+          message: 'is not a valid resident identity number or unified social credit code',
+        },
+      ]);
     }
-    const subject = { type, ref: pseudonym };
-    return { ...request, id, payload: { ...request.payload, subject } };
+    return { type, ref: pseudonym };
   }
 
   private async existingIdentical(

@@ -83,11 +83,12 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     apiKeys = new ApiKeyRegistry(await readApiKeysFile(config.apiKeysFile));
   }
 
-  const { ledger, transparency, peerCopies } = await openLedger(config, logger);
+  const { ledger, kinds, transparency, peerCopies } = await openLedger(config, logger);
 
   const pseudonymizer = new Pseudonymizer(await pseudonymKey(config));
   const entries = new EntryService(
     ledger,
+    kinds,
     pseudonymizer,
     new QueryCursors(await cursorKey(config)),
     config.batchTransactionSize,
@@ -101,6 +102,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
   worker.start();
   const app = createApp({
     ledger,
+    kinds,
     entries,
     outbox: { store, worker },
     apiKeys,

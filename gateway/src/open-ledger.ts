@@ -1,3 +1,4 @@
+import { standardKinds, type KindRegistry } from '@audit-ledger/chaincode';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -22,6 +23,8 @@ import { TRUST_FORMAT, type TrustFile } from './transparency/trust-file';
 export interface OpenedLedger {
   /** The ledger the API uses, with concurrent single writes group-committed. */
   ledger: Ledger;
+  /** The kinds its contract records. */
+  kinds: KindRegistry;
   /** Proof bundles and checkpoints, where this ledger provides them. */
   transparency:
     | {
@@ -46,17 +49,19 @@ export async function openLedger(config: Config, logger: Logger): Promise<Opened
     );
     return {
       ledger: new CoalescingLedger(fabric, coalescing),
+      // The chaincode is built with the standard kinds.
+      kinds: standardKinds,
       // A Fabric gateway holds no trust file: regulators obtain theirs from the organisations.
       transparency:
         checkpoints === undefined ? undefined : { proofs: fabric, checkpoints, trust: undefined },
       peerCopies: fabric,
     };
   }
-  return openEmbeddedLedger(config, logger, coalescing);
+  return openEmbeddedLedger({ ...config, ledger: config.ledger }, logger, coalescing);
 }
 
 async function openEmbeddedLedger(
-  config: Config,
+  config: Config & { ledger: { kind: 'embedded' } },
   logger: Logger,
   coalescing: { windowMs: number; maxEntries: number },
 ): Promise<OpenedLedger> {
@@ -65,6 +70,7 @@ async function openEmbeddedLedger(
     new LedgerStore(join(config.dataDir, 'ledger.sqlite')),
     identities,
     { endorsingOrganizations: PEER_ORGANIZATIONS, ordererOrganization: ORDERER_ORGANIZATION },
+    { kindsModule: config.ledger.kindsModule },
   );
   await embedded.start();
   const {
@@ -94,6 +100,7 @@ async function openEmbeddedLedger(
   await writeFile(join(config.dataDir, 'trust.json'), `${JSON.stringify(trust, null, 2)}\n`);
   return {
     ledger: new CoalescingLedger(embedded, coalescing),
+    kinds: embedded.kinds,
     transparency: { proofs: embedded, checkpoints, trust },
     peerCopies: undefined,
   };

@@ -38,6 +38,8 @@ describe('recording one entry', () => {
 
     expect(entry).toEqual({
       ...request,
+      // A writer that names no version writes version 1, and the digest is as it always was.
+      kindVersion: 1,
       stream: 'dataset:city-mgmt/traffic-flow-2025',
       source: 'SandboxOrg/sandbox-platform',
       digest: expectedDigest(request),

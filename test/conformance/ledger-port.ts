@@ -82,7 +82,7 @@ export function describeLedgerPort(env: Record<string, string>): void {
     });
 
     test('the ledger itself refuses a role the kind it may not write', async () => {
-      const error = await ledgerError(ledger.recordEntry(CREDIT, dataAccess() as EntryRequest));
+      const error = await ledgerError(ledger.recordEntry(CREDIT, dataAccess()));
       expect(error.code).toBe('FORBIDDEN');
       expect(error.details).toEqual([{ path: 'kind', message: expect.any(String) as unknown }]);
     });
@@ -101,7 +101,7 @@ export function describeLedgerPort(env: Record<string, string>): void {
         written.push(
           await ledger.recordEntry(
             SANDBOX,
-            dataAccess({}, { dataset: { id: dataset } }) as EntryRequest,
+            dataAccess({}, { dataset: { id: dataset } }),
           ),
         );
       }
@@ -125,11 +125,11 @@ export function describeLedgerPort(env: Record<string, string>): void {
       const stream = `dataset:${dataset}`;
       const first = await ledger.recordEntry(
         SANDBOX,
-        dataAccess({}, { dataset: { id: dataset } }) as EntryRequest,
+        dataAccess({}, { dataset: { id: dataset } }),
       );
       await ledger.recordEntries(SANDBOX, [
-        dataAccess({}, { dataset: { id: dataset } }) as EntryRequest,
-        dataAccess({}, { dataset: { id: dataset } }) as EntryRequest,
+        dataAccess({}, { dataset: { id: dataset } }),
+        dataAccess({}, { dataset: { id: dataset } }),
       ]);
       const all = { by: 'stream', value: stream } as const;
       expect(await ledger.countEntries(REGULATOR, all)).toEqual({ count: 3, complete: true });

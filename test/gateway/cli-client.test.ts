@@ -115,7 +115,7 @@ describe('audit-ledger list', () => {
 
     const noFilter = await cli(['list']);
     expect(noFilter.code).toBe(2);
-    expect(noFilter.stderr).toContain('give exactly one of --kind, --stream');
+    expect(noFilter.stderr).toContain('give exactly one of --stream, --kind, --source');
   });
 });
 
@@ -202,7 +202,7 @@ describe('audit-ledger --help', () => {
   test.each([
     [[], /^usage: audit-ledger get <id>/],
     [['get'], /^usage: audit-ledger get <id>/],
-    [['list'], /^usage: audit-ledger list \(--kind/],
+    [['list'], /^usage: audit-ledger list \(--stream <value> \| --kind <value>/],
     [['proof'], /^usage: audit-ledger proof <id>/],
     [['verify'], /^usage: audit-ledger verify <bundle.json>/],
     [['trail'], /^usage: audit-ledger trail /],

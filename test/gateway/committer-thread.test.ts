@@ -36,7 +36,7 @@ require('node:worker_threads').parentPort.once('message', () => process.exit(3))
 `,
   );
   await appendFile(starts, '');
-  const thread = new CommitterThread(join(folder, 'ledger.sqlite'), script);
+  const thread = new CommitterThread(join(folder, 'ledger.sqlite'), undefined, script);
 
   const held = await Promise.allSettled([thread.commit(request), thread.commit(request)]);
   expect(held).toMatchObject([
@@ -56,7 +56,7 @@ test('a thread that stops before opening the ledger fails start and readiness', 
   folders.push(folder);
   const script = join(folder, 'failing-worker.js');
   await writeFile(script, "throw new Error('cannot open the ledger');\n");
-  const thread = new CommitterThread(join(folder, 'ledger.sqlite'), script);
+  const thread = new CommitterThread(join(folder, 'ledger.sqlite'), undefined, script);
 
   await expect(thread.start()).rejects.toMatchObject({
     code: 'LEDGER_UNAVAILABLE',

@@ -9,7 +9,6 @@ import {
   ORDERER_ORGANIZATION,
   PEER_ORGANIZATIONS,
 } from '../../gateway/src/identity/identity-directory.js';
-import type { EntryRequest } from '../../chaincode/src/index.js';
 import { dataAccess } from '../support/sample-entries.js';
 
 let folder = '';
@@ -21,7 +20,7 @@ async function open(now: () => number) {
     new LedgerStore(join(folder, 'ledger.sqlite')),
     identities,
     { endorsingOrganizations: PEER_ORGANIZATIONS, ordererOrganization: ORDERER_ORGANIZATION },
-    now,
+    { now },
   );
 }
 
@@ -31,11 +30,11 @@ test('ledger time keeps increasing across a restart, even when the clock went ba
   const noon = Date.parse('2026-06-01T12:00:00Z');
 
   const before = await open(() => noon);
-  const first = await before.recordEntry(writer, dataAccess() as EntryRequest);
+  const first = await before.recordEntry(writer, dataAccess());
   await before.close();
 
   const after = await open(() => noon - 3_600_000);
-  const second = await after.recordEntry(writer, dataAccess() as EntryRequest);
+  const second = await after.recordEntry(writer, dataAccess());
   await after.close();
 
   expect(first.committedAt).toBe('2026-06-01T12:00:00.000000000Z');

@@ -31,7 +31,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 test('gathers the next transaction while one commits, and holds a third until one is done', async () => {
   const inner = new ManualLedger();
   const ledger = new CoalescingLedger(inner as unknown as Ledger, { windowMs: 1, maxEntries: 100 });
-  const write = () => ledger.recordEntry(WRITER, dataAccess() as EntryRequest);
+  const write = () => ledger.recordEntry(WRITER, dataAccess());
 
   const first = Array.from({ length: 3 }, write);
   await settle();

@@ -2,7 +2,7 @@
 import '../fabric-logging';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ENTRY_KINDS } from '@audit-ledger/chaincode';
+import { standardKinds } from '@audit-ledger/chaincode';
 import type { TrailProgress, TrailReport } from '../trail-check';
 import {
   formatEvidenceReport,
@@ -88,14 +88,30 @@ async function fetchBundle(gateway: GatewayTarget, id: string, out: string | und
   return bundle;
 }
 
-const LIST_FILTERS = ['kind', 'stream', 'source', 'record-id', 'approval-ref'] as const;
-const API_FILTER_NAMES: Record<(typeof LIST_FILTERS)[number], string> = {
-  kind: 'kind',
-  stream: 'stream',
-  source: 'source',
-  'record-id': 'recordId',
-  'approval-ref': 'approvalRef',
-};
+/** Each index as an option: `recordId` is `--record-id`. */
+const API_FILTER_NAMES: Record<string, string> = Object.fromEntries(
+  standardKinds.indexes.map((name) => [
+    name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`),
+    name,
+  ]),
+);
+const LIST_FILTERS = Object.keys(API_FILTER_NAMES);
+
+/** `parts` joined by `separator`, a line break and `indent` before a line would pass 100. */
+function wrapped(parts: string[], separator: string, indent: string): string {
+  const lines = [''];
+  for (const part of parts) {
+    const line = lines.at(-1) ?? '';
+    const next = line === '' ? part : `${line}${separator}${part}`;
+    if (line !== '' && indent.length + next.length > 100) {
+      lines[lines.length - 1] = `${line}${separator.trimEnd()}`;
+      lines.push(part);
+    } else {
+      lines[lines.length - 1] = next;
+    }
+  }
+  return lines.join(`\n${indent}`);
+}
 
 interface EntryPage {
   items: EntryView[];
@@ -118,12 +134,15 @@ const COMMANDS: Record<string, Command> = {
   },
 
   list: {
-    usage: `audit-ledger list (--kind <kind> | --stream <stream> | --source <source> | --record-id <id> |
-                    --approval-ref <ref>) [--from <time>] [--to <time>] [--limit N] [--cursor <c>]
-                    [--all] [--json]
+    usage: `audit-ledger list (${wrapped(
+      LIST_FILTERS.map((flag) => `--${flag} <value>`),
+      ' | ',
+      '                    ',
+    )})
+                    [--from <time>] [--to <time>] [--limit N] [--cursor <c>] [--all] [--json]
   Entries in commit order, one page (--limit, at most 500) at a time; --cursor continues where
   the last page ended, --all reads every page. Times are ISO 8601 with an offset
-  (2026-03-01T09:00:00+08:00 or …Z). Kinds: ${ENTRY_KINDS.join(', ')}.`,
+  (2026-03-01T09:00:00+08:00 or …Z). Kinds: ${standardKinds.kinds.join(', ')}.`,
     options: {
       ...gatewayOptions,
       ...Object.fromEntries(LIST_FILTERS.map((name) => [name, { type: 'string' as const }])),
@@ -146,7 +165,10 @@ const COMMANDS: Record<string, Command> = {
       const gateway = await target(values);
       const query = {
         ...Object.fromEntries(
-          filters.map((name) => [API_FILTER_NAMES[name], asString(values[name])]),
+          filters.map((name): [string, string | undefined] => [
+            API_FILTER_NAMES[name] ?? name,
+            asString(values[name] as string | undefined),
+          ]),
         ),
         from: asString(values.from),
         to: asString(values.to),

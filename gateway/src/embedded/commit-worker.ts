@@ -1,5 +1,6 @@
 import '../fabric-logging';
 import { parentPort, workerData } from 'node:worker_threads';
+import { loadKinds } from '../kinds-module';
 import { LedgerStore } from './ledger-store';
 import { TransactionCommitter, type CommitRequest } from './transaction-committer';
 
@@ -17,7 +18,8 @@ const port = parentPort;
 if (port === null) {
   throw new Error('commit-worker runs as a worker thread');
 }
-const committer = new TransactionCommitter(new LedgerStore((workerData as { file: string }).file));
+const { file, kindsModule } = workerData as { file: string; kindsModule: string | undefined };
+const committer = new TransactionCommitter(new LedgerStore(file), loadKinds(kindsModule));
 port.postMessage({ ready: true });
 
 // One commit at a time, in the order they were sent.

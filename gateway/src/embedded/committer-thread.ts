@@ -45,8 +45,10 @@ export class CommitterThread implements Committer {
   private nextId = 0;
   private drained: (() => void) | undefined;
 
+  /** `kindsModule`: see loadKinds; the thread loads it for itself. */
   constructor(
     private readonly file: string,
+    private readonly kindsModule?: string,
     private readonly script = COMMIT_WORKER,
   ) {}
 
@@ -87,7 +89,7 @@ export class CommitterThread implements Committer {
 
   private spawn(): Thread {
     const worker = new Worker(this.script, {
-      workerData: { file: this.file },
+      workerData: { file: this.file, kindsModule: this.kindsModule },
       // Without a bound V8 lets this second heap grow by hundreds of MB of garbage. A 500-entry
       // transaction allocates several MB, so a smaller young generation costs collections.
       resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 },

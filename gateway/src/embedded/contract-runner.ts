@@ -1,4 +1,4 @@
-import { AuditContract } from '@audit-ledger/chaincode';
+import { AuditContract, standardKinds, type KindRegistry } from '@audit-ledger/chaincode';
 import { JSONSerializer } from 'fabric-contract-api';
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract.js';
 import type { ChaincodeEvent, Proposal, StateReader } from './transaction-stub';
@@ -18,13 +18,27 @@ export type Simulation =
  * fabric-contract-api's dispatcher, with its metadata, argument marshalling and ClientIdentity.
  */
 export class ContractRunner {
-  private readonly chaincode = new ChaincodeFromContract(
-    [AuditContract],
-    { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } },
-    {},
-    'audit-ledger',
-    'embedded',
-  );
+  private readonly chaincode: ChaincodeFromContract;
+
+  /** Over other kinds than the standard ones, the contract a peer would run had it those. */
+  constructor(kinds: KindRegistry = standardKinds) {
+    // The dispatcher constructs contracts itself, without arguments.
+    const contract =
+      kinds === standardKinds
+        ? AuditContract
+        : class extends AuditContract {
+            constructor() {
+              super(kinds);
+            }
+          };
+    this.chaincode = new ChaincodeFromContract(
+      [contract],
+      { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } },
+      {},
+      'audit-ledger',
+      'embedded',
+    );
+  }
 
   async simulate(state: StateReader, proposal: Proposal): Promise<Simulation> {
     const stub = new TransactionStub(state, proposal);

@@ -7,6 +7,7 @@ import {
   type AuditEntry,
   type EntryPage,
   type EntryRequest,
+  type KindRegistry,
 } from '@audit-ledger/chaincode';
 import type { X509Identity } from '../identity/x509-identities';
 import type { BlockHeaderSource } from '../ledger/block-header-source';
@@ -27,6 +28,7 @@ import type { ProofSource } from '../proof/proof-source';
 import { CHANNEL, validationReportBytes } from '../proof/signed-payloads';
 import { sha256Hex } from './block-log';
 import { CommitterThread, type Committer } from './committer-thread';
+import { loadKinds } from '../kinds-module';
 import { ContractRunner } from './contract-runner';
 import type { LedgerStore } from './ledger-store';
 import { signWith, type CommitOutcome } from './transaction-committer';
@@ -62,7 +64,11 @@ function toLedgerError(message: string): LedgerError {
  */
 export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
   readonly kind = 'embedded';
-  private readonly runner = new ContractRunner();
+  /** The kinds this ledger's contract records. */
+  readonly kinds: KindRegistry;
+  private readonly runner: ContractRunner;
+  private readonly now: () => number;
+  private readonly committer: Committer;
   /** Settles when the last transaction was handed to the committer, so they go in order. */
   private sends: Promise<unknown> = Promise.resolve();
   private lastTimestampMicros = 0;
@@ -73,9 +79,17 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     private readonly store: LedgerStore,
     private readonly identities: IdentityResolver,
     private readonly topology: SigningTopology,
-    private readonly now: () => number = Date.now,
-    private readonly committer: Committer = new CommitterThread(store.file),
+    options: {
+      now?: () => number;
+      committer?: Committer;
+      /** See loadKinds: the kinds to record, when not the standard ones. */
+      kindsModule?: string | undefined;
+    } = {},
   ) {
+    this.kinds = loadKinds(options.kindsModule);
+    this.runner = new ContractRunner(this.kinds);
+    this.now = options.now ?? Date.now;
+    this.committer = options.committer ?? new CommitterThread(store.file, options.kindsModule);
     // After a restart too, and even if the clock went back, ledger time keeps increasing.
     const last = store.lastTimestamp();
     if (last !== undefined) {

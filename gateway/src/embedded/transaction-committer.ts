@@ -1,5 +1,5 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { canonicalJson, formatTxTimestamp } from '@audit-ledger/chaincode';
+import { canonicalJson, formatTxTimestamp, type KindRegistry } from '@audit-ledger/chaincode';
 import type { X509Identity } from '../identity/x509-identities';
 import {
   CHANNEL,
@@ -49,9 +49,14 @@ export function signWith(identity: X509Identity, data: Buffer): IdentitySignatur
  * the previous commit left.
  */
 export class TransactionCommitter {
-  private readonly runner = new ContractRunner();
+  private readonly runner: ContractRunner;
 
-  constructor(private readonly store: LedgerStore) {}
+  constructor(
+    private readonly store: LedgerStore,
+    kinds?: KindRegistry,
+  ) {
+    this.runner = new ContractRunner(kinds);
+  }
 
   async commit(request: CommitRequest): Promise<CommitOutcome> {
     const { creator: identity, endorsers, orderer } = request;

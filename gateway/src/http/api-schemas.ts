@@ -1,24 +1,25 @@
 import {
   DEFAULT_PAGE_SIZE,
-  ENTRY_KINDS,
   ROLES,
   MAX_ENTRIES_PER_TRANSACTION,
   MAX_PAGE_SIZE,
   SUBJECT_TYPES,
   entryId,
-  entryRequestOf,
   pseudonym,
   timestamp,
+  type RequestForm,
 } from '@audit-ledger/chaincode';
 import { z } from 'zod';
 import type { EntriesPerDay } from '../entries-per-day';
+import type { KindCatalogue } from '../kind-catalogue';
 import type { SubjectLookup } from '../subject-lookup';
 import type { TrailReport } from '../trail-check';
 
 /**
- * What callers send. The same schemas as the contract's, widened where the gateway does work
- * first: the id may be left out (a UUIDv7 is assigned) and a credit subject may carry the raw
- * `idNumber`, which the gateway replaces with its pseudonym before anything is stored.
+ * What callers send: each kind version's schema, as the contract's, read in a wider form where
+ * the gateway does work first: the id may be left out (a UUIDv7 is assigned) and a credit
+ * subject may carry the raw `idNumber`, which the gateway replaces with its pseudonym before
+ * anything is stored.
  */
 const apiCreditSubject = z
   .strictObject({
@@ -36,28 +37,30 @@ const apiCreditSubject = z
     }
   });
 
-export const apiEntryRequest = entryRequestOf({
-  id: entryId.optional(),
-  creditSubject: apiCreditSubject,
-});
+export type ApiCreditSubject = z.output<typeof apiCreditSubject>;
+
+export const API_FORM = { id: entryId.optional(), subject: apiCreditSubject } satisfies RequestForm;
 
 export const batchRequest = z.strictObject({
   entries: z.array(z.unknown()).min(1).max(MAX_ENTRIES_PER_TRANSACTION),
 });
 
-export const verifyRequest = entryRequestOf({ id: entryId, creditSubject: apiCreditSubject });
+/** `POST /v1/verify`: a request as it was sent, so its id is required. */
+export const VERIFY_FORM = { id: entryId, subject: apiCreditSubject } satisfies RequestForm;
 
-export const listQuery = z.strictObject({
-  kind: z.string().optional(),
-  stream: z.string().optional(),
-  source: z.string().optional(),
-  recordId: z.string().optional(),
-  approvalRef: z.string().optional(),
-  from: timestamp.optional(),
-  to: timestamp.optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().max(8192).optional(),
-});
+/** `GET /v1/entries`: one of the ledger's indexes and its value, bounds and paging. */
+export function listQueryOf(indexes: readonly string[]) {
+  return z.strictObject({
+    ...(Object.fromEntries(indexes.map((name) => [name, z.string().optional()])) as Record<
+      string,
+      z.ZodOptional<z.ZodString>
+    >),
+    from: timestamp.optional(),
+    to: timestamp.optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+    cursor: z.string().max(8192).optional(),
+  });
+}
 
 /**
  * What the API answers. The OpenAPI document describes responses from these schemas, routes
@@ -76,7 +79,9 @@ export const errorBodySchema = z.strictObject({
 
 export const entrySchema = z.strictObject({
   id: z.string(),
-  kind: z.enum(ENTRY_KINDS),
+  kind: z.string().describe('One of the kinds GET /v1/kinds lists'),
+  /** Absent only on entries recorded before kinds had versions: those are version 1. */
+  kindVersion: z.int().min(1).optional(),
   stream: z.string(),
   source: z.string(),
   sourceSeq: z.number().int().min(1).optional(),
@@ -156,13 +161,35 @@ export const trailReportSchema: z.ZodType<TrailReport> = z.strictObject({
   }),
 });
 
+/** `GET /v1/kinds`, typed as the catalogue itself. */
+export const kindCatalogueSchema: z.ZodType<KindCatalogue> = z.strictObject({
+  indexes: z.array(z.string()),
+  kinds: z.array(
+    z.strictObject({
+      kind: z.string(),
+      title: z.strictObject({ en: z.string(), 'zh-CN': z.string() }),
+      versions: z.array(
+        z.strictObject({
+          version: z.int().min(1),
+          description: z.string(),
+          writers: z.array(z.enum(ROLES)),
+          indexes: z.array(z.string()),
+          subjectFields: z.array(z.string()),
+          payloadSchema: z.record(z.string(), z.unknown()),
+          examples: z.array(z.strictObject({ summary: z.string(), payload: z.unknown() })),
+        }),
+      ),
+    }),
+  ),
+});
+
 /** `GET /v1/statistics/entries-per-day`, typed as the count's own answer. */
 export const entriesPerDaySchema: z.ZodType<EntriesPerDay> = z.strictObject({
   timeZone: z.literal('Asia/Shanghai'),
   days: z.array(
     z.strictObject({
       date: z.iso.date(),
-      counts: z.record(z.enum(ENTRY_KINDS), z.number().int().nonnegative()),
+      counts: z.record(z.string(), z.number().int().nonnegative()),
     }),
   ),
   complete: z.boolean(),

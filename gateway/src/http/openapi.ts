@@ -1,8 +1,9 @@
-import { ENTRY_KINDS, INDEXES } from '@audit-ledger/chaincode';
+import type { KindRegistry, RequestForm } from '@audit-ledger/chaincode';
 import { z } from 'zod';
 import {
+  API_FORM,
+  VERIFY_FORM,
   acceptedSchema,
-  apiEntryRequest,
   batchRequest,
   batchResponseSchema,
   callerSchema,
@@ -12,11 +13,12 @@ import {
   entryPageSchema,
   entrySchema,
   errorBodySchema,
+  kindCatalogueSchema,
   operationSchema,
   readinessSchema,
-  verifyRequest,
   verifyResponseSchema,
 } from './api-schemas';
+import { requestJsonSchema } from '../kind-catalogue';
 import { DEFAULT_DAYS, MAX_DAYS } from '../entries-per-day';
 import { subjectLookupRequest } from '../subject-lookup';
 
@@ -54,35 +56,55 @@ const notOnThisLedger = {
   ),
 };
 
+/** One alternative per kind version, each with its description and examples. */
+function entryRequestOf(kinds: KindRegistry, form: RequestForm): Record<string, unknown> {
+  return {
+    oneOf: kinds.requestSchemas(form).map(({ version, schema }) => {
+      const { $schema: _dialect, ...alternative } = requestJsonSchema(schema);
+      return {
+        ...alternative,
+        title: `${version.kind} v${version.version}`,
+        description: version.description,
+        examples: version.examples.map(({ payload }) => ({ kind: version.kind, payload })),
+      };
+    }),
+  };
+}
+
 /** OpenAPI 3.1 description of API v1, generated from the schemas that validate requests. */
-export function buildOpenApiDocument(version: string): Record<string, unknown> {
-  const indexParameters = INDEXES.map((name) => ({
+export function buildOpenApiDocument(
+  version: string,
+  kinds: KindRegistry,
+): Record<string, unknown> {
+  const indexParameters = kinds.indexes.map((name) => ({
     name,
     in: 'query',
     required: false,
-    schema: name === 'kind' ? { enum: [...ENTRY_KINDS] } : { type: 'string' },
-    description: 'Give exactly one of kind, stream, source, recordId, approvalRef.',
+    schema: name === 'kind' ? { enum: [...kinds.kinds] } : { type: 'string' },
+    description: `Give exactly one of ${kinds.indexes.join(', ')}.`,
   }));
+
   return {
     openapi: '3.1.0',
     info: {
       title: 'Audit ledger API',
       version,
       description:
-        'Append-only audit trail of sandbox data access, algorithm uploads and credit-record changes.',
+        'Append-only audit trail of a data-open sandbox (data access, algorithms, team admission, result exports, federated learning) and of approval by credit (decisions, credit-record changes and sharing). GET /v1/kinds lists each kind.',
     },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
       schemas: {
-        EntryRequest: schemaOf(apiEntryRequest),
+        EntryRequest: entryRequestOf(kinds, API_FORM),
         BatchRequest: {
           ...schemaOf(batchRequest),
           properties: {
             entries: { type: 'array', minItems: 1, maxItems: 1000, items: ref('EntryRequest') },
           },
         },
-        VerifyRequest: schemaOf(verifyRequest),
+        VerifyRequest: entryRequestOf(kinds, VERIFY_FORM),
         Entry: schemaOf(entrySchema, 'output'),
+        KindCatalogue: schemaOf(kindCatalogueSchema, 'output'),
         EntryPage: schemaOf(entryPageSchema, 'output'),
         BatchResponse: schemaOf(batchResponseSchema, 'output'),
         Accepted: schemaOf(acceptedSchema, 'output'),
@@ -99,6 +121,16 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     },
     security: [{ apiKey: [] }],
     paths: {
+      '/v1/kinds': {
+        get: {
+          summary:
+            'The kinds this ledger records: every version, who may write it, its indexes, its payload schema and examples',
+          responses: {
+            '200': { description: 'The kinds', content: json(ref('KindCatalogue')) },
+            '401': commonErrors['401'],
+          },
+        },
+      },
       '/v1/me': {
         get: {
           summary: 'Who this API key belongs to: its name, role and organisation',

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import type { Role } from '../access-policy';
+import { pseudonym } from '../text-schemas';
+
+export const SUBJECT_TYPES = ['person', 'organization'] as const;
+
+/** A credit subject as the ledger stores it: a pseudonym, never the identifier itself. */
+export const creditSubject = z.strictObject({ type: z.enum(SUBJECT_TYPES), ref: pseudonym });
+
+/** The stored form of a credit subject, which a kind's stream and indexes may read. */
+export type CreditSubject = z.infer<typeof creditSubject>;
+
+/** A kind's name in the languages the console speaks. */
+export interface KindTitle {
+  en: string;
+  'zh-CN': string;
+}
+
+/**
+ * Everything about one version of one entry kind, as its module writes it. The payload schema is
+ * written around a credit-subject schema so that the gateway can accept the raw identifier where
+ * the ledger only ever stores its pseudonym; kinds without subjects ignore the argument.
+ */
+export interface KindVersionDefinition<Payload extends z.ZodType> {
+  /** Lower-case words joined by hyphens; never renamed once entries exist. */
+  kind: string;
+  /** 1, 2, …: a new version is a new module; earlier versions stay for their entries. */
+  version: number;
+  title: KindTitle;
+  /** One paragraph for the API document and the docs: what happened when this is recorded. */
+  description: string;
+  /** The roles that may write it. */
+  writers: readonly Role[];
+  payloadWith: (subject: typeof creditSubject) => Payload;
+  /**
+   * Top-level payload fields holding a credit subject: the gateway accepts `{type, idNumber}`
+   * there and stores `{type, ref}`, the number's pseudonym. Anywhere else a national
+   * identifier refuses the entry.
+   */
+  subjectFields?: readonly NoInfer<keyof z.output<Payload> & string>[];
+  /** The trail an auditor follows from one event to the next: `<name>:<identifier>`. */
+  stream: (payload: z.output<Payload>) => string;
+  /**
+   * Further indexes an entry is found by, each name a query parameter of `GET /v1/entries`,
+   * each value one or more identifiers from the payload. Kinds sharing a name share the index.
+   */
+  indexes?: Readonly<Record<string, (payload: z.output<Payload>) => string | readonly string[]>>;
+  /** Realistic payloads, in the stored form; each must pass the schema. */
+  examples: readonly { summary: string; payload: z.input<Payload> }[];
+}
+
+/** One kind version as the registry holds it: its payload type erased, checked by its schema. */
+export interface KindVersion {
+  kind: string;
+  version: number;
+  title: KindTitle;
+  description: string;
+  writers: readonly Role[];
+  /** The payload as the ledger stores it. */
+  payload: z.ZodType;
+  /** The payload around another credit-subject schema (the gateway's, which admits numbers). */
+  payloadWith: (subject: z.ZodType) => z.ZodType;
+  subjectFields: readonly string[];
+  /** For a payload that passed `payload`. */
+  stream: (payload: unknown) => string;
+  indexNames: readonly string[];
+  /** Each index's partitions for a payload that passed `payload`, without repeats. */
+  indexPartitions: (payload: unknown) => [name: string, partition: string][];
+  examples: readonly { summary: string; payload: unknown }[];
+}
+
+export function defineKindVersion<Payload extends z.ZodType>(
+  definition: KindVersionDefinition<Payload>,
+): KindVersion {
+  const indexes = Object.entries(definition.indexes ?? {});
+  // Only called with payloads that passed this version's own schema.
+  const typed = (payload: unknown) => payload as z.output<Payload>;
+  return {
+    kind: definition.kind,
+    version: definition.version,
+    title: definition.title,
+    description: definition.description,
+    writers: definition.writers,
+    payload: definition.payloadWith(creditSubject),
+    payloadWith: definition.payloadWith as unknown as (subject: z.ZodType) => z.ZodType,
+    subjectFields: definition.subjectFields ?? [],
+    stream: (payload) => definition.stream(typed(payload)),
+    indexNames: indexes.map(([name]) => name),
+    indexPartitions: (payload) =>
+      indexes.flatMap(([name, valuesOf]) => {
+        const values = valuesOf(typed(payload));
+        return [...new Set(typeof values === 'string' ? [values] : values)].map(
+          (value): [string, string] => [name, value],
+        );
+      }),
+    examples: definition.examples,
+  };
+}
