@@ -21,6 +21,7 @@ export default defineConfig({
       'test/gateway/response-schemas.test.ts',
       'test/gateway/hidden-entries.test.ts',
       'test/gateway/authorization-matrix.test.ts',
+      'test/gateway/entry-kinds.test.ts',
     ],
     fileParallelism: false,
     testTimeout: 180_000,

@@ -154,6 +154,19 @@ describe('loadConfig refuses invalid variables, naming them', () => {
     expect(error.problems[0]).toMatch(/^FABRIC_ORGANIZATION: .*FABRIC_DEVELOPMENT=true/);
   });
 
+  test('KINDS_MODULE adds kinds to an embedded ledger; a Fabric network has its chaincode’s', () => {
+    expect(loadConfig({ KINDS_MODULE: 'pilot/kinds.js' }).ledger).toEqual({
+      kind: 'embedded',
+      kindsModule: resolve('pilot/kinds.js'),
+    });
+    const error = configErrorOf({
+      LEDGER: 'fabric',
+      FABRIC_DEVELOPMENT: 'true',
+      KINDS_MODULE: 'pilot/kinds.js',
+    });
+    expect(error.problems[0]).toMatch(/^KINDS_MODULE: a Fabric network records the kinds/);
+  });
+
   test('LEDGER=fabric reads the connection file, the organisation and development mode', () => {
     expect(
       loadConfig({ LEDGER: 'fabric', FABRIC_ORGANIZATION: 'CreditOrg', HOME: '/home/ops' }).ledger,

@@ -115,9 +115,12 @@ async function listenOnFreePort(server: Server): Promise<string> {
   return `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
 }
 
-/** The real gateway on a fresh data folder, over HTTP on port 0, with a key per role. */
+/**
+ * The real gateway on a fresh data folder, over HTTP on port 0, with a key per role. Given a
+ * DATA_DIR, it opens that folder instead and leaves it in place when closed.
+ */
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'audit-gateway-'));
+  const dataDir = env.DATA_DIR ?? (await mkdtemp(join(tmpdir(), 'audit-gateway-')));
   const fabric = TEST_LEDGER === 'fabric' ? await enrolledKeys(dataDir) : undefined;
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -201,7 +204,9 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
         );
       }
       await opened.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (env.DATA_DIR === undefined) {
+        await rm(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
