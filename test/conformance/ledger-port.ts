@@ -99,10 +99,7 @@ export function describeLedgerPort(env: Record<string, string>): void {
       const written = [];
       for (let index = 0; index < 5; index += 1) {
         written.push(
-          await ledger.recordEntry(
-            SANDBOX,
-            dataAccess({}, { dataset: { id: dataset } }),
-          ),
+          await ledger.recordEntry(SANDBOX, dataAccess({}, { dataset: { id: dataset } })),
         );
       }
       const seen = [];
@@ -123,10 +120,7 @@ export function describeLedgerPort(env: Record<string, string>): void {
     test('counts what each caller may read, within time bounds, without reading entries', async () => {
       const dataset = unique('port-counted');
       const stream = `dataset:${dataset}`;
-      const first = await ledger.recordEntry(
-        SANDBOX,
-        dataAccess({}, { dataset: { id: dataset } }),
-      );
+      const first = await ledger.recordEntry(SANDBOX, dataAccess({}, { dataset: { id: dataset } }));
       await ledger.recordEntries(SANDBOX, [
         dataAccess({}, { dataset: { id: dataset } }),
         dataAccess({}, { dataset: { id: dataset } }),

@@ -45,6 +45,8 @@ export interface KindVersionDefinition<Payload extends z.ZodType> {
    * each value one or more identifiers from the payload. Kinds sharing a name share the index.
    */
   indexes?: Readonly<Record<string, (payload: z.output<Payload>) => string | readonly string[]>>;
+  /** The rules between fields the schema enforces, in words, for the docs. */
+  rules?: readonly string[];
   /** Realistic payloads, in the stored form; each must pass the schema. */
   examples: readonly { summary: string; payload: z.input<Payload> }[];
 }
@@ -66,6 +68,7 @@ export interface KindVersion {
   indexNames: readonly string[];
   /** Each index's partitions for a payload that passed `payload`, without repeats. */
   indexPartitions: (payload: unknown) => [name: string, partition: string][];
+  rules: readonly string[];
   examples: readonly { summary: string; payload: unknown }[];
 }
 
@@ -93,6 +96,7 @@ export function defineKindVersion<Payload extends z.ZodType>(
           (value): [string, string] => [name, value],
         );
       }),
+    rules: definition.rules ?? [],
     examples: definition.examples,
   };
 }

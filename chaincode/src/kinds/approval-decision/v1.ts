@@ -92,6 +92,12 @@ export default defineKindVersion({
   subjectFields: ['applicant'],
   stream: (decision) => `subject:${decision.applicant.ref}`,
   indexes: { matterId: (decision) => decision.matter.id },
+  rules: [
+    'An `approved` application passed its credit check; a `refused` one names a `reason`.',
+    "Mode `commitment` carries the signed letter's digest, and no other mode does.",
+    'Mode `missing-materials` lists what was waived; mode `instant` waives nothing.',
+    'Everything waived is due after the decision.',
+  ],
   examples: [
     {
       summary: 'A company’s food-business licence is approved on a commitment letter',

@@ -67,6 +67,9 @@ export default defineKindVersion({
   subjectFields: ['subject'],
   stream: (record) => `subject:${record.subject.ref}`,
   indexes: { recordId: (record) => record.recordId },
+  rules: [
+    '`create` carries `after` only; `update` carries `before` and `after`, and they differ; `revoke` and `expire` carry `before` only.',
+  ],
   examples: [
     {
       summary: 'A company signs a commitment letter instead of a certificate',

@@ -42,6 +42,7 @@ export default defineKindVersion({
     recordId: (share) => share.records,
     recipientId: (share) => share.recipient.id,
   },
+  rules: ['Each record is named once.'],
   examples: [
     {
       summary: 'A company’s commitment and breach records go to the city credit platform',

@@ -45,6 +45,7 @@ export default defineKindVersion({
   payloadWith: () => payload,
   stream: (access) => `dataset:${access.dataset.id}`,
   indexes: { approvalRef: (access) => access.purpose.approvalRef },
+  rules: ['`reason` is required when `outcome` is `denied` or `error`.'],
   examples: [
     {
       summary: 'A team trains on traffic flows under its approved scenario',

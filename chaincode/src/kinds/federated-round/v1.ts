@@ -58,6 +58,10 @@ export default defineKindVersion({
     scenarioId: (round) => round.job.scenarioId,
     datasetId: (round) => round.participants.flatMap((participant) => participant.datasets),
   },
+  rules: [
+    'At least two participating organisations, each named once.',
+    'A round ends (`occurredAt`) after it starts.',
+  ],
   examples: [
     {
       summary: 'Round 7 of a readmission-risk model across two hospitals’ data',

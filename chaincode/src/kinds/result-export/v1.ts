@@ -75,6 +75,10 @@ export default defineKindVersion({
     scenarioId: (exported) => exported.scenarioId,
     datasetId: (exported) => exported.datasets,
   },
+  rules: [
+    'A `released` result had an `approved` review and names who approved it (`review.approvedBy`); a `blocked` one names a `reason`.',
+    'Each source dataset is named once.',
+  ],
   examples: [
     {
       summary: 'A reviewed, desensitised forecasting model is released to its team’s company',

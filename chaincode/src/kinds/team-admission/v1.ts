@@ -74,6 +74,10 @@ export default defineKindVersion({
     scenarioId: (admission) => admission.scenarioId,
     approvalRef: (admission) => admission.approvalRef,
   },
+  rules: [
+    '`admit` names the window (`environment.opensAt` and `closesAt`); `extend` names its new `closesAt`; `remove` names a `reason`.',
+    'A window closes after it opens.',
+  ],
   examples: [
     {
       summary: 'A traffic team is admitted to scenario 12 for three months',
