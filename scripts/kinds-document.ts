@@ -86,7 +86,7 @@ function section(version: KindVersion): string {
   const indexes = version.indexNames.map((name) => `\`${name}\``).join(', ');
   const facts = [
     `- Written by: ${version.writers.map((role) => `\`${role}\``).join(', ')}.`,
-    stream === undefined ? '' : `- Stream: e.g. \`${stream}\`.`,
+    `- Stream: \`${version.streamName}:…\`${stream === undefined ? '' : `, e.g. \`${stream}\``}.`,
     `- Found by: \`stream\`, \`kind\`, \`source\`${indexes === '' ? '' : `, ${indexes}`}.`,
     version.subjectFields.length === 0
       ? ''

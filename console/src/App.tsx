@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { session, type Caller } from './api/client';
 import { LANGUAGES, useLanguage, type Language } from './i18n';
+import { KindsProvider } from './kinds';
 import { Checkpoints } from './pages/Checkpoints';
 import { EntryView } from './pages/EntryView';
 import { Overview } from './pages/Overview';
@@ -86,7 +87,9 @@ export function App() {
         {caller === undefined ? (
           <SignIn onSignedIn={setCaller} />
         ) : (
-          <PageOf route={route} caller={caller} />
+          <KindsProvider>
+            <PageOf route={route} caller={caller} />
+          </KindsProvider>
         )}
       </main>
     </>

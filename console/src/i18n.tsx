@@ -22,6 +22,13 @@ const zhCN = {
   'search.by.subject': '信用主体',
   'search.by.source': '来源系统',
   'search.by.approvalRef': '审批编号',
+  'search.by.team': '团队',
+  'search.by.federation': '联邦学习任务',
+  'search.by.recordId': '信用记录编号',
+  'search.by.scenarioId': '场景',
+  'search.by.datasetId': '涉及数据集',
+  'search.by.matterId': '审批事项编号',
+  'search.by.recipientId': '共享对象',
   'search.by.kind': '记录类型',
   'search.value': '检索值',
   'search.from': '起始时间',
@@ -29,9 +36,6 @@ const zhCN = {
   'search.submit': '检索',
   'search.none': '没有符合条件的记录。',
   'search.more': '下一页',
-  'kind.data-access': '数据访问',
-  'kind.algorithm-upload': '算法上传',
-  'kind.credit-change': '信用记录变更',
   'column.committedAt': '上链时间',
   'column.kind': '类型',
   'column.stream': '对象',
@@ -40,6 +44,7 @@ const zhCN = {
   'column.id': '记录编号',
   'entry.title': '审计记录',
   'entry.digest': '摘要',
+  'entry.kindVersion': '版本',
   'entry.submitter': '提交者',
   'entry.block': '区块',
   'entry.transaction': '交易',
@@ -180,6 +185,13 @@ const en: Record<MessageKey, string> = {
   'search.by.subject': 'Credit subject',
   'search.by.source': 'Source system',
   'search.by.approvalRef': 'Approval reference',
+  'search.by.team': 'Team',
+  'search.by.federation': 'Federated-learning job',
+  'search.by.recordId': 'Credit record',
+  'search.by.scenarioId': 'Scenario',
+  'search.by.datasetId': 'Dataset used',
+  'search.by.matterId': 'Application (matter)',
+  'search.by.recipientId': 'Shared with',
   'search.by.kind': 'Entry kind',
   'search.value': 'Value',
   'search.from': 'From',
@@ -187,9 +199,6 @@ const en: Record<MessageKey, string> = {
   'search.submit': 'Search',
   'search.none': 'No entries match.',
   'search.more': 'Next page',
-  'kind.data-access': 'data access',
-  'kind.algorithm-upload': 'algorithm upload',
-  'kind.credit-change': 'credit-record change',
   'column.committedAt': 'Committed',
   'column.kind': 'Kind',
   'column.stream': 'Subject of the entry',
@@ -198,6 +207,7 @@ const en: Record<MessageKey, string> = {
   'column.id': 'Entry id',
   'entry.title': 'Audit entry',
   'entry.digest': 'Digest',
+  'entry.kindVersion': 'version',
   'entry.submitter': 'Submitter',
   'entry.block': 'Block',
   'entry.transaction': 'Transaction',
@@ -335,8 +345,8 @@ interface LanguageState {
   language: Language;
   setLanguage: (language: Language) => void;
   t: (key: MessageKey) => string;
-  /** A value the API names (a role, a kind) in this language, or as the API spells it. */
-  named: (prefix: 'role' | 'kind', value: string) => string;
+  /** A value the API names (a role, an index) in this language, or as the API spells it. */
+  named: (prefix: NamedPrefix, value: string) => string;
 }
 
 const LanguageContext = createContext<LanguageState | undefined>(undefined);
@@ -379,7 +389,10 @@ export function isMessageKey(key: string): key is MessageKey {
 }
 
 /** A message key for a value the API names (a role, a kind), checked against the dictionary. */
-function messageKey(prefix: 'role' | 'kind', value: string): MessageKey | undefined {
+/** Values the API names that the console has words for; kinds name themselves (kinds.tsx). */
+type NamedPrefix = 'role' | 'search.by';
+
+function messageKey(prefix: NamedPrefix, value: string): MessageKey | undefined {
   const key = `${prefix}.${value}`;
   return isMessageKey(key) ? key : undefined;
 }

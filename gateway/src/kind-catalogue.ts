@@ -17,6 +17,8 @@ export interface KindCatalogue {
     versions: {
       version: number;
       description: string;
+      /** The name of the stream its entries join: `<stream>:<identifier>`. */
+      stream: string;
       writers: Role[];
       /** The indexes this version adds beyond stream, kind and source. */
       indexes: string[];
@@ -41,6 +43,7 @@ export function kindCatalogue(kinds: KindRegistry): KindCatalogue {
         versions: versions.map((version) => ({
           version: version.version,
           description: version.description,
+          stream: version.streamName,
           writers: [...version.writers],
           indexes: [...version.indexNames],
           subjectFields: [...version.subjectFields],

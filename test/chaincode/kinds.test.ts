@@ -286,7 +286,7 @@ describe('versions', () => {
         description: 'test',
         writers: options.writers ?? ['sandbox-writer'],
         payloadWith: () => z.strictObject({ site: identifier(), occurredAt: timestamp }),
-        stream: (payload) => `site:${payload.site}`,
+        stream: { name: 'site', of: (payload) => payload.site },
         indexes:
           options.indexName === undefined
             ? {}

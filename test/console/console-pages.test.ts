@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { standardKinds } from '../../chaincode/src/index.js';
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
 import { runGatewayProgram } from '../support/processes.js';
@@ -28,6 +29,8 @@ let browser: Browser;
 const dataset = unique('city-mgmt/console-trail');
 const trail: LedgerEntry[] = [];
 const SOURCE = 'SandboxOrg/dev-sandbox-writer';
+const federatedJob = unique('fl-elderly-care');
+let round: LedgerEntry;
 
 async function write(body: unknown, key = gateway.keys['sandbox-writer']): Promise<LedgerEntry> {
   const written = await gateway.request<LedgerEntry>('POST', '/v1/entries', { key, body });
@@ -41,6 +44,14 @@ beforeAll(async () => {
   for (const sourceSeq of [1, 2, 4, 6, 5]) {
     trail.push(await write(dataAccess({ sourceSeq }, { dataset: { id: dataset } })));
   }
+  // A kind the console has no code of its own for: it learns every kind from GET /v1/kinds.
+  const example = standardKinds.find('federated-round', 1)?.examples[0]?.payload as {
+    job: object;
+  };
+  round = await write({
+    kind: 'federated-round',
+    payload: { ...example, job: { ...example.job, id: federatedJob } },
+  });
   browser = await launchBrowser();
   await mkdir(SCREENSHOTS, { recursive: true });
 });
@@ -79,9 +90,37 @@ describe('the console’s pages', () => {
       expect(await page.getByTestId('outbox-depth').innerText()).toBe('0');
       const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
       const row = await page.getByRole('row', { name: new RegExp(today) }).innerText();
-      expect(row.split(/\s+/)).toEqual([today, String(trail.length), '0', '0']);
+      // A column for each kind with entries in the fortnight, named as GET /v1/kinds names it.
+      const header = await page.getByTestId('per-day-table').locator('thead').innerText();
+      expect(header.split(/\t/).map((cell) => cell.trim())).toEqual([
+        '日期',
+        '数据访问',
+        '联邦学习轮次',
+      ]);
+      expect(row.split(/\s+/)).toEqual([today, String(trail.length), '1']);
       expect(await page.getByRole('img', { name: /每日记录数/ }).count()).toBe(1);
       await page.screenshot({ path: join(SCREENSHOTS, 'console-overview.png'), fullPage: true });
+    } finally {
+      await close();
+    }
+  });
+
+  test('a kind added to the ledger is named, searched and shown from what the gateway says', async () => {
+    const { page, close } = await openConsole();
+    try {
+      await signIn(page, gateway.keys.regulator);
+      await page.getByRole('link', { name: '检索' }).click();
+      await page.getByLabel('检索方式').selectOption({ label: '联邦学习任务' });
+      await page.getByLabel('检索值').fill(federatedJob);
+      await page.getByRole('button', { name: '检索' }).click();
+      const rows = page.locator('tbody tr');
+      await rows.first().waitFor();
+      expect(await rows.count()).toBe(1);
+      expect(await rows.first().innerText()).toContain('联邦学习轮次');
+      await page.getByRole('link', { name: round.id }).click();
+      await page.getByRole('heading', { name: '审计记录' }).waitFor();
+      expect(await page.getByText('联邦学习轮次 (版本 1)').count()).toBe(1);
+      expect(await page.getByText(`federation:${federatedJob}`).count()).toBeGreaterThan(0);
     } finally {
       await close();
     }

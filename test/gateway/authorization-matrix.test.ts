@@ -4,25 +4,22 @@
  * entries — or learn that they exist. A hidden entry answers exactly as a missing one.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ROLES, type Role } from '../../chaincode/src/index.js';
+import { ROLES, standardKinds, type Role } from '../../chaincode/src/index.js';
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
 import { startTestGateway, type HttpResult, type TestGateway } from '../support/gateway-server.js';
-import { algorithmUpload, creditChange, dataAccess, unique } from '../support/sample-entries.js';
+import { unique } from '../support/sample-entries.js';
 
-const WRITER_OF = {
-  'data-access': 'sandbox-writer',
-  'algorithm-upload': 'sandbox-writer',
-  'credit-change': 'credit-writer',
-} as const;
-type Kind = keyof typeof WRITER_OF;
-const KINDS = Object.keys(WRITER_OF) as Kind[];
+/** Every kind the ledger records, each written by the role its module names. */
+type Kind = string;
+const KINDS = standardKinds.kinds;
+function writerOf(kind: Kind): Role {
+  return standardKinds.find(kind, 1)?.writers[0] ?? 'regulator';
+}
 
-const build = {
-  'data-access': (id: string) =>
-    dataAccess({ id }, { purpose: { scenarioId: 's', approvalRef: id } }),
-  'algorithm-upload': (id: string) => algorithmUpload({ id }),
-  'credit-change': (id: string) => creditChange({ id }, { recordId: id }),
-};
+/** A request of `kind` from its module's first example. */
+function build(kind: Kind, id: string) {
+  return { kind, id, payload: standardKinds.find(kind, 1)?.examples[0]?.payload };
+}
 
 let gateway: TestGateway;
 /** One committed entry of each kind, written by the role that may. */
@@ -31,7 +28,7 @@ const written = new Map<Kind, LedgerEntry & { payload: unknown }>();
 const reusable = new Map<Kind, string>();
 
 function mayRead(role: Role, kind: Kind): boolean {
-  return role === 'regulator' || role === WRITER_OF[kind];
+  return role === 'regulator' || role === writerOf(kind);
 }
 
 function request<Body>(role: Role, method: string, path: string, body?: unknown) {
@@ -46,12 +43,12 @@ function seen(response: HttpResult): unknown {
 beforeAll(async () => {
   gateway = await startTestGateway();
   for (const kind of KINDS) {
-    const sent = build[kind](unique(`matrix-${kind}`));
-    const response = await request<LedgerEntry>(WRITER_OF[kind], 'POST', '/v1/entries', sent);
+    const sent = build(kind, unique(`matrix-${kind}`));
+    const response = await request<LedgerEntry>(writerOf(kind), 'POST', '/v1/entries', sent);
     expect(response.status, response.text).toBe(201);
     written.set(kind, response.body);
-    const decoy = build[kind](unique(`matrix-reused-${kind}`));
-    expect((await request(WRITER_OF[kind], 'POST', '/v1/entries', decoy)).status).toBe(201);
+    const decoy = build(kind, unique(`matrix-reused-${kind}`));
+    expect((await request(writerOf(kind), 'POST', '/v1/entries', decoy)).status).toBe(201);
     reusable.set(kind, decoy.id);
   }
 });
@@ -70,21 +67,21 @@ function entryOf(kind: Kind): LedgerEntry & { payload: unknown } {
 
 describe.each(ROLES.map((role) => [role] as const))('%s', (role) => {
   describe.each(KINDS.map((kind) => [kind] as const))('× %s', (kind) => {
-    const allowed = role === WRITER_OF[kind];
+    const allowed = role === writerOf(kind);
 
     test(`writes: single, batch and queued are ${allowed ? 'accepted' : 'refused with 403'}`, async () => {
       const single = await request(
         role,
         'POST',
         '/v1/entries',
-        build[kind](unique(`m-w-${role}-${kind}`)),
+        build(kind, unique(`m-w-${role}-${kind}`)),
       );
       expect(single.status).toBe(allowed ? 201 : 403);
       const batch = await request<{ results: { status: number }[] }>(
         role,
         'POST',
         '/v1/entries/batch',
-        { entries: [build[kind](unique(`m-b-${role}-${kind}`))] },
+        { entries: [build(kind, unique(`m-b-${role}-${kind}`))] },
       );
       if (role === 'regulator') {
         expect(batch.status).toBe(403);
@@ -93,7 +90,7 @@ describe.each(ROLES.map((role) => [role] as const))('%s', (role) => {
       }
       const queued = await gateway.request('POST', '/v1/entries', {
         key: gateway.keys[role],
-        body: build[kind](unique(`m-q-${role}-${kind}`)),
+        body: build(kind, unique(`m-q-${role}-${kind}`)),
         headers: { prefer: 'respond-async' },
       });
       expect(queued.status).toBe(allowed ? 202 : 403);
@@ -126,12 +123,12 @@ describe.each(ROLES.map((role) => [role] as const))('%s', (role) => {
 
     test(`lists and trails ${mayRead(role, kind) ? 'hold the entry' : 'hold nothing, as for an unused value'}`, async () => {
       const entry = entryOf(kind);
-      const partitions: [string, string][] = [
-        ['stream', entry.stream],
-        ['source', entry.source],
-        ...(kind === 'credit-change' ? [['recordId', entry.id] as [string, string]] : []),
-        ...(kind === 'data-access' ? [['approvalRef', entry.id] as [string, string]] : []),
-      ];
+      // No organisation writes another's kinds, so a partition holds one organisation's entries.
+      const partitions = standardKinds.indexPartitions({
+        ...entry,
+        kindVersion: 1,
+        payload: entry.payload,
+      });
       for (const [index, value] of partitions) {
         const list = await request<{ items: LedgerEntry[]; nextCursor: string | null }>(
           role,
@@ -178,19 +175,19 @@ describe.each([
   ['credit-writer', 'credit-change'] as const,
 ])('%s writing under an id another organisation used', (role, kind) => {
   test('is answered as for an unused id: ids are each organisation’s own', async () => {
-    const others = KINDS.filter((other) => WRITER_OF[other] !== role);
+    const others = KINDS.filter((other) => writerOf(other) !== role);
     for (const other of others) {
       const taken = await request(
         role,
         'POST',
         '/v1/entries',
-        build[kind](reusable.get(other) ?? ''),
+        build(kind, reusable.get(other) ?? ''),
       );
       const unused = await request(
         role,
         'POST',
         '/v1/entries',
-        build[kind](unique(`m-unused-${role}-${other}`)),
+        build(kind, unique(`m-unused-${role}-${other}`)),
       );
       expect([taken.status, unused.status]).toEqual([201, 201]);
     }

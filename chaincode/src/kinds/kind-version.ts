@@ -38,8 +38,11 @@ export interface KindVersionDefinition<Payload extends z.ZodType> {
    * identifier refuses the entry.
    */
   subjectFields?: readonly NoInfer<keyof z.output<Payload> & string>[];
-  /** The trail an auditor follows from one event to the next: `<name>:<identifier>`. */
-  stream: (payload: z.output<Payload>) => string;
+  /**
+   * The trail an auditor follows from one event to the next, `<name>:<identifier>`: a dataset,
+   * an algorithm, a team, a credit subject. Kinds sharing a name share the trail.
+   */
+  stream: { name: string; of: (payload: z.output<Payload>) => string };
   /**
    * Further indexes an entry is found by, each name a query parameter of `GET /v1/entries`,
    * each value one or more identifiers from the payload. Kinds sharing a name share the index.
@@ -63,7 +66,9 @@ export interface KindVersion {
   /** The payload around another credit-subject schema (the gateway's, which admits numbers). */
   payloadWith: (subject: z.ZodType) => z.ZodType;
   subjectFields: readonly string[];
-  /** For a payload that passed `payload`. */
+  /** The stream's name, before its colon. */
+  streamName: string;
+  /** The whole stream of a payload that passed `payload`. */
   stream: (payload: unknown) => string;
   indexNames: readonly string[];
   /** Each index's partitions for a payload that passed `payload`, without repeats. */
@@ -87,7 +92,8 @@ export function defineKindVersion<Payload extends z.ZodType>(
     payload: definition.payloadWith(creditSubject),
     payloadWith: definition.payloadWith as unknown as (subject: z.ZodType) => z.ZodType,
     subjectFields: definition.subjectFields ?? [],
-    stream: (payload) => definition.stream(typed(payload)),
+    streamName: definition.stream.name,
+    stream: (payload) => `${definition.stream.name}:${definition.stream.of(typed(payload))}`,
     indexNames: indexes.map(([name]) => name),
     indexPartitions: (payload) =>
       indexes.flatMap(([name, valuesOf]) => {

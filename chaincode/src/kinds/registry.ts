@@ -74,6 +74,9 @@ export class KindRegistry {
           `kind ${version.kind}: version ${version.version} follows version ${earlier.length}`,
         );
       }
+      if (!KIND_NAME.test(version.streamName)) {
+        throw new Error(`kind ${version.kind}: stream name ${version.streamName} is not allowed`);
+      }
       if (version.writers.length === 0) {
         throw new Error(`kind ${version.kind} v${version.version}: no role may write it`);
       }

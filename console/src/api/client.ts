@@ -8,6 +8,7 @@ export type ErrorBody = components['schemas']['Error'];
 export type TrailReport = components['schemas']['TrailReport'];
 export type EntriesPerDay = components['schemas']['EntriesPerDay'];
 export type Readiness = components['schemas']['Readiness'];
+export type KindCatalogue = components['schemas']['KindCatalogue'];
 
 const STORED_KEY = 'audit-console.key';
 

@@ -2,11 +2,13 @@ import { useEffect, useState } from 'react';
 import { api, type Entry, type ErrorBody } from '../api/client';
 import { EntryVerification } from '../components/EntryVerification';
 import { useLanguage } from '../i18n';
+import { useKinds } from '../kinds';
 import { districtTime } from '../time';
 
 /** Every field of one entry: what was recorded, its digest, who submitted it, where it is. */
 export function EntryView({ id, back }: { id: string; back: string }) {
   const { t, named, language } = useLanguage();
+  const kinds = useKinds();
   const [entry, setEntry] = useState<Entry | undefined>(undefined);
   const [failure, setFailure] = useState<ErrorBody['error'] | undefined>(undefined);
 
@@ -35,7 +37,9 @@ export function EntryView({ id, back }: { id: string; back: string }) {
       </h2>
       <dl className="fields">
         <dt>{t('column.kind')}</dt>
-        <dd>{named('kind', entry.kind)}</dd>
+        <dd>
+          {kinds.titleOf(entry.kind)} ({t('entry.kindVersion')} {entry.kindVersion ?? 1})
+        </dd>
         <dt>{t('column.committedAt')}</dt>
         <dd>{districtTime(entry.committedAt, language)}</dd>
         <dt>{t('column.stream')}</dt>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, failureText, type EntriesPerDay, type Readiness } from '../api/client';
 import { useLanguage } from '../i18n';
+import { useKinds } from '../kinds';
 import { pageHref } from '../route';
 
 interface Checkpoint {
@@ -121,19 +122,17 @@ function Card<T>(props: {
   );
 }
 
-const KIND_COLOURS: Record<string, string> = {
-  'data-access': '#0f5e9c',
-  'algorithm-upload': '#b35900',
-  'credit-change': '#1a7f37',
-};
-
 /**
  * Entries per day as stacked bars, drawn as SVG (no chart library to load). The same numbers
  * are in a table beside it, for screen readers and for copying.
  */
 function PerDayChart({ perDay }: { perDay: EntriesPerDay }) {
-  const { t, named } = useLanguage();
-  const kinds = Object.keys(perDay.days[0]?.counts ?? {});
+  const { t } = useLanguage();
+  const { titleOf, colourOf } = useKinds();
+  // Kinds with no entry in the period would only widen the table.
+  const kinds = Object.keys(perDay.days[0]?.counts ?? {}).filter((kind) =>
+    perDay.days.some((day) => (day.counts[kind] ?? 0) > 0),
+  );
   const totals = perDay.days.map((day) =>
     Object.values(day.counts).reduce((sum, count) => sum + count, 0),
   );
@@ -161,7 +160,7 @@ function PerDayChart({ perDay }: { perDay: EntriesPerDay }) {
                     y={top}
                     width={width - 12}
                     height={barHeight}
-                    fill={KIND_COLOURS[kind] ?? '#57606a'}
+                    fill={colourOf(kind)}
                   />
                 );
               })}
@@ -175,8 +174,7 @@ function PerDayChart({ perDay }: { perDay: EntriesPerDay }) {
       <figcaption>
         {kinds.map((kind) => (
           <span key={kind} className="legend">
-            <span style={{ background: KIND_COLOURS[kind] ?? '#57606a' }} aria-hidden="true" />{' '}
-            {named('kind', kind)}
+            <span style={{ background: colourOf(kind) }} aria-hidden="true" /> {titleOf(kind)}
           </span>
         ))}
         {!perDay.complete && <span> · {t('overview.truncated')}</span>}
@@ -188,7 +186,7 @@ function PerDayChart({ perDay }: { perDay: EntriesPerDay }) {
             <th scope="col">{t('overview.date')}</th>
             {kinds.map((kind) => (
               <th key={kind} scope="col">
-                {named('kind', kind)}
+                {titleOf(kind)}
               </th>
             ))}
           </tr>

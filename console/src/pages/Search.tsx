@@ -3,24 +3,31 @@ import { api, type Caller, type EntryPage, type ErrorBody } from '../api/client'
 import { SearchExport, type EntrySearch } from '../components/SearchExport';
 import { SubjectLookup } from '../components/SubjectLookup';
 import { useLanguage } from '../i18n';
+import { useKinds } from '../kinds';
 import { entryHref, searchHref } from '../route';
 import { DistrictTimeField } from '../components/DistrictTimeField';
 import { districtTime, shanghaiInstant } from '../time';
 
 /** What a search looks up, and which index parameter of `GET /v1/entries` carries it. */
-const SEARCHES = {
-  dataset: { parameter: 'stream', prefix: 'dataset:' },
-  algorithm: { parameter: 'stream', prefix: 'algorithm:' },
-  subject: { parameter: 'stream', prefix: 'subject:' },
-  source: { parameter: 'source', prefix: '' },
-  approvalRef: { parameter: 'approvalRef', prefix: '' },
-  kind: { parameter: 'kind', prefix: '' },
-} as const;
-type SearchBy = keyof typeof SEARCHES;
-const KINDS = ['data-access', 'algorithm-upload', 'credit-change'] as const;
+interface SearchTerm {
+  parameter: string;
+  prefix: string;
+}
 
-function isSearchBy(value: string | null): value is SearchBy {
-  return value !== null && value in SEARCHES;
+/**
+ * The searches the ledger's kinds allow: each stream they join (a dataset's, a team's, a
+ * subject's…), the source, each index a kind declares, and a kind itself.
+ */
+function searchesOf(streams: string[], indexes: string[]): Map<string, SearchTerm> {
+  return new Map([
+    ...streams.map((name): [string, SearchTerm] => [
+      name,
+      { parameter: 'stream', prefix: `${name}:` },
+    ]),
+    ['source', { parameter: 'source', prefix: '' }],
+    ...indexes.map((name): [string, SearchTerm] => [name, { parameter: name, prefix: '' }]),
+    ['kind', { parameter: 'kind', prefix: '' }],
+  ]);
 }
 
 /** Roles that follow credit subjects: the sandbox's systems have none to follow. */
@@ -28,11 +35,12 @@ const SUBJECT_ROLES: readonly Caller['role'][] = ['regulator', 'credit-writer'];
 
 export function Search({ query, role }: { query: URLSearchParams; role: Caller['role'] }) {
   const { t, named, language } = useLanguage();
+  const kinds = useKinds();
+  const searches = useMemo(() => searchesOf(kinds.streams, kinds.indexes), [kinds]);
   const followsSubjects = SUBJECT_ROLES.includes(role);
-  const offered = Object.keys(SEARCHES).filter(
-    (name) => followsSubjects || name !== 'subject',
-  ) as SearchBy[];
-  const by = isSearchBy(query.get('by')) ? (query.get('by') as SearchBy) : 'dataset';
+  const offered = [...searches.keys()].filter((name) => followsSubjects || name !== 'subject');
+  const asked = query.get('by');
+  const by = asked !== null && searches.has(asked) ? asked : (offered[0] ?? 'kind');
   const [form, setForm] = useState({
     by,
     value: query.get('value') ?? '',
@@ -51,14 +59,14 @@ export function Search({ query, role }: { query: URLSearchParams; role: Caller['
     if (value === '') {
       return undefined;
     }
-    const { parameter, prefix } = SEARCHES[by];
+    const { parameter, prefix } = searches.get(by) ?? { parameter: by, prefix: '' };
     const bounds = { from: shanghaiInstant(from), to: shanghaiInstant(to) };
     return Object.fromEntries(
       Object.entries({ [parameter]: `${prefix}${value}`, ...bounds }).filter(
         (pair): pair is [string, string] => pair[1] !== undefined,
       ),
     );
-  }, [by, value, from, to]);
+  }, [searches, by, value, from, to]);
   useEffect(() => {
     if (search === undefined) {
       setPage(undefined);
@@ -99,12 +107,12 @@ export function Search({ query, role }: { query: URLSearchParams; role: Caller['
           <select
             value={form.by}
             onChange={(event) => {
-              setForm({ ...form, by: event.target.value as SearchBy, value: '' });
+              setForm({ ...form, by: event.target.value, value: '' });
             }}
           >
             {offered.map((name) => (
               <option key={name} value={name}>
-                {t(`search.by.${name}`)}
+                {named('search.by', name)}
               </option>
             ))}
           </select>
@@ -120,9 +128,9 @@ export function Search({ query, role }: { query: URLSearchParams; role: Caller['
               }}
             >
               <option value="" />
-              {KINDS.map((kind) => (
+              {kinds.kinds.map((kind) => (
                 <option key={kind} value={kind}>
-                  {t(`kind.${kind}`)}
+                  {kinds.titleOf(kind)}
                 </option>
               ))}
             </select>
@@ -177,7 +185,7 @@ export function Search({ query, role }: { query: URLSearchParams; role: Caller['
               return (
                 <tr key={entry.id}>
                   <td className="nowrap">{districtTime(entry.committedAt, language)}</td>
-                  <td className="nowrap">{named('kind', entry.kind)}</td>
+                  <td className="nowrap">{kinds.titleOf(entry.kind)}</td>
                   <td>{entry.stream}</td>
                   <td>{entry.source}</td>
                   <td>{entry.sourceSeq ?? '—'}</td>

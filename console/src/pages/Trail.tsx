@@ -2,17 +2,9 @@ import { useEffect, useState, type SyntheticEvent } from 'react';
 import { api, failureText, readEntries, type Entry, type TrailReport } from '../api/client';
 import { DistrictTimeField } from '../components/DistrictTimeField';
 import { useLanguage } from '../i18n';
+import { useKinds } from '../kinds';
 import { entryHref, pageHref } from '../route';
 import { districtTime, shanghaiInstant } from '../time';
-
-/** What a trail follows: one dataset's, algorithm's or subject's stream, or one source. */
-const TRAILS = {
-  dataset: 'dataset:',
-  algorithm: 'algorithm:',
-  subject: 'subject:',
-  source: '',
-} as const;
-type TrailBy = keyof typeof TRAILS;
 
 /** Entries a timeline shows; past this it asks for a narrower time range. */
 const MAX_TIMELINE_ENTRIES = 2_000;
@@ -51,8 +43,9 @@ async function checkTrail(query: TrailQuery): Promise<TrailReport> {
   return data;
 }
 
-async function readTrail(by: TrailBy, value: string, from?: string, to?: string): Promise<Trail> {
-  const selector = by === 'source' ? { source: value } : { stream: `${TRAILS[by]}${value}` };
+/** A trail follows one stream the kinds join (`dataset`, `team`…) or, `by` = `source`, one source. */
+async function readTrail(by: string, value: string, from?: string, to?: string): Promise<Trail> {
+  const selector = by === 'source' ? { source: value } : { stream: `${by}:${value}` };
   const query = { ...selector, from, to };
   const [{ entries, more: truncated }, report] = await Promise.all([
     readEntries(query, MAX_TIMELINE_ENTRIES),
@@ -110,9 +103,10 @@ const range = (gap: Gap) =>
 
 export function TrailPage({ query }: { query: URLSearchParams }) {
   const { t, named, language } = useLanguage();
+  const kinds = useKinds();
+  const trails = [...kinds.streams, 'source'];
   const requested = query.get('by');
-  const by: TrailBy =
-    requested !== null && requested in TRAILS ? (requested as TrailBy) : 'dataset';
+  const by = requested !== null && trails.includes(requested) ? requested : (trails[0] ?? 'source');
   const value = query.get('value') ?? '';
   const from = query.get('from') ?? '';
   const to = query.get('to') ?? '';
@@ -152,12 +146,12 @@ export function TrailPage({ query }: { query: URLSearchParams }) {
           <select
             value={form.by}
             onChange={(event) => {
-              setForm({ ...form, by: event.target.value as TrailBy });
+              setForm({ ...form, by: event.target.value });
             }}
           >
-            {Object.keys(TRAILS).map((name) => (
+            {trails.map((name) => (
               <option key={name} value={name}>
-                {t(`search.by.${name as TrailBy}`)}
+                {named('search.by', name)}
               </option>
             ))}
           </select>
@@ -216,7 +210,7 @@ export function TrailPage({ query }: { query: URLSearchParams }) {
                 >
                   <span className="nowrap">{districtTime(row.entry.committedAt, language)}</span>{' '}
                   <a href={entryHref(row.entry.id, here)}>{row.entry.id}</a>{' '}
-                  {named('kind', row.entry.kind)} · {row.entry.source}
+                  {kinds.titleOf(row.entry.kind)} · {row.entry.source}
                   {row.entry.sourceSeq === undefined ? '' : ` #${String(row.entry.sourceSeq)}`}
                   {row.reversedAfter !== undefined &&
                     ` ⚠ ${t('trail.reversal')} #${String(row.reversedAfter)}`}

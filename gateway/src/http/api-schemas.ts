@@ -172,6 +172,7 @@ export const kindCatalogueSchema: z.ZodType<KindCatalogue> = z.strictObject({
         z.strictObject({
           version: z.int().min(1),
           description: z.string(),
+          stream: z.string(),
           writers: z.array(z.enum(ROLES)),
           indexes: z.array(z.string()),
           subjectFields: z.array(z.string()),

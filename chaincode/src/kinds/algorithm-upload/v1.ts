@@ -36,7 +36,7 @@ export default defineKindVersion({
     'A step in an algorithm’s review lifecycle: uploaded by a team, approved or rejected, deployed in the sandbox, retired; with the digest of the exact artifact.',
   writers: ['sandbox-writer'],
   payloadWith: () => payload,
-  stream: (upload) => `algorithm:${upload.algorithm.id}`,
+  stream: { name: 'algorithm', of: (upload) => upload.algorithm.id },
   examples: [
     {
       summary: 'A team submits version 1.4.0 of its forecasting model for review',

@@ -90,7 +90,7 @@ export default defineKindVersion({
   writers: ['credit-writer'],
   payloadWith: payloadAround<typeof creditSubject>,
   subjectFields: ['applicant'],
-  stream: (decision) => `subject:${decision.applicant.ref}`,
+  stream: { name: 'subject', of: (decision) => decision.applicant.ref },
   indexes: { matterId: (decision) => decision.matter.id },
   rules: [
     'An `approved` application passed its credit check; a `refused` one names a `reason`.',

@@ -65,7 +65,7 @@ export default defineKindVersion({
   writers: ['credit-writer'],
   payloadWith: payloadAround<typeof creditSubject>,
   subjectFields: ['subject'],
-  stream: (record) => `subject:${record.subject.ref}`,
+  stream: { name: 'subject', of: (record) => record.subject.ref },
   indexes: { recordId: (record) => record.recordId },
   rules: [
     '`create` carries `after` only; `update` carries `before` and `after`, and they differ; `revoke` and `expire` carry `before` only.',

@@ -37,7 +37,7 @@ export default defineKindVersion({
   writers: ['credit-writer'],
   payloadWith: payloadAround<typeof creditSubject>,
   subjectFields: ['subject'],
-  stream: (share) => `subject:${share.subject.ref}`,
+  stream: { name: 'subject', of: (share) => share.subject.ref },
   indexes: {
     recordId: (share) => share.records,
     recipientId: (share) => share.recipient.id,

@@ -43,7 +43,7 @@ export default defineKindVersion({
     'A person or job in the sandbox reached a dataset: who, which dataset, what action, under which approved scenario, over what scope, and whether it was granted.',
   writers: ['sandbox-writer'],
   payloadWith: () => payload,
-  stream: (access) => `dataset:${access.dataset.id}`,
+  stream: { name: 'dataset', of: (access) => access.dataset.id },
   indexes: { approvalRef: (access) => access.purpose.approvalRef },
   rules: ['`reason` is required when `outcome` is `denied` or `error`.'],
   examples: [

@@ -53,7 +53,7 @@ export default defineKindVersion({
     'One round of a federated-learning job: the organisations that took part and the datasets each touched, the aggregation method, and the digests of the model before and after.',
   writers: ['sandbox-writer'],
   payloadWith: () => payload,
-  stream: (round) => `federation:${round.job.id}`,
+  stream: { name: 'federation', of: (round) => round.job.id },
   indexes: {
     scenarioId: (round) => round.job.scenarioId,
     datasetId: (round) => round.participants.flatMap((participant) => participant.datasets),

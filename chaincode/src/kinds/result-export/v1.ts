@@ -70,7 +70,7 @@ export default defineKindVersion({
     'A model or result leaving the sandbox after review, or stopped at the boundary: the digest of exactly what left, the datasets it came from, the review and who approved it, and where it went.',
   writers: ['sandbox-writer'],
   payloadWith: () => payload,
-  stream: (exported) => `team:${exported.team}`,
+  stream: { name: 'team', of: (exported) => exported.team },
   indexes: {
     scenarioId: (exported) => exported.scenarioId,
     datasetId: (exported) => exported.datasets,

@@ -69,7 +69,7 @@ export default defineKindVersion({
     'A team admitted to a published sandbox scenario with its environment’s window, the window extended, or the team removed; with the approval it rests on and who decided.',
   writers: ['sandbox-writer'],
   payloadWith: () => payload,
-  stream: (admission) => `team:${admission.team.id}`,
+  stream: { name: 'team', of: (admission) => admission.team.id },
   indexes: {
     scenarioId: (admission) => admission.scenarioId,
     approvalRef: (admission) => admission.approvalRef,

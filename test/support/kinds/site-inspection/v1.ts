@@ -18,7 +18,7 @@ export default defineKindVersion({
       finding: freeText(),
       occurredAt: timestamp,
     }),
-  stream: (inspection) => `site:${inspection.site}`,
+  stream: { name: 'site', of: (inspection) => inspection.site },
   indexes: { siteId: (inspection) => inspection.site },
   examples: [
     {

@@ -17,7 +17,7 @@ export default defineKindVersion({
       findings: z.array(z.strictObject({ severity: z.enum(SEVERITIES), note: freeText() })).min(1),
       occurredAt: timestamp,
     }),
-  stream: (inspection) => `site:${inspection.site}`,
+  stream: { name: 'site', of: (inspection) => inspection.site },
   indexes: { siteId: (inspection) => inspection.site },
   examples: [
     {
