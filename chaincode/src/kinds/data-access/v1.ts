@@ -50,7 +50,7 @@ export default defineKindVersion({
     {
       summary: 'A team trains on traffic flows under its approved scenario',
       payload: {
-        actor: { org: 'sz-smart-traffic-co', user: 'analyst-07', team: 'traffic-ml' },
+        actor: { org: '深圳某科技有限公司', user: 'analyst-07', team: 'traffic-ml' },
         dataset: { id: 'city-mgmt/traffic-flow-2025', classification: 'restricted' },
         action: 'train',
         purpose: { scenarioId: 'scenario-12', approvalRef: 'APR-2026-0042' },
