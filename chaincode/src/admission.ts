@@ -8,22 +8,6 @@ import { formatPath } from './validation';
 /** Bound on an entry's JSON (`{kind, kindVersion?, id, sourceSeq?, payload}`), in UTF-8 bytes. */
 export const MAX_ENTRY_BYTES = 64 * 1024;
 
-/** The kind and version a request names, when it names a registered one. */
-function kindVersionOf(
-  kinds: KindRegistry,
-  raw: unknown,
-): { kind: string; version: number } | undefined {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return undefined;
-  }
-  const { kind, kindVersion = 1 } = raw as Record<string, unknown>;
-  return typeof kind === 'string' &&
-    typeof kindVersion === 'number' &&
-    kinds.find(kind, kindVersion) !== undefined
-    ? { kind, version: kindVersion }
-    : undefined;
-}
-
 /** A caller whose role may write no kind at all is refused before anything is read. */
 export function assertMayWriteSomething(kinds: KindRegistry, caller: Pick<Caller, 'role'>): void {
   if (kinds.writableKinds(caller.role).length === 0) {
@@ -46,12 +30,8 @@ export function checkAdmission(
   path = '',
   personalDataScope: unknown = raw,
 ): void {
-  const named = kindVersionOf(kinds, raw);
-  if (
-    caller !== undefined &&
-    named !== undefined &&
-    !kinds.mayWrite(caller.role, named.kind, named.version)
-  ) {
+  const named = kinds.namedBy(raw);
+  if (caller !== undefined && named !== undefined && !named.writers.includes(caller.role)) {
     throw new ContractError(
       'FORBIDDEN',
       `role ${caller.role} may not write ${named.kind} entries`,

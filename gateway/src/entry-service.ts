@@ -59,15 +59,6 @@ function asRequestError<T>(rule: () => T): T {
   }
 }
 
-/** The subject fields a request's kind version declares, when it names a registered one. */
-function subjectFieldsOf(kinds: KindRegistry, raw: unknown): readonly string[] {
-  if (!isRecord(raw) || typeof raw.kind !== 'string') {
-    return [];
-  }
-  const version = typeof raw.kindVersion === 'number' ? raw.kindVersion : 1;
-  return kinds.find(raw.kind, version)?.subjectFields ?? [];
-}
-
 /**
  * The request without its credit subjects' `idNumber`s, the only places a raw number may
  * arrive: everything else is scanned for personal data.
@@ -374,7 +365,7 @@ export class EntryService {
     form: RequestForm<typeof API_FORM.id | typeof VERIFY_FORM.id>,
     writer?: Principal,
   ): AdmittedRequest {
-    const subjectFields = subjectFieldsOf(this.kinds, raw);
+    const subjectFields = this.kinds.namedBy(raw)?.subjectFields ?? [];
     const request = asRequestError(() => {
       checkAdmission(this.kinds, writer, raw, '', withoutIdNumbers(raw, subjectFields));
       return this.kinds.parseRequest(raw, form);

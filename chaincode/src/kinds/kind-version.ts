@@ -83,14 +83,24 @@ export function defineKindVersion<Payload extends z.ZodType>(
   const indexes = Object.entries(definition.indexes ?? {});
   // Only called with payloads that passed this version's own schema.
   const typed = (payload: unknown) => payload as z.output<Payload>;
+  // Built once per subject schema: requests are read with it on every write.
+  const schemas = new WeakMap<z.ZodType, z.ZodType>();
+  const payloadWith = (subject: z.ZodType): z.ZodType => {
+    let schema = schemas.get(subject);
+    if (schema === undefined) {
+      schema = definition.payloadWith(subject as typeof creditSubject);
+      schemas.set(subject, schema);
+    }
+    return schema;
+  };
   return {
     kind: definition.kind,
     version: definition.version,
     title: definition.title,
     description: definition.description,
     writers: definition.writers,
-    payload: definition.payloadWith(creditSubject),
-    payloadWith: definition.payloadWith as unknown as (subject: z.ZodType) => z.ZodType,
+    payload: payloadWith(creditSubject),
+    payloadWith,
     subjectFields: definition.subjectFields ?? [],
     streamName: definition.stream.name,
     stream: (payload) => `${definition.stream.name}:${definition.stream.of(typed(payload))}`,

@@ -101,6 +101,18 @@ export class KindRegistry {
     return this.versionsByKind.get(kind)?.[version - 1];
   }
 
+  /**
+   * The registered kind version a request names, before it is read (version 1 when it names
+   * none), or undefined when it names none registered.
+   */
+  namedBy(raw: unknown): KindVersion | undefined {
+    if (!isRecord(raw) || typeof raw.kind !== 'string') {
+      return undefined;
+    }
+    const { kind, kindVersion = 1 } = raw;
+    return typeof kindVersion === 'number' ? this.find(kind, kindVersion) : undefined;
+  }
+
   /** Every version of a kind, oldest first. */
   versionsOf(kind: string): readonly KindVersion[] {
     return this.versionsByKind.get(kind) ?? [];
@@ -111,11 +123,6 @@ export class KindRegistry {
     return this.kinds.filter((kind) =>
       this.versionsOf(kind).some((version) => version.writers.includes(role)),
     );
-  }
-
-  /** Whether a role may write this version of a kind. */
-  mayWrite(role: Role, kind: string, version: number): boolean {
-    return this.find(kind, version)?.writers.includes(role) ?? false;
   }
 
   /**
