@@ -1,11 +1,6 @@
 import type { KindRegistry, KindTitle, Role } from '@audit-ledger/chaincode';
-import { z } from 'zod';
 import { API_FORM } from './http/api-schemas';
-
-/** A JSON Schema (draft 2020-12) of what callers send. */
-export function requestJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' });
-}
+import { jsonSchemaOf } from './http/json-schema';
 
 export interface KindCatalogue {
   /** Every index `GET /v1/entries` accepts, core ones first. */
@@ -47,7 +42,7 @@ export function kindCatalogue(kinds: KindRegistry): KindCatalogue {
           writers: [...version.writers],
           indexes: [...version.indexNames],
           subjectFields: [...version.subjectFields],
-          payloadSchema: requestJsonSchema(version.payloadWith(API_FORM.subject)),
+          payloadSchema: jsonSchemaOf(version.payloadWith(API_FORM.subject)),
           examples: version.examples.map(({ summary, payload }) => ({ summary, payload })),
         })),
       };

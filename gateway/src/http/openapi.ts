@@ -1,5 +1,4 @@
 import type { KindRegistry, RequestForm } from '@audit-ledger/chaincode';
-import { z } from 'zod';
 import {
   API_FORM,
   VERIFY_FORM,
@@ -18,14 +17,9 @@ import {
   readinessSchema,
   verifyResponseSchema,
 } from './api-schemas';
-import { requestJsonSchema } from '../kind-catalogue';
+import { jsonSchemaOf as schemaOf } from './json-schema';
 import { DEFAULT_DAYS, MAX_DAYS } from '../entries-per-day';
 import { subjectLookupRequest } from '../subject-lookup';
-
-/** A request schema as callers may send it, or a response schema as the gateway answers. */
-function schemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io });
-}
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
@@ -60,7 +54,7 @@ const notOnThisLedger = {
 function entryRequestOf(kinds: KindRegistry, form: RequestForm): Record<string, unknown> {
   return {
     oneOf: kinds.requestSchemas(form).map(({ version, schema }) => {
-      const { $schema: _dialect, ...alternative } = requestJsonSchema(schema);
+      const { $schema: _dialect, ...alternative } = schemaOf(schema);
       return {
         ...alternative,
         title: `${version.kind} v${version.version}`,
