@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { standardKinds, type KindRegistry, type KindVersion } from '@audit-ledger/chaincode';
+import { ROLES, standardKinds, type KindRegistry, type KindVersion } from '@audit-ledger/chaincode';
 import { z } from 'zod';
 
 /**
@@ -127,7 +127,6 @@ function section(version: KindVersion): string {
 }
 
 export function kindsDocument(kinds: KindRegistry = standardKinds): string {
-  const writers = ['sandbox-writer', 'credit-writer', 'regulator'] as const;
   return [
     '# Entry kinds',
     '',
@@ -139,7 +138,7 @@ export function kindsDocument(kinds: KindRegistry = standardKinds): string {
     '',
     '| role | writes |',
     '| --- | --- |',
-    ...writers.map((role) => {
+    ...ROLES.map((role) => {
       const writable = kinds.writableKinds(role).map((kind) => `\`${kind}\``);
       return `| \`${role}\` | ${writable.length === 0 ? 'nothing' : writable.join(', ')} |`;
     }),

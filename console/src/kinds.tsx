@@ -16,9 +16,6 @@ const PALETTE = [
   '#3e1f79',
 ];
 
-/** The indexes every entry is in; the others are the kinds' own. */
-const CORE_INDEXES = new Set(['stream', 'kind', 'source']);
-
 interface Kinds {
   /** Kind names, as the ledger lists them. */
   kinds: string[];
@@ -56,7 +53,9 @@ export function KindsProvider({ children }: { children: ReactNode }) {
     return {
       kinds: names,
       streams: [...new Set(catalogue.kinds.flatMap((kind) => kind.versions.map((v) => v.stream)))],
-      indexes: catalogue.indexes.filter((name) => !CORE_INDEXES.has(name)),
+      indexes: [
+        ...new Set(catalogue.kinds.flatMap((kind) => kind.versions.flatMap((v) => v.indexes))),
+      ],
       titleOf: (kind) => titles.get(kind) ?? kind,
       colourOf: (kind) => {
         const position = names.indexOf(kind);

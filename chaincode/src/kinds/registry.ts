@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Role } from '../access-policy';
 import { ContractError, type ErrorDetail } from '../contract-error';
 import { entryId } from '../text-schemas';
-import { issueDetails } from '../validation';
+import { formatPath, issueDetails } from '../validation';
 import { creditSubject, type KindVersion } from './kind-version';
 
 /** The indexes every entry is in, whatever its kind. */
@@ -119,7 +119,7 @@ export class KindRegistry {
   }
 
   /** The kinds a role may write (in any of their versions). */
-  writableKinds(role: Role): string[] {
+  writableKinds(role: Role): readonly string[] {
     return this.kinds.filter((kind) =>
       this.versionsOf(kind).some((version) => version.writers.includes(role)),
     );
@@ -137,26 +137,25 @@ export class KindRegistry {
   ): ParsedRequest<z.output<Id>> {
     const envelope = this.envelopeOf(form).safeParse(raw);
     const details = envelope.success ? [] : issueDetails(envelope.error, pathPrefix);
-    const kind = isRecord(raw) && typeof raw.kind === 'string' ? raw.kind : undefined;
-    const requestedVersion = isRecord(raw) ? (raw.kindVersion ?? 1) : 1;
-    const versions = kind === undefined ? [] : this.versionsOf(kind);
-    const version =
-      typeof requestedVersion === 'number' ? versions[requestedVersion - 1] : undefined;
+    const version = this.namedBy(raw);
     let payload: unknown;
-    const wellFormed = Number.isInteger(requestedVersion) && (requestedVersion as number) >= 1;
-    if (versions.length > 0 && version === undefined && wellFormed) {
-      details.push({
-        path: pathPrefix === '' ? 'kindVersion' : `${pathPrefix}.kindVersion`,
-        message: `must be one of ${versions.map((v) => v.version).join(', ')} for kind ${kind ?? ''}`,
-      });
-    } else if (version !== undefined && isRecord(raw) && raw.payload !== undefined) {
+    if (version === undefined) {
+      // An unknown kind or a malformed version is the envelope's to report; a known kind with
+      // a well-formed version it never had is reported here, with the versions it has.
+      const { kind, kindVersion } = isRecord(raw) ? raw : {};
+      const versions = typeof kind === 'string' ? this.versionsOf(kind) : [];
+      if (versions.length > 0 && Number.isInteger(kindVersion) && (kindVersion as number) >= 1) {
+        details.push({
+          path: formatPath(pathPrefix, ['kindVersion']),
+          message: `must be one of ${versions.map((v) => v.version).join(', ')} for kind ${String(kind)}`,
+        });
+      }
+    } else if (isRecord(raw) && raw.payload !== undefined) {
       const parsed = version.payloadWith(form.subject).safeParse(raw.payload);
       if (parsed.success) {
         payload = parsed.data;
       } else {
-        details.push(
-          ...issueDetails(parsed.error, pathPrefix === '' ? 'payload' : `${pathPrefix}.payload`),
-        );
+        details.push(...issueDetails(parsed.error, formatPath(pathPrefix, ['payload'])));
       }
     }
     if (details.length > 0 || !envelope.success || version === undefined) {
