@@ -1,9 +1,7 @@
 import type { ClientIdentity } from 'fabric-shim-api';
+import { grantsRole, type Consortium } from './consortium';
 import { ContractError } from './contract-error';
-
-export const ROLE_ATTRIBUTE = 'audit.role';
-export const ROLES = ['sandbox-writer', 'credit-writer', 'regulator'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, ROLE_ATTRIBUTE, type Role } from './roles';
 
 /** Who is calling, as the certificate in the signed proposal says. */
 export interface Caller {
@@ -32,7 +30,11 @@ function subjectOf(clientId: string): { subject: string; commonName: string | un
   return { subject, commonName };
 }
 
-export function identifyCaller(identity: ClientIdentity): Caller {
+/**
+ * The caller, from its certificate: a role counts only when the consortium lets the caller's
+ * organisation grant it, whatever the organisation's CA wrote into the certificate.
+ */
+export function identifyCaller(identity: ClientIdentity, consortium: Consortium): Caller {
   const role = identity.getAttributeValue(ROLE_ATTRIBUTE);
   if (!isRole(role)) {
     throw new ContractError(
@@ -41,6 +43,12 @@ export function identifyCaller(identity: ClientIdentity): Caller {
     );
   }
   const mspId = identity.getMSPID();
+  if (!grantsRole(consortium, mspId, role)) {
+    throw new ContractError(
+      'FORBIDDEN',
+      `${mspId} may not grant the role ${role}: the consortium binds each role to the organisations that hold it`,
+    );
+  }
   const { subject, commonName } = subjectOf(identity.getID());
   if (commonName === undefined || commonName === '') {
     throw new ContractError('FORBIDDEN', "the caller's certificate has no common name");

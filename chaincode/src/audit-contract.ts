@@ -10,6 +10,7 @@ import {
 } from './audit-entry';
 import { canonicalJson, canonicallyOrdered, entryDigest } from './canonical-json';
 import { formatTxTimestamp, toLedgerTime } from './commit-time';
+import { MSP_ID, standardConsortium, type Consortium } from './consortium';
 import { ContractError, encodeErrorEnvelope } from './contract-error';
 import { entryQueriesOf, type EntryCountQuery } from './entry-query';
 import { LEDGER_FORM, type EntryRequest, type KindRegistry } from './kinds/registry';
@@ -49,9 +50,6 @@ async function withErrorEnvelope<T>(work: () => Promise<T>): Promise<T> {
 
 /** More organisations than a channel of this ledger will ever have. */
 const MAX_ORGANIZATIONS = 100;
-
-/** An organisation's MSP id, as it qualifies another organisation's entry id. */
-const MSP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Index keys read per range call while filling a page. */
 const SCAN_CHUNK = 200;
@@ -182,8 +180,14 @@ async function readVisiblePage(
 export class AuditContract extends Contract {
   private readonly queries: ReturnType<typeof entryQueriesOf>;
 
-  /** `kinds` is what this contract records; Fabric's chaincode runs with the standard kinds. */
-  constructor(private readonly kinds: KindRegistry = standardKinds) {
+  /**
+   * `kinds` is what this contract records and `consortium` who may do what; Fabric's chaincode
+   * runs with the standard ones.
+   */
+  constructor(
+    private readonly kinds: KindRegistry = standardKinds,
+    private readonly consortium: Consortium = standardConsortium,
+  ) {
     super('audit');
     this.queries = entryQueriesOf(kinds);
   }
@@ -239,7 +243,7 @@ export class AuditContract extends Contract {
   @Transaction(false)
   GetEntry(ctx: Context, id: string): Promise<string> {
     return withErrorEnvelope(async () => {
-      const caller = identifyCaller(ctx.clientIdentity);
+      const caller = identifyCaller(ctx.clientIdentity, this.consortium);
       const slash = id.indexOf('/');
       const qualifier = slash < 0 ? undefined : id.slice(0, slash);
       const bare = id.slice(slash + 1);
@@ -286,7 +290,7 @@ export class AuditContract extends Contract {
   @Transaction(false)
   QueryEntries(ctx: Context, query: string): Promise<string> {
     return withErrorEnvelope(async () => {
-      const caller = identifyCaller(ctx.clientIdentity);
+      const caller = identifyCaller(ctx.clientIdentity, this.consortium);
       const parsed = parseWith(this.queries.page, parseJsonArgument('query', query), {
         code: 'INVALID_ARGUMENT',
         message: 'invalid query',
@@ -308,7 +312,7 @@ export class AuditContract extends Contract {
   @Transaction(false)
   CountEntries(ctx: Context, query: string): Promise<string> {
     return withErrorEnvelope(async () => {
-      const caller = identifyCaller(ctx.clientIdentity);
+      const caller = identifyCaller(ctx.clientIdentity, this.consortium);
       const parsed = parseWith(this.queries.count, parseJsonArgument('query', query), {
         code: 'INVALID_ARGUMENT',
         message: 'invalid query',
@@ -326,7 +330,7 @@ export class AuditContract extends Contract {
     rawRequests: unknown[],
     pathOf: (index: number) => string,
   ): Promise<string[]> {
-    const caller = identifyCaller(ctx.clientIdentity);
+    const caller = identifyCaller(ctx.clientIdentity, this.consortium);
     assertMayWriteSomething(this.kinds, caller);
     // Admission first (see checkAdmission), then each request against its kind version's schema.
     const requests = rawRequests.map((raw, index) => {

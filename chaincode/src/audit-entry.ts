@@ -1,4 +1,4 @@
-import type { Role } from './access-policy';
+import type { Role } from './roles';
 import type { EntryRequest } from './kinds/registry';
 
 export interface Submitter {

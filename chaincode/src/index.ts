@@ -5,7 +5,18 @@ export const contracts = [AuditContract];
 
 export { AuditContract, MAX_ENTRIES_PER_TRANSACTION } from './audit-contract';
 export { MAX_ENTRY_BYTES, assertMayWriteSomething, checkAdmission } from './admission';
-export { ROLES, ROLE_ATTRIBUTE, canRead, type Caller, type Role } from './access-policy';
+export { canRead, type Caller } from './access-policy';
+export {
+  MSP_ID,
+  defineConsortium,
+  grantsRole,
+  organizationGranting,
+  peerOrganizations,
+  standardConsortium,
+  type Consortium,
+  type ConsortiumMember,
+} from './consortium';
+export { ROLES, ROLE_ATTRIBUTE, type Role } from './roles';
 export {
   ENTRIES_RECORDED_EVENT,
   type AuditEntry,

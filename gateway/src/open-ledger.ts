@@ -1,4 +1,9 @@
-import { standardKinds, type KindRegistry } from '@audit-ledger/chaincode';
+import {
+  peerOrganizations,
+  standardConsortium,
+  standardKinds,
+  type KindRegistry,
+} from '@audit-ledger/chaincode';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -6,11 +11,7 @@ import type { Config } from './config';
 import { EmbeddedLedger } from './embedded/embedded-ledger';
 import { LedgerStore } from './embedded/ledger-store';
 import { openFabricLedger } from './fabric/open-fabric-ledger';
-import {
-  IdentityDirectory,
-  ORDERER_ORGANIZATION,
-  PEER_ORGANIZATIONS,
-} from './identity/identity-directory';
+import { IdentityDirectory } from './identity/identity-directory';
 import { CoalescingLedger } from './ledger/coalescing-ledger';
 import type { Ledger } from './ledger/ledger';
 import type { PeerCopies } from './ledger/peer-copies';
@@ -66,10 +67,12 @@ async function openEmbeddedLedger(
   coalescing: { windowMs: number; maxEntries: number },
 ): Promise<OpenedLedger> {
   const identities = await IdentityDirectory.open(join(config.dataDir, 'identities'));
+  const { ordererOrganization } = standardConsortium;
+  const endorsingOrganizations = peerOrganizations(standardConsortium);
   const embedded = new EmbeddedLedger(
     new LedgerStore(join(config.dataDir, 'ledger.sqlite')),
     identities,
-    { endorsingOrganizations: PEER_ORGANIZATIONS, ordererOrganization: ORDERER_ORGANIZATION },
+    standardConsortium,
     { kindsModule: config.ledger.kindsModule },
   );
   await embedded.start();
@@ -85,9 +88,9 @@ async function openEmbeddedLedger(
     format: TRUST_FORMAT,
     ledger: embedded.kind,
     channel: CHANNEL,
-    organizations: roots.filter(({ mspId }) => mspId !== ORDERER_ORGANIZATION),
-    orderers: roots.filter(({ mspId }) => mspId === ORDERER_ORGANIZATION),
-    endorsementPolicy: { rule: 'MAJORITY', organizations: PEER_ORGANIZATIONS },
+    organizations: roots.filter(({ mspId }) => mspId !== ordererOrganization),
+    orderers: roots.filter(({ mspId }) => mspId === ordererOrganization),
+    endorsementPolicy: { rule: 'MAJORITY', organizations: endorsingOrganizations },
     ordererSignaturesRequired: 1,
     validationReportsRequired: 2,
     checkpoints: {

@@ -21,11 +21,23 @@ CHAINCODE_NAME=audit
 CHAINCODE_VERSION=1.0
 CHAINCODE_SEQUENCE=1
 
-ORDERER_ORG=OrdererOrg
-PEER_ORGS=(SandboxOrg CreditOrg RegulatorOrg)
-# One client identity per role, registered with the audit.role attribute the contract reads.
+# The organisations and the role each one's CA grants come from the contract's own consortium
+# (chaincode/src/consortium.ts, built by `npm run build`): the contract refuses a role from any
+# other organisation, so the network cannot be set up otherwise. MSP ids are checked there.
+consortium_shell() {
+  node -e '
+    const { standardConsortium: c } = require(process.argv[1]);
+    const orgs = c.organizations;
+    console.log(`ORDERER_ORG=${c.ordererOrganization}`);
+    console.log(`PEER_ORGS=(${orgs.map((o) => o.mspId).join(" ")})`);
+    console.log(`declare -A ORG_ROLE=(${orgs.map((o) => `[${o.mspId}]=${o.roles[0]}`).join(" ")})`);
+  ' "$REPO_DIR/chaincode/dist/consortium.js"
+}
+[[ -f "$REPO_DIR/chaincode/dist/consortium.js" ]] ||
+  { echo "network: build the project first (npm run build)" >&2 && exit 1; }
+eval "$(consortium_shell)"
+# One client identity per organisation, registered with the audit.role attribute the contract reads.
 declare -A ORG_CLIENT=([SandboxOrg]=sandbox-platform [CreditOrg]=credit-system [RegulatorOrg]=district-regulator)
-declare -A ORG_ROLE=([SandboxOrg]=sandbox-writer [CreditOrg]=credit-writer [RegulatorOrg]=regulator)
 # The index of each organisation places its CA and peer ports.
 declare -A ORG_INDEX=([OrdererOrg]=0 [SandboxOrg]=1 [CreditOrg]=2 [RegulatorOrg]=3)
 

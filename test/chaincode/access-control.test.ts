@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ContractHarness } from '../support/contract-harness.js';
-import { testIdentities, type TestIdentities, type TestIdentity } from '../support/identities.js';
+import {
+  sharedRoleConsortium,
+  testIdentities,
+  type TestIdentities,
+  type TestIdentity,
+} from '../support/identities.js';
 import { detailPaths, entryOf, errorOf, pageOf } from '../support/results.js';
 import { algorithmUpload, creditChange, dataAccess } from '../support/sample-entries.js';
 
@@ -109,8 +114,8 @@ describe('who may read what', () => {
     expect(hidden.message).not.toContain(change.id);
   });
 
-  test('the organisation, not the role, decides: a CreditOrg sandbox writer’s entries stay CreditOrg’s', async () => {
-    const harness = new ContractHarness();
+  test('where a consortium lets two organisations grant a role, each reads only its own entries', async () => {
+    const harness = new ContractHarness(sharedRoleConsortium);
     const foreign = entryOf(await record(harness, ids.creditOrgSandboxWriter, dataAccess()));
     const own = entryOf(await record(harness, ids.sandboxWriter, dataAccess()));
 
@@ -124,5 +129,49 @@ describe('who may read what', () => {
     expect(sandboxView.items.map((entry) => entry.id)).toEqual([own.id]);
     const regulatorView = pageOf(await queryByKind(harness, ids.regulator, 'data-access'));
     expect(regulatorView.items.map((entry) => entry.id)).toEqual([foreign.id, own.id]);
+  });
+});
+
+describe('roles are bound to the organisations that grant them', () => {
+  test('a regulator certificate from SandboxOrg’s CA reads nothing of CreditOrg’s', async () => {
+    const harness = new ContractHarness();
+    const change = entryOf(await record(harness, ids.creditWriter, creditChange()));
+    const impostor = ids.sandboxOrgRegulator;
+
+    const refused = errorOf(await harness.evaluate(impostor, 'GetEntry', change.id), 'FORBIDDEN');
+    expect(refused.message).toContain('SandboxOrg may not grant the role regulator');
+    errorOf(await harness.evaluate(impostor, 'GetEntry', `CreditOrg/${change.id}`), 'FORBIDDEN');
+    errorOf(await queryByKind(harness, impostor, 'credit-change'), 'FORBIDDEN');
+    errorOf(
+      await harness.evaluate(
+        impostor,
+        'CountEntries',
+        JSON.stringify({ by: 'kind', value: 'credit-change' }),
+      ),
+      'FORBIDDEN',
+    );
+  });
+
+  test('a credit-writer certificate from SandboxOrg’s CA commits nothing', async () => {
+    const harness = new ContractHarness();
+    const single = await record(harness, ids.sandboxOrgCreditWriter, creditChange());
+    const batch = await harness.submit(
+      ids.sandboxOrgCreditWriter,
+      'RecordEntries',
+      JSON.stringify([creditChange({ id: 'batched-change' })]),
+    );
+
+    expect(errorOf(single, 'FORBIDDEN').message).toContain(
+      'SandboxOrg may not grant the role credit-writer',
+    );
+    errorOf(batch, 'FORBIDDEN');
+    expect(harness.state.keys()).toEqual([]);
+  });
+
+  test('a role its own organisation does not grant is refused even for what that role could do', async () => {
+    const harness = new ContractHarness();
+
+    errorOf(await record(harness, ids.creditOrgSandboxWriter, dataAccess()), 'FORBIDDEN');
+    expect(harness.state.keys()).toEqual([]);
   });
 });

@@ -1,7 +1,12 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { EntryPage } from '../../chaincode/src/index.js';
 import { ContractHarness } from '../support/contract-harness.js';
-import { testIdentities, type TestIdentities, type TestIdentity } from '../support/identities.js';
+import {
+  sharedRoleConsortium,
+  testIdentities,
+  type TestIdentities,
+  type TestIdentity,
+} from '../support/identities.js';
 import { detailPaths, entryOf, errorOf, pageOf } from '../support/results.js';
 import {
   DIGEST_A,
@@ -155,7 +160,7 @@ describe('pagination', () => {
   });
 
   test('a writer’s pages skip other organisations’ entries but the bookmark still reaches the end', async () => {
-    const harness = new ContractHarness();
+    const harness = new ContractHarness(sharedRoleConsortium);
     const own = [];
     for (let index = 0; index < 6; index += 1) {
       own.push(entryOf(await record(harness, dataAccess())));

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,11 +12,9 @@ import {
 } from '../../gateway/src/embedded/block-log.js';
 import { EmbeddedLedger } from '../../gateway/src/embedded/embedded-ledger.js';
 import { LedgerStore, type IntegrityProblem } from '../../gateway/src/embedded/ledger-store.js';
-import {
-  IdentityDirectory,
-  ORDERER_ORGANIZATION,
-  PEER_ORGANIZATIONS,
-} from '../../gateway/src/identity/identity-directory.js';
+import { standardConsortium } from '../../chaincode/src/index.js';
+import { IdentityDirectory } from '../../gateway/src/identity/identity-directory.js';
+import { issueClientIdentity } from '../../gateway/src/identity/x509-identities.js';
 import { LedgerError, type LedgerEntry, type Principal } from '../../gateway/src/ledger/ledger.js';
 import { algorithmUpload, creditChange, dataAccess } from '../support/sample-entries.js';
 
@@ -60,10 +58,7 @@ async function openLedger(folder: string): Promise<Opened> {
   const file = join(folder, 'ledger.sqlite');
   const store = new LedgerStore(file);
   const identities = await IdentityDirectory.open(join(folder, 'identities'));
-  const ledger = new EmbeddedLedger(store, identities, {
-    endorsingOrganizations: PEER_ORGANIZATIONS,
-    ordererOrganization: ORDERER_ORGANIZATION,
-  });
+  const ledger = new EmbeddedLedger(store, identities, standardConsortium);
   open.push(ledger);
   return { folder, file, store, identities, ledger };
 }
@@ -303,6 +298,44 @@ describe('refused transactions', () => {
     const report = store.checkIntegrity();
     expect(report.problems).toEqual([]);
     expect(report.height).toBe(20);
+  });
+});
+
+describe('roles bound to organisations', () => {
+  test("a SandboxOrg CA that mints regulators and credit writers gets neither role's rights", async () => {
+    const { folder, store, ledger: honest } = await populated();
+    const change = await honest.recordEntry(CREDIT, asRequest(creditChange()));
+    const sandboxCa = {
+      mspId: 'SandboxOrg',
+      certificatePem: await readFile(join(folder, 'identities/SandboxOrg/ca.pem'), 'utf8'),
+      privateKeyPem: await readFile(join(folder, 'identities/SandboxOrg/ca.key'), 'utf8'),
+    };
+    const directory = await IdentityDirectory.open(join(folder, 'identities'));
+    // Every principal signs with a certificate SandboxOrg's CA issued, whatever its role.
+    const selfMade = new EmbeddedLedger(
+      store,
+      {
+        node: (mspId) => directory.node(mspId),
+        identityFor: (principal) =>
+          issueClientIdentity(
+            sandboxCa,
+            principal.name,
+            { 'audit.role': principal.role },
+            { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 3600_000) },
+          ),
+      },
+      standardConsortium,
+    );
+    open.push(selfMade);
+    const height = store.height();
+
+    await expectLedgerError(selfMade.getEntry(REGULATOR, change.id), 'FORBIDDEN');
+    await expectLedgerError(
+      selfMade.queryEntries(REGULATOR, { by: 'kind', value: 'credit-change' }),
+      'FORBIDDEN',
+    );
+    await expectLedgerError(selfMade.recordEntry(CREDIT, asRequest(creditChange())), 'FORBIDDEN');
+    expect(store.height()).toBe(height);
   });
 });
 

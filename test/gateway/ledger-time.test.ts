@@ -4,11 +4,8 @@ import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { EmbeddedLedger } from '../../gateway/src/embedded/embedded-ledger.js';
 import { LedgerStore } from '../../gateway/src/embedded/ledger-store.js';
-import {
-  IdentityDirectory,
-  ORDERER_ORGANIZATION,
-  PEER_ORGANIZATIONS,
-} from '../../gateway/src/identity/identity-directory.js';
+import { standardConsortium } from '../../chaincode/src/index.js';
+import { IdentityDirectory } from '../../gateway/src/identity/identity-directory.js';
 import { dataAccess } from '../support/sample-entries.js';
 
 let folder = '';
@@ -19,7 +16,7 @@ async function open(now: () => number) {
   return new EmbeddedLedger(
     new LedgerStore(join(folder, 'ledger.sqlite')),
     identities,
-    { endorsingOrganizations: PEER_ORGANIZATIONS, ordererOrganization: ORDERER_ORGANIZATION },
+    standardConsortium,
     { now },
   );
 }

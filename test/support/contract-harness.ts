@@ -1,4 +1,8 @@
-import { decodeErrorEnvelope, type ContractErrorEnvelope } from '../../chaincode/src/index.js';
+import {
+  decodeErrorEnvelope,
+  type Consortium,
+  type ContractErrorEnvelope,
+} from '../../chaincode/src/index.js';
 import { ContractRunner } from '../../gateway/src/embedded/contract-runner.js';
 import type { TestIdentity } from './identities.js';
 import { MemoryWorldState } from './memory-state.js';
@@ -14,10 +18,16 @@ export type InvokeResult =
  */
 export class ContractHarness {
   readonly state = new MemoryWorldState();
-  private readonly runner = new ContractRunner();
+  private readonly runner: ContractRunner;
   private transactions = 0;
   /** Seconds since the epoch of the next transaction; each transaction advances it by 1 ms. */
   clock = Date.parse('2026-03-01T08:00:00Z') / 1000;
+
+  /** The standard contract, or one run by another consortium. */
+  constructor(consortium?: Consortium) {
+    // The runner's own standard kinds: it loads the compiled contract, not these sources.
+    this.runner = new ContractRunner(undefined, consortium);
+  }
 
   submit(identity: TestIdentity, fcn: string, ...args: string[]): Promise<InvokeResult> {
     return this.invoke(identity, fcn, args, true);

@@ -15,7 +15,7 @@ import {
 } from '../../gateway/src/auth/api-keys.js';
 import { enrollClientIdentity } from '../../gateway/src/fabric/ca-enrollment.js';
 import { readConnectionFile } from '../../gateway/src/fabric/connection-file.js';
-import { ROLE_ORGANIZATIONS } from '../../gateway/src/identity/identity-directory.js';
+import { organizationGranting, standardConsortium } from '../../chaincode/src/index.js';
 import { loadConfig } from '../../gateway/src/config.js';
 import { openGateway } from '../../gateway/src/gateway.js';
 import { createApiServer } from '../../gateway/src/http/api-server.js';
@@ -155,7 +155,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     dataDir,
     keys,
     names,
-    sourceOf: (role) => `${ROLE_ORGANIZATIONS[role]}/${names[role]}`,
+    sourceOf: (role) => `${organizationGranting(standardConsortium, role)}/${names[role]}`,
     ledger,
     logs,
     async request<Body>(

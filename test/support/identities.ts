@@ -1,3 +1,4 @@
+import { defineConsortium } from '../../chaincode/src/index.js';
 import {
   createCertificateAuthority,
   issueClientIdentity,
@@ -5,6 +6,16 @@ import {
 } from '../../gateway/src/identity/x509-identities.js';
 
 export type TestIdentity = X509Identity;
+
+/** A consortium where CreditOrg also grants sandbox-writer: two organisations share a role. */
+export const sharedRoleConsortium = defineConsortium({
+  ordererOrganization: 'OrdererOrg',
+  organizations: [
+    { mspId: 'SandboxOrg', roles: ['sandbox-writer'] },
+    { mspId: 'CreditOrg', roles: ['credit-writer', 'sandbox-writer'] },
+    { mspId: 'RegulatorOrg', roles: ['regulator'] },
+  ],
+});
 
 const VALIDITY = {
   notBefore: new Date('2025-01-01T00:00:00Z'),
@@ -17,8 +28,14 @@ export interface TestIdentities {
   secondSandboxWriter: TestIdentity;
   creditWriter: TestIdentity;
   regulator: TestIdentity;
-  /** Holds the sandbox-writer role but belongs to CreditOrg: reads only CreditOrg's entries. */
+  /**
+   * Holds the sandbox-writer role but belongs to CreditOrg: refused by the standard consortium,
+   * and in one where CreditOrg grants that role, reads only CreditOrg's entries.
+   */
   creditOrgSandboxWriter: TestIdentity;
+  /** SandboxOrg's CA vouching for roles only other organisations grant: always refused. */
+  sandboxOrgRegulator: TestIdentity;
+  sandboxOrgCreditWriter: TestIdentity;
   noRole: TestIdentity;
   unknownRole: TestIdentity;
 }
@@ -44,6 +61,8 @@ export function testIdentities(): Promise<TestIdentities> {
       creditWriter: await issue(credit, 'credit-system', 'credit-writer'),
       regulator: await issue(regulator, 'district-regulator', 'regulator'),
       creditOrgSandboxWriter: await issue(credit, 'credit-sandbox', 'sandbox-writer'),
+      sandboxOrgRegulator: await issue(sandbox, 'self-made-regulator', 'regulator'),
+      sandboxOrgCreditWriter: await issue(sandbox, 'self-made-credit-writer', 'credit-writer'),
       noRole: await issue(sandbox, 'no-role'),
       unknownRole: await issue(sandbox, 'unknown-role', 'auditor'),
     };

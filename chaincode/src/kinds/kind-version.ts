@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Role } from '../access-policy';
+import type { Role } from '../roles';
 import { pseudonym } from '../text-schemas';
 
 export const SUBJECT_TYPES = ['person', 'organization'] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Role } from '../access-policy';
+import type { Role } from '../roles';
 import { ContractError, type ErrorDetail } from '../contract-error';
 import { entryId } from '../text-schemas';
 import { formatPath, issueDetails } from '../validation';

@@ -1,4 +1,10 @@
-import { AuditContract, standardKinds, type KindRegistry } from '@audit-ledger/chaincode';
+import {
+  AuditContract,
+  standardConsortium,
+  standardKinds,
+  type Consortium,
+  type KindRegistry,
+} from '@audit-ledger/chaincode';
 import { JSONSerializer } from 'fabric-contract-api';
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract.js';
 import type { ChaincodeEvent, Proposal, StateReader } from './transaction-stub';
@@ -20,15 +26,18 @@ export type Simulation =
 export class ContractRunner {
   private readonly chaincode: ChaincodeFromContract;
 
-  /** Over other kinds than the standard ones, the contract a peer would run had it those. */
-  constructor(kinds: KindRegistry = standardKinds) {
+  /**
+   * Over other kinds or another consortium than the standard ones, the contract a peer would
+   * run had it those.
+   */
+  constructor(kinds: KindRegistry = standardKinds, consortium: Consortium = standardConsortium) {
     // The dispatcher constructs contracts itself, without arguments.
     const contract =
-      kinds === standardKinds
+      kinds === standardKinds && consortium === standardConsortium
         ? AuditContract
         : class extends AuditContract {
             constructor() {
-              super(kinds);
+              super(kinds, consortium);
             }
           };
     this.chaincode = new ChaincodeFromContract(

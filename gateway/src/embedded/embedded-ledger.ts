@@ -4,9 +4,11 @@ import {
   decodeErrorEnvelope,
   ENTRY_KEY_PREFIX,
   entryKey,
+  peerOrganizations,
   type AuditEntry,
   type EntryPage,
   type EntryRequest,
+  type Consortium,
   type KindRegistry,
 } from '@audit-ledger/chaincode';
 import type { X509Identity } from '../identity/x509-identities';
@@ -38,12 +40,6 @@ export interface IdentityResolver {
   identityFor(principal: Principal): Promise<X509Identity>;
   /** The signing identity of an organisation's peer, or of the orderer. */
   node(mspId: string): Promise<X509Identity>;
-}
-
-/** Whose peers endorse every transaction, and who orders blocks. */
-export interface SigningTopology {
-  endorsingOrganizations: readonly string[];
-  ordererOrganization: string;
 }
 
 /** Blocks whose recorded entry hashes stay parsed (see recordedEntryHashes). */
@@ -78,7 +74,8 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
   constructor(
     private readonly store: LedgerStore,
     private readonly identities: IdentityResolver,
-    private readonly topology: SigningTopology,
+    /** Whose peers endorse every transaction, and who orders blocks. */
+    private readonly consortium: Consortium,
     options: {
       now?: () => number;
       committer?: Committer;
@@ -155,7 +152,7 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     }
     const { blockNumber: _located, ...committed } = entry;
     const peers = await Promise.all(
-      this.topology.endorsingOrganizations.map((mspId) => this.identities.node(mspId)),
+      peerOrganizations(this.consortium).map((mspId) => this.identities.node(mspId)),
     );
     const validation = peers.map((peer) => {
       const report = { block: block.header.number, txId: record.txId, code: 'VALID' as const };
@@ -231,8 +228,8 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     }
     const signers = Promise.all([
       this.identities.identityFor(principal),
-      Promise.all(this.topology.endorsingOrganizations.map((mspId) => this.identities.node(mspId))),
-      this.identities.node(this.topology.ordererOrganization),
+      Promise.all(peerOrganizations(this.consortium).map((mspId) => this.identities.node(mspId))),
+      this.identities.node(this.consortium.ordererOrganization),
     ]);
     // Awaited only when this transaction's turn comes; until then a failure must not go unhandled.
     signers.catch(() => undefined);

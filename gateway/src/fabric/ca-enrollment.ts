@@ -4,8 +4,12 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ROLE_ATTRIBUTE, type Role } from '@audit-ledger/chaincode';
-import { ROLE_ORGANIZATIONS } from '../identity/identity-directory';
+import {
+  ROLE_ATTRIBUTE,
+  organizationGranting,
+  standardConsortium,
+  type Role,
+} from '@audit-ledger/chaincode';
 import type { ConnectionFile } from './connection-file';
 
 const run = promisify(execFile);
@@ -35,7 +39,7 @@ export async function enrollClientIdentity(options: {
   role: Role;
 }): Promise<{ mspId: string; certificatePath: string }> {
   const { connection, fabricBin, dataDir, name, role } = options;
-  const mspId = ROLE_ORGANIZATIONS[role];
+  const mspId = organizationGranting(standardConsortium, role);
   const org = connection.organizations[mspId];
   if (org?.registrar === undefined) {
     throw new EnrollmentError(

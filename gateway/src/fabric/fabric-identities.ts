@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { Role } from '@audit-ledger/chaincode';
+import { organizationGranting, standardConsortium, type Role } from '@audit-ledger/chaincode';
 import { devKeyName } from '../auth/api-keys';
 import { readIfPresent } from '../files';
-import { ROLE_ORGANIZATIONS } from '../identity/identity-directory';
 import { LedgerError, type Principal } from '../ledger/ledger';
 import { enrolledIdentityPath } from './ca-enrollment';
 import type { ConnectionFile } from './connection-file';
@@ -42,7 +41,7 @@ export class FabricIdentities {
   }
 
   private async resolve(principal: Principal): Promise<EnrolledIdentity> {
-    const mspId = ROLE_ORGANIZATIONS[principal.role];
+    const mspId = organizationGranting(standardConsortium, principal.role);
     if (!this.organizations.has(mspId)) {
       throw new LedgerError(
         'FORBIDDEN',

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { LedgerConfig } from '../config';
 import { devKeyName } from '../auth/api-keys';
-import { ROLE_ORGANIZATIONS } from '../identity/identity-directory';
-import { ROLES, type Role } from '@audit-ledger/chaincode';
+import { ROLES, organizationGranting, standardConsortium } from '@audit-ledger/chaincode';
 import { BlockIndex } from './block-index';
 import { readConnectionFile, type ConnectionFile } from './connection-file';
 import { FabricIdentities } from './fabric-identities';
@@ -113,7 +112,9 @@ export async function openFabricLedger(
       `${config.connectionFile} holds no TLS client certificate of ${organizations[0] ?? 'this gateway'}: peers require mutual TLS`,
     );
   }
-  const readerRole = ROLES.find((role: Role) => organizations.includes(ROLE_ORGANIZATIONS[role]));
+  const readerRole = ROLES.find((role) =>
+    organizations.includes(organizationGranting(standardConsortium, role)),
+  );
   if (readerRole === undefined) {
     throw new FabricSetupError(`no role belongs to ${organizations.join(', ')}`);
   }

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { ROLE_ORGANIZATIONS } from '../identity/identity-directory';
+import { organizationGranting, standardConsortium } from '@audit-ledger/chaincode';
 import { principalOf } from './request-handlers';
 
 /** `GET /v1/me`: who the API key belongs to, so that a client shows only what its role may do. */
@@ -7,7 +7,7 @@ export function createCallerRouter(): Router {
   const router = Router();
   router.get('/v1/me', (_request: Request, response: Response) => {
     const { name, role } = principalOf(response);
-    response.json({ name, role, organization: ROLE_ORGANIZATIONS[role] });
+    response.json({ name, role, organization: organizationGranting(standardConsortium, role) });
   });
   return router;
 }

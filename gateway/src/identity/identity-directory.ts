@@ -1,6 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROLE_ATTRIBUTE, type Role } from '@audit-ledger/chaincode';
+import {
+  ROLE_ATTRIBUTE,
+  organizationGranting,
+  peerOrganizations,
+  standardConsortium,
+} from '@audit-ledger/chaincode';
 import { readIfPresent } from '../files';
 import type { Principal } from '../ledger/ledger';
 import {
@@ -11,19 +16,6 @@ import {
   type Validity,
   type X509Identity,
 } from './x509-identities';
-
-/** Which organisation's CA issues the identity of a principal with this role. */
-export const ROLE_ORGANIZATIONS: Record<Role, string> = {
-  'sandbox-writer': 'SandboxOrg',
-  'credit-writer': 'CreditOrg',
-  regulator: 'RegulatorOrg',
-};
-
-/** The ordering service's organisation: it signs blocks, never entries. */
-export const ORDERER_ORGANIZATION = 'OrdererOrg';
-
-/** The organisations whose peers endorse and validate every transaction. */
-export const PEER_ORGANIZATIONS = [...new Set(Object.values(ROLE_ORGANIZATIONS))];
 
 const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
 
@@ -47,7 +39,8 @@ export class IdentityDirectory {
 
   static async open(folder: string): Promise<IdentityDirectory> {
     const authorities = new Map<string, CertificateAuthority>();
-    for (const mspId of [...PEER_ORGANIZATIONS, ORDERER_ORGANIZATION]) {
+    const { ordererOrganization } = standardConsortium;
+    for (const mspId of [...peerOrganizations(standardConsortium), ordererOrganization]) {
       const orgFolder = join(folder, mspId);
       await mkdir(join(orgFolder, 'clients'), { recursive: true, mode: 0o700 });
       await mkdir(join(orgFolder, 'nodes'), { recursive: true, mode: 0o700 });
@@ -75,7 +68,7 @@ export class IdentityDirectory {
 
   /** The signing identity of an organisation's peer, or of the orderer. */
   node(mspId: string): Promise<X509Identity> {
-    const unit = mspId === ORDERER_ORGANIZATION ? 'orderer' : 'peer';
+    const unit = mspId === standardConsortium.ordererOrganization ? 'orderer' : 'peer';
     const name = `${unit}0.${mspId.toLowerCase()}`;
     return this.cached(`${mspId}/nodes/${name}`, async () => {
       const ca = this.authority(mspId);
@@ -84,7 +77,7 @@ export class IdentityDirectory {
   }
 
   identityFor(principal: Principal): Promise<X509Identity> {
-    const mspId = ROLE_ORGANIZATIONS[principal.role];
+    const mspId = organizationGranting(standardConsortium, principal.role);
     return this.cached(`${mspId}/clients/${principal.name}.${principal.role}`, () =>
       issueClientIdentity(
         this.authority(mspId),

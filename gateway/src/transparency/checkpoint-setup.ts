@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { peerOrganizations, standardConsortium } from '@audit-ledger/chaincode';
 import { readOrCreateSecret } from '../files';
-import { PEER_ORGANIZATIONS } from '../identity/identity-directory';
 import type { BlockHeaderSource } from '../ledger/block-header-source';
 import { CheckpointLog } from './checkpoint-log';
 import { generateNoteKey, noteSigner, type NoteSigner } from './signed-note';
@@ -15,6 +15,7 @@ async function readText(file: string, create: () => string): Promise<string> {
 }
 
 /** One witness per peer organisation; a majority of them must cosign a checkpoint. */
+const PEER_ORGANIZATIONS = peerOrganizations(standardConsortium);
 export const WITNESS_QUORUM = Math.floor(PEER_ORGANIZATIONS.length / 2) + 1;
 
 /**
