@@ -5,11 +5,15 @@
 #   tls/  cert.pem, key.pem, ca.pem from the CA's `tls` profile (server and client auth)
 #   role  the audit.role it was registered with, for client identities
 
+# ca_client <org> <home> <command> [flags]: Fabric CA's client against the organisation's CA.
+# Secrets never go among the flags, which every local user sees in `ps`: the caller sets them
+# in the client's environment, which it reads like its flags (FABRIC_CA_CLIENT_URL for
+# enroll's user:secret@ URL, FABRIC_CA_CLIENT_ID_SECRET for register's --id.secret).
 ca_client() {
   local org="$1" home="$2"
   shift 2
   mkdir -p "$home"
-  # The client's chatter goes to a log; it never prints the secrets given on its command line.
+  # The client's chatter goes to the network's private log folder.
   FABRIC_CA_CLIENT_HOME="$home" "$FABRIC_BIN/fabric-ca-client" "$@" \
     --caname "$(ca_name "$org")" \
     --tls.certfiles "$STATE_DIR/fabric-ca/$(lower "$org")/ca-cert.pem" \
@@ -18,6 +22,7 @@ ca_client() {
 $(tail -n 5 "$LOG_DIR/fabric-ca-client.$(lower "$org").log")"
 }
 
+# The CA's URL with an identity's enrollment credentials: for FABRIC_CA_CLIENT_URL only.
 ca_url() {
   local org="$1" user="$2" secret="$3"
   echo "https://$user:$secret@127.0.0.1:$(ca_port "$org")"
@@ -48,12 +53,12 @@ write_org_msp() {
 }
 
 enroll_ca_admin() {
-  local org="$1" dir
+  local org="$1" dir secret
   dir="$(identity_dir "$org" ca-admin)"
   [[ -f "$dir/msp/signcerts/cert.pem" ]] && return 0
-  ca_client "$org" "$dir" enroll \
-    -u "$(ca_url "$org" ca-admin "$(cat "$STATE_DIR/fabric-ca/$(lower "$org")/bootstrap.secret")")" \
-    -M "$dir/msp"
+  secret="$(cat "$STATE_DIR/fabric-ca/$(lower "$org")/bootstrap.secret")"
+  FABRIC_CA_CLIENT_URL="$(ca_url "$org" ca-admin "$secret")" \
+    ca_client "$org" "$dir" enroll -M "$dir/msp"
 }
 
 # Gives an enrolled folder fixed names: cacerts/ca.pem, and tls/{cert,key,ca}.pem.
@@ -77,13 +82,15 @@ register_identity() {
   secret="$(openssl rand -hex 16)"
   local attrs=()
   [[ -z "$role" ]] || attrs=(--id.attrs "audit.role=$role:ecert")
-  ca_client "$org" "$(identity_dir "$org" ca-admin)" register \
-    --id.name "$name" --id.secret "$secret" --id.type "$type" "${attrs[@]}" \
+  FABRIC_CA_CLIENT_ID_SECRET="$secret" ca_client "$org" "$(identity_dir "$org" ca-admin)" register \
+    --id.name "$name" --id.type "$type" "${attrs[@]}" \
     -u "https://127.0.0.1:$(ca_port "$org")"
   mkdir -p "$dir/tls"
-  ca_client "$org" "$dir/.client" enroll -u "$(ca_url "$org" "$name" "$secret")" \
+  local url
+  url="$(ca_url "$org" "$name" "$secret")"
+  FABRIC_CA_CLIENT_URL="$url" ca_client "$org" "$dir/.client" enroll \
     --csr.cn "$name" --csr.names "O=$org" -M "$dir/msp"
-  ca_client "$org" "$dir/.client" enroll -u "$(ca_url "$org" "$name" "$secret")" \
+  FABRIC_CA_CLIENT_URL="$url" ca_client "$org" "$dir/.client" enroll \
     --enrollment.profile tls --csr.cn "$name" --csr.names "O=$org" --csr.hosts 127.0.0.1,localhost \
     -M "$dir/tls-enrollment"
   rm -rf "$dir/.client"

@@ -11,12 +11,15 @@ home="$STATE_DIR/fabric-ca/$(lower "$org")"
 mkdir -p "$home"
 
 # The first start initialises the CA: its key and certificate, and a bootstrap admin with a
-# random secret that only the CA's own files hold (init echoes it, so that output is redacted).
+# random secret that only the CA's own files hold. The secret goes in FABRIC_CA_SERVER_BOOT,
+# which the server reads like --boot, since arguments show in `ps`; init logs its settings,
+# the bootstrap identity among them, so that line is redacted.
 if [[ ! -f "$home/fabric-ca-server-config.yaml" ]]; then
   secret="$(openssl rand -hex 16)"
   (umask 077 && echo "$secret" >"$home/bootstrap.secret")
   mkdir -p "$LOG_DIR"
-  (umask 077 && "$FABRIC_BIN/fabric-ca-server" init --home "$home" --boot "ca-admin:$secret" \
+  (umask 077 && FABRIC_CA_SERVER_BOOT="ca-admin:$secret" \
+    "$FABRIC_BIN/fabric-ca-server" init --home "$home" \
     --ca.name "$name" --csr.cn "$name" --csr.hosts 127.0.0.1,localhost 2>&1) |
     sed 's/^\(boot: *[^:]*:\).*/\1<redacted>/' >>"$LOG_DIR/$name.log" ||
     fail "initialising $name failed; see $LOG_DIR/$name.log"

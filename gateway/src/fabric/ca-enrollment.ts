@@ -50,38 +50,49 @@ export async function enrollClientIdentity(options: {
   const secret = randomBytes(16).toString('hex');
   const client = join(fabricBin, 'fabric-ca-client');
   const work = await mkdtemp(join(tmpdir(), 'enroll-'));
+  // Fabric CA's client reads each flag from its FABRIC_CA_CLIENT_* variable too: the secret
+  // goes there, because arguments are visible to every local user (`ps`, /proc/<pid>/cmdline)
+  // and end up in the message of a failed command, while the environment is this user's alone.
+  const withSettings = (settings: Record<string, string>) => ({
+    env: { ...process.env, ...settings },
+  });
   try {
-    await run(client, [
-      'register',
-      '-H',
-      org.registrar.home,
-      '-u',
-      org.ca.url,
-      ...caFlags,
-      '--id.name',
-      name,
-      '--id.secret',
-      secret,
-      '--id.type',
-      'client',
-      '--id.attrs',
-      `${ROLE_ATTRIBUTE}=${role}:ecert`,
-    ]);
+    await run(
+      client,
+      [
+        'register',
+        '-H',
+        org.registrar.home,
+        '-u',
+        org.ca.url,
+        ...caFlags,
+        '--id.name',
+        name,
+        '--id.type',
+        'client',
+        '--id.attrs',
+        `${ROLE_ATTRIBUTE}=${role}:ecert`,
+      ],
+      withSettings({ FABRIC_CA_CLIENT_ID_SECRET: secret }),
+    );
+    // Enrollment takes the name and secret in the CA's URL, so the whole URL goes by variable.
     const { protocol, host } = new URL(org.ca.url);
-    await run(client, [
-      'enroll',
-      '-H',
-      work,
-      '-u',
-      `${protocol}//${name}:${secret}@${host}`,
-      ...caFlags,
-      '--csr.cn',
-      name,
-      '--csr.names',
-      `O=${mspId}`,
-      '-M',
-      join(work, 'msp'),
-    ]);
+    await run(
+      client,
+      [
+        'enroll',
+        '-H',
+        work,
+        ...caFlags,
+        '--csr.cn',
+        name,
+        '--csr.names',
+        `O=${mspId}`,
+        '-M',
+        join(work, 'msp'),
+      ],
+      withSettings({ FABRIC_CA_CLIENT_URL: `${protocol}//${name}:${secret}@${host}` }),
+    );
     const [keyFile] = await readdir(join(work, 'msp/keystore'));
     if (keyFile === undefined) {
       throw new EnrollmentError(`the CA enrolled ${name} but wrote no key`);
@@ -98,7 +109,7 @@ export async function enrollClientIdentity(options: {
       throw error;
     }
     // fabric-ca-client's own message names the problem (e.g. "already registered"); the
-    // secret is never part of it, only of the URL it was given.
+    // secret is never part of it, nor of the command line a failed run's error repeats.
     const stderr = (error as { stderr?: string }).stderr ?? '';
     const reason = stderr.split('\n').find((line) => line.startsWith('Error:')) ?? 'it failed';
     throw new EnrollmentError(`${mspId}'s CA did not enroll ${name}: ${reason}`, error);
