@@ -25,6 +25,8 @@ source "$NETWORK_DIR/lib/config-update.sh"
 source "$NETWORK_DIR/lib/connection-file.sh"
 # shellcheck source=network/lib/checkpoints.sh
 source "$NETWORK_DIR/lib/checkpoints.sh"
+# shellcheck source=network/lib/pseudonym-key.sh
+source "$NETWORK_DIR/lib/pseudonym-key.sh"
 
 READY_MARKER="$STATE_DIR/ready"
 
@@ -108,6 +110,7 @@ bootstrap() {
   wait_for_gossip
   say "starting each organisation's checkpoint witness"
   create_checkpoint_keys
+  distribute_pseudonym_key
   write_connection_file
   for org in "${PEER_ORGS[@]}"; do "$NETWORK_DIR/nodes/witness.sh" "$org" & done
   wait_all "starting the witnesses"

@@ -23,7 +23,14 @@ import {
   keyInRange,
   organizationOfEntryKey,
   sequenceKey,
+  settingKey,
 } from './ledger-keys';
+import {
+  PSEUDONYM_KEY_SETTING,
+  holdsPseudonymKey,
+  pseudonymKeyFingerprint,
+  type PseudonymKeyRecord,
+} from './pseudonym-key';
 import { entryId } from './text-schemas';
 import { getStates, putStates } from './state-batches';
 import { formatPath, parseJsonArgument, parseWith } from './validation';
@@ -318,6 +325,62 @@ export class AuditContract extends Contract {
         message: 'invalid query',
       });
       return canonicalJson(await countVisible(ctx, caller, rangeOfQuery(parsed)));
+    });
+  }
+
+  @Param('fingerprint', 'string', 'sha256:<hex> fingerprint of the consortium pseudonym key')
+  @Returns('string')
+  @Transaction()
+  RecordPseudonymKey(ctx: Context, fingerprint: string): Promise<string> {
+    return withErrorEnvelope(async () => {
+      const caller = identifyCaller(ctx.clientIdentity, this.consortium);
+      if (!holdsPseudonymKey(this.kinds, caller)) {
+        throw new ContractError(
+          'FORBIDDEN',
+          `role ${caller.role} does not hold the consortium pseudonym key`,
+        );
+      }
+      const parsed = parseWith(pseudonymKeyFingerprint, fingerprint, {
+        code: 'INVALID_ARGUMENT',
+        message: 'invalid fingerprint',
+        pathPrefix: 'fingerprint',
+      });
+      const key = settingKey(PSEUDONYM_KEY_SETTING);
+      const existing = await ctx.stub.getState(key);
+      if (existing.length > 0) {
+        const recorded = JSON.parse(Buffer.from(existing).toString('utf8')) as PseudonymKeyRecord;
+        if (recorded.fingerprint !== parsed) {
+          throw new ContractError(
+            'SETTING_CONFLICT',
+            `the consortium recorded another pseudonym key (${recorded.fingerprint}) in ${recorded.txId}`,
+            [{ path: 'fingerprint', message: `differs from the recorded ${recorded.fingerprint}` }],
+          );
+        }
+        // Recording the same key again changes nothing: setup can be rerun.
+        return canonicalJson(recorded);
+      }
+      const record: PseudonymKeyRecord = {
+        fingerprint: parsed,
+        recordedBy: { mspId: caller.mspId, name: caller.name },
+        recordedAt: formatTxTimestamp(ctx.stub.getTxTimestamp()),
+        txId: ctx.stub.getTxID(),
+      };
+      const stored = canonicalJson(record);
+      await ctx.stub.putState(key, Buffer.from(stored));
+      return stored;
+    });
+  }
+
+  @Returns('string')
+  @Transaction(false)
+  GetPseudonymKey(ctx: Context): Promise<string> {
+    return withErrorEnvelope(async () => {
+      identifyCaller(ctx.clientIdentity, this.consortium);
+      const stored = await ctx.stub.getState(settingKey(PSEUDONYM_KEY_SETTING));
+      if (stored.length === 0) {
+        throw new ContractError('NOT_FOUND', 'no pseudonym key is recorded yet');
+      }
+      return Buffer.from(stored).toString('utf8');
     });
   }
 

@@ -18,6 +18,14 @@ export {
 } from './consortium';
 export { ROLES, ROLE_ATTRIBUTE, type Role } from './roles';
 export {
+  PSEUDONYM_KEY_SETTING,
+  holdsPseudonymKey,
+  pseudonymKeyFingerprint,
+  pseudonymKeyHolders,
+  pseudonymKeyRecord,
+  type PseudonymKeyRecord,
+} from './pseudonym-key';
+export {
   ENTRIES_RECORDED_EVENT,
   type AuditEntry,
   type CommitFacts,

@@ -37,6 +37,11 @@ export function entryKeysOf(id: string): { startKey: string; endKey: string } {
   return { startKey: join('entry', id, ''), endKey: join('entry', id, RANGE_END) };
 }
 
+/** A consortium setting, written once at setup (e.g. `pseudonym-key`). */
+export function settingKey(name: string): string {
+  return join('setting', name);
+}
+
 /** Claims a writer's sequence number, so a source cannot use it twice. */
 export function sequenceKey(source: string, sourceSeq: number): string {
   return join('seq', source, String(sourceSeq).padStart(SEQUENCE_WIDTH, '0'));

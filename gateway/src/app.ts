@@ -36,7 +36,8 @@ export interface AppDependencies {
   outbox: { store: OutboxStore; worker: OutboxWorker };
   apiKeys: ApiKeyRegistry;
   /** Turns identity numbers into the pseudonyms the ledger keeps. */
-  pseudonymizer: Pseudonymizer;
+  /** Absent where the gateway's organisations hold no credit subjects. */
+  pseudonymizer: Pseudonymizer | undefined;
   /** Proof bundles and checkpoints, where the ledger provides them. */
   transparency: { proofs: ProofSource; checkpoints: CheckpointLog } | undefined;
   /** Each organisation's copy of the ledger, for trail checks to compare (Fabric). */
@@ -117,7 +118,7 @@ export function createApp(deps: AppDependencies): express.Express {
   );
   app.use(createTrailRouter({ ledger, peerCopies: deps.peerCopies, logger, metrics }));
   app.use(createStatisticsRouter(ledger, deps.kinds));
-  app.use(createSubjectRouter(deps.pseudonymizer));
+  app.use(createSubjectRouter(deps.pseudonymizer, deps.kinds));
   app.use(
     deps.transparency === undefined
       ? createUnavailableTransparencyRouter(ledger.kind)

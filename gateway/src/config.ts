@@ -48,6 +48,7 @@ const environment = z.object({
     .string()
     .regex(/^(?:[0-9a-fA-F]{2}){32,}$/, 'must be at least 64 hex characters (32 bytes)')
     .optional(),
+  PSEUDONYM_KEY_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(LOG_FORMATS, { error: 'must be json or pretty' }).optional(),
   COALESCE_WINDOW_MS: wholeNumber('milliseconds', 0, 1000).default(2),
@@ -87,7 +88,12 @@ export type Config = Readonly<{
   dataDir: string;
   ledger: LedgerConfig;
   apiKeysFile: string | undefined;
-  pseudonymKey: Buffer | undefined;
+  /**
+   * The consortium pseudonym key, given as hex (`key`) or as a file holding that hex (`file`,
+   * absolute); undefined: the embedded ledger makes its own, a Fabric gateway takes the file
+   * its connection file names.
+   */
+  pseudonymKey: { key: Buffer } | { file: string } | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   /** Unset: readable on a terminal, JSON otherwise. */
   logFormat: LogFormat | undefined;
@@ -130,6 +136,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       "FABRIC_ORGANIZATION: name the organisation (MSP id) this gateway acts for, or set FABRIC_DEVELOPMENT=true to hold every organisation's identities",
     ]);
   }
+  if (values.PSEUDONYM_KEY !== undefined && values.PSEUDONYM_KEY_FILE !== undefined) {
+    throw new ConfigError([
+      'PSEUDONYM_KEY_FILE: give the consortium pseudonym key once, as PSEUDONYM_KEY or as PSEUDONYM_KEY_FILE',
+    ]);
+  }
   if (values.LEDGER === 'fabric' && values.KINDS_MODULE !== undefined) {
     throw new ConfigError([
       'KINDS_MODULE: a Fabric network records the kinds its chaincode was built with; add a kind to chaincode/src/kinds and deploy it instead',
@@ -164,7 +175,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     ledger: Object.freeze(ledger),
     apiKeysFile: values.API_KEYS_FILE === undefined ? undefined : resolve(values.API_KEYS_FILE),
     pseudonymKey:
-      values.PSEUDONYM_KEY === undefined ? undefined : Buffer.from(values.PSEUDONYM_KEY, 'hex'),
+      values.PSEUDONYM_KEY !== undefined
+        ? { key: Buffer.from(values.PSEUDONYM_KEY, 'hex') }
+        : values.PSEUDONYM_KEY_FILE !== undefined
+          ? { file: resolve(values.PSEUDONYM_KEY_FILE) }
+          : undefined,
     logLevel: values.LOG_LEVEL,
     logFormat: values.LOG_FORMAT,
     coalesceWindowMs: values.COALESCE_WINDOW_MS,

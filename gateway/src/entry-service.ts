@@ -15,7 +15,7 @@ import type { CheckResult } from './verifier/check-report';
 import { API_FORM, VERIFY_FORM, listQueryOf, type ApiCreditSubject } from './http/api-schemas';
 import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
 import { commitSplitting } from './ledger/split-commit';
-import type { Pseudonymizer } from './pseudonymizer';
+import { pseudonymizerOf, type Pseudonymizer } from './pseudonymizer';
 import type { QueryCursors } from './query-cursor';
 import { uuidV7 } from './uuid-v7';
 
@@ -98,7 +98,8 @@ export class EntryService {
   constructor(
     private readonly ledger: Ledger,
     private readonly kinds: KindRegistry,
-    private readonly pseudonymizer: Pseudonymizer,
+    /** Absent where the gateway's organisations hold no credit subjects. */
+    private readonly pseudonymizer: Pseudonymizer | undefined,
     private readonly cursors: QueryCursors,
     private readonly entriesPerTransaction: number,
     private readonly attest?: EntryAttestation,
@@ -380,7 +381,8 @@ export class EntryService {
   /** A credit subject as the ledger keeps it: `{type, ref}`, a number replaced by its pseudonym. */
   private pseudonymized(field: string, subject: ApiCreditSubject): { type: string; ref: string } {
     const { idNumber, ref, type } = subject;
-    const pseudonym = idNumber === undefined ? ref : this.pseudonymizer.pseudonymOf(idNumber);
+    const pseudonym =
+      idNumber === undefined ? ref : pseudonymizerOf(this.pseudonymizer).pseudonymOf(idNumber);
     if (pseudonym === undefined) {
       throw new RequestError('INVALID_ENTRY', 'the entry does not match its schema', [
         {

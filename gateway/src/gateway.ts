@@ -22,6 +22,7 @@ import { readOrCreateSecret } from './files';
 import { OutboxStore } from './outbox/outbox-store';
 import { OutboxWorker } from './outbox/outbox-worker';
 import { Pseudonymizer } from './pseudonymizer';
+import { readPseudonymKeyFile, settlePseudonymKey } from './consortium-pseudonym-key';
 import { QueryCursors } from './query-cursor';
 
 export const VERSION = '0.1.0';
@@ -37,14 +38,24 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-async function pseudonymKey(config: Config): Promise<Buffer> {
-  if (config.pseudonymKey !== undefined) {
-    return config.pseudonymKey;
+/**
+ * The pseudonym key this gateway was given: configured, or the file its ledger names (the
+ * embedded ledger makes its own on first start; a Fabric network's setup distributes one).
+ */
+async function pseudonymKeyOf(
+  config: Config,
+  opened: Pick<OpenedLedger, 'pseudonymKeyFile'>,
+): Promise<Buffer | undefined> {
+  const configured = config.pseudonymKey;
+  if (configured !== undefined) {
+    return 'key' in configured ? configured.key : readPseudonymKeyFile(configured.file);
   }
-  const { text } = await readOrCreateSecret(join(config.dataDir, 'pseudonym.key'), () =>
-    randomBytes(32).toString('hex'),
-  );
-  return Buffer.from(text, 'hex');
+  if (config.ledger.kind === 'embedded' && opened.pseudonymKeyFile !== undefined) {
+    await readOrCreateSecret(opened.pseudonymKeyFile, () => randomBytes(32).toString('hex'));
+  }
+  return opened.pseudonymKeyFile === undefined
+    ? undefined
+    : readPseudonymKeyFile(opened.pseudonymKeyFile);
 }
 
 /** Verification checks an entry's whole proof bundle where the gateway holds the trust file. */
@@ -83,9 +94,23 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     apiKeys = new ApiKeyRegistry(await readApiKeysFile(config.apiKeysFile));
   }
 
-  const { ledger, kinds, transparency, peerCopies } = await openLedger(config, logger);
+  const opened = await openLedger(config, logger);
+  const { ledger, kinds, transparency, peerCopies } = opened;
 
-  const pseudonymizer = new Pseudonymizer(await pseudonymKey(config));
+  let key: Buffer | undefined;
+  try {
+    key = await settlePseudonymKey({
+      ledger,
+      kinds,
+      organizations: opened.organizations,
+      key: await pseudonymKeyOf(config, opened),
+      logger,
+    });
+  } catch (error) {
+    await ledger.close();
+    throw error;
+  }
+  const pseudonymizer = key === undefined ? undefined : new Pseudonymizer(key);
   const entries = new EntryService(
     ledger,
     kinds,

@@ -37,13 +37,22 @@ export interface OpenedLedger {
     | undefined;
   /** Each organisation's copy of the ledger, where there are several (Fabric). */
   peerCopies: PeerCopies | undefined;
+  /** The organisations this gateway acts for: every one on the embedded ledger. */
+  organizations: string[];
+  /** Where this gateway's pseudonym key lives when the configuration does not say. */
+  pseudonymKeyFile: string | undefined;
 }
 
 /** Opens the ledger the configuration names; the rest of the gateway sees only the port. */
 export async function openLedger(config: Config, logger: Logger): Promise<OpenedLedger> {
   const coalescing = { windowMs: config.coalesceWindowMs, maxEntries: config.coalesceMaxEntries };
   if (config.ledger.kind === 'fabric') {
-    const { ledger: fabric, checkpoints } = await openFabricLedger(
+    const {
+      ledger: fabric,
+      checkpoints,
+      organizations,
+      pseudonymKeyFile,
+    } = await openFabricLedger(
       config.ledger,
       config.dataDir,
       logger,
@@ -56,6 +65,8 @@ export async function openLedger(config: Config, logger: Logger): Promise<Opened
       transparency:
         checkpoints === undefined ? undefined : { proofs: fabric, checkpoints, trust: undefined },
       peerCopies: fabric,
+      organizations,
+      pseudonymKeyFile,
     };
   }
   return openEmbeddedLedger({ ...config, ledger: config.ledger }, logger, coalescing);
@@ -106,5 +117,8 @@ async function openEmbeddedLedger(
     kinds: embedded.kinds,
     transparency: { proofs: embedded, checkpoints, trust },
     peerCopies: undefined,
+    organizations: endorsingOrganizations,
+    // The embedded ledger is the whole consortium: it makes the key on its first start.
+    pseudonymKeyFile: join(config.dataDir, 'pseudonym.key'),
   };
 }

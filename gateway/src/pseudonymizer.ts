@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { canonicalIdentifier } from '@audit-ledger/chaincode';
+import { RequestError } from './request-error';
 
 /**
  * Turns a resident identity number or unified social credit code into the subject reference
@@ -23,4 +24,15 @@ export class Pseudonymizer {
       ? undefined
       : `hmac-sha256:${createHmac('sha256', this.key).update(canonical, 'utf8').digest('hex')}`;
   }
+}
+
+/** The gateway's pseudonymizer, or a refusal where its organisations hold no pseudonym key. */
+export function pseudonymizerOf(pseudonymizer: Pseudonymizer | undefined): Pseudonymizer {
+  if (pseudonymizer === undefined) {
+    throw new RequestError(
+      'FORBIDDEN',
+      "this gateway's organisation holds no credit subjects and no pseudonym key",
+    );
+  }
+  return pseudonymizer;
 }

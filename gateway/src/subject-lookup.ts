@@ -1,15 +1,8 @@
-import { issueDetails, type Role } from '@audit-ledger/chaincode';
+import { issueDetails, pseudonymKeyHolders, type KindRegistry } from '@audit-ledger/chaincode';
 import { z } from 'zod';
 import type { Principal } from './ledger/ledger';
-import type { Pseudonymizer } from './pseudonymizer';
+import { pseudonymizerOf, type Pseudonymizer } from './pseudonymizer';
 import { RequestError } from './request-error';
-
-/**
- * Who may turn a resident identity number or unified social credit code into the trail the
- * ledger keeps for it: the regulator, and the credit authority that writes those trails. The
- * sandbox's systems hold no credit subjects.
- */
-export const SUBJECT_LOOKUP_ROLES: readonly Role[] = ['regulator', 'credit-writer'];
 
 export const subjectLookupRequest = z.strictObject({
   idNumber: z.string().min(1).max(64),
@@ -25,21 +18,25 @@ export interface SubjectLookup {
  * number arrives in a body (never a URL), is not logged, and is not in the answer.
  */
 export function lookUpSubject(
-  pseudonymizer: Pseudonymizer,
+  pseudonymizer: Pseudonymizer | undefined,
+  kinds: KindRegistry,
   principal: Principal,
   raw: unknown,
 ): SubjectLookup {
-  if (!SUBJECT_LOOKUP_ROLES.includes(principal.role)) {
+  // Who may turn a number into the trail the ledger keeps for it: the roles that hold the
+  // pseudonym key (the regulator, and the credit authority that writes those trails).
+  const holders = pseudonymKeyHolders(kinds);
+  if (!holders.includes(principal.role)) {
     throw new RequestError(
       'FORBIDDEN',
-      `role ${principal.role} may not look up credit subjects; ${SUBJECT_LOOKUP_ROLES.join(' and ')} may`,
+      `role ${principal.role} may not look up credit subjects; ${holders.join(' and ')} may`,
     );
   }
   const parsed = subjectLookupRequest.safeParse(raw);
   if (!parsed.success) {
     throw new RequestError('INVALID_ARGUMENT', 'invalid lookup', issueDetails(parsed.error));
   }
-  const ref = pseudonymizer.pseudonymOf(parsed.data.idNumber);
+  const ref = pseudonymizerOf(pseudonymizer).pseudonymOf(parsed.data.idNumber);
   if (ref === undefined) {
     throw new RequestError('INVALID_ARGUMENT', 'invalid lookup', [
       {

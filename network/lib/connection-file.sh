@@ -8,7 +8,7 @@ write_connection_file() {
   for org in "${PEER_ORGS[@]}"; do
     args+=("$org" "$(peer_name "$org")" "127.0.0.1:$(peer_port "$org")" "127.0.0.1:$(peer_operations_port "$org")"
       "$(ca_name "$org")" "127.0.0.1:$(ca_port "$org")" "$(org_root_cert "$org")" "$(org_dir "$org")/identities"
-      "http://127.0.0.1:$(witness_port "$org")/" "$(witness_dir "$org")/witness.vkey")
+      "http://127.0.0.1:$(witness_port "$org")/" "$(witness_dir "$org")/witness.vkey" "$(pseudonym_key_file "$org")")
   done
   local orderers=()
   for n in $(orderer_numbers); do orderers+=("$(orderer_name "$n"):127.0.0.1:$(orderer_port "$n")"); done
@@ -25,9 +25,9 @@ write_connection_file() {
         certPath: path.join(dir, "msp/signcerts/cert.pem"),
         keyPath: path.join(dir, "msp/keystore", fs.readdirSync(path.join(dir, "msp/keystore"))[0]),
       });
-      for (let i = 0; i < fields.length; i += 10) {
-        const [mspId, peerName, endpoint, operations, caName, caEndpoint, rootCert, identities, witnessUrl, witnessKey] =
-          fields.slice(i, i + 10);
+      for (let i = 0; i < fields.length; i += 11) {
+        const [mspId, peerName, endpoint, operations, caName, caEndpoint, rootCert, identities, witnessUrl, witnessKey, pseudonymKey] =
+          fields.slice(i, i + 11);
         witnesses.push({ mspId, url: witnessUrl, verifierKey: fs.readFileSync(witnessKey, "utf8").trim() });
         const clients = {};
         for (const name of fs.readdirSync(identities).sort()) {
@@ -44,6 +44,7 @@ write_connection_file() {
           ca: { name: caName, url: `https://${caEndpoint}` },
           tlsClient: { certPath: path.join(tlsClient, "cert.pem"), keyPath: path.join(tlsClient, "key.pem") },
           registrar: { home: path.join(identities, "ca-admin") },
+          ...(fs.existsSync(pseudonymKey) ? { pseudonymKeyPath: pseudonymKey } : {}),
           identities: clients,
         };
       }
@@ -71,7 +72,7 @@ write_connection_file() {
         const own = Object.fromEntries(
           Object.entries(organizations).map(([name, org]) => {
             if (name === mspId) return [name, org];
-            const { tlsClient: _theirs, registrar: _theirRegistrar, ...withoutKeys } = org;
+            const { tlsClient: _theirs, registrar: _theirRegistrar, pseudonymKeyPath: _theirCopy, ...withoutKeys } = org;
             return [name, { ...withoutKeys, identities: {} }];
           }),
         );

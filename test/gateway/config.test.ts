@@ -93,8 +93,7 @@ describe('loadConfig with valid settings', () => {
     expect(config.dataDir).toBe('/var/lib/audit');
     expect(config.ledger).toEqual({ kind: 'embedded' });
     expect(config.apiKeysFile).toBe(resolve('keys.json'));
-    expect(config.pseudonymKey).toEqual(Buffer.from(VALID_KEY, 'hex'));
-    expect(config.pseudonymKey?.length).toBe(32);
+    expect(config.pseudonymKey).toEqual({ key: Buffer.from(VALID_KEY, 'hex') });
     expect(config.logLevel).toBe('debug');
   });
 
@@ -105,7 +104,21 @@ describe('loadConfig with valid settings', () => {
 
   test('a pseudonym key longer than 32 bytes, in upper case hex, is accepted', () => {
     const key = 'AB'.repeat(48);
-    expect(loadConfig({ PSEUDONYM_KEY: key }).pseudonymKey).toEqual(Buffer.from(key, 'hex'));
+    expect(loadConfig({ PSEUDONYM_KEY: key }).pseudonymKey).toEqual({
+      key: Buffer.from(key, 'hex'),
+    });
+  });
+
+  test('a pseudonym key file is resolved, never read here', () => {
+    expect(loadConfig({ PSEUDONYM_KEY_FILE: 'consortium.key' }).pseudonymKey).toEqual({
+      file: resolve('consortium.key'),
+    });
+  });
+
+  test('the pseudonym key given both ways is refused', () => {
+    expect(configErrorOf({ PSEUDONYM_KEY: VALID_KEY, PSEUDONYM_KEY_FILE: 'k' }).problems).toEqual([
+      'PSEUDONYM_KEY_FILE: give the consortium pseudonym key once, as PSEUDONYM_KEY or as PSEUDONYM_KEY_FILE',
+    ]);
   });
 
   test.each(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])(

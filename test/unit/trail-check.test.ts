@@ -20,6 +20,8 @@ function ledgerOf(entries: LedgerEntry[]): Ledger {
     recordEntries: unused,
     getEntry: unused,
     countEntries: unused,
+    pseudonymKey: unused,
+    recordPseudonymKey: unused,
     readiness: () => Promise.resolve({ ready: true, parts: [] }),
     close: () => Promise.resolve(),
     queryEntries: (_principal, query: LedgerQuery): Promise<LedgerPage> =>

@@ -10,6 +10,7 @@ import {
   type EntryRequest,
   type Consortium,
   type KindRegistry,
+  type PseudonymKeyRecord,
 } from '@audit-ledger/chaincode';
 import type { X509Identity } from '../identity/x509-identities';
 import type { BlockHeaderSource } from '../ledger/block-header-source';
@@ -24,6 +25,7 @@ import {
   type LedgerQuery,
   type LedgerReadiness,
   type Principal,
+  unlessNotFound,
 } from '../ledger/ledger';
 import { PROOF_FORMAT, type EmbeddedProofMaterial } from '../proof/proof-bundle';
 import type { ProofSource } from '../proof/proof-source';
@@ -132,6 +134,16 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     return JSON.parse(
       await this.evaluate(principal, 'CountEntries', [canonicalJson(query)]),
     ) as LedgerCount;
+  }
+
+  async pseudonymKey(principal: Principal): Promise<PseudonymKeyRecord | undefined> {
+    const payload = await unlessNotFound(this.evaluate(principal, 'GetPseudonymKey', []));
+    return payload === undefined ? undefined : (JSON.parse(payload) as PseudonymKeyRecord);
+  }
+
+  async recordPseudonymKey(principal: Principal, fingerprint: string): Promise<PseudonymKeyRecord> {
+    const { payload } = await this.submit(principal, 'RecordPseudonymKey', [fingerprint]);
+    return JSON.parse(payload) as PseudonymKeyRecord;
   }
 
   /**

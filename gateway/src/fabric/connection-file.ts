@@ -12,6 +12,8 @@ const organization = z.object({
   tlsClient: credentialFiles.optional(),
   /** The CA's registrar (its client home), where this organisation's CA is administered. */
   registrar: z.object({ home: z.string().min(1) }).optional(),
+  /** The organisation's copy of the consortium pseudonym key, where it holds one. */
+  pseudonymKeyPath: z.string().min(1).optional(),
   identities: z.record(z.string(), credentialFiles.extend({ role: z.string() })),
 });
 

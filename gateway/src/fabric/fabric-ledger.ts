@@ -6,6 +6,7 @@ import {
   type AuditEntry,
   type EntryPage,
   type EntryRequest,
+  type PseudonymKeyRecord,
 } from '@audit-ledger/chaincode';
 import type { Logger } from 'pino';
 import {
@@ -18,6 +19,7 @@ import {
   type LedgerQuery,
   type LedgerReadiness,
   type Principal,
+  unlessNotFound,
 } from '../ledger/ledger';
 import type { BlockHeaderSource } from '../ledger/block-header-source';
 import type { PeerCopies } from '../ledger/peer-copies';
@@ -205,6 +207,16 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     ) as LedgerCount;
   }
 
+  async pseudonymKey(principal: Principal): Promise<PseudonymKeyRecord | undefined> {
+    const payload = await unlessNotFound(this.evaluate(principal, 'GetPseudonymKey'));
+    return payload === undefined ? undefined : (JSON.parse(payload) as PseudonymKeyRecord);
+  }
+
+  async recordPseudonymKey(principal: Principal, fingerprint: string): Promise<PseudonymKeyRecord> {
+    const { payload } = await this.submit(principal, 'RecordPseudonymKey', fingerprint);
+    return JSON.parse(payload) as PseudonymKeyRecord;
+  }
+
   get organizations(): string[] {
     return this.peers.map((peer) => peer.mspId);
   }
@@ -307,13 +319,13 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
   private async evaluate(
     principal: Principal,
     transaction: string,
-    argument: string,
+    argument?: string,
     onPeersOf?: string[],
   ): Promise<string> {
     const { contract } = await this.contractFor(principal);
     try {
       const result = await contract.evaluate(transaction, {
-        arguments: [argument],
+        arguments: argument === undefined ? [] : [argument],
         ...(onPeersOf === undefined ? {} : { endorsingOrganizations: onPeersOf }),
       });
       return utf8.decode(result);

@@ -89,7 +89,14 @@ export async function openFabricLedger(
   config: Extract<LedgerConfig, { kind: 'fabric' }>,
   dataDir: string,
   logger: Logger,
-): Promise<{ ledger: FabricLedger; checkpoints: CheckpointLog | undefined }> {
+): Promise<{
+  ledger: FabricLedger;
+  checkpoints: CheckpointLog | undefined;
+  /** The organisations this gateway acts for, its own first. */
+  organizations: string[];
+  /** The consortium pseudonym key file the connection file names for them, if any. */
+  pseudonymKeyFile: string | undefined;
+}> {
   const connection = await readConnectionFile(config.connectionFile);
   const known = Object.keys(connection.organizations);
   if (config.organization !== undefined && !known.includes(config.organization)) {
@@ -128,5 +135,12 @@ export async function openFabricLedger(
     logger,
   });
   ledger.start();
-  return { ledger, checkpoints: await openCheckpoints(connection, ledger, logger) };
+  return {
+    ledger,
+    checkpoints: await openCheckpoints(connection, ledger, logger),
+    organizations,
+    pseudonymKeyFile: organizations
+      .map((mspId) => connection.organizations[mspId]?.pseudonymKeyPath)
+      .find((path) => path !== undefined),
+  };
 }

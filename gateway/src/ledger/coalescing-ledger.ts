@@ -1,4 +1,4 @@
-import type { EntryRequest } from '@audit-ledger/chaincode';
+import type { EntryRequest, PseudonymKeyRecord } from '@audit-ledger/chaincode';
 import type {
   Ledger,
   LedgerEntry,
@@ -92,6 +92,14 @@ export class CoalescingLedger implements Ledger {
 
   countEntries(principal: Principal, query: LedgerCountQuery): Promise<LedgerCount> {
     return this.inner.countEntries(principal, query);
+  }
+
+  pseudonymKey(principal: Principal): Promise<PseudonymKeyRecord | undefined> {
+    return this.inner.pseudonymKey(principal);
+  }
+
+  recordPseudonymKey(principal: Principal, fingerprint: string): Promise<PseudonymKeyRecord> {
+    return this.inner.recordPseudonymKey(principal, fingerprint);
   }
 
   readiness(): Promise<LedgerReadiness> {

@@ -4,6 +4,7 @@ import type {
   EntryQuery,
   EntryRequest,
   ErrorDetail,
+  PseudonymKeyRecord,
   Role,
 } from '@audit-ledger/chaincode';
 
@@ -84,7 +85,23 @@ export interface Ledger {
   queryEntries(principal: Principal, query: LedgerQuery): Promise<LedgerPage>;
   /** How many entries of one index the principal may read, without reading them. */
   countEntries(principal: Principal, query: LedgerCountQuery): Promise<LedgerCount>;
+  /** The consortium pseudonym key's recorded fingerprint; undefined until setup records one. */
+  pseudonymKey(principal: Principal): Promise<PseudonymKeyRecord | undefined>;
+  /** Records it once: the same fingerprint again changes nothing, another is SETTING_CONFLICT. */
+  recordPseudonymKey(principal: Principal, fingerprint: string): Promise<PseudonymKeyRecord>;
   /** Whether the ledger can take requests now, and which of its parts answer. */
   readiness(): Promise<LedgerReadiness>;
   close(): Promise<void>;
+}
+
+/** A recorded setting read through a ledger: undefined when none is recorded yet. */
+export async function unlessNotFound<T>(reading: Promise<T>): Promise<T | undefined> {
+  try {
+    return await reading;
+  } catch (error) {
+    if (error instanceof LedgerError && error.code === 'NOT_FOUND') {
+      return undefined;
+    }
+    throw error;
+  }
 }
