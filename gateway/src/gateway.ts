@@ -9,7 +9,6 @@ import {
   devKeyRecords,
   loadOrCreateDevKeys,
   readApiKeysFile,
-  type DevKeys,
 } from './auth/api-keys';
 import type { Config } from './config';
 import type { Ledger } from './ledger/ledger';
@@ -32,8 +31,8 @@ export interface Gateway {
   /** Prometheus metrics, for a listener of their own. */
   metricsApp: Express;
   ledger: Ledger;
-  /** The development keys, when this start created them (to be shown once). */
-  newDevKeys: { file: string; keys: DevKeys } | undefined;
+  /** The file of development keys, when this start created it (to be pointed at once). */
+  newDevKeysFile: string | undefined;
   /** Stops the outbox worker, then closes the ledger and the outbox. */
   close(): Promise<void>;
 }
@@ -83,12 +82,12 @@ async function cursorKey(config: Config): Promise<Buffer> {
 export async function openGateway(config: Config, logger: Logger): Promise<Gateway> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
 
-  let newDevKeys: Gateway['newDevKeys'];
+  let newDevKeysFile: string | undefined;
   let apiKeys: ApiKeyRegistry;
   if (config.apiKeysFile === undefined) {
     const file = join(config.dataDir, 'dev-keys.json');
     const { keys, created } = await loadOrCreateDevKeys(file);
-    newDevKeys = created ? { file, keys } : undefined;
+    newDevKeysFile = created ? file : undefined;
     apiKeys = new ApiKeyRegistry(devKeyRecords(keys));
   } else {
     apiKeys = new ApiKeyRegistry(await readApiKeysFile(config.apiKeysFile));
@@ -142,7 +141,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     app,
     metricsApp: createMetricsApp(metrics),
     ledger,
-    newDevKeys,
+    newDevKeysFile,
     async close() {
       await worker.stop();
       await ledger.close();

@@ -22,14 +22,12 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel, config.logFormat);
   const gateway = await openGateway(config, logger);
-  const { app, ledger, newDevKeys } = gateway;
-  if (newDevKeys !== undefined) {
-    // Shown once, on the terminal that started the gateway; never sent to the log.
-    const lines = Object.entries(newDevKeys.keys).map(
-      ([role, key]) => `  ${role.padEnd(15)} ${key}`,
-    );
+  const { app, ledger, newDevKeysFile } = gateway;
+  if (newDevKeysFile !== undefined) {
+    // stdout is where the log goes (a file, a journal): it says where the keys are, never a key.
     process.stdout.write(
-      `\nDevelopment API keys (saved to ${newDevKeys.file}, mode 0600):\n${lines.join('\n')}\n\n`,
+      `\nDevelopment API keys, one per role, are in ${newDevKeysFile} (mode 0600); read one with\n` +
+        `  node -p 'require(${JSON.stringify(newDevKeysFile)}).regulator'\n\n`,
     );
   }
 
