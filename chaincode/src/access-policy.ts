@@ -57,6 +57,9 @@ export function identifyCaller(identity: ClientIdentity, consortium: Consortium)
 }
 
 /** Regulators read everything; a writer reads what its own organisation wrote. */
-export function canRead(caller: Caller, entry: { submitter: { mspId: string } }): boolean {
+export function canRead(
+  caller: Pick<Caller, 'mspId' | 'role'>,
+  entry: { submitter: { mspId: string } },
+): boolean {
   return caller.role === 'regulator' || entry.submitter.mspId === caller.mspId;
 }

@@ -11,6 +11,7 @@ export type RequestErrorCode =
   | 'ENTRY_CONFLICT'
   | 'ROUTE_NOT_FOUND'
   | 'NOT_AVAILABLE_ON_THIS_LEDGER'
+  | 'PROOF_WITHHELD'
   | 'BUSY';
 
 export interface ErrorBody {

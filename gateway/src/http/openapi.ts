@@ -240,8 +240,11 @@ export function buildOpenApiDocument(
           responses: {
             '200': { description: 'The bundle', content: json({ type: 'object' }) },
             ...notOnThisLedger,
-            '404': errorResponse('No entry the caller may read (NOT_FOUND)'),
             ...commonErrors,
+            '403': errorResponse(
+              "The entry's block also holds other organisations' transactions, which the bundle would reveal; a regulator can obtain it (PROOF_WITHHELD), or the role may not read (FORBIDDEN)",
+            ),
+            '404': errorResponse('No entry the caller may read (NOT_FOUND)'),
           },
         },
       },

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ProofRangeError, type CheckpointLog } from '../transparency/checkpoint-log';
 import type { Ledger } from '../ledger/ledger';
 import type { ProofSource } from '../proof/proof-source';
+import { assertDisclosesOnlyReadable } from '../proof/block-disclosure';
 import { buildProofBundle } from '../proof/bundle-builder';
 import { RequestError } from '../request-error';
 import { principalOf } from './request-handlers';
@@ -40,11 +41,12 @@ export function createTransparencyRouter(proofs: ProofSource, checkpoints: Check
   router.get(
     '/v1/entries/:id/proof',
     async (request: Request<{ id: string }>, response: Response) => {
-      response.json(
-        await answerProof(() =>
-          buildProofBundle(proofs, checkpoints, principalOf(response), request.params.id),
-        ),
+      const principal = principalOf(response);
+      const bundle = await answerProof(() =>
+        buildProofBundle(proofs, checkpoints, principal, request.params.id),
       );
+      assertDisclosesOnlyReadable(bundle, principal);
+      response.json(bundle);
     },
   );
 
