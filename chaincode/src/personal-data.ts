@@ -2,7 +2,8 @@
  * Recognises the two national identifiers that must never reach the ledger in clear: the
  * 18-character resident identity number (GB 11643) and the 18-character unified social credit code
  * (GB 32100), in any spelling that keeps them readable: full-width or other scripts' digits,
- * groups split by spaces, punctuation, symbols or invisible characters, glued to letters. Both
+ * Cyrillic or Greek letters drawn like Latin ones, groups split by spaces, punctuation, symbols,
+ * CJK characters or invisible characters, glued to letters, inside hex tokens and UUIDs. Both
  * carry check characters, so a candidate is only reported when its check characters, date and
  * structure hold: ordinary ids that merely look similar are left alone.
  */
@@ -23,20 +24,69 @@ const RESIDENT_ID_SHAPE = /^[1-8]\d{16}[\dX]$/;
 const CREDIT_CODE_SHAPE = /^[1-9ANY][1-9]\d{6}[0-9A-HJ-NP-RTUWXY]{10}$/;
 
 const IDENTIFIER_LENGTH = 18;
-/** Separator characters allowed between two characters of one identifier ("   " is three). */
-const MAX_SEPARATORS = 3;
-// What people and systems put between the groups of a number: spaces, punctuation (. / _ : @ -
-// and every dash), symbols (= +), and invisible format characters (zero-width space and joiner,
-// soft hyphen).
-const SEPARATOR = /^[\p{White_Space}\p{P}\p{S}\p{Cf}]+$/u;
+/**
+ * Visible separators allowed between two characters of one identifier: `110105 - / 19491231` is
+ * one number, `110105 ---- 19491231` two. White space and invisible characters do not count.
+ */
+const MAX_VISIBLE_SEPARATORS = 3;
+
+/**
+ * How the scanner reads one character: as a letter or digit of a candidate (its ASCII form, a
+ * string), or as what stands between them.
+ * - SPACE: white space. Any amount may sit between groups; it keeps digits apart.
+ * - INVISIBLE: format characters, combining marks and other default-ignorable code points
+ *   (zero-width space, soft hyphen, variation selectors, Hangul fillers, bidi controls): as if
+ *   absent, since nobody reading the text sees them.
+ * - VISIBLE: punctuation, symbols, CJK characters and other scripts' letters: what people put
+ *   between the groups of a number (`110105号19491231`), up to MAX_VISIBLE_SEPARATORS in a row.
+ * - BOUNDARY: anything else (control characters, unassigned or private-use code points, Latin
+ *   letters with no ASCII form such as ß): no number runs across it.
+ */
+const SPACE = 1;
+const INVISIBLE = 2;
+const VISIBLE = 3;
+const BOUNDARY = 4;
+type Reading = string | typeof SPACE | typeof INVISIBLE | typeof VISIBLE | typeof BOUNDARY;
+
+const WHITE_SPACE = /^\p{White_Space}$/u;
+const INVISIBLE_CHARACTER = /^[\p{Cf}\p{M}\p{Default_Ignorable_Code_Point}]$/u;
+const MARKS = /\p{M}/gu;
+const PUNCTUATION_OR_SYMBOL = /^[\p{P}\p{S}]$/u;
+const LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
+const LATIN_SCRIPT = /^\p{Script=Latin}$/u;
 const DECIMAL_DIGIT = /^\p{Nd}$/u;
-// Typed digests are hex by their schema: scanning them would only find false positives.
-const TYPED_DIGEST = /^(?:hmac-)?sha256:[0-9a-f]{64}$/;
+
+/**
+ * Cyrillic and Greek letters drawn like a Latin letter, in upper and lower case (from Unicode's
+ * confusables for these scripts, TR39), read as that letter: `11010519491231002Х` with a Cyrillic
+ * Ha is the number it looks like. Letters that only resemble a digit (З, б) are not mapped, as
+ * Latin O and l are not read as 0 and 1.
+ */
+const LATIN_LOOKALIKES = lookalikes([
+  ['ABCEHIJKMOPSTXY', 'АВСЕНІЈКМОРЅТХУ'], // Cyrillic capitals
+  ['ABCEHIJKMOPSTXY', 'авсеніјкморѕтху'], // Cyrillic small letters
+  ['DHILQWY', 'ԁһӀӏԛԝү'], // letters of other Cyrillic alphabets (Ӏ and ӏ are palochka)
+  ['HQWY', 'ҺԚԜҮ'],
+  ['ABEHIKMNOPTXYZ', 'ΑΒΕΗΙΚΜΝΟΡΤΧΥΖ'], // Greek capitals
+  ['AIKOPUVXY', 'αικορυνχγ'], // Greek small letters
+]);
+
+function lookalikes(tables: [latin: string, others: string][]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const [latin, others] of tables) {
+    Array.from(others).forEach((other, index) => map.set(other, latin.charAt(index)));
+  }
+  return map;
+}
+
+// Typed digests are hex by their schema: only a number of digits alone is looked for in them.
+const TYPED_DIGEST = /^(?:hmac-)?sha256:([0-9a-f]{64})$/;
 /**
  * Machine-made tokens: UUIDs (RFC 9562 form, either case) and runs of 32 or more lower-case hex
- * digits (hashes, commit ids, keys). About one random UUIDv7 in 400, and one hex hash in 2,000,
- * holds 18 characters that pass an identifier's checks by chance; a person's number is never
- * written inside one, so they are not scanned. An identifier beside one is still found.
+ * digits (hashes, commit ids, keys). Scanned for every identifier, about one random UUIDv7 in
+ * 400, and one hex hash in 2,000, would hold 18 characters that pass a credit code's checks by
+ * chance: so in them only a number made of 18 decimal digits alone is looked for (see
+ * digitIdentifierSpans), which is what a person's number written into such a token is.
  */
 const MACHINE_TOKEN =
   /(?<![0-9A-Za-z])(?:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|[0-9A-F]{8}(?:-[0-9A-F]{4}){3}-[0-9A-F]{12}|[0-9a-f]{32,})(?![0-9A-Za-z])/g;
@@ -48,8 +98,8 @@ interface Glyph {
   char: string;
   start: number;
   end: number;
-  /** Separator characters between it and the glyph before it. */
-  separatedBefore: number;
+  /** Whether white space or a visible separator stands between it and the glyph before. */
+  spaced: boolean;
 }
 
 const decimalValues = new Map<string, string>();
@@ -80,57 +130,102 @@ function isAsciiDigit(char: string): boolean {
   return char >= '0' && char <= '9';
 }
 
-/** A character as the scanner sees it: an ASCII letter or digit, a separator, or a boundary. */
-function classify(char: string): { glyph: string } | 'separator' | 'boundary' {
-  const code = char.charCodeAt(0);
+/** How each ASCII character reads: letters and digits, white space, punctuation, controls. */
+const ASCII_READINGS: Reading[] = Array.from({ length: 0x80 }, (_unused, code) => {
+  if (isAsciiLetterOrDigit(code)) {
+    return String.fromCharCode(code).toUpperCase();
+  }
+  if (code === 0x20 || (code >= 0x09 && code <= 0x0d)) {
+    return SPACE;
+  }
+  return code > 0x20 && code < 0x7f ? VISIBLE : BOUNDARY;
+});
+
+/** Readings of the non-ASCII characters met so far, bounded so odd input cannot grow it forever. */
+const readings = new Map<number, Reading>();
+const MAX_CACHED_READINGS = 8192;
+
+function readingOf(char: string): Reading {
+  const code = char.codePointAt(0) ?? 0;
   if (code < 0x80) {
-    if (isAsciiLetterOrDigit(code)) {
-      return { glyph: char.toUpperCase() };
-    }
-    return SEPARATOR.test(char) ? 'separator' : 'boundary';
+    return ASCII_READINGS[code] ?? BOUNDARY;
   }
   if (code >= 0x4e00 && code <= 0x9fff) {
-    // A Chinese character, the commonest non-ASCII text in an entry: never part of a number.
-    return 'boundary';
+    // A Chinese character, the commonest non-ASCII text in an entry.
+    return VISIBLE;
   }
-  // Full-width and other compatibility forms become ASCII; other scripts' digits their value.
-  const normalized = char.normalize('NFKC');
-  if (normalized.length === 1 && isAsciiLetterOrDigit(normalized.charCodeAt(0))) {
-    return { glyph: normalized.toUpperCase() };
+  let reading = readings.get(code);
+  if (reading === undefined) {
+    reading = readNonAscii(char);
+    if (readings.size < MAX_CACHED_READINGS) {
+      readings.set(code, reading);
+    }
   }
-  if (DECIMAL_DIGIT.test(normalized)) {
-    return { glyph: asciiDigitOf(normalized) };
+  return reading;
+}
+
+function readNonAscii(char: string): Reading {
+  if (WHITE_SPACE.test(char)) {
+    return SPACE;
   }
-  return normalized === '' || SEPARATOR.test(normalized) ? 'separator' : 'boundary';
+  // Before letters: the Hangul fillers are letters that are drawn as nothing.
+  if (INVISIBLE_CHARACTER.test(char)) {
+    return INVISIBLE;
+  }
+  // Compatibility forms (full-width, circled, mathematical) and accented letters, bare: Ｘ and
+  // Ẋ are X, １ and ① are 1.
+  const bare = char.normalize('NFKD').replace(MARKS, '');
+  const bareCode = bare.codePointAt(0) ?? 0;
+  if (bare.length === (bareCode > 0xffff ? 2 : 1)) {
+    if (bareCode < 0x80 && isAsciiLetterOrDigit(bareCode)) {
+      return bare.toUpperCase();
+    }
+    if (DECIMAL_DIGIT.test(bare)) {
+      return asciiDigitOf(bare);
+    }
+    const latin = LATIN_LOOKALIKES.get(bare);
+    if (latin !== undefined) {
+      return latin;
+    }
+  }
+  if (PUNCTUATION_OR_SYMBOL.test(char)) {
+    return VISIBLE;
+  }
+  if (LETTER_OR_NUMBER.test(char)) {
+    return LATIN_SCRIPT.test(char) ? BOUNDARY : VISIBLE;
+  }
+  return BOUNDARY;
 }
 
 /**
  * The text's runs of letters and digits, each a candidate for identifiers: a run goes on across
- * up to MAX_SEPARATORS separators and ends at any other character (a Chinese character, say).
+ * white space, invisible characters and up to MAX_VISIBLE_SEPARATORS visible separators, and
+ * ends at more of those or at a boundary.
  */
 function glyphRuns(text: string, minimumLength = IDENTIFIER_LENGTH): Glyph[][] {
   const runs: Glyph[][] = [];
   let run: Glyph[] = [];
-  let separators = 0;
+  let visible = 0;
+  let spaced = false;
   let index = 0;
   for (const char of text) {
-    const kind = classify(char);
-    if (kind === 'separator') {
-      separators += 1;
-    } else if (kind === 'boundary') {
-      separators = MAX_SEPARATORS + 1;
-    } else {
-      if (separators > MAX_SEPARATORS && run.length > 0) {
+    const reading = readingOf(char);
+    if (typeof reading === 'string') {
+      if (visible > MAX_VISIBLE_SEPARATORS && run.length > 0) {
         runs.push(run);
         run = [];
       }
-      run.push({
-        char: kind.glyph,
-        start: index,
-        end: index + char.length,
-        separatedBefore: separators,
-      });
-      separators = 0;
+      run.push({ char: reading, start: index, end: index + char.length, spaced });
+      visible = 0;
+      spaced = false;
+    } else if (reading === VISIBLE) {
+      visible += 1;
+      spaced = true;
+    } else if (reading === SPACE) {
+      spaced = true;
+    } else if (reading === BOUNDARY) {
+      visible = MAX_VISIBLE_SEPARATORS + 1;
+      spaced = true;
     }
     index += char.length;
   }
@@ -159,9 +254,6 @@ export function canonicalIdentifier(text: string): string | undefined {
  * every string in an entry (names, timestamps, codes) before the costlier scan.
  */
 function mayHoldIdentifier(text: string): boolean {
-  if (text.length < IDENTIFIER_LENGTH || TYPED_DIGEST.test(text)) {
-    return false;
-  }
   let count = 0;
   for (let index = 0; index < text.length && count < IDENTIFIER_LENGTH; index += 1) {
     const code = text.charCodeAt(index);
@@ -173,44 +265,96 @@ function mayHoldIdentifier(text: string): boolean {
 }
 
 /**
- * Where national identifiers stand in `text`, as [start, end) spans of the original. A window of
- * 18 letters and digits is a candidate unless a digit is glued to its first or last digit: a
- * letter next to the number, or a separator, is a boundary, so `ID11010519491231002X` is found
- * and a longer number that merely contains 18 valid digits is not.
+ * Where national identifiers stand in `text`, as [start, end) spans of the original, in order. A
+ * window of 18 letters and digits is a candidate unless a digit is glued to its first or last
+ * digit: a letter next to the number, or a space or separator, is a boundary, so
+ * `ID11010519491231002X` is found and a longer number that merely contains 18 valid digits is
+ * not. An invisible character keeps nothing apart: `1\u200b110105…` reads as a longer number.
  */
 function identifierSpans(text: string): [number, number][] {
   const spans: [number, number][] = [];
+  if (text.length < IDENTIFIER_LENGTH) {
+    return spans;
+  }
+  const digest = TYPED_DIGEST.exec(text)?.[1];
+  if (digest !== undefined) {
+    digitIdentifierSpans(digest, text.length - digest.length, spans);
+    return spans;
+  }
   if (!mayHoldIdentifier(text)) {
     return spans;
   }
-  const scanned = text.replace(MACHINE_TOKEN, (token) => MASK.repeat(token.length));
+  const scanned = text.replace(MACHINE_TOKEN, (token: string, offset: number) => {
+    digitIdentifierSpans(token, offset, spans);
+    return MASK.repeat(token.length);
+  });
+  const inTokens = spans.length;
   for (const run of glyphRuns(scanned)) {
     for (let first = 0; first + IDENTIFIER_LENGTH <= run.length; first += 1) {
-      const window = run.slice(first, first + IDENTIFIER_LENGTH);
       const before = run[first - 1];
+      const head = run[first];
+      const tail = run[first + IDENTIFIER_LENGTH - 1];
       const after = run[first + IDENTIFIER_LENGTH];
-      const head = window[0];
-      const tail = window[IDENTIFIER_LENGTH - 1];
       if (head === undefined || tail === undefined) {
         break;
       }
       const gluedBefore =
         before !== undefined &&
-        head.separatedBefore === 0 &&
+        !head.spaced &&
         isAsciiDigit(before.char) &&
         isAsciiDigit(head.char);
       const gluedAfter =
-        after?.separatedBefore === 0 && isAsciiDigit(after.char) && isAsciiDigit(tail.char);
-      if (
-        !gluedBefore &&
-        !gluedAfter &&
-        isNationalIdentifier(window.map((glyph) => glyph.char).join(''))
-      ) {
+        after !== undefined && !after.spaced && isAsciiDigit(after.char) && isAsciiDigit(tail.char);
+      if (!gluedBefore && !gluedAfter && isNationalIdentifier(windowText(run, first))) {
         spans.push([head.start, tail.end]);
       }
     }
   }
+  if (inTokens > 0 && spans.length > inTokens) {
+    spans.sort(([start], [otherStart]) => start - otherStart);
+  }
   return spans;
+}
+
+function windowText(run: Glyph[], first: number): string {
+  let text = '';
+  for (let index = first; index < first + IDENTIFIER_LENGTH; index += 1) {
+    text += run[index]?.char ?? '';
+  }
+  return text;
+}
+
+/**
+ * Numbers made of 18 decimal digits alone in a machine token (hex, or a UUID whose hyphens may
+ * split the number), not glued to a further digit: the only identifiers looked for there.
+ * Random tokens hold such a number by chance rarely: measured on 10^7 of each, 3.9 SHA-256 hex
+ * digests in a million, 3.1 UUIDv7s made in 2026 and 1.6 made over 2024–2040 (the version and
+ * variant digits lengthen digit runs across the last three groups). See machine-tokens.test.ts.
+ */
+function digitIdentifierSpans(token: string, offset: number, spans: [number, number][]): void {
+  let digits = '';
+  let start = 0;
+  let end = 0;
+  const settle = () => {
+    if (digits.length === IDENTIFIER_LENGTH && isNationalIdentifier(digits)) {
+      spans.push([offset + start, offset + end]);
+    }
+    digits = '';
+  };
+  for (let index = 0; index < token.length; index += 1) {
+    const code = token.charCodeAt(index);
+    if (code >= 0x30 && code <= 0x39) {
+      if (digits === '') {
+        start = index;
+      }
+      digits += token.charAt(index);
+      end = index + 1;
+    } else if (code !== 0x2d) {
+      // Any other character ends the number; a hyphen (a UUID's) lets it run on.
+      settle();
+    }
+  }
+  settle();
 }
 
 /** Σ weight × value of the leading characters of `text` (all ASCII, checked by the caller). */

@@ -11,6 +11,63 @@ const LINE_BREAKS_AND_TABS = /[\t\n\r]/g;
 
 const MAX_IDENTIFIER_LENGTH = 256;
 
+// Bidi controls are default-ignorable too: they are named first, for a message that says why.
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+const INVISIBLE_CHARACTER = /\p{Default_Ignorable_Code_Point}/u;
+const LATIN_LETTER = /\p{Script=Latin}/u;
+const CYRILLIC_OR_GREEK_LETTER = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
+/** A word, for the mixed-script rule: letters of these three scripts and their marks. */
+const ALPHABETIC_WORD = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{M}]+/gu;
+
+/**
+ * Whether one word mixes Latin letters with Cyrillic or Greek ones (`trаffic` with a Cyrillic
+ * `а`). Words apart may differ: a stream is `dataset:` and the dataset's id, which may well be
+ * `Москва-2026`.
+ */
+function mixesLookAlikeScripts(value: string): boolean {
+  if (!LATIN_LETTER.test(value) || !CYRILLIC_OR_GREEK_LETTER.test(value)) {
+    return false;
+  }
+  for (const [word] of value.matchAll(ALPHABETIC_WORD)) {
+    if (LATIN_LETTER.test(word) && CYRILLIC_OR_GREEK_LETTER.test(word)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Identifiers become ledger keys (streams, datasets, teams, references), so two that look the
+ * same must be the same string, or one trail splits into two nobody can tell apart: no invisible
+ * characters, no bidi controls, one normalization form (NFC), and no word mixing Latin letters
+ * with the Cyrillic or Greek ones drawn like them. Chinese, Latin, Cyrillic or Greek words, with
+ * digits and punctuation, are all fine.
+ */
+function refuseLookAlikes(value: string, context: z.RefinementCtx): void {
+  const refuse = (message: string) => {
+    context.addIssue({ code: 'custom', message });
+  };
+  if (BIDI_CONTROL.test(value)) {
+    refuse(
+      'must not contain bidirectional controls (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069), which change the order it is displayed in: remove them',
+    );
+  } else if (INVISIBLE_CHARACTER.test(value)) {
+    refuse(
+      'must not contain invisible characters (zero-width spaces or joiners, soft hyphens, variation selectors, fillers, byte-order marks): remove them',
+    );
+  }
+  if (value.normalize('NFC') !== value) {
+    refuse(
+      'must be in Unicode normalization form NFC (accents composed with their letters): normalize it before sending',
+    );
+  }
+  if (mixesLookAlikeScripts(value)) {
+    refuse(
+      'mixes Latin letters with Cyrillic or Greek letters in one word, which look alike: write each word in one script',
+    );
+  }
+}
+
 export function identifier(max = MAX_IDENTIFIER_LENGTH) {
   return z
     .string()
@@ -18,7 +75,8 @@ export function identifier(max = MAX_IDENTIFIER_LENGTH) {
     .max(max)
     .refine((value) => value.isWellFormed(), 'must be well-formed Unicode')
     .refine((value) => value.trim() === value, 'must not start or end with whitespace')
-    .refine((value) => !CONTROL_CHARACTER.test(value), 'must not contain control characters');
+    .refine((value) => !CONTROL_CHARACTER.test(value), 'must not contain control characters')
+    .superRefine(refuseLookAlikes);
 }
 
 /** Reasons, legal bases and other sentences a person writes into an entry. */

@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
+  canonicalIdentifier,
   containsNationalIdentifier,
   findNationalIdentifiers,
   isNationalIdentifier,
   isResidentIdNumber,
   isUnifiedSocialCreditCode,
+  redactNationalIdentifiers,
 } from '../../chaincode/src/personal-data.js';
-import { uuidV7 } from '../../gateway/src/uuid-v7.js';
 import { spellings } from '../support/identifier-spellings.js';
 
 /**
@@ -39,6 +40,8 @@ const NUMERIC_RESIDENT_ID = withCheckChar('11010519800101123');
 const CREDIT_CODE = '91350100M000100Y43';
 const OTHER_CREDIT_CODE = '91110000600037341L';
 const CREDIT_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+/** A valid credit code spelled only with hex digits, as a hash may hold one by chance. */
+const HEX_CREDIT_CODE = '91468577a41064361b';
 
 function replaceAt(text: string, index: number, char: string): string {
   return `${text.slice(0, index)}${char}${text.slice(index + 1)}`;
@@ -176,19 +179,15 @@ describe('containsNationalIdentifier', () => {
   });
 
   test.each([
-    ['inside a 64-hex digest', `sha256:${'ab'.repeat(20)}${NUMERIC_RESIDENT_ID}${'cd'.repeat(3)}`],
     ['at the start of a 64-hex digest', `sha256:${NUMERIC_RESIDENT_ID}${'0f'.repeat(23)}`],
-    ['at the end of a 64-hex digest', `sha256:${'0f'.repeat(23)}${NUMERIC_RESIDENT_ID}`],
+    ['at the end of a 64-hex digest', `sha256:${'f0'.repeat(23)}${NUMERIC_RESIDENT_ID}`],
+    ['at the start of a hex token', `${NUMERIC_RESIDENT_ID}${'0f'.repeat(7)}`],
     ['after an ASCII digit', `1${RESIDENT_ID}`],
     ['before an ASCII digit', `${CREDIT_CODE}7`],
-  ])('ignores 18 valid characters inside a longer number or a typed digest (%s)', (_, text) => {
-    expect(text).toMatch(/[0-9A-Z]{19}/i);
+    ['after an ASCII digit and a combining mark', `1\u0301${NUMERIC_RESIDENT_ID}`.normalize('NFC')],
+  ])('ignores 18 valid characters inside a longer number (%s)', (_, text) => {
+    expect(text.replace(/\p{M}/gu, '')).toMatch(/[0-9A-Z]{19}/i);
     expect(containsNationalIdentifier(text)).toBe(false);
-  });
-
-  test('checks that the 64-hex digest above really is 64 hex characters', () => {
-    const digest = `${'ab'.repeat(20)}${NUMERIC_RESIDENT_ID}${'cd'.repeat(3)}`;
-    expect(digest).toMatch(/^[0-9a-f]{64}$/);
   });
 
   test.each([
@@ -302,6 +301,12 @@ describe('identifiers typed with spaces or hyphens', () => {
     'holder:110105 19491231 002X',
     '110105 - 19491231 002X',
     '110105/19491231/002X',
+    // White space does not count toward the three separators; CJK characters do.
+    '110105 -- 19491231 002X',
+    '110105  一 19491231 002X',
+    '110105 - - - 19491231 - - - 002X',
+    '110105\u00a0\u00a0\u00a0\u00a019491231\u00a0\u00a0\u00a0\u00a0002X',
+    '110105一二三19491231 002X',
   ])('%j is recognised', (text) => {
     expect(containsNationalIdentifier(text)).toBe(true);
     expect(findNationalIdentifiers({ note: text })).toEqual(['note']);
@@ -311,8 +316,12 @@ describe('identifiers typed with spaces or hyphens', () => {
     'APR-2026-0042',
     'order 2026 1126 0000 0123 45',
     'a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r',
-    '110105 -- 19491231 002X',
-    '110105  一 19491231 002X',
+    // More than three visible separators (punctuation, symbols, CJK characters) end a number.
+    '110105 ---- 19491231 002X',
+    '110105 - - - - 19491231 002X',
+    '110105一二三四19491231 002X',
+    '110105 —— 一二 19491231 002X',
+    '110105\u0000 19491231 002X',
   ])('%j is not', (text) => {
     expect(containsNationalIdentifier(text)).toBe(false);
   });
@@ -329,11 +338,22 @@ describe.each([
 });
 
 describe('what the scanner leaves alone', () => {
-  test('typed digests are checked by their type, not scanned', () => {
-    const digest = `sha256:${'ab'.repeat(20)}${NUMERIC_RESIDENT_ID}${'cd'.repeat(3)}`;
+  test('typed digests and hex tokens are scanned only for numbers made of digits alone', () => {
+    // A valid credit code that happens to be all hex: found alone, never inside a digest.
+    expect(isUnifiedSocialCreditCode(HEX_CREDIT_CODE)).toBe(true);
+    expect(containsNationalIdentifier(HEX_CREDIT_CODE)).toBe(true);
+    const digest = `sha256:${'c'.repeat(20)}${HEX_CREDIT_CODE}${'c'.repeat(26)}`;
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(containsNationalIdentifier(digest)).toBe(false);
     expect(containsNationalIdentifier(`hmac-${digest}`)).toBe(false);
+    expect(containsNationalIdentifier(digest.slice('sha256:'.length))).toBe(false);
+    expect(containsNationalIdentifier(`${HEX_CREDIT_CODE}${'c'.repeat(14)}`)).toBe(false);
+
+    const holding = `sha256:${'ab'.repeat(20)}${NUMERIC_RESIDENT_ID}${'cd'.repeat(3)}`;
+    expect(holding).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(containsNationalIdentifier(holding)).toBe(true);
+    expect(containsNationalIdentifier(`hmac-${holding}`)).toBe(true);
+    expect(containsNationalIdentifier(holding.slice('sha256:'.length))).toBe(true);
   });
 
   test('lists of numbers and untyped hex ids almost never look like an identifier', () => {
@@ -364,8 +384,8 @@ describe('what the scanner leaves alone', () => {
       expect(containsNationalIdentifier(token)).toBe(false);
       expect(containsNationalIdentifier(`session ${token}, model/${token}.bin`)).toBe(false);
     }
-    const generatedIds = Array.from({ length: 20_000 }, () => uuidV7());
-    expect(generatedIds.filter((id) => containsNationalIdentifier(id))).toEqual([]);
+    // A number of 18 digits alone is looked for even in these, so by a rare chance (a few in a
+    // million, see machine-tokens.test.ts) one is flagged: the samples come from a fixed seed.
     fc.assert(
       fc.property(
         fc.uuid(),
@@ -374,7 +394,7 @@ describe('what the scanner leaves alone', () => {
           !containsNationalIdentifier(uuid) &&
           !containsNationalIdentifier(Buffer.from(bytes).toString('hex')),
       ),
-      { numRuns: 20_000 },
+      { seed: 42, numRuns: 20_000 },
     );
   });
 
@@ -388,5 +408,103 @@ describe('what the scanner leaves alone', () => {
     ]) {
       expect(containsNationalIdentifier(text)).toBe(true);
     }
+  });
+});
+
+describe('the spellings of the second hardening review', () => {
+  test.each([
+    ['at the start of a 32-hex token', '110105194912311006ffffffffffffff'],
+    ['inside a 64-hex run', `${'ab'.repeat(20)}110105194912311006${'cd'.repeat(3)}`],
+    ['in the digit groups of a UUID, across its hyphens', '11010519-4912-3110-06ab-cdef01234567'],
+    ['in an upper-case UUID', '11010519-4912-3110-06AB-CDEF01234567'],
+    ['in the last three groups of a UUID', '01a23296-bba4-7a11-0105-194912311006'],
+    ['with a variation selector between digits', '110105\ufe0f194912311006'],
+    ['with a combining acute accent between digits', '1101051\u030194912311006'],
+    ['with Hangul fillers between groups', '110105\u316419491231\u31641006'],
+    ['with a Cyrillic capital Ha as its check letter', '11010519491231002\u0425'],
+    ['with a Cyrillic small ha as its check letter', '11010519491231002\u0445'],
+    ['with a Greek capital chi as its check letter', '11010519491231002\u03a7'],
+    ['with a Greek small chi as its check letter', '11010519491231002\u03c7'],
+    ['a credit code with Cyrillic M and U', '91350100\u041c000100\u042343'],
+    ['a credit code with Greek Mu and Upsilon', '91350100\u039c000100\u03a543'],
+    ['with four no-break spaces between groups', `110105${'\u00a0'.repeat(4)}194912311006`],
+    ['with a CJK character between groups', '110105中19491231中1006'],
+    ['with 号 after the region', '110105号194912311006'],
+  ])('a number %s is found', (_, text) => {
+    expect(containsNationalIdentifier(text)).toBe(true);
+    expect(findNationalIdentifiers({ note: text })).toEqual(['note']);
+  });
+
+  test('the same number, however it is spelled, has one canonical form', () => {
+    for (const text of [
+      '11010519491231002\u0425',
+      '11010519491231002\u03c7',
+      '110105中19491231中002x',
+      '１１０１０５\u316419491231\ufe0f002X',
+      `110105${'\u00a0'.repeat(6)}19491231 002X\u0301`,
+      '申请人 110105 号 19491231 002X',
+    ]) {
+      expect(canonicalIdentifier(text)).toBe(RESIDENT_ID);
+    }
+    expect(canonicalIdentifier('91350100\u043c000100\u044343')).toBe(CREDIT_CODE);
+    expect(canonicalIdentifier('110105一二三四19491231002X')).toBeUndefined();
+  });
+});
+
+describe('ordinary text with numbers in it', () => {
+  test.each([
+    '2026年03月01日共138家企业',
+    '截至2026年03月01日，平台共有138家企业、2,046名用户，累计调用接口1,234,567次',
+    '2026年3月1日10时30分，共处理12345条记录，金额1,234,567.89元',
+    '第1号至第138号企业于2026年03月01日完成备案，备案号2026030100138',
+    '2026-03-01T09:00:00+08:00',
+    '2026-03-01 09:00:00.123456789 +0800 CST, 2026-03-02 10:11:12.000000001 +0800 CST',
+    '客服电话：400-820-8820，手机：138 0013 8000',
+    '联系电话 +86 138 0013 8000 / 010-6552 9988',
+    '订单号：202611260000012345，共3件，合计¥1,299.00',
+    '订单110105中19491231中1007已发货',
+    '流水号 91350100 M000100 Y44',
+    'Москва, ул. Тверская, д. 7, кв. 138, тел. 8 495 123-45-67',
+    'Ημερομηνία 2026-03-01, αρ. 138, ΑΦΜ 094019245',
+    '样本 2026-03-01 09:00 至 2026-03-31 18:00，共 1,234,567 行 × 89 列',
+  ])('%j is not flagged', (text) => {
+    expect(containsNationalIdentifier(text)).toBe(false);
+  });
+});
+
+describe('machine-made tokens', () => {
+  test('the UUIDs and hashes that once looked like identifiers still do not', () => {
+    // Their lookalikes are credit codes made of hex letters and digits: not a number a person
+    // would write inside a hash, so tokens are only searched for numbers of digits alone.
+    for (const token of [
+      '01a23296-bba4-7845-9327-c553e95cbd91',
+      '48b2adca363075845314cb180ef682c7eb37c0969a3ae98bf9564826c4538225',
+    ]) {
+      expect(containsNationalIdentifier(token)).toBe(false);
+    }
+  });
+
+  test('a number of digits alone is found in a token only where no digit is glued to it', () => {
+    const id = NUMERIC_RESIDENT_ID;
+    expect(containsNationalIdentifier(`${'e'.repeat(14)}${id}`)).toBe(true);
+    expect(containsNationalIdentifier(`${'e'.repeat(13)}7${id}`)).toBe(false);
+    expect(containsNationalIdentifier(`${id}7${'e'.repeat(13)}`)).toBe(false);
+    // A UUID's hyphens join digit groups: the number runs on into the next group.
+    expect(
+      containsNationalIdentifier(
+        `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16)}ab-cdef01234567`,
+      ),
+    ).toBe(true);
+    expect(
+      containsNationalIdentifier(
+        `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16)}12-cdef01234567`,
+      ),
+    ).toBe(false);
+  });
+
+  test('redaction removes a number found inside a token, and only it', () => {
+    expect(
+      redactNationalIdentifiers(`key ${'e'.repeat(14)}${NUMERIC_RESIDENT_ID} and ${RESIDENT_ID}`),
+    ).toBe(`key ${'e'.repeat(14)}[redacted] and [redacted]`);
   });
 });
