@@ -519,6 +519,10 @@ describe('identifiers in the other spellings the hardening review found', () => 
 
   test.each([
     ...spellings(RESIDENT_ID).map(([spelling, text]) => [`a resident number ${spelling}`, text]),
+    ...spellings(OTHER_RESIDENT_ID).map(([spelling, text]) => [
+      `a resident number of digits alone ${spelling}`,
+      text,
+    ]),
     ...spellings(CREDIT_CODE).map(([spelling, text]) => [`a credit code ${spelling}`, text]),
   ])('%s is refused with PERSONAL_DATA in free text and as an id', async (_label, text) => {
     const key = gateway.keys['sandbox-writer'];
@@ -538,6 +542,26 @@ describe('identifiers in the other spellings the hardening review found', () => 
     expect(asId.body.error.code).toBe('PERSONAL_DATA');
   });
 
+  test.each([
+    ['a Cyrillic Ha as the check letter', '11010519491231002\u0425'],
+    ['a Greek chi as the check letter', '11010519491231002\u03c7'],
+    ['CJK characters between the groups', '110105号19491231号002X'],
+    ['variation selectors and fillers between digits', '110105\ufe0f19491231\u3164002X'],
+    ['four no-break spaces between the groups', '110105\u00a0\u00a0\u00a0\u00a019491231 002X'],
+  ])(
+    'a credit subject written with %s gets the same reference as typed plainly',
+    async (_label, idNumber) => {
+      const written = await gateway.request<LedgerEntry>('POST', '/v1/entries', {
+        key: gateway.keys['credit-writer'],
+        body: creditChange({}, personSubject(idNumber)),
+      });
+      expect(written.status, written.text).toBe(201);
+      expect((written.body.payload as { subject: { ref: string } }).subject.ref).toBe(
+        await expectedRef(gateway, RESIDENT_ID),
+      );
+    },
+  );
+
   test('a credit subject typed in full-width digits gets the same reference as typed plainly', async () => {
     const fullWidth = RESIDENT_ID.replace(/[0-9A-Z]/g, (char) =>
       String.fromCharCode(char.charCodeAt(0) + 0xfee0),
@@ -550,5 +574,121 @@ describe('identifiers in the other spellings the hardening review found', () => 
     expect((written.body.payload as { subject: { ref: string } }).subject.ref).toBe(
       await expectedRef(gateway, RESIDENT_ID),
     );
+  });
+});
+
+describe('a number sent in a URL, a query or a header', () => {
+  let gateway: TestGateway;
+  const seen: string[] = [];
+  /** The spellings sent below, as sent and as they might be decoded. */
+  const SENT = [
+    RESIDENT_ID,
+    OTHER_RESIDENT_ID,
+    CREDIT_CODE,
+    '110105号19491231号002X',
+    '11010519491231002\u0425',
+    `${OTHER_RESIDENT_ID}${'f'.repeat(14)}`,
+  ];
+
+  function leaked(text: string): string[] {
+    return [
+      ...needlesIn(text),
+      ...SENT.filter((form) => text.includes(form) || text.includes(encodeURIComponent(form))),
+    ];
+  }
+
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+  });
+
+  test('is never stored, logged or echoed, whatever answers the request', async () => {
+    const regulatorKey = gateway.keys.regulator;
+    const sandboxKey = gateway.keys['sandbox-writer'];
+    const get = async (path: string, headers: Record<string, string> = {}) => {
+      const response = await gateway.request('GET', path, { key: regulatorKey, headers });
+      seen.push(response.text, [...response.headers].join('\n'));
+      expect(response.status, `${path} answered ${response.text}`).toBeLessThan(500);
+      return response;
+    };
+
+    for (const form of SENT) {
+      const encoded = encodeURIComponent(form);
+      // Path segments: not an id, no such entry or operation, no such route.
+      for (const path of [
+        `/v1/entries/${encoded}`,
+        `/v1/operations/${encoded}`,
+        `/v1/${encoded}`,
+      ]) {
+        expect([400, 404]).toContain((await get(path)).status);
+      }
+      // Query parameters: an index value finds nothing; anything else is not a valid query.
+      for (const index of ['stream', 'source', 'approvalRef', 'recordId']) {
+        const listed = await get(`/v1/entries?${index}=${encoded}`);
+        expect(listed.body, `${index}=${form}`).toEqual({ items: [], nextCursor: null });
+      }
+      for (const query of [
+        `kind=${encoded}`,
+        `cursor=${encoded}&kind=data-access`,
+        `kind=data-access&from=${encoded}`,
+      ]) {
+        expect((await get(`/v1/entries?${query}`)).status).toBe(400);
+      }
+      expect((await get(`/v1/entries?kind=data-access&${encoded}=1`)).status).toBe(400);
+    }
+
+    // Headers nobody reads, a write among them: the write is stored, the headers are not.
+    const headers = {
+      'Idempotency-Key': RESIDENT_ID,
+      'X-Request-Id': OTHER_RESIDENT_ID,
+      'X-Correlation-Id': CREDIT_CODE,
+      'User-Agent': `client/${RESIDENT_ID}`,
+      Referer: `https://example.test/people/${RESIDENT_ID}`,
+    };
+    const written = await gateway.request('POST', '/v1/entries', {
+      key: sandboxKey,
+      body: dataAccess(),
+      headers,
+    });
+    seen.push(written.text, [...written.headers].join('\n'));
+    expect(written.status).toBe(201);
+    const queued = await gateway.request<{ id: string }>('POST', '/v1/entries', {
+      key: sandboxKey,
+      body: dataAccess(),
+      headers: { ...headers, Prefer: `respond-async; ref=${RESIDENT_ID}` },
+    });
+    seen.push(queued.text, [...queued.headers].join('\n'));
+    expect(queued.status).toBe(202);
+    const operation = await get(`/v1/operations/${queued.body.id}`, headers);
+    expect(operation.status).toBe(200);
+
+    // Refused at once, before the outbox: new spellings in a queued write.
+    for (const text of ['110105号19491231号002X', `${OTHER_RESIDENT_ID}${'f'.repeat(14)}`]) {
+      const refused = await gateway.request<ErrorBody>('POST', '/v1/entries', {
+        key: sandboxKey,
+        body: dataAccess({}, { sessionId: text }),
+        headers: { Prefer: 'respond-async' },
+      });
+      seen.push(refused.text);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe('PERSONAL_DATA');
+      expect(paths(refused.body)).toEqual(['payload.sessionId']);
+    }
+
+    expect(leaked(seen.join('\n'))).toEqual([]);
+    expect(gateway.logs.length).toBeGreaterThan(SENT.length * 10);
+    expect(leaked(gateway.logs.join('\n'))).toEqual([]);
+    for (const [file, bytes] of await rawFiles(gateway.dataDir)) {
+      const text = bytes.toString('utf8');
+      expect({ file, found: leaked(text) }).toEqual({ file, found: [] });
+    }
+    for (const file of await filesUnder(gateway.dataDir)) {
+      if (file.endsWith('.sqlite')) {
+        expect({ file, found: leaked(sqliteDump(file)) }).toEqual({ file, found: [] });
+      }
+    }
   });
 });

@@ -1,3 +1,8 @@
+import {
+  containsNationalIdentifier,
+  redactNationalIdentifiers,
+  type ErrorDetail,
+} from '@audit-ledger/chaincode';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { ApiKeyRegistry } from '../auth/api-keys';
@@ -104,6 +109,36 @@ function fromFramework(error: unknown): RequestError | undefined {
   }
 }
 
+/** `text` with national identifiers redacted, also those only readable once percent-decoded. */
+function redacted(text: string): string {
+  const plain = redactNationalIdentifiers(text);
+  if (!plain.includes('%')) {
+    return plain;
+  }
+  try {
+    const decoded = decodeURIComponent(plain);
+    return containsNationalIdentifier(decoded) ? redactNationalIdentifiers(decoded) : plain;
+  } catch {
+    return plain;
+  }
+}
+
+/**
+ * `error` with any national identifier its message or details quote redacted: they may repeat
+ * what the caller sent outside a scanned body (a URL's path, percent-encoded, or a query
+ * parameter's name), and no answer may carry a number.
+ */
+function withoutIdentifiers(error: RequestError): RequestError {
+  const message = redacted(error.message);
+  let changed = message !== error.message;
+  const details = error.details?.map((detail): ErrorDetail => {
+    const clean = { path: redacted(detail.path), message: redacted(detail.message) };
+    changed ||= clean.path !== detail.path || clean.message !== detail.message;
+    return clean;
+  });
+  return changed ? new RequestError(error.code, message, details, error) : error;
+}
+
 /**
  * The error a failed request answers with: its own code, or INTERNAL for anything unforeseen.
  * Failures that are the gateway's (5xx) are logged; every one is counted by code.
@@ -115,7 +150,7 @@ export function settleError(error: unknown, logger: Logger, metrics: Metrics): R
   }
   requestError ??= new RequestError('INTERNAL', 'internal error');
   metrics.errors.inc({ code: requestError.code });
-  return requestError;
+  return withoutIdentifiers(requestError);
 }
 
 export function errorHandler(logger: Logger, metrics: Metrics) {
