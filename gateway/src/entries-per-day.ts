@@ -1,15 +1,13 @@
 import { issueDetails } from '@audit-ledger/chaincode';
 import { z } from 'zod';
 import type { Ledger, Principal } from './ledger/ledger';
-import { RequestError, asQueryRefusal } from './request-error';
+import { DISTRICT_TIME_ZONE, districtDate } from './ledger/entry-day-counts';
+import { RequestError } from './request-error';
 
-/** Days a count covers at most: a month, enough for an overview, bounded in work. */
+/** Days a count covers at most: a month, enough for an overview. */
 export const MAX_DAYS = 31;
 /** Days counted when the caller does not say: the overview's fortnight. */
 export const DEFAULT_DAYS = 14;
-/** The district's zone. China keeps UTC+08:00 all year, so a day is a fixed 24 h window. */
-export const DISTRICT_TIME_ZONE = 'Asia/Shanghai';
-const DISTRICT_OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
 
 const DAYS = { error: `must be a whole number from 1 to ${MAX_DAYS}` };
@@ -21,18 +19,14 @@ export interface EntriesPerDay {
   timeZone: typeof DISTRICT_TIME_ZONE;
   /** Each day's entries by kind; only those the caller may read. */
   days: { date: string; counts: Record<string, number> }[];
-  /** False when a day held more entries than one count reads (the contract's bound). */
+  /** False while the ledger's counts do not yet cover every block (see LedgerDayCounts). */
   complete: boolean;
-}
-
-/** The district's calendar date (YYYY-MM-DD) of an instant. */
-function districtDate(instant: number): string {
-  return new Date(instant + DISTRICT_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /**
  * Entries committed on each of the last `days` district days (today included), by kind — of
- * the entries `principal` may read, so a count tells a caller nothing a search would not.
+ * the entries `principal` may read, so a count tells a caller nothing a search would not. The
+ * ledger keeps the counts as blocks commit: one bounded read, whatever the ledger's size.
  */
 export async function entriesPerDay(
   ledger: Ledger,
@@ -45,34 +39,28 @@ export async function entriesPerDay(
   if (!parsed.success) {
     throw new RequestError('INVALID_QUERY', 'invalid query', issueDetails(parsed.error));
   }
-  const todayStart = Date.parse(`${districtDate(now.getTime())}T00:00:00+08:00`);
-  const first = todayStart - (parsed.data.days - 1) * DAY_MS;
-  const starts = Array.from({ length: parsed.data.days }, (_, index) => first + index * DAY_MS);
-  try {
-    // Each day and kind is one bounded count of index keys; none reads an entry.
-    const counted = await Promise.all(
-      starts.map(async (start) => {
-        const range = {
-          from: new Date(start).toISOString(),
-          to: new Date(start + DAY_MS).toISOString(),
-        };
-        const counts = await Promise.all(
-          kinds.map((kind) =>
-            ledger.countEntries(principal, { by: 'kind', value: kind, ...range }),
-          ),
-        );
-        return { date: districtDate(start), counts };
-      }),
-    );
-    return {
-      timeZone: DISTRICT_TIME_ZONE,
-      days: counted.map(({ date, counts }) => ({
-        date,
-        counts: Object.fromEntries(kinds.map((kind, index) => [kind, counts[index]?.count ?? 0])),
-      })),
-      complete: counted.every(({ counts }) => counts.every((count) => count.complete)),
-    };
-  } catch (error) {
-    throw asQueryRefusal(error, {});
+  // Noon of each day, counted back from today's: a date whatever the hour now.
+  const todayNoon = Date.parse(`${districtDate(now.getTime())}T12:00:00+08:00`);
+  const dates = Array.from({ length: parsed.data.days }, (_, index) =>
+    districtDate(todayNoon - (parsed.data.days - 1 - index) * DAY_MS),
+  );
+  const counted = await ledger.countEntriesPerDay(principal, {
+    from: dates[0] ?? '',
+    to: dates.at(-1) ?? '',
+  });
+  // Every kind of every day, 0 where none was counted; a kind no longer registered is left out.
+  const days = new Map(
+    dates.map((date) => [date, Object.fromEntries(kinds.map((kind) => [kind, 0]))]),
+  );
+  for (const { date, kind, count } of counted.counts) {
+    const counts = days.get(date);
+    if (counts !== undefined && Object.hasOwn(counts, kind)) {
+      counts[kind] = count;
+    }
   }
+  return {
+    timeZone: DISTRICT_TIME_ZONE,
+    days: [...days].map(([date, counts]) => ({ date, counts })),
+    complete: counted.complete,
+  };
 }

@@ -10,9 +10,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { EntryRequest, Role } from '../../chaincode/src/index.js';
 import { devKeyName } from '../../gateway/src/auth/api-keys.js';
 import { loadConfig } from '../../gateway/src/config.js';
+import { districtDateOf } from '../../gateway/src/ledger/entry-day-counts.js';
 import { LedgerError, type Ledger, type Principal } from '../../gateway/src/ledger/ledger.js';
 import { openLedger } from '../../gateway/src/open-ledger.js';
-import { creditChange, dataAccess, unique } from '../support/sample-entries.js';
+import { algorithmUpload, creditChange, dataAccess, unique } from '../support/sample-entries.js';
 
 const principal = (role: Role): Principal => ({ name: devKeyName(role), role });
 const SANDBOX = principal('sandbox-writer');
@@ -145,6 +146,54 @@ export function describeLedgerPort(env: Record<string, string>): void {
         ledger.countEntries(REGULATOR, { by: 'kind', value: 'no-such-kind' }),
       );
       expect(refused.code).toBe('INVALID_ARGUMENT');
+    });
+
+    test('counts entries per district day by kind, of what each caller may read, at once', async () => {
+      // Today and tomorrow: entries written just before midnight may land on the next day.
+      const today = districtDateOf(new Date().toISOString());
+      const tomorrow = districtDateOf(new Date(Date.now() + 86_400_000).toISOString());
+      const days = { from: today, to: tomorrow };
+      const callers = [REGULATOR, SANDBOX, CREDIT];
+      /** Each caller's counts over the two days, by kind. */
+      const counted = async () =>
+        Promise.all(
+          callers.map(async (caller) => {
+            const { counts, complete } = await ledger.countEntriesPerDay(caller, days);
+            expect(complete).toBe(true);
+            const byKind: Record<string, number> = {};
+            for (const { date, kind, count } of counts) {
+              expect([today, tomorrow]).toContain(date);
+              byKind[kind] = (byKind[kind] ?? 0) + count;
+            }
+            return byKind;
+          }),
+        );
+      // A gateway that has just opened may still be following blocks the ledger already holds.
+      const deadline = Date.now() + 120_000;
+      while (!(await ledger.countEntriesPerDay(REGULATOR, days)).complete) {
+        expect(Date.now()).toBeLessThan(deadline);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const before = await counted();
+      await ledger.recordEntries(SANDBOX, [
+        dataAccess(),
+        dataAccess(),
+        algorithmUpload(),
+      ] as EntryRequest[]);
+      await ledger.recordEntry(CREDIT, creditChange());
+      // Read right after the writes were answered: they are counted already.
+      const after = await counted();
+      const added = (caller: number) =>
+        ['data-access', 'algorithm-upload', 'credit-change'].map(
+          (kind) => (after[caller]?.[kind] ?? 0) - (before[caller]?.[kind] ?? 0),
+        );
+      // A regulator counts every organisation's entries, a writer only its own organisation's.
+      expect(added(0)).toEqual([2, 1, 1]);
+      expect(added(1)).toEqual([2, 1, 0]);
+      expect(added(2)).toEqual([0, 0, 1]);
+      expect(
+        await ledger.countEntriesPerDay(REGULATOR, { from: '2001-01-01', to: '2001-01-31' }),
+      ).toEqual({ counts: [], complete: true });
     });
   });
 }

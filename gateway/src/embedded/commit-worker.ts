@@ -18,14 +18,25 @@ const port = parentPort;
 if (port === null) {
   throw new Error('commit-worker runs as a worker thread');
 }
+/**
+ * Entries counted per step of the backfill of a ledger's entries per day: a few tens of
+ * milliseconds of this thread, so commits queued meanwhile wait no longer than that.
+ */
+const BACKLOG_STEP_ENTRIES = 2000;
+
 const { file, kindsModule } = workerData as { file: string; kindsModule: string | undefined };
-const committer = new TransactionCommitter(new LedgerStore(file), loadKinds(kindsModule));
+const store = new LedgerStore(file);
+const committer = new TransactionCommitter(store, loadKinds(kindsModule));
 port.postMessage({ ready: true });
 
-// One commit at a time, in the order they were sent.
+// One piece of work at a time, commits in the order they were sent.
 let previous: Promise<void> = Promise.resolve();
+function enqueue(work: () => Promise<void> | void): void {
+  previous = previous.then(work);
+}
+
 port.on('message', ({ id, request }: CommitMessage) => {
-  previous = previous.then(async () => {
+  enqueue(async () => {
     try {
       port.postMessage({ id, outcome: await committer.commit(request) });
     } catch (error) {
@@ -33,3 +44,21 @@ port.on('message', ({ id, request }: CommitMessage) => {
     }
   });
 });
+
+/**
+ * Blocks stored before the ledger kept entries per day are counted here, step by step between
+ * commits: each next step is queued after the commits that arrived during the last one.
+ */
+function countBacklog(): void {
+  enqueue(() => {
+    try {
+      if (store.countBacklog(BACKLOG_STEP_ENTRIES)) {
+        setImmediate(countBacklog);
+      }
+    } catch (error) {
+      // Counts stay incomplete (and say so); commits go on. The next start tries again.
+      process.emitWarning(`counting entries per day failed: ${(error as Error).message}`);
+    }
+  });
+}
+countBacklog();

@@ -22,11 +22,13 @@ import {
   type LedgerPage,
   type LedgerCount,
   type LedgerCountQuery,
+  type LedgerDayCounts,
   type LedgerQuery,
   type LedgerReadiness,
   type Principal,
   unlessNotFound,
 } from '../ledger/ledger';
+import { readerOf } from '../ledger/entry-day-counts';
 import { PROOF_FORMAT, type EmbeddedProofMaterial } from '../proof/proof-bundle';
 import type { ProofSource } from '../proof/proof-source';
 import { CHANNEL, validationReportBytes } from '../proof/signed-payloads';
@@ -144,6 +146,18 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
   async recordPseudonymKey(principal: Principal, fingerprint: string): Promise<PseudonymKeyRecord> {
     const { payload } = await this.submit(principal, 'RecordPseudonymKey', [fingerprint]);
     return JSON.parse(payload) as PseudonymKeyRecord;
+  }
+
+  /** From the counts the commit thread keeps with each block: one small read, no contract call. */
+  async countEntriesPerDay(
+    principal: Principal,
+    days: { from: string; to: string },
+  ): Promise<LedgerDayCounts> {
+    if (this.closed) {
+      throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
+    }
+    const { mspId } = await this.identities.identityFor(principal);
+    return this.store.entriesPerDay(readerOf(mspId, principal), days);
   }
 
   /**

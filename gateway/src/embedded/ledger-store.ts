@@ -1,3 +1,4 @@
+import { ENTRY_KEY_PREFIX, type AuditEntry, type Caller } from '@audit-ledger/chaincode';
 import Database from 'better-sqlite3';
 import {
   GENESIS_PREVIOUS_HASH,
@@ -9,6 +10,12 @@ import {
   type IdentitySignature,
   type TransactionRecord,
 } from './block-log';
+import {
+  EntryDayCounts,
+  districtDateOf,
+  type CountedEntry,
+  type DayCount,
+} from '../ledger/entry-day-counts';
 import { openDurableDatabase } from '../sqlite';
 import { PackedHashes } from '../transparency/packed-hashes';
 import type { StateReader } from './transaction-stub';
@@ -51,6 +58,44 @@ function rowToBlock(row: BlockRow): Block {
   return block;
 }
 
+/** The one contract an embedded ledger runs, as its counts name it (a channel may hold several). */
+export const EMBEDDED_CHAINCODE = 'audit';
+
+const utf8 = new TextDecoder();
+
+/**
+ * The entries a transaction recorded, as counted: read from the values it wrote under entry
+ * keys (each entry once; entries are never written again), with the entry's own commit time,
+ * kind and writing organisation.
+ */
+function countedEntries(
+  transaction: TransactionRecord,
+  valueOf: (key: string) => Uint8Array | undefined,
+): CountedEntry[] {
+  const counted: CountedEntry[] = [];
+  // A transaction's entries share their commit time: its date is worked out once.
+  let date = { of: '', is: '' };
+  for (const { key } of transaction.writes) {
+    const value = key.startsWith(ENTRY_KEY_PREFIX) ? valueOf(key) : undefined;
+    if (value !== undefined) {
+      const entry = JSON.parse(utf8.decode(value)) as Pick<
+        AuditEntry,
+        'committedAt' | 'kind' | 'submitter'
+      >;
+      if (date.of !== entry.committedAt) {
+        date = { of: entry.committedAt, is: districtDateOf(entry.committedAt) };
+      }
+      counted.push({
+        chaincode: EMBEDDED_CHAINCODE,
+        date: date.is,
+        kind: entry.kind,
+        mspId: entry.submitter.mspId,
+      });
+    }
+  }
+  return counted;
+}
+
 /**
  * World state and block log in one SQLite file. A block and the state writes it records are
  * committed in one SQLite transaction (WAL, synchronous=FULL), so a crash never leaves half of
@@ -61,6 +106,8 @@ function rowToBlock(row: BlockRow): Block {
 export class LedgerStore implements StateReader {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<LedgerStore['prepareStatements']>;
+  /** Entries per day, counted with each block; none when the ledger is opened read-only. */
+  private readonly counts: EntryDayCounts | undefined;
 
   /** `readOnly` opens an existing ledger without changing it (for offline checks). */
   constructor(
@@ -78,6 +125,7 @@ export class LedgerStore implements StateReader {
       this.createSchema();
     }
     this.statements = this.prepareStatements();
+    this.counts = options.readOnly ? undefined : new EntryDayCounts(this.db);
   }
 
   private createSchema(): void {
@@ -111,6 +159,10 @@ export class LedgerStore implements StateReader {
         'INSERT INTO state (key, value) VALUES (CAST(? AS BLOB), ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
       head: this.db.prepare<[], BlockRow>('SELECT * FROM blocks ORDER BY number DESC LIMIT 1'),
+      // Without the head block's data, which can be a megabyte: a read asks for it often.
+      height: this.db.prepare<[], { height: number | null }>(
+        'SELECT MAX(number) + 1 AS height FROM blocks',
+      ),
       block: this.db.prepare<[number], BlockRow>('SELECT * FROM blocks WHERE number = ?'),
       allBlocks: this.db.prepare<[], BlockRow>('SELECT * FROM blocks ORDER BY number'),
       allState: this.db.prepare<[], { key: Buffer; value: Buffer }>('SELECT key, value FROM state'),
@@ -147,8 +199,7 @@ export class LedgerStore implements StateReader {
 
   /** Number of blocks; the next block's number. */
   height(): number {
-    const head = this.statements.head.get();
-    return head === undefined ? 0 : head.number + 1;
+    return this.statements.height.get()?.height ?? 0;
   }
 
   /**
@@ -187,9 +238,59 @@ export class LedgerStore implements StateReader {
             this.statements.put.run(key, value);
           }
         }
+        // Not counted here while older blocks wait for countBacklog, which counts it in turn.
+        this.counts?.addBlock(header.number, () =>
+          transactions.flatMap(({ record, writes }) =>
+            countedEntries(record, (key) => writes.get(key)),
+          ),
+        );
         return block;
       })
       .immediate();
+  }
+
+  /**
+   * Counts blocks stored before this ledger kept counts (see EntryDayCounts), oldest first, in
+   * one SQLite transaction of about `maxEntries` entries at most; says whether any remain.
+   */
+  countBacklog(maxEntries: number): boolean {
+    const counts = this.dayCounts();
+    return this.db
+      .transaction(() => {
+        const height = this.height();
+        let entries = 0;
+        for (let number = counts.countedHeight(); number < height; number += 1) {
+          if (entries >= maxEntries) {
+            return true;
+          }
+          const block = this.block(number);
+          counts.addBlock(number, () => {
+            const counted = (block?.transactions ?? []).flatMap((transaction) =>
+              countedEntries(transaction, (key) => this.get(key)),
+            );
+            entries += counted.length;
+            return counted;
+          });
+        }
+        return false;
+      })
+      .immediate();
+  }
+
+  /**
+   * What `reader` may read of the entries committed on the district days `from` to `to`, by
+   * day and kind; complete when every block is counted.
+   */
+  entriesPerDay(
+    reader: Caller,
+    days: { from: string; to: string },
+  ): { counts: DayCount[]; complete: boolean } {
+    const counts = this.dayCounts();
+    // The counts and the height they are compared with, from one snapshot.
+    return this.db.transaction(() => {
+      const visible = counts.visibleTo(reader, EMBEDDED_CHAINCODE, days);
+      return { counts: visible.counts, complete: visible.countedHeight >= this.height() };
+    })();
   }
 
   block(number: number): Block | undefined {
@@ -291,5 +392,12 @@ export class LedgerStore implements StateReader {
 
   close(): void {
     this.db.close();
+  }
+
+  private dayCounts(): EntryDayCounts {
+    if (this.counts === undefined) {
+      throw new Error('a ledger opened read-only keeps no entries per day');
+    }
+    return this.counts;
   }
 }

@@ -1,13 +1,18 @@
 import type { Network } from '@hyperledger/fabric-gateway';
+import { common } from '@hyperledger/fabric-protos';
 import type { Logger } from 'pino';
 import { LedgerError } from '../ledger/ledger';
 import { indexedBlockOf, type BlockIndex } from './block-index';
 
 const RETRY_MS = 1000;
+/** Blocks behind the chain that are a moment in flight; more means the index is catching up. */
+const BLOCKS_IN_FLIGHT = 10;
+const POLL_MS = 25;
 
 /**
- * Follows a channel's blocks from the index's height into the index, reconnecting after a
- * failure, until stopped. A peer that serves a block which does not chain is logged as such.
+ * Follows a channel's blocks into the index from its next block (see BlockIndex.nextBlock),
+ * reconnecting after a failure, until stopped. A peer that serves a block which does not chain
+ * is logged as such.
  */
 export class BlockFollower {
   private running: Promise<void> | undefined;
@@ -32,6 +37,38 @@ export class BlockFollower {
     await this.running;
   }
 
+  /**
+   * Whether every block the channel holds now has its entries counted in the index: asks a peer
+   * for the chain's height (qscc, not the contract) and waits up to `waitMs` for the few blocks
+   * that may still be on their way here, such as the block of a write just answered. An index
+   * further behind is catching up, and is not waited for.
+   */
+  async countedToChainHeight(waitMs: number): Promise<boolean> {
+    let chainHeight: number;
+    try {
+      const network = await this.network();
+      const info = await network
+        .getContract('qscc')
+        .evaluateTransaction('GetChainInfo', network.getName());
+      chainHeight = common.BlockchainInfo.deserializeBinary(info).getHeight();
+    } catch (error) {
+      this.logger.warn({ err: error }, "the chain's height is unknown; counts may be behind");
+      return false;
+    }
+    const deadline = Date.now() + waitMs;
+    while (!this.isStopped()) {
+      const behind = chainHeight - this.index.countedHeight();
+      if (behind <= 0) {
+        return true;
+      }
+      if (behind > BLOCKS_IN_FLIGHT || Date.now() >= deadline) {
+        return false;
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    return false;
+  }
+
   /** Read through a method: the loop's own awaits are where `stop()` can change it. */
   private isStopped(): boolean {
     return this.stopped;
@@ -42,7 +79,7 @@ export class BlockFollower {
       try {
         const events = await (
           await this.network()
-        ).getBlockEvents({ startBlock: BigInt(this.index.height()) });
+        ).getBlockEvents({ startBlock: BigInt(this.index.nextBlock()) });
         this.closeEvents = () => {
           events.close();
         };

@@ -1,8 +1,11 @@
+import type { Caller } from '@audit-ledger/chaincode';
 import { common } from '@hyperledger/fabric-protos';
 import type Database from 'better-sqlite3';
+import { EntryDayCounts, type CountedEntry, type DayCount } from '../ledger/entry-day-counts';
 import { LedgerError } from '../ledger/ledger';
 import { openRebuildableDatabase } from '../sqlite';
 import { channelHeaderOf, headerFieldsOf } from './block-contents';
+import { entriesRecordedBy } from './block-entries';
 import { blockHeaderHash } from './block-header';
 
 /** One committed block as the index keeps it: its header and each transaction's id and code. */
@@ -12,6 +15,8 @@ export interface IndexedBlock {
   headerHash: Buffer;
   previousHash: Buffer;
   transactions: { txId: string; validationCode: number }[];
+  /** The entries its valid transactions recorded, to count per day; none when left out. */
+  entries?: CountedEntry[];
 }
 
 /** Reads a block's transaction ids and the peer's validation code for each (Fabric's layout). */
@@ -23,18 +28,17 @@ export function indexedBlockOf(block: common.Block): IndexedBlock {
   const flags =
     block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ??
     new Uint8Array();
-  const transactions = block
-    .getData()
-    ?.getDataList_asU8()
-    .map((bytes, index) => ({
-      txId: channelHeaderOf(bytes).getTxId(),
-      validationCode: flags[index] ?? 255,
-    }));
+  const envelopes = block.getData()?.getDataList_asU8() ?? [];
+  const transactions = envelopes.map((bytes, index) => ({
+    txId: channelHeaderOf(bytes).getTxId(),
+    validationCode: flags[index] ?? 255,
+  }));
   return {
     number,
     headerHash,
     previousHash,
-    transactions: (transactions ?? []).filter(({ txId }) => txId !== ''),
+    transactions: transactions.filter(({ txId }) => txId !== ''),
+    entries: envelopes.flatMap((bytes, index) => entriesRecordedBy(bytes, flags[index] ?? 255)),
   };
 }
 
@@ -43,7 +47,9 @@ export function indexedBlockOf(block: common.Block): IndexedBlock {
  * from the channel's block events: entries carry their transaction id, and a reader is told the
  * block too, as on the embedded ledger. Each block's header hash is kept, and a block whose
  * `previous_hash` does not name the header before it is refused: the chain a peer serves is
- * checked as it is followed.
+ * checked as it is followed. Entries per day are counted in the same SQLite transaction as their
+ * block is indexed; an index made before they were counted is counted as its blocks are followed
+ * again from block 0 (see nextBlock).
  */
 export class BlockIndex {
   private readonly db: Database.Database;
@@ -53,6 +59,7 @@ export class BlockIndex {
   private readonly headerQuery: Database.Statement<[number], { header_hash: Buffer }>;
   private readonly heightQuery: Database.Statement<[], { height: number | null }>;
   private readonly headersQuery: Database.Statement<[], { header_hash: Buffer }>;
+  private readonly counts: EntryDayCounts;
 
   constructor(file: string) {
     // Every block is on the peers: blocks lost in a machine crash are followed again.
@@ -76,6 +83,7 @@ export class BlockIndex {
     this.headerQuery = this.db.prepare('SELECT header_hash FROM headers WHERE number = ?');
     this.heightQuery = this.db.prepare('SELECT MAX(number) + 1 AS height FROM headers');
     this.headersQuery = this.db.prepare('SELECT header_hash FROM headers ORDER BY number');
+    this.counts = new EntryDayCounts(this.db);
   }
 
   /** How many blocks, from block 0, are indexed. */
@@ -83,9 +91,26 @@ export class BlockIndex {
     return this.heightQuery.get()?.height ?? 0;
   }
 
-  /** Adds the next block; refuses one that does not extend the chain indexed so far. */
+  /** The block to follow from: the first one not indexed, or not counted, yet. */
+  nextBlock(): number {
+    return Math.min(this.height(), this.counts.countedHeight());
+  }
+
+  /** How many blocks, from block 0, have their entries counted. */
+  countedHeight(): number {
+    return this.counts.countedHeight();
+  }
+
+  /**
+   * Adds the next block; refuses one that does not extend the chain indexed so far. An indexed
+   * block whose entries are not counted yet is counted, if it is the very block indexed.
+   */
   add(block: IndexedBlock): void {
     const height = this.height();
+    if (block.number < height) {
+      this.countIndexed(block);
+      return;
+    }
     const previous = height === 0 ? undefined : this.headerQuery.get(height - 1)?.header_hash;
     if (
       block.number !== height ||
@@ -101,7 +126,27 @@ export class BlockIndex {
         this.insertTransaction.run(txId, block.number, validationCode);
       }
       this.insertHeader.run(block.number, block.headerHash);
+      this.counts.addBlock(block.number, () => block.entries ?? []);
     })();
+  }
+
+  /**
+   * What `reader` may read of `chaincode`'s entries on the district days `from` to `to`, by
+   * day and kind, as far as blocks are counted.
+   */
+  entriesPerDay(reader: Caller, chaincode: string, days: { from: string; to: string }): DayCount[] {
+    return this.counts.visibleTo(reader, chaincode, days).counts;
+  }
+
+  private countIndexed(block: IndexedBlock): void {
+    const indexed = this.headerQuery.get(block.number)?.header_hash;
+    if (block.number !== this.counts.countedHeight() || !indexed?.equals(block.headerHash)) {
+      throw new LedgerError(
+        'LEDGER_INTEGRITY',
+        `block ${block.number} is not the block indexed under its number, next to be counted`,
+      );
+    }
+    this.db.transaction(() => this.counts.addBlock(block.number, () => block.entries ?? []))();
   }
 
   /** Every indexed block's header hash, in block order: the leaves of a checkpoint tree. */

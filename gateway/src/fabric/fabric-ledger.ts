@@ -16,12 +16,14 @@ import {
   type LedgerPage,
   type LedgerCount,
   type LedgerCountQuery,
+  type LedgerDayCounts,
   type LedgerQuery,
   type LedgerReadiness,
   type Principal,
   unlessNotFound,
 } from '../ledger/ledger';
 import type { BlockHeaderSource } from '../ledger/block-header-source';
+import { readerOf } from '../ledger/entry-day-counts';
 import type { PeerCopies } from '../ledger/peer-copies';
 import { PROOF_FORMAT, type FabricProofMaterial } from '../proof/proof-bundle';
 import type { ProofSource } from '../proof/proof-source';
@@ -215,6 +217,24 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
   async recordPseudonymKey(principal: Principal, fingerprint: string): Promise<PseudonymKeyRecord> {
     const { payload } = await this.submit(principal, 'RecordPseudonymKey', fingerprint);
     return JSON.parse(payload) as PseudonymKeyRecord;
+  }
+
+  /**
+   * From the counts the block follower keeps as it indexes blocks: one look at the chain's
+   * height, so that a write this gateway just answered is counted, and one small read.
+   */
+  async countEntriesPerDay(
+    principal: Principal,
+    days: { from: string; to: string },
+  ): Promise<LedgerDayCounts> {
+    const { mspId } = await this.options.identities.identityFor(principal);
+    const complete = await this.follower.countedToChainHeight(INDEX_WAIT_MS);
+    if (this.closed) {
+      throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
+    }
+    const reader = readerOf(mspId, principal);
+    const { chaincode } = this.options.connection;
+    return { counts: this.options.index.entriesPerDay(reader, chaincode, days), complete };
   }
 
   get organizations(): string[] {

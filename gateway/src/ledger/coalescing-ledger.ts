@@ -5,6 +5,7 @@ import type {
   LedgerPage,
   LedgerCount,
   LedgerCountQuery,
+  LedgerDayCounts,
   LedgerQuery,
   LedgerReadiness,
   Principal,
@@ -100,6 +101,13 @@ export class CoalescingLedger implements Ledger {
 
   recordPseudonymKey(principal: Principal, fingerprint: string): Promise<PseudonymKeyRecord> {
     return this.inner.recordPseudonymKey(principal, fingerprint);
+  }
+
+  countEntriesPerDay(
+    principal: Principal,
+    days: { from: string; to: string },
+  ): Promise<LedgerDayCounts> {
+    return this.inner.countEntriesPerDay(principal, days);
   }
 
   readiness(): Promise<LedgerReadiness> {

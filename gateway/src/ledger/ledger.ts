@@ -34,6 +34,18 @@ export interface LedgerCount {
   complete: boolean;
 }
 
+/** Entries a caller may read, by the district day of their commit and by kind. */
+export interface LedgerDayCounts {
+  /** Only the days and kinds that have entries. */
+  counts: { date: string; kind: string; count: number }[];
+  /**
+   * False while the counts do not yet cover every block: a ledger's counts are being backfilled
+   * from the blocks it held before it kept them, or, on Fabric, the gateway is still following
+   * blocks the channel already holds.
+   */
+  complete: boolean;
+}
+
 export type LedgerErrorCode = ContractErrorCode | 'LEDGER_UNAVAILABLE' | 'LEDGER_INTEGRITY';
 
 /** A failure the ledger reports, classified by code (the contract's, or the ledger's own). */
@@ -85,6 +97,15 @@ export interface Ledger {
   queryEntries(principal: Principal, query: LedgerQuery): Promise<LedgerPage>;
   /** How many entries of one index the principal may read, without reading them. */
   countEntries(principal: Principal, query: LedgerCountQuery): Promise<LedgerCount>;
+  /**
+   * Entries the principal may read, by district day (Asia/Shanghai) of their commit and by kind,
+   * for the days `from` to `to` (YYYY-MM-DD, both included). Counted as blocks commit, so the
+   * work does not grow with the ledger and no entry is read.
+   */
+  countEntriesPerDay(
+    principal: Principal,
+    days: { from: string; to: string },
+  ): Promise<LedgerDayCounts>;
   /** The consortium pseudonym key's recorded fingerprint; undefined until setup records one. */
   pseudonymKey(principal: Principal): Promise<PseudonymKeyRecord | undefined>;
   /** Records it once: the same fingerprint again changes nothing, another is SETTING_CONFLICT. */
