@@ -83,6 +83,9 @@ export function spellings(identifier: string): [string, string][] {
       'as the digit groups of a UUID',
       `${lower.slice(0, 8)}-${lower.slice(8, 12)}-${lower.slice(12, 16)}-${lower.slice(16)}ab-cdef01234567`,
     ],
-    ['inside a typed digest', `sha256:${'c'.repeat(10)}${lower}${'e0'.repeat(18)}`],
+    [
+      'inside a typed digest quoted in text',
+      `weights sha256:${'c'.repeat(10)}${lower}${'e0'.repeat(18)}`,
+    ],
   ];
 }

@@ -18,4 +18,13 @@ describe('uuidV7', () => {
     const sameMillisecond = Array.from({ length: 10_000 }, () => uuidV7(1_700_000_000_000));
     expect(new Set(sameMillisecond).size).toBe(sameMillisecond.length);
   });
+
+  it('never spells a resident identity number: such random bits are drawn again', () => {
+    // Time 01900000-000a, then random bits whose digits read 711081199001011009 from the
+    // version digit on: a valid number, which the contract would refuse in an id.
+    const draws = ['ffffffff-ffff-4110-8119-9001011009ff', 'ffffffff-ffff-4abc-8def-abcdefabcdef'];
+    const id = uuidV7(0x01900000000a, () => draws.shift() ?? '');
+    expect(id).toBe('01900000-000a-7abc-8def-abcdefabcdef');
+    expect(draws).toEqual([]);
+  });
 });
