@@ -23,7 +23,7 @@ interface ContractMetadata {
 }
 
 describe('the contract as Fabric sees it', () => {
-  test('metadata lists the four transactions, submit or evaluate, with typed parameters and no way to change an entry', async () => {
+  test('metadata lists every transaction, submit or evaluate, with typed parameters and no way to change an entry', async () => {
     const harness = new ContractHarness();
     const metadata = JSON.parse(
       payloadOf(await harness.evaluate(ids.regulator, 'org.hyperledger.fabric:GetMetadata')),
@@ -42,6 +42,8 @@ describe('the contract as Fabric sees it', () => {
       { name: 'GetEntry', kind: 'EVALUATE', parameters: ['id:string'] },
       { name: 'QueryEntries', kind: 'EVALUATE', parameters: ['query:string'] },
       { name: 'CountEntries', kind: 'EVALUATE', parameters: ['query:string'] },
+      { name: 'RecordPseudonymKey', kind: 'SUBMIT', parameters: ['fingerprint:string'] },
+      { name: 'GetPseudonymKey', kind: 'EVALUATE', parameters: [] },
     ]);
   });
 
