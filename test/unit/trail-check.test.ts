@@ -20,6 +20,7 @@ function ledgerOf(entries: LedgerEntry[]): Ledger {
     recordEntries: unused,
     getEntry: unused,
     countEntries: unused,
+    countEntriesPerDay: unused,
     pseudonymKey: unused,
     recordPseudonymKey: unused,
     readiness: () => Promise.resolve({ ready: true, parts: [] }),
