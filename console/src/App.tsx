@@ -9,12 +9,13 @@ import { Search } from './pages/Search';
 import { SignIn } from './pages/SignIn';
 import { TrailPage } from './pages/Trail';
 import { VerifyBundle } from './pages/VerifyBundle';
-import { PAGES, pageHref, useRoute, type Route } from './route';
+import { PAGES, pageHref, type Route } from './route';
+import { useRoute } from './use-route';
 
 function PageOf({ route, caller }: { route: Route; caller: Caller }) {
   switch (route.page) {
     case 'entry':
-      return <EntryView id={route.id} back={route.back} />;
+      return <EntryView key={route.id} id={route.id} back={route.back} />;
     case 'overview':
       return <Overview />;
     case 'search':

@@ -163,9 +163,25 @@ describe('the console in a browser', () => {
       const paths = requested.map((url) => new URL(url));
       expect(paths.map((url) => url.origin).every((origin) => origin === gateway.url)).toBe(true);
       expect(paths.some((url) => url.pathname.includes('trust'))).toBe(false);
-      expect(paths.some((url) => url.pathname === `/v1/entries/${entry?.id ?? ''}/proof`)).toBe(
-        true,
-      );
+      // The bundle is asked for by the entry's name, with its organisation: never ambiguous.
+      const proofPath = `/v1/entries/SandboxOrg%2F${entry?.id ?? ''}/proof`;
+      expect(paths.some((url) => url.pathname === proofPath)).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
+  test('an entry page’s back link never leaves the console, whatever the link said', async () => {
+    const { page, close } = await openConsole();
+    const [entry] = recorded;
+    try {
+      await signIn(page, gateway.keys.regulator);
+      const crafted = new URLSearchParams({ back: 'https://evil.example/' }).toString();
+      await showPage(page, `#/entries/${entry?.id ?? ''}?${crafted}`);
+      await page.getByRole('link', { name: /返回检索结果/ }).click();
+      await page.getByTestId('per-day-table').waitFor();
+      expect(new URL(page.url()).origin).toBe(new URL(gateway.url).origin);
+      expect(new URL(page.url()).hash).toBe('#/overview');
     } finally {
       await close();
     }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { api, failureText } from '../api/client';
+import { api, failureText, type Entry } from '../api/client';
+import { entryFileName, entryName } from '../entry-name';
 import { useLanguage } from '../i18n';
 import { useTrustRoots } from '../verifier/trust-roots';
 import { SaveTextButton } from './SaveTextButton';
@@ -10,7 +11,7 @@ import { attempt, VerificationResult, type Verification } from './VerificationRe
  * Verify: fetches the entry's proof bundle and runs the offline verifier on it in this browser,
  * against trust roots the user loaded — the gateway supplies evidence, never the verdict.
  */
-export function EntryVerification({ id }: { id: string }) {
+export function EntryVerification({ entry }: { entry: Entry }) {
   const { t } = useLanguage();
   const trustRoots = useTrustRoots();
   const [bundle, setBundle] = useState<string | undefined>(undefined);
@@ -25,7 +26,7 @@ export function EntryVerification({ id }: { id: string }) {
     setBusy(true);
     setVerification(undefined);
     const { data, error } = await api.GET('/v1/entries/{id}/proof', {
-      params: { path: { id } },
+      params: { path: { id: entryName(entry) } },
       parseAs: 'text',
     });
     setBusy(false);
@@ -49,7 +50,7 @@ export function EntryVerification({ id }: { id: string }) {
         {bundle !== undefined && (
           <SaveTextButton
             text={bundle}
-            fileName={`proof-${id}.json`}
+            fileName={`proof-${entryFileName(entry)}.json`}
             label={t('entry.saveBundle')}
           />
         )}

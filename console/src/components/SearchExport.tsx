@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, failureText, readEntries } from '../api/client';
 import { entriesCsv } from '../entries-csv';
+import { entryName } from '../entry-name';
 import { useLanguage } from '../i18n';
 import { loadVerifier } from '../verifier/load-verifier';
 import { saveText } from './SaveTextButton';
@@ -49,10 +50,10 @@ export function SearchExport({ search }: { search: EntrySearch }) {
       const bundles: unknown[] = [];
       for (const entry of entries) {
         const { data, error } = await api.GET('/v1/entries/{id}/proof', {
-          params: { path: { id: entry.id } },
+          params: { path: { id: entryName(entry) } },
         });
         if (data === undefined) {
-          throw new Error(`${entry.id}: ${failureText(error)}`);
+          throw new Error(`${entryName(entry)}: ${failureText(error)}`);
         }
         bundles.push(data);
         setStatus(`${t('export.proofs')} ${String(bundles.length)} / ${String(entries.length)}`);

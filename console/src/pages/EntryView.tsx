@@ -1,11 +1,16 @@
 import { useEffect, useState } from 'react';
 import { api, type Entry, type ErrorBody } from '../api/client';
 import { EntryVerification } from '../components/EntryVerification';
+import { entryName } from '../entry-name';
 import { useLanguage } from '../i18n';
 import { useKinds } from '../kinds';
+import { entryHref } from '../route';
 import { districtTime } from '../time';
 
-/** Every field of one entry: what was recorded, its digest, who submitted it, where it is. */
+/**
+ * Every field of one entry: what was recorded, its digest, who submitted it, where it is. `id`
+ * is its name, `<MSP id>/<id>`, or a bare id from an older link.
+ */
 export function EntryView({ id, back }: { id: string; back: string }) {
   const { t, named, language } = useLanguage();
   const kinds = useKinds();
@@ -19,6 +24,22 @@ export function EntryView({ id, back }: { id: string; back: string }) {
     });
   }, [id]);
 
+  if (failure?.code === 'ENTRY_AMBIGUOUS') {
+    // A bare id several organisations recorded: the gateway names each one; offer them.
+    return (
+      <article>
+        {back !== '' && <a href={back}>← {t('entry.back')}</a>}
+        <p id="ambiguous-entry">{t('entry.ambiguous')}</p>
+        <ul aria-labelledby="ambiguous-entry">
+          {(failure.details ?? []).map(({ message: name }) => (
+            <li key={name}>
+              <a href={entryHref(name, back)}>{name}</a>
+            </li>
+          ))}
+        </ul>
+      </article>
+    );
+  }
   if (failure !== undefined) {
     return (
       <p role="alert" className="error">
@@ -62,7 +83,8 @@ export function EntryView({ id, back }: { id: string; back: string }) {
       </dl>
       <h3>{t('entry.payload')}</h3>
       <pre className="code">{JSON.stringify(entry.payload, null, 2)}</pre>
-      <EntryVerification id={entry.id} />
+      {/* Keyed by name: another entry's page starts its verification afresh. */}
+      <EntryVerification key={entryName(entry)} entry={entry} />
     </article>
   );
 }

@@ -4,6 +4,7 @@ import { SearchExport, type EntrySearch } from '../components/SearchExport';
 import { SubjectLookup } from '../components/SubjectLookup';
 import { useLanguage } from '../i18n';
 import { useKinds } from '../kinds';
+import { entryName } from '../entry-name';
 import { entryHref, searchHref } from '../route';
 import { DistrictTimeField } from '../components/DistrictTimeField';
 import { districtTime, shanghaiInstant } from '../time';
@@ -183,14 +184,14 @@ export function Search({ query, role }: { query: URLSearchParams; role: Caller['
           <tbody>
             {page.items.map((entry) => {
               return (
-                <tr key={entry.id}>
+                <tr key={entryName(entry)}>
                   <td className="nowrap">{districtTime(entry.committedAt, language)}</td>
                   <td className="nowrap">{kinds.titleOf(entry.kind)}</td>
                   <td>{entry.stream}</td>
                   <td>{entry.source}</td>
                   <td>{entry.sourceSeq ?? '—'}</td>
                   <td>
-                    <a href={entryHref(entry.id, here)}>{entry.id}</a>
+                    <a href={entryHref(entryName(entry), here)}>{entry.id}</a>
                   </td>
                 </tr>
               );

@@ -1,6 +1,7 @@
 import { useEffect, useState, type SyntheticEvent } from 'react';
 import { api, failureText, readEntries, type Entry, type TrailReport } from '../api/client';
 import { DistrictTimeField } from '../components/DistrictTimeField';
+import { entryName } from '../entry-name';
 import { useLanguage } from '../i18n';
 import { useKinds } from '../kinds';
 import { entryHref, pageHref } from '../route';
@@ -72,7 +73,9 @@ type Row =
 
 /** The timeline, with each source's missing numbers placed between the entries they fall between. */
 function rowsOf(trail: Trail): { rows: Row[]; elsewhere: { source: string; gap: Gap }[] } {
-  const reversed = new Map(trail.report.outOfOrder.map((item) => [item.id, item.after]));
+  // Each source's highest number so far. A number below it went backwards; the report names
+  // such entries by bare id, which two organisations may share, so they are found here, as the
+  // gateway's check finds them (the timeline is the same entries in the same order).
   const previous = new Map<string, number>();
   const placed = new Set<Gap>();
   const rows: Row[] = [];
@@ -87,7 +90,9 @@ function rowsOf(trail: Trail): { rows: Row[]; elsewhere: { source: string; gap: 
         }
       }
     }
-    rows.push({ type: 'entry', entry, reversedAfter: reversed.get(entry.id) });
+    const reversedAfter =
+      seq !== undefined && before !== undefined && seq < before ? before : undefined;
+    rows.push({ type: 'entry', entry, reversedAfter });
     if (seq !== undefined) {
       previous.set(entry.source, Math.max(before ?? seq, seq));
     }
@@ -204,12 +209,12 @@ export function TrailPage({ query }: { query: URLSearchParams }) {
                 </li>
               ) : (
                 <li
-                  key={row.entry.id}
+                  key={entryName(row.entry)}
                   className={row.reversedAfter === undefined ? undefined : 'reversed'}
                   data-testid={row.reversedAfter === undefined ? undefined : 'trail-reversal'}
                 >
                   <span className="nowrap">{districtTime(row.entry.committedAt, language)}</span>{' '}
-                  <a href={entryHref(row.entry.id, here)}>{row.entry.id}</a>{' '}
+                  <a href={entryHref(entryName(row.entry), here)}>{row.entry.id}</a>{' '}
                   {kinds.titleOf(row.entry.kind)} · {row.entry.source}
                   {row.entry.sourceSeq === undefined ? '' : ` #${String(row.entry.sourceSeq)}`}
                   {row.reversedAfter !== undefined &&
