@@ -5,15 +5,11 @@ import pino from 'pino';
 import { z } from 'zod';
 import { BlockFollower } from './fabric/block-follower';
 import { BlockIndex } from './fabric/block-index';
+import { ownBlocks, ownView } from './fabric/own-peer-view';
 import { certificateHash, connectGateway, peerClient } from './fabric/peer-connection';
-import { rootHash, leafHash } from './transparency/merkle-tree';
-import { PackedHashes } from './transparency/packed-hashes';
 import { noteSigner } from './transparency/signed-note';
-import { Witness, WitnessBehind, type OwnView } from './transparency/witness';
+import { Witness } from './transparency/witness';
 import { createWitnessServer } from './transparency/witness-server';
-
-/** How long a witness waits for its own peer to reach a checkpoint's tree size. */
-const CATCH_UP_MS = 5_000;
 
 const files = z.strictObject({ certPath: z.string().min(1), keyPath: z.string().min(1) });
 
@@ -34,35 +30,11 @@ const witnessConfig = z.strictObject({
   }),
 });
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** The tree over the first `size` blocks this witness's own peer served it. */
-function ownView(index: BlockIndex, source: string): OwnView {
-  return {
-    source,
-    async rootAt(size) {
-      const deadline = Date.now() + CATCH_UP_MS;
-      while (index.height() < size) {
-        if (Date.now() > deadline) {
-          throw new WitnessBehind(`${source} holds ${index.height()} blocks, not yet ${size}`);
-        }
-        await delay(100);
-      }
-      const leaves = new PackedHashes();
-      for (const hash of index.headerHashes().slice(0, size)) {
-        leaves.push(leafHash(hash));
-      }
-      return rootHash(leaves);
-    },
-  };
-}
-
 /**
  * One organisation's checkpoint witness: it follows the channel from its own organisation's
  * peer, with its own identity, and cosigns a checkpoint only if the tree is the tree of the
- * blocks it holds and extends the last tree it cosigned.
+ * blocks it holds and extends the last tree it cosigned. It also signs, for any block it holds,
+ * the hashes of that block's envelopes: a proof bundle can then leave other transactions out.
  */
 async function main(): Promise<void> {
   const configFile = process.argv[2];
@@ -95,7 +67,12 @@ async function main(): Promise<void> {
     join(config.stateDir, 'cosigned.json'),
     ownView(index, fabric.peer.name),
   );
-  const server = createWitnessServer(witness, config.log.origin, logger);
+  const server = createWitnessServer(
+    witness,
+    config.log.origin,
+    ownBlocks(index, fabric.peer.name),
+    logger,
+  );
   server.listen(config.port, config.host, () => {
     logger.info(
       { witness: witness.name, peer: fabric.peer.name },

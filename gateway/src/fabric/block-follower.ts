@@ -11,8 +11,8 @@ const POLL_MS = 25;
 
 /**
  * Follows a channel's blocks into the index from its next block (see BlockIndex.nextBlock),
- * reconnecting after a failure, until stopped. A peer that serves a block which does not chain
- * is logged as such.
+ * reconnecting after a failure, until stopped. A peer that serves a block which does not chain,
+ * or whose transactions do not match its data hash, is logged as such.
  */
 export class BlockFollower {
   private running: Promise<void> | undefined;
@@ -91,7 +91,7 @@ export class BlockFollower {
         }
       } catch (error) {
         if (error instanceof LedgerError && error.code === 'LEDGER_INTEGRITY') {
-          this.logger.error({ err: error }, 'a peer served a block that does not chain');
+          this.logger.error({ err: error }, 'a peer served a block that does not hold together');
         } else if (!this.isStopped()) {
           this.logger.warn({ err: error }, 'following Fabric blocks failed; retrying');
         }

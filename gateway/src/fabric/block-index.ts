@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Caller } from '@audit-ledger/chaincode';
 import { common } from '@hyperledger/fabric-protos';
 import type Database from 'better-sqlite3';
@@ -17,9 +18,36 @@ export interface IndexedBlock {
   transactions: { txId: string; validationCode: number }[];
   /** The entries its valid transactions recorded, to count per day; none when left out. */
   entries?: CountedEntry[];
+  /**
+   * The SHA-256 of each envelope and the peer's validation code of each, in block order, for a
+   * witness to state; when left out, the block is to be read again (see nextBlock).
+   */
+  envelopes?: EnvelopeDigests;
 }
 
-/** Reads a block's transaction ids and the peer's validation code for each (Fabric's layout). */
+export interface EnvelopeDigests {
+  hashes: Buffer[];
+  validationCodes: number[];
+}
+
+/** What a witness states of one block: its header's hash and its envelopes' digests. */
+export interface BlockTransactions {
+  headerHash: Buffer;
+  envelopeHashes: Buffer[];
+  validationCodes: number[];
+}
+
+const HASH_BYTES = 32;
+
+function sha256(bytes: Uint8Array): Buffer {
+  return createHash('sha256').update(bytes).digest();
+}
+
+/**
+ * Reads a block's transaction ids and the peer's validation code for each (Fabric's layout), and
+ * each envelope's hash. A block whose envelopes do not hash to its header's data hash is refused:
+ * its header would vouch for other transactions than the ones it carries.
+ */
 export function indexedBlockOf(block: common.Block): IndexedBlock {
   const fields = headerFieldsOf(block);
   const number = Number(fields.number);
@@ -29,16 +57,27 @@ export function indexedBlockOf(block: common.Block): IndexedBlock {
     block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ??
     new Uint8Array();
   const envelopes = block.getData()?.getDataList_asU8() ?? [];
+  // Fabric's data hash: SHA-256 over every envelope's bytes, concatenated in block order.
+  if (!sha256(Buffer.concat(envelopes)).equals(fields.dataHash)) {
+    throw new LedgerError(
+      'LEDGER_INTEGRITY',
+      `block ${number}'s transactions do not hash to its header's data hash`,
+    );
+  }
+  const validationCodes = envelopes.map((_, index) => flags[index] ?? 255);
   const transactions = envelopes.map((bytes, index) => ({
     txId: channelHeaderOf(bytes).getTxId(),
-    validationCode: flags[index] ?? 255,
+    validationCode: validationCodes[index] ?? 255,
   }));
   return {
     number,
     headerHash,
     previousHash,
     transactions: transactions.filter(({ txId }) => txId !== ''),
-    entries: envelopes.flatMap((bytes, index) => entriesRecordedBy(bytes, flags[index] ?? 255)),
+    entries: envelopes.flatMap((bytes, index) =>
+      entriesRecordedBy(bytes, validationCodes[index] ?? 255),
+    ),
+    envelopes: { hashes: envelopes.map(sha256), validationCodes },
   };
 }
 
@@ -47,17 +86,24 @@ export function indexedBlockOf(block: common.Block): IndexedBlock {
  * from the channel's block events: entries carry their transaction id, and a reader is told the
  * block too, as on the embedded ledger. Each block's header hash is kept, and a block whose
  * `previous_hash` does not name the header before it is refused: the chain a peer serves is
- * checked as it is followed. Entries per day are counted in the same SQLite transaction as their
- * block is indexed; an index made before they were counted is counted as its blocks are followed
- * again from block 0 (see nextBlock).
+ * checked as it is followed. Entries per day are counted, and each envelope's hash and validation
+ * code kept, in the same SQLite transaction as their block is indexed; an index made before
+ * either was kept gets them as its blocks are followed again from the first block lacking them
+ * (see nextBlock).
  */
 export class BlockIndex {
   private readonly db: Database.Database;
   private readonly lookup: Database.Statement<[string], { block: number }>;
   private readonly insertTransaction: Database.Statement<[string, number, number]>;
-  private readonly insertHeader: Database.Statement<[number, Buffer]>;
+  private readonly insertHeader: Database.Statement<[number, Buffer, Buffer | null, Buffer | null]>;
+  private readonly fillEnvelopes: Database.Statement<[Buffer, Buffer, number]>;
   private readonly headerQuery: Database.Statement<[number], { header_hash: Buffer }>;
+  private readonly transactionsQuery: Database.Statement<
+    [number],
+    { header_hash: Buffer; envelope_hashes: Buffer | null; validation_codes: Buffer | null }
+  >;
   private readonly heightQuery: Database.Statement<[], { height: number | null }>;
+  private readonly unreadQuery: Database.Statement<[], { number: number | null }>;
   private readonly headersQuery: Database.Statement<[], { header_hash: Buffer }>;
   private readonly counts: EntryDayCounts;
 
@@ -65,23 +111,52 @@ export class BlockIndex {
     // Every block is on the peers: blocks lost in a machine crash are followed again.
     this.db = openRebuildableDatabase(file);
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS headers (number INTEGER PRIMARY KEY, header_hash BLOB NOT NULL);
+      CREATE TABLE IF NOT EXISTS headers (
+        number INTEGER PRIMARY KEY,
+        header_hash BLOB NOT NULL,
+        envelope_hashes BLOB,
+        validation_codes BLOB
+      );
       CREATE TABLE IF NOT EXISTS transactions (
         tx_id TEXT PRIMARY KEY,
         block INTEGER NOT NULL,
         validation_code INTEGER NOT NULL
       );
     `);
+    // An index made before envelopes were kept: its blocks are read again to fill them.
+    const columns = this.db
+      .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('headers')")
+      .all()
+      .map(({ name }) => name);
+    for (const column of ['envelope_hashes', 'validation_codes']) {
+      if (!columns.includes(column)) {
+        this.db.exec(`ALTER TABLE headers ADD COLUMN ${column} BLOB`);
+      }
+    }
+    this.db.exec(
+      'CREATE INDEX IF NOT EXISTS headers_unread ON headers (number) WHERE envelope_hashes IS NULL',
+    );
     this.lookup = this.db.prepare('SELECT block FROM transactions WHERE tx_id = ?');
     // A transaction id can appear again in a later block, as an invalid duplicate: keep the first.
     this.insertTransaction = this.db.prepare(
       'INSERT OR IGNORE INTO transactions (tx_id, block, validation_code) VALUES (?, ?, ?)',
     );
     this.insertHeader = this.db.prepare(
-      'INSERT OR IGNORE INTO headers (number, header_hash) VALUES (?, ?)',
+      `INSERT OR IGNORE INTO headers (number, header_hash, envelope_hashes, validation_codes)
+       VALUES (?, ?, ?, ?)`,
+    );
+    this.fillEnvelopes = this.db.prepare(
+      `UPDATE headers SET envelope_hashes = ?, validation_codes = ?
+       WHERE number = ? AND envelope_hashes IS NULL`,
     );
     this.headerQuery = this.db.prepare('SELECT header_hash FROM headers WHERE number = ?');
+    this.transactionsQuery = this.db.prepare(
+      'SELECT header_hash, envelope_hashes, validation_codes FROM headers WHERE number = ?',
+    );
     this.heightQuery = this.db.prepare('SELECT MAX(number) + 1 AS height FROM headers');
+    this.unreadQuery = this.db.prepare(
+      'SELECT MIN(number) AS number FROM headers WHERE envelope_hashes IS NULL',
+    );
     this.headersQuery = this.db.prepare('SELECT header_hash FROM headers ORDER BY number');
     this.counts = new EntryDayCounts(this.db);
   }
@@ -91,9 +166,10 @@ export class BlockIndex {
     return this.heightQuery.get()?.height ?? 0;
   }
 
-  /** The block to follow from: the first one not indexed, or not counted, yet. */
+  /** The block to follow from: the first one not indexed, not counted, or without envelopes yet. */
   nextBlock(): number {
-    return Math.min(this.height(), this.counts.countedHeight());
+    const height = this.height();
+    return Math.min(height, this.counts.countedHeight(), this.unreadQuery.get()?.number ?? height);
   }
 
   /** How many blocks, from block 0, have their entries counted. */
@@ -102,13 +178,13 @@ export class BlockIndex {
   }
 
   /**
-   * Adds the next block; refuses one that does not extend the chain indexed so far. An indexed
-   * block whose entries are not counted yet is counted, if it is the very block indexed.
+   * Adds the next block; refuses one that does not extend the chain indexed so far. A block
+   * already indexed fills in what the index lacks of it, if it is the very block indexed.
    */
   add(block: IndexedBlock): void {
     const height = this.height();
     if (block.number < height) {
-      this.countIndexed(block);
+      this.completeIndexed(block);
       return;
     }
     const previous = height === 0 ? undefined : this.headerQuery.get(height - 1)?.header_hash;
@@ -121,11 +197,17 @@ export class BlockIndex {
         `block ${block.number} does not extend the ${height} blocks indexed so far`,
       );
     }
+    const envelopes = block.envelopes === undefined ? undefined : packed(block.envelopes);
     this.db.transaction(() => {
       for (const { txId, validationCode } of block.transactions) {
         this.insertTransaction.run(txId, block.number, validationCode);
       }
-      this.insertHeader.run(block.number, block.headerHash);
+      this.insertHeader.run(
+        block.number,
+        block.headerHash,
+        envelopes?.hashes ?? null,
+        envelopes?.validationCodes ?? null,
+      );
       this.counts.addBlock(block.number, () => block.entries ?? []);
     })();
   }
@@ -138,20 +220,52 @@ export class BlockIndex {
     return this.counts.visibleTo(reader, chaincode, days).counts;
   }
 
-  private countIndexed(block: IndexedBlock): void {
+  /**
+   * Block `number` read again: its entries are counted if it is the next block to count, its
+   * envelopes kept if they were not. Counting goes in block order, so a block beyond the next
+   * to count is refused, as is a block other than the one indexed under its number.
+   */
+  private completeIndexed(block: IndexedBlock): void {
     const indexed = this.headerQuery.get(block.number)?.header_hash;
-    if (block.number !== this.counts.countedHeight() || !indexed?.equals(block.headerHash)) {
+    if (block.number > this.counts.countedHeight() || !indexed?.equals(block.headerHash)) {
       throw new LedgerError(
         'LEDGER_INTEGRITY',
-        `block ${block.number} is not the block indexed under its number, next to be counted`,
+        `block ${block.number} is not the block indexed under its number, next to be completed`,
       );
     }
-    this.db.transaction(() => this.counts.addBlock(block.number, () => block.entries ?? []))();
+    const envelopes = block.envelopes === undefined ? undefined : packed(block.envelopes);
+    this.db.transaction(() => {
+      this.counts.addBlock(block.number, () => block.entries ?? []);
+      if (envelopes !== undefined) {
+        this.fillEnvelopes.run(envelopes.hashes, envelopes.validationCodes, block.number);
+      }
+    })();
   }
 
   /** Every indexed block's header hash, in block order: the leaves of a checkpoint tree. */
   headerHashes(): Buffer[] {
     return this.headersQuery.all().map((row) => row.header_hash);
+  }
+
+  /**
+   * Block `number`'s header hash and its envelopes' hashes and validation codes; undefined
+   * while the block is not indexed, or indexed without its envelopes and not read again yet.
+   */
+  blockTransactions(number: number): BlockTransactions | undefined {
+    const row = this.transactionsQuery.get(number);
+    if (row?.envelope_hashes == null || row.validation_codes == null) {
+      return undefined;
+    }
+    const hashes = row.envelope_hashes;
+    const envelopeHashes: Buffer[] = [];
+    for (let offset = 0; offset < hashes.length; offset += HASH_BYTES) {
+      envelopeHashes.push(hashes.subarray(offset, offset + HASH_BYTES));
+    }
+    return {
+      headerHash: row.header_hash,
+      envelopeHashes,
+      validationCodes: [...row.validation_codes],
+    };
   }
 
   blockOf(txId: string): number | undefined {
@@ -161,4 +275,18 @@ export class BlockIndex {
   close(): void {
     this.db.close();
   }
+}
+
+/** A block's envelope hashes as one BLOB of 32 bytes each, its codes one byte each. */
+function packed({ hashes, validationCodes }: EnvelopeDigests): {
+  hashes: Buffer;
+  validationCodes: Buffer;
+} {
+  if (
+    hashes.length !== validationCodes.length ||
+    hashes.some((hash) => hash.length !== HASH_BYTES)
+  ) {
+    throw new RangeError('one 32-byte hash and one validation code per envelope');
+  }
+  return { hashes: Buffer.concat(hashes), validationCodes: Buffer.from(validationCodes) };
 }

@@ -1,4 +1,5 @@
-import { parseNote, noteVerifier, type NoteVerifier } from './signed-note';
+import { parseBlockStatement } from './block-statement';
+import { NoteError, parseNote, noteVerifier, type NoteVerifier } from './signed-note';
 import { WitnessRefusal, WitnessUnavailable, type CheckpointWitness } from './witness';
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -10,7 +11,8 @@ export function addCheckpointBody(oldSize: number, proof: readonly Buffer[], not
 
 /**
  * Another organisation's witness, asked over HTTP with the C2SP tlog-witness protocol. Its
- * cosignature is checked against its verifier key before it is added to the note.
+ * cosignature is checked against its verifier key before it is added to the note; so is its
+ * signature on a statement of what a block holds.
  */
 export class RemoteWitness implements CheckpointWitness {
   private readonly verifier: NoteVerifier;
@@ -65,6 +67,58 @@ export class RemoteWitness implements CheckpointWitness {
     }
     this.lastSize = Number(body.split('\n')[1]);
     return `${note}${lines.map((line) => line.line).join('')}`;
+  }
+
+  /**
+   * The witness's signed statement of block `block` as its own peer served it (see
+   * block-statement.ts): a note carrying only this witness's signature, checked to verify by
+   * its key and to state that block.
+   */
+  async blockStatement(block: number): Promise<string> {
+    const act = `state block ${block}`;
+    let status: number;
+    let text: string;
+    try {
+      const response = await fetch(new URL(`block-transactions/${block}`, this.url), {
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      throw new WitnessUnavailable(this.name, (error as Error).message);
+    }
+    if (status === 503) {
+      throw new WitnessUnavailable(this.name, text.trim());
+    }
+    if (status !== 200) {
+      throw new WitnessRefusal(this.name, `${status}: ${text.trim()}`, act);
+    }
+    let note: ReturnType<typeof parseNote>;
+    let stated: number;
+    try {
+      note = parseNote(text);
+      stated = parseBlockStatement(note.body).block;
+    } catch (error) {
+      if (!(error instanceof NoteError)) {
+        throw error;
+      }
+      throw new WitnessRefusal(this.name, error.message, act);
+    }
+    if (stated !== block) {
+      throw new WitnessRefusal(this.name, `it stated block ${stated}`, act);
+    }
+    const { body } = note;
+    // Only this witness's own line: another line naming a trusted key would fail a verifier.
+    const line = note.signatures.find(
+      (signature) =>
+        signature.name === this.verifier.name &&
+        signature.keyId.equals(this.verifier.keyId) &&
+        this.verifier.verify(body, signature.signature),
+    );
+    if (line === undefined) {
+      throw new WitnessRefusal(this.name, 'its answer holds no valid signature', act);
+    }
+    return `${body}\n${line.line}`;
   }
 
   private async post(

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { BlockStatement } from './block-statement';
 import { parseCheckpoint } from './checkpoint';
 import { NoteError, parseNote } from './signed-note';
 import { WitnessBehind, WitnessConflict, WitnessRefusal, type Witness } from './witness';
@@ -7,6 +8,19 @@ import { WitnessBehind, WitnessConflict, WitnessRefusal, type Witness } from './
 const MAX_BODY_BYTES = 1 << 20;
 
 class BadRequest extends Error {}
+
+/** The blocks the witness's own organisation's peer served it, as its own index holds them. */
+export interface OwnBlocks {
+  /**
+   * Block `number`'s header hash and its envelopes' hashes and validation codes, each hash
+   * recomputed from the whole block; throws WitnessBehind while the index cannot say yet.
+   */
+  transactionsOf(
+    number: number,
+  ): Promise<Pick<BlockStatement, 'headerHash' | 'envelopeHashes' | 'validationCodes'>>;
+}
+
+const BLOCK_TRANSACTIONS = /^\/block-transactions\/(0|[1-9]\d{0,15})$/;
 
 /** Parses a C2SP tlog-witness `add-checkpoint` body: `old N`, proof lines, a blank line, the note. */
 export function parseAddCheckpoint(text: string): {
@@ -50,8 +64,15 @@ function answer(response: ServerResponse, status: number, text: string, type = '
  * One organisation's witness over HTTP: `POST /add-checkpoint` (C2SP tlog-witness) answers
  * this witness's cosignature line (200), its last tree size when the log assumed another
  * (409), a refusal with its reason (422), or that its own peer is behind (503).
+ * `GET /block-transactions/<n>` answers the witness's signed statement of block n as its own
+ * peer served it (see block-statement.ts), or 503 while its index does not hold it.
  */
-export function createWitnessServer(witness: Witness, origin: string, logger: Logger): Server {
+export function createWitnessServer(
+  witness: Witness,
+  origin: string,
+  blocks: OwnBlocks,
+  logger: Logger,
+): Server {
   return createServer((request, response) => {
     void (async () => {
       if (request.method === 'GET' && request.url === '/healthz') {
@@ -63,8 +84,12 @@ export function createWitnessServer(witness: Witness, origin: string, logger: Lo
         );
         return;
       }
+      if (request.method === 'GET' && request.url?.startsWith('/block-transactions/') === true) {
+        await stateBlock(response, request.url, witness, origin, blocks, logger);
+        return;
+      }
       if (request.method !== 'POST' || request.url !== '/add-checkpoint') {
-        answer(response, 404, 'POST /add-checkpoint');
+        answer(response, 404, 'POST /add-checkpoint, GET /block-transactions/<block number>');
         return;
       }
       try {
@@ -93,4 +118,30 @@ export function createWitnessServer(witness: Witness, origin: string, logger: Lo
       }
     })();
   });
+}
+
+async function stateBlock(
+  response: ServerResponse,
+  url: string,
+  witness: Witness,
+  origin: string,
+  blocks: OwnBlocks,
+  logger: Logger,
+): Promise<void> {
+  const number = Number(BLOCK_TRANSACTIONS.exec(url)?.[1]);
+  if (!Number.isSafeInteger(number)) {
+    answer(response, 404, 'GET /block-transactions/<block number>');
+    return;
+  }
+  try {
+    const transactions = await blocks.transactionsOf(number);
+    answer(response, 200, witness.signStatement({ origin, block: number, ...transactions }));
+  } catch (error) {
+    if (error instanceof WitnessBehind) {
+      answer(response, 503, error.message);
+    } else {
+      logger.error({ err: error, block: number }, 'stating a block failed');
+      answer(response, 500, 'the witness failed; see its log');
+    }
+  }
 }

@@ -1,15 +1,18 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { readIfPresent } from '../files';
+import { blockStatementBody, type BlockStatement } from './block-statement';
 import { parseCheckpoint, type Checkpoint } from './checkpoint';
 import { verifyConsistency } from './merkle-tree';
-import { noteVerifier, openNote, type NoteSigner } from './signed-note';
+import { noteVerifier, openNote, signNote, type NoteSigner } from './signed-note';
 
 export class WitnessRefusal extends Error {
   constructor(
     witness: string,
     readonly reason: string,
+    /** What was refused, as in "refused to cosign". */
+    act = 'cosign',
   ) {
-    super(`${witness} refused to cosign: ${reason}`);
+    super(`${witness} refused to ${act}: ${reason}`);
     this.name = WitnessRefusal.name;
   }
 }
@@ -98,6 +101,14 @@ export class Witness implements CheckpointWitness {
   /** The size of the last tree this witness cosigned (0 before the first). */
   get lastSize(): number {
     return this.seen?.size ?? 0;
+  }
+
+  /**
+   * A signed note of what a block holds, by this witness's key. It takes the statement, not a
+   * body: the one key that cosigns checkpoints must never sign text someone else composed.
+   */
+  signStatement(statement: BlockStatement): string {
+    return signNote(blockStatementBody(statement), [this.signer]);
   }
 
   cosign(note: string, proofFrom: (oldSize: number) => readonly Buffer[]): Promise<string> {
