@@ -27,6 +27,7 @@ import type { PeerCopies } from './ledger/peer-copies';
 import type { ProofSource } from './proof/proof-source';
 import type { Pseudonymizer } from './pseudonymizer';
 import type { CheckpointLog } from './transparency/checkpoint-log';
+import type { TransactionDisclosure } from './fabric/transaction-disclosure';
 
 export interface AppDependencies {
   ledger: Ledger;
@@ -39,7 +40,14 @@ export interface AppDependencies {
   /** Absent where the gateway's organisations hold no credit subjects. */
   pseudonymizer: Pseudonymizer | undefined;
   /** Proof bundles and checkpoints, where the ledger provides them. */
-  transparency: { proofs: ProofSource; checkpoints: CheckpointLog } | undefined;
+  transparency:
+    | {
+        proofs: ProofSource;
+        checkpoints: CheckpointLog;
+        /** How a bundle is reduced for a writer who may not read its whole block (Fabric). */
+        disclosure?: TransactionDisclosure;
+      }
+    | undefined;
   /** Each organisation's copy of the ledger, for trail checks to compare (Fabric). */
   peerCopies: PeerCopies | undefined;
   logger: Logger;
@@ -122,7 +130,11 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(
     deps.transparency === undefined
       ? createUnavailableTransparencyRouter(ledger.kind)
-      : createTransparencyRouter(deps.transparency.proofs, deps.transparency.checkpoints),
+      : createTransparencyRouter(
+          deps.transparency.proofs,
+          deps.transparency.checkpoints,
+          deps.transparency.disclosure,
+        ),
   );
 
   app.use((request, _response, next) => {

@@ -17,6 +17,7 @@ import type { Ledger } from './ledger/ledger';
 import type { PeerCopies } from './ledger/peer-copies';
 import type { ProofSource } from './proof/proof-source';
 import { CHANNEL } from './proof/signed-payloads';
+import type { TransactionDisclosure } from './fabric/transaction-disclosure';
 import type { CheckpointLog } from './transparency/checkpoint-log';
 import { WITNESS_QUORUM, openCheckpointLog } from './transparency/checkpoint-setup';
 import { TRUST_FORMAT, type TrustFile } from './transparency/trust-file';
@@ -33,6 +34,8 @@ export interface OpenedLedger {
         checkpoints: CheckpointLog;
         /** What this ledger's bundles verify against, when the gateway holds it (embedded). */
         trust: TrustFile | undefined;
+        /** How a bundle is reduced for a writer who may not read its whole block (Fabric). */
+        disclosure?: TransactionDisclosure;
       }
     | undefined;
   /** Each organisation's copy of the ledger, where there are several (Fabric). */
@@ -50,20 +53,19 @@ export async function openLedger(config: Config, logger: Logger): Promise<Opened
     const {
       ledger: fabric,
       checkpoints,
+      disclosure,
       organizations,
       pseudonymKeyFile,
-    } = await openFabricLedger(
-      config.ledger,
-      config.dataDir,
-      logger,
-    );
+    } = await openFabricLedger(config.ledger, config.dataDir, logger);
     return {
       ledger: new CoalescingLedger(fabric, coalescing),
       // The chaincode is built with the standard kinds.
       kinds: standardKinds,
       // A Fabric gateway holds no trust file: regulators obtain theirs from the organisations.
       transparency:
-        checkpoints === undefined ? undefined : { proofs: fabric, checkpoints, trust: undefined },
+        checkpoints === undefined
+          ? undefined
+          : { proofs: fabric, checkpoints, trust: undefined, disclosure },
       peerCopies: fabric,
       organizations,
       pseudonymKeyFile,

@@ -10,7 +10,9 @@ import { FabricIdentities } from './fabric-identities';
 import { FabricLedger } from './fabric-ledger';
 import { readIfPresent } from '../files';
 import { CheckpointLog } from '../transparency/checkpoint-log';
+import { WITNESS_QUORUM } from '../transparency/checkpoint-setup';
 import { RemoteWitness } from '../transparency/remote-witness';
+import { TransactionDisclosure } from './transaction-disclosure';
 import { noteSigner } from '../transparency/signed-note';
 
 export class FabricSetupError extends Error {
@@ -92,6 +94,8 @@ export async function openFabricLedger(
 ): Promise<{
   ledger: FabricLedger;
   checkpoints: CheckpointLog | undefined;
+  /** Bundles of the entry's transaction alone, stated by the witnesses, where there are some. */
+  disclosure: TransactionDisclosure | undefined;
   /** The organisations this gateway acts for, its own first. */
   organizations: string[];
   /** The consortium pseudonym key file the connection file names for them, if any. */
@@ -138,6 +142,15 @@ export async function openFabricLedger(
   return {
     ledger,
     checkpoints: await openCheckpoints(connection, ledger, logger),
+    disclosure:
+      connection.checkpoints === undefined
+        ? undefined
+        : new TransactionDisclosure(
+            connection.checkpoints.witnesses.map(
+              ({ url, verifierKey }) => new RemoteWitness(url, verifierKey),
+            ),
+            WITNESS_QUORUM,
+          ),
     organizations,
     pseudonymKeyFile: organizations
       .map((mspId) => connection.organizations[mspId]?.pseudonymKeyPath)

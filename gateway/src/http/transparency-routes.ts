@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { ProofRangeError, type CheckpointLog } from '../transparency/checkpoint-log';
 import type { Ledger } from '../ledger/ledger';
 import type { ProofSource } from '../proof/proof-source';
-import { assertDisclosesOnlyReadable } from '../proof/block-disclosure';
+import type { TransactionDisclosure } from '../fabric/transaction-disclosure';
+import { disclosedTo } from '../proof/block-disclosure';
 import { buildProofBundle } from '../proof/bundle-builder';
 import { RequestError } from '../request-error';
 import { principalOf } from './request-handlers';
@@ -36,17 +37,25 @@ async function answerProof<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** Signed checkpoints of the block tree and the proofs that tie entries, blocks and checkpoints. */
-export function createTransparencyRouter(proofs: ProofSource, checkpoints: CheckpointLog): Router {
+export function createTransparencyRouter(
+  proofs: ProofSource,
+  checkpoints: CheckpointLog,
+  disclosure: TransactionDisclosure | undefined,
+): Router {
   const router = Router();
   router.get(
     '/v1/entries/:id/proof',
     async (request: Request<{ id: string }>, response: Response) => {
       const principal = principalOf(response);
-      const bundle = await answerProof(() =>
-        buildProofBundle(proofs, checkpoints, principal, request.params.id),
+      response.json(
+        await answerProof(async () =>
+          disclosedTo(
+            principal,
+            await buildProofBundle(proofs, checkpoints, principal, request.params.id),
+            disclosure,
+          ),
+        ),
       );
-      assertDisclosesOnlyReadable(bundle, principal);
-      response.json(bundle);
     },
   );
 

@@ -8,7 +8,8 @@ import { common, msp } from '@hyperledger/fabric-protos';
 import { blockInAnswer } from '../fabric/signed-block';
 import type { Principal } from '../ledger/ledger';
 import { RequestError } from '../request-error';
-import type { ProofMaterial } from './proof-bundle';
+import type { TransactionDisclosure } from '../fabric/transaction-disclosure';
+import type { BlockProofBundle, ProofBundle, ProofMaterial } from './proof-bundle';
 
 /** The organisation of each transaction in the entry's block: whose data the block carries. */
 export function blockCreators(material: ProofMaterial): string[] {
@@ -31,24 +32,36 @@ export function blockCreators(material: ProofMaterial): string[] {
   });
 }
 
-/**
- * A bundle carries its entry's whole block, so that the data hash can be recomputed; it is
- * handed only to a caller who may read every transaction in that block. A writer whose entry
- * shares a block with another organisation's transactions is refused, naming who can obtain
- * the proof: a regulator reads every organisation's entries.
- */
-export function assertDisclosesOnlyReadable(material: ProofMaterial, principal: Principal): void {
+/** How many transactions of the entry's block the caller may not read. */
+export function hiddenTransactions(material: ProofMaterial, principal: Principal): number {
   const caller: Pick<Caller, 'mspId' | 'role'> = {
     mspId: organizationGranting(standardConsortium, principal.role),
     role: principal.role,
   };
-  const hidden = blockCreators(material).filter(
-    (mspId) => !canRead(caller, { submitter: { mspId } }),
-  );
-  if (hidden.length > 0) {
-    throw new RequestError(
-      'PROOF_WITHHELD',
-      `block ${material.entry.blockNumber} also holds ${hidden.length} transaction(s) of other organisations, which its proof would reveal; a regulator can obtain this entry's proof`,
-    );
+  return blockCreators(material).filter((mspId) => !canRead(caller, { submitter: { mspId } }))
+    .length;
+}
+
+/**
+ * The bundle a caller may receive. With the whole block when it may read every transaction in
+ * it; otherwise, on Fabric, reduced to the entry's own transaction with the witnesses'
+ * statements of the block; where that cannot be made, refused, naming who can obtain the whole
+ * proof: a regulator reads every organisation's entries.
+ */
+export async function disclosedTo(
+  principal: Principal,
+  bundle: BlockProofBundle,
+  disclosure: TransactionDisclosure | undefined,
+): Promise<ProofBundle> {
+  const hidden = hiddenTransactions(bundle, principal);
+  if (hidden === 0) {
+    return bundle;
   }
+  if (bundle.ledger === 'fabric' && disclosure !== undefined) {
+    return disclosure.disclose(bundle);
+  }
+  throw new RequestError(
+    'PROOF_WITHHELD',
+    `block ${bundle.entry.blockNumber} also holds ${hidden} transaction(s) of other organisations, which its proof would reveal; a regulator can obtain this entry's proof`,
+  );
 }

@@ -1,7 +1,7 @@
 import { setTimeout } from 'node:timers/promises';
 import { LedgerError, type Principal } from '../ledger/ledger';
 import type { CheckpointLog } from '../transparency/checkpoint-log';
-import type { ProofBundle } from './proof-bundle';
+import type { BlockProofBundle } from './proof-bundle';
 import type { ProofSource } from './proof-source';
 
 /**
@@ -21,7 +21,7 @@ export async function buildProofBundle(
   principal: Principal,
   id: string,
   waitMs = COVERAGE_WAIT_MS,
-): Promise<ProofBundle> {
+): Promise<BlockProofBundle> {
   const material = await proofs.proofOf(principal, id);
   const block = material.entry.blockNumber;
   const deadline = Date.now() + waitMs;

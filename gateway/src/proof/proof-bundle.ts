@@ -42,6 +42,31 @@ export interface FabricProofMaterial extends EntryMaterial {
   peerBlocks: PeerBlockAnswer[];
 }
 
+/**
+ * A Fabric block reduced to the entry's own transaction, for a caller who may not read the
+ * block's other transactions: those are only their envelopes' SHA-256, and the organisations'
+ * witnesses' signed statements say that these hashes are the block's (each witness recomputed
+ * the data hash from the whole block its own peer served).
+ */
+export interface FabricTransactionMaterial extends EntryMaterial {
+  ledger: 'fabric';
+  disclosure: 'transaction';
+  block: {
+    number: number;
+    /** The header's other fields (base64), as its hash covers them. */
+    previousHash: string;
+    dataHash: string;
+    /** The block's SIGNATURES metadata (a `common.Metadata`, base64): the orderers' signatures. */
+    signatures: string;
+    /** The entry's transaction: the envelope at `transactionIndex` (base64). */
+    transaction: string;
+    /** SHA-256 of every envelope of the block, in order (base64). */
+    envelopeHashes: string[];
+  };
+  /** Signed notes (see transparency/block-statement.ts), one per witness that gave one. */
+  statements: string[];
+}
+
 /** What the ledger contributes to a proof: everything but the checkpoint. */
 export type ProofMaterial = EmbeddedProofMaterial | FabricProofMaterial;
 
@@ -53,10 +78,15 @@ export interface CheckpointInclusion {
   inclusion: string[];
 }
 
+/** A bundle with the entry's whole block, as a ledger's material makes it. */
+export type BlockProofBundle = ProofMaterial & { checkpoint: CheckpointInclusion };
 /** A self-contained proof that an entry is on the ledger exactly as written. */
-export type ProofBundle = ProofMaterial & { checkpoint: CheckpointInclusion };
+export type ProofBundle = BlockProofBundle | FabricTransactionBundle;
 export type EmbeddedProofBundle = EmbeddedProofMaterial & { checkpoint: CheckpointInclusion };
 export type FabricProofBundle = FabricProofMaterial & { checkpoint: CheckpointInclusion };
+export type FabricTransactionBundle = FabricTransactionMaterial & {
+  checkpoint: CheckpointInclusion;
+};
 
 const base64 = z.base64();
 
@@ -85,7 +115,7 @@ export const proofBundleShape = z.intersection(
       inclusion: z.array(base64),
     }),
   }),
-  z.discriminatedUnion('ledger', [
+  z.union([
     z.object({
       ledger: z.literal('embedded'),
       block: z.looseObject({
@@ -101,6 +131,19 @@ export const proofBundleShape = z.intersection(
       peerBlocks: z.array(
         z.strictObject({ proposalResponsePayload: base64, endorser: base64, signature: base64 }),
       ),
+    }),
+    z.object({
+      ledger: z.literal('fabric'),
+      disclosure: z.literal('transaction'),
+      block: z.strictObject({
+        number: z.int().nonnegative(),
+        previousHash: base64,
+        dataHash: base64,
+        signatures: base64,
+        transaction: base64,
+        envelopeHashes: z.array(base64),
+      }),
+      statements: z.array(z.string()),
     }),
   ]),
 );

@@ -4,7 +4,9 @@ import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
 import { channelHeaderOf, headerFieldsOf, validationCodeName } from '../fabric/block-contents';
 import { blockHeaderBytes, blockHeaderHash } from '../fabric/block-header';
 import { blockInAnswer, type PeerBlockAnswer } from '../fabric/signed-block';
-import type { FabricProofBundle } from '../proof/proof-bundle';
+import type { FabricProofBundle, FabricTransactionBundle } from '../proof/proof-bundle';
+import { parseBlockStatement } from '../transparency/block-statement';
+import { noteVerifier, openNote } from '../transparency/signed-note';
 import type { TrustFile } from '../transparency/trust-file';
 import { fail, pass, type CheckResult } from './check-report';
 import { commonNameOf, signatureHolds, type NodeUnit, type Roots } from './certificate-trust';
@@ -171,12 +173,105 @@ function validOrdererSigners(block: common.Block, trust: TrustFile): string[] {
 }
 
 /**
+ * The entry's transaction, whichever form carries it: the creator's signature and the
+ * transaction id derived from it, the submitter the entry names, the write set, every
+ * endorsement and the endorsement policy.
+ */
+function checkEndorsedTransaction(
+  transaction: DecodedTransaction,
+  { entry, canonicalEntry }: { entry: FabricProofBundle['entry']; canonicalEntry: string },
+  trust: TrustFile,
+): CheckResult[] {
+  const { creator, signatureHeader, envelope, chaincodeAction, endorsedAction } = transaction;
+  const checks: CheckResult[] = [];
+  const creatorSigned = signed(
+    creator,
+    envelope.getPayload_asU8(),
+    envelope.getSignature_asU8(),
+    trust.organizations,
+    'client',
+    'CREATOR_SIGNATURE',
+  );
+  checks.push(
+    creatorSigned.ok
+      ? pass('creator signature', `${creator.mspId} signed the transaction`)
+      : fail('creator signature', creatorSigned.detail, creatorSigned.reason),
+  );
+  const derivedTxId = createHash('sha256')
+    .update(signatureHeader.getNonce_asU8())
+    .update(signatureHeader.getCreator_asU8())
+    .digest('hex');
+  checks.push(
+    derivedTxId === entry.txId
+      ? pass('transaction id', 'derived from the creator and its nonce')
+      : fail('transaction id', 'the id is not derived from its creator and nonce', 'TX_ID'),
+  );
+  const creatorName = commonNameOf(creator.pem);
+  checks.push(
+    entry.submitter.mspId === creator.mspId && entry.submitter.name === creatorName
+      ? pass('submitter', `${creator.mspId}/${entry.submitter.name} is the transaction's creator`)
+      : fail(
+          'submitter',
+          `the entry names ${entry.submitter.mspId}/${entry.submitter.name}, the creator is ${creator.mspId}/${creatorName ?? '?'}`,
+          'SUBMITTER_MISMATCH',
+        ),
+  );
+
+  const chaincode = trust.chaincode ?? '';
+  let written: Buffer | undefined;
+  try {
+    written =
+      chaincodeAction.getChaincodeId()?.getName() === chaincode
+        ? writtenValue(chaincodeAction, chaincode, entryKey(entry.id, entry.submitter.mspId))
+        : undefined;
+  } catch {
+    written = undefined;
+  }
+  checks.push(
+    written?.equals(Buffer.from(canonicalEntry)) === true
+      ? pass('write set', `${chaincode} wrote exactly this entry under its key`)
+      : fail('write set', "the transaction's write set does not hold this entry", 'WRITE_SET'),
+  );
+
+  const endorsedBytes = endorsedAction.getProposalResponsePayload_asU8();
+  const endorsers: string[] = [];
+  for (const endorsement of endorsedAction.getEndorsementsList()) {
+    let endorser: Identity;
+    try {
+      endorser = identityOf(endorsement.getEndorser_asU8());
+    } catch {
+      checks.push(
+        fail('endorsement signature', 'an endorser is not an identity', 'ENDORSEMENT_SIGNATURE'),
+      );
+      continue;
+    }
+    const verdict = signed(
+      endorser,
+      Buffer.concat([endorsedBytes, endorsement.getEndorser_asU8()]),
+      endorsement.getSignature_asU8(),
+      trust.organizations,
+      'peer',
+      'ENDORSEMENT_SIGNATURE',
+    );
+    if (verdict.ok) {
+      endorsers.push(endorser.mspId);
+    } else {
+      checks.push(
+        fail('endorsement signature', `${endorser.mspId}: ${verdict.detail}`, verdict.reason),
+      );
+    }
+  }
+  checks.push(checkEndorsementPolicy(endorsers, trust));
+  return checks;
+}
+
+/**
  * A Fabric bundle, from Fabric's own bytes: the peers' signed answers, the block's channel,
  * data hash and header, the creator's signature and transaction id, the write set, every
  * endorsement and the policy, the orderers' signatures, the validation flags as peers of
  * several organisations hold them, and the block's inclusion in a witnessed checkpoint.
  */
-export function checkFabricBundle(bundle: FabricProofBundle, trust: TrustFile): CheckResult[] {
+function checkBlockBundle(bundle: FabricProofBundle, trust: TrustFile): CheckResult[] {
   const { entry } = bundle;
   const checks = checkEntry(entry, bundle.canonicalEntry);
 
@@ -249,85 +344,7 @@ export function checkFabricBundle(bundle: FabricProofBundle, trust: TrustFile): 
       : fail('data hash', "the transactions do not hash to the header's data hash", 'DATA_HASH'),
   );
 
-  const { creator, signatureHeader, envelope, chaincodeAction, endorsedAction } = transaction;
-  const creatorSigned = signed(
-    creator,
-    envelope.getPayload_asU8(),
-    envelope.getSignature_asU8(),
-    trust.organizations,
-    'client',
-    'CREATOR_SIGNATURE',
-  );
-  checks.push(
-    creatorSigned.ok
-      ? pass('creator signature', `${creator.mspId} signed the transaction`)
-      : fail('creator signature', creatorSigned.detail, creatorSigned.reason),
-  );
-  const derivedTxId = createHash('sha256')
-    .update(signatureHeader.getNonce_asU8())
-    .update(signatureHeader.getCreator_asU8())
-    .digest('hex');
-  checks.push(
-    derivedTxId === entry.txId
-      ? pass('transaction id', 'derived from the creator and its nonce')
-      : fail('transaction id', 'the id is not derived from its creator and nonce', 'TX_ID'),
-  );
-  const creatorName = commonNameOf(creator.pem);
-  checks.push(
-    entry.submitter.mspId === creator.mspId && entry.submitter.name === creatorName
-      ? pass('submitter', `${creator.mspId}/${entry.submitter.name} is the transaction's creator`)
-      : fail(
-          'submitter',
-          `the entry names ${entry.submitter.mspId}/${entry.submitter.name}, the creator is ${creator.mspId}/${creatorName ?? '?'}`,
-          'SUBMITTER_MISMATCH',
-        ),
-  );
-
-  const chaincode = trust.chaincode ?? '';
-  let written: Buffer | undefined;
-  try {
-    written =
-      chaincodeAction.getChaincodeId()?.getName() === chaincode
-        ? writtenValue(chaincodeAction, chaincode, entryKey(entry.id, entry.submitter.mspId))
-        : undefined;
-  } catch {
-    written = undefined;
-  }
-  checks.push(
-    written?.equals(Buffer.from(bundle.canonicalEntry)) === true
-      ? pass('write set', `${chaincode} wrote exactly this entry under its key`)
-      : fail('write set', "the transaction's write set does not hold this entry", 'WRITE_SET'),
-  );
-
-  const endorsedBytes = endorsedAction.getProposalResponsePayload_asU8();
-  const endorsers: string[] = [];
-  for (const endorsement of endorsedAction.getEndorsementsList()) {
-    let endorser: Identity;
-    try {
-      endorser = identityOf(endorsement.getEndorser_asU8());
-    } catch {
-      checks.push(
-        fail('endorsement signature', 'an endorser is not an identity', 'ENDORSEMENT_SIGNATURE'),
-      );
-      continue;
-    }
-    const verdict = signed(
-      endorser,
-      Buffer.concat([endorsedBytes, endorsement.getEndorser_asU8()]),
-      endorsement.getSignature_asU8(),
-      trust.organizations,
-      'peer',
-      'ENDORSEMENT_SIGNATURE',
-    );
-    if (verdict.ok) {
-      endorsers.push(endorser.mspId);
-    } else {
-      checks.push(
-        fail('endorsement signature', `${endorser.mspId}: ${verdict.detail}`, verdict.reason),
-      );
-    }
-  }
-  checks.push(checkEndorsementPolicy(endorsers, trust));
+  checks.push(...checkEndorsedTransaction(transaction, bundle, trust));
   checks.push(checkOrdererQuorum(validOrdererSigners(block, trust), trust));
 
   const validating: string[] = [];
@@ -360,4 +377,166 @@ export function checkFabricBundle(bundle: FabricProofBundle, trust: TrustFile): 
 
   checks.push(...checkBlockInCheckpoint(bundle.checkpoint, number, headerHash, trust));
   return checks;
+}
+
+/** The witnesses whose signed statements of the block agree with the bundle, or why none do. */
+function witnessesAttesting(
+  bundle: FabricTransactionBundle,
+  headerHash: Buffer,
+  trust: TrustFile,
+): { witnesses: string[]; problems: CheckResult[]; codes: number[] } {
+  const verifiers = trust.checkpoints.witnessKeys.map((key) => noteVerifier(key));
+  const hashes = bundle.block.envelopeHashes;
+  const witnesses: string[] = [];
+  const problems: CheckResult[] = [];
+  const codes: number[] = [];
+  for (const note of bundle.statements) {
+    let verifiedBy: string[];
+    let statement: ReturnType<typeof parseBlockStatement>;
+    try {
+      const opened = openNote(note, verifiers);
+      verifiedBy = opened.verifiedBy;
+      statement = parseBlockStatement(opened.body);
+    } catch (error) {
+      problems.push(fail('block statement', (error as Error).message, 'BLOCK_STATEMENT'));
+      continue;
+    }
+    const agrees =
+      statement.origin === trust.checkpoints.origin &&
+      statement.block === bundle.block.number &&
+      statement.headerHash.equals(headerHash) &&
+      statement.envelopeHashes.length === hashes.length &&
+      statement.envelopeHashes.every((hash, index) => hash.toString('base64') === hashes[index]);
+    if (!agrees) {
+      problems.push(
+        fail(
+          'block statement',
+          `${verifiedBy.join(', ') || 'an unknown key'} states another content of block ${statement.block}`,
+          'BLOCK_STATEMENT',
+        ),
+      );
+      continue;
+    }
+    for (const witness of verifiedBy) {
+      if (!witnesses.includes(witness)) {
+        witnesses.push(witness);
+        codes.push(statement.validationCodes[bundle.transactionIndex] ?? -1);
+      }
+    }
+  }
+  return { witnesses, problems, codes };
+}
+
+/**
+ * A Fabric bundle holding the entry's transaction alone: the block's header and the orderers'
+ * signatures over it, the SHA-256 of every envelope, and witnesses' signed statements that
+ * these are the block's envelopes and that the transaction is VALID. The data hash itself is
+ * recomputed by each witness from its own peer's block; here, their quorum stands for it.
+ */
+function checkTransactionBundle(bundle: FabricTransactionBundle, trust: TrustFile): CheckResult[] {
+  const { entry, block } = bundle;
+  const checks = checkEntry(entry, bundle.canonicalEntry);
+  const fields = {
+    number: BigInt(block.number),
+    previousHash: Buffer.from(block.previousHash, 'base64'),
+    dataHash: Buffer.from(block.dataHash, 'base64'),
+  };
+  const headerHash = blockHeaderHash(fields);
+
+  const { witnesses, problems, codes } = witnessesAttesting(bundle, headerHash, trust);
+  checks.push(...problems);
+  const required = trust.checkpoints.witnessQuorum;
+  checks.push(
+    witnesses.length >= required
+      ? pass(
+          'block statements',
+          `${witnesses.join(', ')} state the block's ${block.envelopeHashes.length} envelope hashes (${required} required)`,
+        )
+      : fail(
+          'block statements',
+          `${witnesses.length} witnesses state this block's content, ${required} required`,
+          'WITNESS_QUORUM',
+        ),
+  );
+
+  const envelope = Buffer.from(block.transaction, 'base64');
+  const ownHash = createHash('sha256').update(envelope).digest('base64');
+  let transaction: DecodedTransaction | undefined;
+  try {
+    transaction = decodeTransaction(envelope);
+  } catch {
+    transaction = undefined;
+  }
+  if (
+    transaction === undefined ||
+    block.envelopeHashes[bundle.transactionIndex] !== ownHash ||
+    block.number !== entry.blockNumber ||
+    transaction.channelHeader.getTxId() !== entry.txId ||
+    transaction.channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION
+  ) {
+    checks.push(
+      fail(
+        'transaction in block',
+        `no transaction ${entry.txId} at position ${bundle.transactionIndex} of block ${entry.blockNumber}`,
+        'TX_NOT_IN_BLOCK',
+      ),
+    );
+    return checks;
+  }
+  checks.push(
+    pass(
+      'transaction in block',
+      `${entry.txId} at position ${bundle.transactionIndex} of block ${block.number}, other transactions by their hashes only`,
+    ),
+    transaction.channelHeader.getChannelId() === trust.channel
+      ? pass('channel', `the transaction is on ${trust.channel}`)
+      : fail(
+          'channel',
+          `the transaction is on ${transaction.channelHeader.getChannelId()}`,
+          'CHANNEL_MISMATCH',
+        ),
+  );
+  checks.push(...checkEndorsedTransaction(transaction, bundle, trust));
+
+  const signed = new common.Block();
+  const header = new common.BlockHeader();
+  header.setNumber(block.number);
+  header.setPreviousHash(fields.previousHash);
+  header.setDataHash(fields.dataHash);
+  signed.setHeader(header);
+  const metadata = new common.BlockMetadata();
+  const { SIGNATURES } = common.BlockMetadataIndex;
+  metadata.setMetadataList(
+    Array.from({ length: SIGNATURES + 1 }, (_unused, index) =>
+      index === SIGNATURES ? Buffer.from(block.signatures, 'base64') : new Uint8Array(),
+    ),
+  );
+  signed.setMetadata(metadata);
+  checks.push(checkOrdererQuorum(validOrdererSigners(signed, trust), trust));
+
+  const invalid = codes.filter((code) => code !== TxValidationCode.VALID);
+  checks.push(
+    invalid.length === 0 && codes.length > 0
+      ? pass('validation code', `the witnesses' peers mark the transaction VALID`)
+      : fail(
+          'validation code',
+          `a witness's peer marks the transaction ${validationCodeName(invalid[0])}`,
+          'VALIDATION_CODE',
+        ),
+  );
+  checks.push(...checkBlockInCheckpoint(bundle.checkpoint, block.number, headerHash, trust));
+  return checks;
+}
+
+/**
+ * A Fabric bundle, from Fabric's own bytes: with the whole block as peers signed it, or with
+ * the entry's own transaction alone and the witnesses' statements of the block.
+ */
+export function checkFabricBundle(
+  bundle: FabricProofBundle | FabricTransactionBundle,
+  trust: TrustFile,
+): CheckResult[] {
+  return 'disclosure' in bundle
+    ? checkTransactionBundle(bundle, trust)
+    : checkBlockBundle(bundle, trust);
 }
