@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { progress } from '@audit-ledger/gateway/dist/cli/progress';
 import { startGateway, stopGateway, type Gateway } from './bench-gateway';
 import { percentile } from './bench-figures';
+import { creditChangeRequest, dataAccessRequest } from './bench-requests';
 
 /**
  * What the overview's statistic costs the gateway's other callers on the embedded ledger. Fills
@@ -17,32 +18,6 @@ const USAGE =
 const FILL_BATCH = 1000;
 const PROBE_INTERVAL_MS = 5;
 
-const dataAccess = (n: number) => ({
-  kind: 'data-access',
-  payload: {
-    actor: { org: '某科技有限公司', user: `analyst-${n % 97}` },
-    dataset: { id: `city/traffic-${n % 38}` },
-    action: 'query',
-    purpose: { scenarioId: 'scenario-12', approvalRef: `APR-2026-${n % 500}` },
-    outcome: 'granted',
-    occurredAt: new Date().toISOString(),
-  },
-});
-
-const creditChange = (n: number) => ({
-  kind: 'credit-change',
-  payload: {
-    subject: { type: 'organization', ref: `hmac-sha256:${'ab'.repeat(32)}` },
-    recordId: `CR-BENCH-${n}`,
-    category: 'commitment',
-    change: 'create',
-    after: `sha256:${'a1'.repeat(32)}`,
-    sourceSystem: 'credit-approval',
-    operator: 'officer-12',
-    occurredAt: new Date().toISOString(),
-  },
-});
-
 /** Nine in ten entries from the sandbox, one in ten from the credit system. */
 async function fill(gateway: Gateway, entries: number): Promise<void> {
   const shown = progress('writing entries', { unit: 'entries' });
@@ -50,7 +25,7 @@ async function fill(gateway: Gateway, entries: number): Promise<void> {
     const size = Math.min(FILL_BATCH, entries - first);
     const credit = first % (10 * FILL_BATCH) === 0 && size === FILL_BATCH;
     const batch = Array.from({ length: size }, (_, index) =>
-      credit ? creditChange(first + index) : dataAccess(first + index),
+      credit ? creditChangeRequest(first + index) : dataAccessRequest(first + index),
     );
     const response = await fetch(`${gateway.url}/v1/entries/batch`, {
       method: 'POST',

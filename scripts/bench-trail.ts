@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { progress } from '@audit-ledger/gateway/dist/cli/progress';
 import { startGateway, stopGateway, type Gateway } from './bench-gateway';
 import { percentile } from './bench-figures';
+import { creditChangeRequest, dataAccessRequest } from './bench-requests';
 
 /**
  * What a long trail check costs the gateway's other callers. Fills a fresh embedded ledger with
@@ -14,40 +15,11 @@ const USAGE = 'usage: npm run bench:trail -- [--entries N] [--checks N]';
 const FILL_BATCH = 1000;
 const PROBE_INTERVAL_MS = 10;
 
-function dataAccess(sourceSeq: number) {
-  return {
-    kind: 'data-access',
-    sourceSeq,
-    payload: {
-      actor: { org: '某科技有限公司', user: `analyst-${sourceSeq % 97}`, team: 'traffic-ml' },
-      dataset: { id: `city/traffic-${sourceSeq % 38}`, classification: 'restricted' },
-      action: 'query',
-      purpose: { scenarioId: 'scenario-12', approvalRef: `APR-2026-${sourceSeq % 500}` },
-      outcome: 'granted',
-      occurredAt: new Date().toISOString(),
-    },
-  };
-}
-
-const creditChange = (n: number) => ({
-  kind: 'credit-change',
-  payload: {
-    subject: { type: 'organization', ref: `hmac-sha256:${'ab'.repeat(32)}` },
-    recordId: `CR-BENCH-${n}`,
-    category: 'commitment',
-    change: 'create',
-    after: `sha256:${'a1'.repeat(32)}`,
-    sourceSystem: 'credit-approval',
-    operator: 'officer-12',
-    occurredAt: new Date().toISOString(),
-  },
-});
-
 async function fill(gateway: Gateway, entries: number): Promise<void> {
   const shown = progress('writing the trail', { unit: 'entries' });
   for (let first = 1; first <= entries; first += FILL_BATCH) {
     const batch = Array.from({ length: Math.min(FILL_BATCH, entries - first + 1) }, (_, index) =>
-      dataAccess(first + index),
+      dataAccessRequest(first + index, first + index),
     );
     const response = await fetch(`${gateway.url}/v1/entries/batch`, {
       method: 'POST',
@@ -133,7 +105,7 @@ async function main(): Promise<void> {
                 authorization: `Bearer ${gateway.keys['credit-writer'] ?? ''}`,
                 'content-type': 'application/json',
               },
-              body: JSON.stringify(creditChange(written)),
+              body: JSON.stringify(creditChangeRequest(written)),
             });
           },
           () => running,

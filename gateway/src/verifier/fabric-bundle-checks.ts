@@ -172,6 +172,29 @@ function validOrdererSigners(block: common.Block, trust: TrustFile): string[] {
   });
 }
 
+/** Whether the decoded transaction is the entry's endorser transaction in block `number`. */
+function isEntryTransaction(
+  transaction: DecodedTransaction | undefined,
+  entry: FabricProofBundle['entry'],
+  number: number,
+): transaction is DecodedTransaction {
+  return (
+    transaction !== undefined &&
+    number === entry.blockNumber &&
+    transaction.channelHeader.getTxId() === entry.txId &&
+    transaction.channelHeader.getType() === common.HeaderType.ENDORSER_TRANSACTION
+  );
+}
+
+function notInBlock(bundle: { entry: FabricProofBundle['entry']; transactionIndex: number }) {
+  const { entry, transactionIndex } = bundle;
+  return fail(
+    'transaction in block',
+    `no transaction ${entry.txId} at position ${transactionIndex} of block ${entry.blockNumber}`,
+    'TX_NOT_IN_BLOCK',
+  );
+}
+
 /**
  * The entry's transaction, whichever form carries it: the creator's signature and the
  * transaction id derived from it, the submitter the entry names, the write set, every
@@ -315,19 +338,8 @@ function checkBlockBundle(bundle: FabricProofBundle, trust: TrustFile): CheckRes
   } catch {
     transaction = undefined;
   }
-  if (
-    transaction === undefined ||
-    number !== entry.blockNumber ||
-    transaction.channelHeader.getTxId() !== entry.txId ||
-    transaction.channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION
-  ) {
-    checks.push(
-      fail(
-        'transaction in block',
-        `no transaction ${entry.txId} at position ${bundle.transactionIndex} of block ${entry.blockNumber}`,
-        'TX_NOT_IN_BLOCK',
-      ),
-    );
+  if (!isEntryTransaction(transaction, entry, number)) {
+    checks.push(notInBlock(bundle));
     return checks;
   }
   checks.push(
@@ -468,19 +480,10 @@ function checkTransactionBundle(bundle: FabricTransactionBundle, trust: TrustFil
     transaction = undefined;
   }
   if (
-    transaction === undefined ||
     block.envelopeHashes[bundle.transactionIndex] !== ownHash ||
-    block.number !== entry.blockNumber ||
-    transaction.channelHeader.getTxId() !== entry.txId ||
-    transaction.channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION
+    !isEntryTransaction(transaction, entry, block.number)
   ) {
-    checks.push(
-      fail(
-        'transaction in block',
-        `no transaction ${entry.txId} at position ${bundle.transactionIndex} of block ${entry.blockNumber}`,
-        'TX_NOT_IN_BLOCK',
-      ),
-    );
+    checks.push(notInBlock(bundle));
     return checks;
   }
   checks.push(
