@@ -156,6 +156,23 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     expect(expectError(response, 400, 'INVALID_ENTRY').details).toContainEqual({ path, message });
   });
 
+  test.each([
+    ['a zero-width space', 'traffic\u200b-flow-2025', 'must not contain invisible characters'],
+    ['a Cyrillic look-alike letter', 'tr\u0430ffic-flow-2025', 'mixes Latin'],
+    ['a right-to-left override', 'traffic-\u202eflow-2025', 'must not contain bidirectional'],
+  ])(
+    'an identifier with %s, which would split a trail that looks the same, is refused',
+    async (_case, id, message) => {
+      const response = await gateway.request('POST', '/v1/entries', {
+        key: sandbox,
+        body: dataAccess({}, { dataset: { id } }),
+      });
+      const [detail] = expectError(response, 400, 'INVALID_ENTRY').details ?? [];
+      expect(detail?.path).toBe('payload.dataset.id');
+      expect(detail?.message).toContain(message);
+    },
+  );
+
   test('numbers out of range say the range', async () => {
     const seq = await gateway.request('POST', '/v1/entries', {
       key: sandbox,
