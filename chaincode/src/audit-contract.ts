@@ -1,30 +1,16 @@
 import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
-import type { Iterators, QueryResponseMetadata, StateQueryResponse } from 'fabric-shim-api';
 import { canRead, identifyCaller, type Caller } from './access-policy';
 import { assertMayWriteSomething, checkAdmission } from './admission';
-import {
-  ENTRIES_RECORDED_EVENT,
-  type AuditEntry,
-  type EntriesRecordedEvent,
-  type EntryPage,
-} from './audit-entry';
+import { ENTRIES_RECORDED_EVENT, type AuditEntry, type EntriesRecordedEvent } from './audit-entry';
 import { canonicalJson, canonicallyOrdered, entryDigest } from './canonical-json';
-import { formatTxTimestamp, toLedgerTime } from './commit-time';
+import { formatTxTimestamp } from './commit-time';
 import { MSP_ID, standardConsortium, type Consortium } from './consortium';
 import { ContractError, encodeErrorEnvelope } from './contract-error';
-import { entryQueriesOf, type EntryCountQuery } from './entry-query';
+import { entryQueriesOf } from './entry-query';
+import { countParts, readMergedPage, readableParts } from './index-partitions';
 import { LEDGER_FORM, type EntryRequest, type KindRegistry } from './kinds/registry';
 import { standardKinds } from './kinds/standard-kinds';
-import {
-  entryKey,
-  entryKeysOf,
-  indexKey,
-  indexRange,
-  keyInRange,
-  organizationOfEntryKey,
-  sequenceKey,
-  settingKey,
-} from './ledger-keys';
+import { entryKey, entryKeysOf, indexKey, sequenceKey, settingKey } from './ledger-keys';
 import {
   PSEUDONYM_KEY_SETTING,
   holdsPseudonymKey,
@@ -57,127 +43,6 @@ async function withErrorEnvelope<T>(work: () => Promise<T>): Promise<T> {
 
 /** More organisations than a channel of this ledger will ever have. */
 const MAX_ORGANIZATIONS = 100;
-
-/** Index keys read per range call while filling a page. */
-const SCAN_CHUNK = 200;
-/** Index keys one call reads at most, so a query over others' entries stays bounded. */
-export const MAX_KEYS_SCANNED = 2000;
-
-/** The index range a query or count names, its time bounds in ledger time. */
-function rangeOfQuery(query: EntryCountQuery): { startKey: string; endKey: string } {
-  return indexRange(query.by, query.value, {
-    from: query.from === undefined ? undefined : toLedgerTime(query.from),
-    to: query.to === undefined ? undefined : toLedgerTime(query.to),
-  });
-}
-
-/** Index keys read per range call while counting: keys only, so larger chunks than a page's. */
-const COUNT_CHUNK = 1000;
-/** Index keys one count reads at most; past it the count says it is not complete. */
-export const MAX_KEYS_COUNTED = 100_000;
-
-/**
- * How many entries in an index range the caller may read, from the index keys alone: each
- * points at its entry's key, which names the organisation reading depends on.
- */
-/**
- * One chunk of an index range: each index key with the entry key it points at, and the
- * bookmark of the next chunk ('' when the range ends).
- */
-async function readIndexChunk(
-  ctx: Context,
-  range: { startKey: string; endKey: string },
-  size: number,
-  bookmark: string,
-): Promise<{ hits: { key: string; entryKey: string }[]; next: string }> {
-  // A peer sends no page metadata for an empty range (fabric-shim then leaves it undefined,
-  // whatever its type says): no metadata means no next page.
-  const { iterator, metadata } = (await ctx.stub.getStateByRangeWithPagination(
-    range.startKey,
-    range.endKey,
-    size,
-    bookmark,
-  )) as Omit<StateQueryResponse<Iterators.StateQueryIterator>, 'metadata'> & {
-    metadata?: QueryResponseMetadata;
-  };
-  const hits: { key: string; entryKey: string }[] = [];
-  try {
-    for (let item = await iterator.next(); !item.done; item = await iterator.next()) {
-      hits.push({ key: item.value.key, entryKey: Buffer.from(item.value.value).toString('utf8') });
-    }
-  } finally {
-    await iterator.close();
-  }
-  return { hits, next: metadata?.bookmark ?? '' };
-}
-
-async function countVisible(
-  ctx: Context,
-  caller: Caller,
-  range: { startKey: string; endKey: string },
-): Promise<{ count: number; complete: boolean }> {
-  let count = 0;
-  let scanned = 0;
-  let next = '';
-  do {
-    const chunk = await readIndexChunk(
-      ctx,
-      range,
-      Math.min(COUNT_CHUNK, MAX_KEYS_COUNTED - scanned),
-      next,
-    );
-    scanned += chunk.hits.length;
-    for (const hit of chunk.hits) {
-      if (canRead(caller, { submitter: { mspId: organizationOfEntryKey(hit.entryKey) } })) {
-        count += 1;
-      }
-    }
-    next = chunk.next;
-  } while (next !== '' && scanned < MAX_KEYS_COUNTED);
-  return { count, complete: next === '' };
-}
-
-/**
- * One page of the entries the caller may read, in index order, skipping what it may not: a
- * page is full unless the range ends, and its bookmark is the index key of the next entry the
- * caller may read, or '' when there is none, so that neither reveals an entry the caller cannot
- * see. Only when MAX_KEYS_SCANNED keys were read without filling the page does the bookmark
- * name where the scan stopped.
- */
-async function readVisiblePage(
-  ctx: Context,
-  caller: Caller,
-  range: { startKey: string; endKey: string },
-  pageSize: number,
-  bookmark: string,
-): Promise<EntryPage> {
-  const items: AuditEntry[] = [];
-  let next = bookmark;
-  let scanned = 0;
-  for (;;) {
-    const { hits: keys, next: following } = await readIndexChunk(
-      ctx,
-      range,
-      Math.min(SCAN_CHUNK, MAX_KEYS_SCANNED - scanned),
-      next,
-    );
-    const entries = await Promise.all(keys.map((hit) => readEntryAt(ctx, hit.entryKey)));
-    for (const [index, entry] of entries.entries()) {
-      if (entry === undefined || !canRead(caller, entry)) {
-        continue;
-      }
-      if (items.length === pageSize) {
-        return { items, bookmark: keys[index]?.key ?? '' };
-      }
-      items.push(entry);
-    }
-    scanned += keys.length;
-    next = following;
-    if (next === '' || scanned >= MAX_KEYS_SCANNED) {
-      return { items, bookmark: next };
-    }
-  }
-}
 
 @Info({
   title: 'audit',
@@ -302,15 +167,8 @@ export class AuditContract extends Contract {
         code: 'INVALID_ARGUMENT',
         message: 'invalid query',
       });
-      const range = rangeOfQuery(parsed);
-      if (parsed.bookmark !== '' && !keyInRange(parsed.bookmark, range)) {
-        throw new ContractError('INVALID_ARGUMENT', 'the bookmark does not belong to this query', [
-          { path: 'bookmark', message: 'was not returned by this query' },
-        ]);
-      }
-      return canonicalJson(
-        await readVisiblePage(ctx, caller, range, parsed.pageSize, parsed.bookmark),
-      );
+      const parts = readableParts(caller, this.consortium, parsed);
+      return canonicalJson(await readMergedPage(ctx, parts, parsed.pageSize, parsed.bookmark));
     });
   }
 
@@ -324,7 +182,7 @@ export class AuditContract extends Contract {
         code: 'INVALID_ARGUMENT',
         message: 'invalid query',
       });
-      return canonicalJson(await countVisible(ctx, caller, rangeOfQuery(parsed)));
+      return canonicalJson(await countParts(ctx, readableParts(caller, this.consortium, parsed)));
     });
   }
 
@@ -438,7 +296,10 @@ export class AuditContract extends Contract {
       const position = { committedAt, txId, index };
       const indexWrites = this.kinds
         .indexPartitions(entry)
-        .map(([index, partition]) => [indexKey(index, partition, position), idBytes] as const);
+        .map(
+          ([index, partition]) =>
+            [indexKey(index, partition, entry.submitter.mspId, position), idBytes] as const,
+        );
       const sequenceWrite =
         entry.sourceSeq === undefined
           ? []

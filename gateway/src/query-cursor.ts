@@ -10,8 +10,8 @@ const TAG_BYTES = 16;
 export type CursorScope = Principal & Omit<LedgerQuery, 'pageSize' | 'bookmark'>;
 
 /**
- * Opaque page cursors: the ledger's bookmark (an index key, with a commit time and a
- * transaction id) sealed with AES-256-GCM under the gateway's own key, authenticated together
+ * Opaque page cursors: the ledger's bookmark (index keys, with commit times and transaction
+ * ids) sealed with AES-256-GCM under the gateway's own key, authenticated together
  * with the caller and the query. A cursor reveals nothing, and works for no one and nothing else.
  */
 export class QueryCursors {

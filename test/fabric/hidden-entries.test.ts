@@ -6,21 +6,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntryPage } from '../../chaincode/src/index.js';
 import { creditChange, dataAccess, unique } from '../support/sample-entries.js';
-import { contractErrorCode, recordEntry } from './ledger-calls.js';
+import { contractErrorCode, recordEntries, recordEntry } from './ledger-calls.js';
 import { CLIENTS, connectAs, type Session } from './network.js';
 
 const utf8 = new TextDecoder();
 let sandbox: Session;
 let credit: Session;
+let regulator: Session;
 
 beforeAll(() => {
   sandbox = connectAs(CLIENTS.sandbox.mspId, CLIENTS.sandbox.name);
   credit = connectAs(CLIENTS.credit.mspId, CLIENTS.credit.name);
+  regulator = connectAs(CLIENTS.regulator.mspId, CLIENTS.regulator.name);
 });
 
 afterAll(() => {
   sandbox.close();
   credit.close();
+  regulator.close();
 });
 
 async function evaluate(session: Session, transaction: string, argument: string) {
@@ -53,5 +56,70 @@ describe("another organisation's entries, asked of the contract directly", () =>
 
     const { status } = await recordEntry(sandbox.contract, dataAccess({ id: entry.id }));
     expect(status.successful).toBe(true);
+  });
+});
+
+describe("many of another organisation's entries where the caller's has none", () => {
+  /** More than one call of the contract read before index partitions named the organisation. */
+  const MANY = 2500;
+  const recordId = unique('CR-contract-crowded');
+
+  beforeAll(async () => {
+    for (let written = 0; written < MANY; written += 500) {
+      await recordEntries(
+        credit.contract,
+        Array.from({ length: 500 }, () => creditChange({}, { recordId })),
+      );
+    }
+  });
+
+  it('page as empty with no bookmark, and count as none', async () => {
+    for (const pageSize of [1, 500]) {
+      const page = await evaluate(
+        sandbox,
+        'QueryEntries',
+        JSON.stringify({ by: 'recordId', value: recordId, pageSize }),
+      );
+      expect(JSON.parse(page.result ?? '{}') as EntryPage).toEqual({ items: [], bookmark: '' });
+    }
+    const count = await evaluate(
+      sandbox,
+      'CountEntries',
+      JSON.stringify({ by: 'recordId', value: recordId }),
+    );
+    expect(JSON.parse(count.result ?? '{}')).toEqual({ count: 0, complete: true });
+  });
+
+  it("are all the regulator's, whose bookmark the writer cannot use", async () => {
+    const query = { by: 'recordId', value: recordId, pageSize: 500 };
+    let seen = 0;
+    let bookmark = '';
+    let first = '';
+    do {
+      const page = await evaluate(
+        regulator,
+        'QueryEntries',
+        JSON.stringify({ ...query, bookmark }),
+      );
+      expect(page.code).toBeUndefined();
+      const parsed = JSON.parse(page.result ?? '{}') as EntryPage;
+      seen += parsed.items.length;
+      bookmark = parsed.bookmark;
+      first ||= bookmark;
+    } while (bookmark !== '');
+    expect(seen).toBe(MANY);
+    const count = await evaluate(
+      regulator,
+      'CountEntries',
+      JSON.stringify({ by: 'recordId', value: recordId }),
+    );
+    expect(JSON.parse(count.result ?? '{}')).toEqual({ count: MANY, complete: true });
+
+    const borrowed = await evaluate(
+      sandbox,
+      'QueryEntries',
+      JSON.stringify({ ...query, bookmark: first }),
+    );
+    expect(borrowed).toEqual({ code: 'INVALID_ARGUMENT' });
   });
 });

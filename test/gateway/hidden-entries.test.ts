@@ -2,6 +2,7 @@
  * What a writer learns about entries it may not read: nothing, not through a page, nor through
  * a cursor. Cursors are opaque and good for one caller and one query only.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
 import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
@@ -59,6 +60,52 @@ describe("another organisation's entries", () => {
       cursor = page.body.nextCursor;
     } while (cursor !== null);
     expect(seen).toHaveLength(3);
+  });
+});
+
+describe("many of another organisation's entries where the caller's has none", () => {
+  /** More than one call of the contract read before index partitions named the organisation. */
+  const MANY = 2500;
+  const crowdedRecord = unique('CR-crowded');
+  const subject = `hmac-sha256:${createHash('sha256').update(unique('crowded-subject')).digest('hex')}`;
+
+  beforeAll(async () => {
+    for (let written = 0; written < MANY; written += 500) {
+      const batch = await gateway.request('POST', '/v1/entries/batch', {
+        key: gateway.keys['credit-writer'],
+        body: {
+          entries: Array.from({ length: 500 }, () =>
+            creditChange(
+              {},
+              { recordId: crowdedRecord, subject: { type: 'organization', ref: subject } },
+            ),
+          ),
+        },
+      });
+      expect(batch.status, batch.text).toBe(200);
+    }
+  }, 600_000);
+
+  test.each([1, 100, 500])('pages of %i are empty and carry no cursor', async (limit) => {
+    for (const query of [`recordId=${crowdedRecord}`, `stream=subject:${subject}`]) {
+      const page = await list(gateway.keys['sandbox-writer'], `${query}&limit=${limit}`);
+      expect(page.status, page.text).toBe(200);
+      expect(page.body).toEqual({ items: [], nextCursor: null });
+    }
+  });
+
+  test('the regulator still pages through all of them', async () => {
+    let seen = 0;
+    let cursor: string | null = null;
+    do {
+      const page: { body: Page } = await list(
+        gateway.keys.regulator,
+        `recordId=${crowdedRecord}&limit=500${cursor === null ? '' : `&cursor=${cursor}`}`,
+      );
+      seen += page.body.items.length;
+      cursor = page.body.nextCursor;
+    } while (cursor !== null);
+    expect(seen).toBe(MANY);
   });
 });
 

@@ -1,31 +1,70 @@
 import type { StateReader } from '../../gateway/src/embedded/transaction-stub.js';
 
+interface OrderedKey {
+  key: string;
+  bytes: Buffer;
+}
+
 /** World state in memory, ordered like Fabric's: by the keys' UTF-8 bytes. */
 export class MemoryWorldState implements StateReader {
   private readonly values = new Map<string, Uint8Array>();
+  /** The keys in ledger order; sorted again at the first range read after a write. */
+  private ordered: OrderedKey[] | undefined;
+  /**
+   * Keys handed out by range reads so far: the work a query does, counted rather than timed,
+   * so a test can tell what a query's cost depends on.
+   */
+  rangeKeysRead = 0;
 
   get(key: string): Uint8Array | undefined {
     return this.values.get(key);
   }
 
   keysInRange(startKey: string, endKey: string, limit: number): string[] {
-    const start = Buffer.from(startKey);
-    const end = Buffer.from(endKey);
-    return [...this.values.keys()]
+    const ordered = (this.ordered ??= [...this.values.keys()]
       .map((key) => ({ key, bytes: Buffer.from(key) }))
-      .filter(({ bytes }) => Buffer.compare(bytes, start) >= 0 && Buffer.compare(bytes, end) < 0)
-      .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
-      .slice(0, limit)
-      .map(({ key }) => key);
+      .sort((a, b) => Buffer.compare(a.bytes, b.bytes)));
+    const end = Buffer.from(endKey);
+    const keys: string[] = [];
+    for (
+      let position = firstAtOrAfter(ordered, Buffer.from(startKey));
+      position < ordered.length && keys.length < limit;
+      position += 1
+    ) {
+      const candidate = ordered[position];
+      if (candidate === undefined || Buffer.compare(candidate.bytes, end) >= 0) {
+        break;
+      }
+      keys.push(candidate.key);
+    }
+    this.rangeKeysRead += keys.length;
+    return keys;
   }
 
   apply(writes: ReadonlyMap<string, Uint8Array>): void {
     for (const [key, value] of writes) {
       this.values.set(key, value);
     }
+    this.ordered = undefined;
   }
 
   keys(): string[] {
     return [...this.values.keys()];
   }
+}
+
+/** The position of the first key not before `start`, by binary search. */
+function firstAtOrAfter(ordered: readonly OrderedKey[], start: Buffer): number {
+  let low = 0;
+  let high = ordered.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const candidate = ordered[middle];
+    if (candidate !== undefined && Buffer.compare(candidate.bytes, start) < 0) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low;
 }

@@ -1,4 +1,5 @@
 import { ENTRY_KEY_PREFIX, type AuditEntry, type Caller } from '@audit-ledger/chaincode';
+import { INDEX_KEYS, isOrganizationIndexKey } from '@audit-ledger/chaincode/dist/ledger-keys';
 import Database from 'better-sqlite3';
 import {
   GENESIS_PREVIOUS_HASH,
@@ -125,7 +126,29 @@ export class LedgerStore implements StateReader {
       this.createSchema();
     }
     this.statements = this.prepareStatements();
+    if (!options.readOnly) {
+      this.refuseOldIndexLayout();
+    }
     this.counts = options.readOnly ? undefined : new EntryDayCounts(this.db);
+  }
+
+  /**
+   * Index keys name the writing organisation since index layout 2; the contract finds no entry
+   * of a ledger written in layout 1. Re-keying them here would put state in the ledger that no
+   * block recorded (which checkIntegrity reports, rightly), so the operator chooses instead.
+   */
+  private refuseOldIndexLayout(): void {
+    const [first] = this.keysInRange(INDEX_KEYS.startKey, INDEX_KEYS.endKey, 1);
+    if (first !== undefined && !isOrganizationIndexKey(first)) {
+      this.db.close();
+      throw new Error(
+        `${this.file} holds index keys in index layout 1, without the writing organisation, ` +
+          'as audit-ledger wrote them before index partitions were split by organisation; this ' +
+          'version reads layout 2 only and would find none of its entries. Serve this ledger ' +
+          'with the version that wrote it, or start this version on an empty DATA_DIR; ' +
+          '`npm run integrity` with its DATA_DIR still checks the old one offline.',
+      );
+    }
   }
 
   private createSchema(): void {

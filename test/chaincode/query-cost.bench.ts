@@ -1,0 +1,124 @@
+/**
+ * What one QueryEntries or CountEntries call costs over 30,000 entries of three organisations
+ * in one stream (10,000 each, written in turns of 100): time through fabric-contract-api's
+ * dispatcher over the in-memory world state, and the index keys each call reads.
+ *
+ *   npx tsc --build && npx vitest bench --run test/chaincode/query-cost.bench.ts
+ */
+import { beforeAll, bench, describe } from 'vitest';
+import { defineConsortium, type EntryPage } from '../../chaincode/src/index.js';
+import {
+  createCertificateAuthority,
+  issueClientIdentity,
+} from '../../gateway/src/identity/x509-identities.js';
+import { ContractHarness } from '../support/contract-harness.js';
+import { testIdentities, type TestIdentity } from '../support/identities.js';
+import { pageOf, payloadOf } from '../support/results.js';
+import { dataAccess } from '../support/sample-entries.js';
+
+const ENTRIES_PER_ORGANIZATION = 10_000;
+const TURN = 100;
+const stream = { by: 'stream', value: 'dataset:ds-bench' };
+
+const consortium = defineConsortium({
+  ordererOrganization: 'OrdererOrg',
+  organizations: [
+    { mspId: 'SandboxOrg', roles: ['sandbox-writer'] },
+    { mspId: 'CreditOrg', roles: ['credit-writer', 'sandbox-writer'] },
+    { mspId: 'ResearchOrg', roles: ['sandbox-writer'] },
+    { mspId: 'RegulatorOrg', roles: ['regulator'] },
+  ],
+});
+
+const harness = new ContractHarness(consortium);
+let regulator: TestIdentity;
+let writer: TestIdentity;
+/** The bookmark of the 151st regulator's page of 100: a page in the middle of the stream. */
+let middle = '';
+
+async function evaluate(identity: TestIdentity, fcn: string, body: object): Promise<string> {
+  return payloadOf(await harness.evaluate(identity, fcn, JSON.stringify(body)));
+}
+
+/** Runs `call` once and reports the index keys it read. */
+async function reportKeysRead(name: string, call: () => Promise<unknown>): Promise<void> {
+  const before = harness.state.rangeKeysRead;
+  await call();
+  process.stdout.write(`${name}: ${harness.state.rangeKeysRead - before} index keys read\n`);
+}
+
+beforeAll(async () => {
+  const ids = await testIdentities();
+  const validity = {
+    notBefore: new Date('2025-01-01T00:00:00Z'),
+    notAfter: new Date('2035-01-01T00:00:00Z'),
+  };
+  const research = await issueClientIdentity(
+    await createCertificateAuthority('ResearchOrg', validity),
+    'research-platform',
+    { 'audit.role': 'sandbox-writer' },
+    validity,
+  );
+  regulator = ids.regulator;
+  // The writer whose turn comes last: before, its first page was read past the others' keys.
+  writer = research;
+  const writers = [ids.sandboxWriter, ids.creditOrgSandboxWriter, research];
+  for (let turn = 0; turn < ENTRIES_PER_ORGANIZATION / TURN; turn += 1) {
+    for (const identity of writers) {
+      const batch = Array.from({ length: TURN }, () =>
+        dataAccess({}, { dataset: { id: 'ds-bench' } }),
+      );
+      payloadOf(await harness.submit(identity, 'RecordEntries', JSON.stringify(batch)));
+    }
+  }
+  for (let page = 0; page < 150; page += 1) {
+    const { bookmark } = pageOf(
+      await harness.evaluate(
+        regulator,
+        'QueryEntries',
+        JSON.stringify({ ...stream, pageSize: 100, bookmark: middle }),
+      ),
+    );
+    middle = bookmark;
+  }
+  await reportKeysRead("regulator's first page of 100", () =>
+    evaluate(regulator, 'QueryEntries', { ...stream, pageSize: 100 }),
+  );
+  await reportKeysRead("regulator's page of 100 in the middle", () =>
+    evaluate(regulator, 'QueryEntries', { ...stream, pageSize: 100, bookmark: middle }),
+  );
+  await reportKeysRead("writer's first page of 100", () =>
+    evaluate(writer, 'QueryEntries', { ...stream, pageSize: 100 }),
+  );
+  await reportKeysRead("regulator's count", () => evaluate(regulator, 'CountEntries', stream));
+  await reportKeysRead("writer's count", () => evaluate(writer, 'CountEntries', stream));
+}, 600_000);
+
+describe('QueryEntries over 30,000 entries of 3 organisations', () => {
+  bench("a regulator's first page of 100", async () => {
+    await evaluate(regulator, 'QueryEntries', { ...stream, pageSize: 100 });
+  });
+
+  bench("a regulator's page of 100 in the middle", async () => {
+    const page = JSON.parse(
+      await evaluate(regulator, 'QueryEntries', { ...stream, pageSize: 100, bookmark: middle }),
+    ) as EntryPage;
+    if (page.items.length !== 100) {
+      throw new Error(`a page of ${page.items.length}`);
+    }
+  });
+
+  bench("a writer's first page of 100", async () => {
+    await evaluate(writer, 'QueryEntries', { ...stream, pageSize: 100 });
+  });
+});
+
+describe('CountEntries over 30,000 entries of 3 organisations', () => {
+  bench("a regulator's count", async () => {
+    await evaluate(regulator, 'CountEntries', stream);
+  });
+
+  bench("a writer's count", async () => {
+    await evaluate(writer, 'CountEntries', stream);
+  });
+});
