@@ -75,7 +75,13 @@ export {
   type RequestForm,
 } from './kinds/registry';
 export { standardKinds } from './kinds/standard-kinds';
-export { ENTRY_KEY_PREFIX, entryKey, entryKeysOf } from './ledger-keys';
+export {
+  ENTRY_KEY_PREFIX,
+  INDEX_KEYS,
+  entryKey,
+  entryKeysOf,
+  isOrganizationIndexKey,
+} from './ledger-keys';
 export {
   canonicalIdentifier,
   containsNationalIdentifier,

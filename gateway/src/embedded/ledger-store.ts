@@ -1,5 +1,10 @@
-import { ENTRY_KEY_PREFIX, type AuditEntry, type Caller } from '@audit-ledger/chaincode';
-import { INDEX_KEYS, isOrganizationIndexKey } from '@audit-ledger/chaincode/dist/ledger-keys';
+import {
+  ENTRY_KEY_PREFIX,
+  INDEX_KEYS,
+  isOrganizationIndexKey,
+  type AuditEntry,
+  type Caller,
+} from '@audit-ledger/chaincode';
 import Database from 'better-sqlite3';
 import {
   GENESIS_PREVIOUS_HASH,
