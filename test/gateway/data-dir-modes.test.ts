@@ -139,3 +139,18 @@ test('a store an earlier version left readable to others is closed to them when 
     db.close();
   }
 });
+
+test('secrets an operator left readable to others are closed to them when the gateway starts', async () => {
+  const root = await folder();
+  const secrets = ['pseudonym.key', 'cursor.key'];
+  for (const name of secrets) {
+    await writeFile(join(root, name), `${randomBytes(32).toString('hex')}\n`, { mode: 0o644 });
+  }
+  const gateway = await startTestGateway({ DATA_DIR: root });
+  try {
+    const all = await modes(root);
+    expect(secrets.map((name) => all[name])).toEqual(['600', '600']);
+  } finally {
+    await gateway.close();
+  }
+});
