@@ -57,7 +57,7 @@ interface BatchBody {
 
 /** The HMAC the gateway must store, computed here with node:crypto and the key on disk. */
 async function expectedRef(gateway: TestGateway, normalised: string): Promise<string> {
-  const hex = (await readFile(join(gateway.dataDir, 'pseudonym.key'), 'utf8')).trim();
+  const hex = (await readFile(gateway.pseudonymKeyFile, 'utf8')).trim();
   expect(hex).toMatch(/^[0-9a-f]{64,}$/);
   const key = Buffer.from(hex, 'hex');
   return `hmac-sha256:${createHmac('sha256', key).update(normalised, 'utf8').digest('hex')}`;
@@ -470,7 +470,7 @@ describe('national identifiers never reach the disk, the logs or a response', ()
     expect(badJson.status).toBe(400);
 
     const open = await rawFiles(gateway.dataDir);
-    expect([...open.keys()]).toContain('pseudonym.key');
+    expect([...open.keys()]).toContain('outbox.sqlite');
     for (const [file, bytes] of open) {
       expect({ file, found: needlesInBytes(bytes) }).toEqual({ file, found: [] });
     }

@@ -16,7 +16,7 @@ import {
 import { enrollClientIdentity } from '../../gateway/src/fabric/ca-enrollment.js';
 import { readConnectionFile } from '../../gateway/src/fabric/connection-file.js';
 import { organizationGranting, standardConsortium } from '../../chaincode/src/index.js';
-import { loadConfig } from '../../gateway/src/config.js';
+import { loadConfig, type Config } from '../../gateway/src/config.js';
 import { openGateway } from '../../gateway/src/gateway.js';
 import { createApiServer } from '../../gateway/src/http/api-server.js';
 import type { Ledger } from '../../gateway/src/ledger/ledger.js';
@@ -40,6 +40,8 @@ export interface TestGateway {
   /** The Prometheus text the metrics listener serves. */
   metrics(): Promise<string>;
   dataDir: string;
+  /** The consortium pseudonym key file this gateway reads (or, on the embedded ledger, made). */
+  pseudonymKeyFile: string;
   keys: DevKeys;
   /** Each role's API key name: the principal in logs, and the name in its entries' source. */
   names: Record<Role, string>;
@@ -109,6 +111,24 @@ async function enrolledKeys(
   return { keys, names, file };
 }
 
+/** Where the gateway reads the key: configured, the network's file for its organisations, or its own. */
+async function pseudonymKeyFileOf(config: Config): Promise<string> {
+  if (config.pseudonymKey !== undefined && 'file' in config.pseudonymKey) {
+    return config.pseudonymKey.file;
+  }
+  if (config.ledger.kind === 'fabric') {
+    const connection = await readConnectionFile(config.ledger.connectionFile);
+    const file = Object.values(connection.organizations)
+      .map((organization) => organization.pseudonymKeyPath)
+      .find((path) => path !== undefined);
+    if (file === undefined) {
+      throw new Error('the network gave no organisation of this gateway a pseudonym key');
+    }
+    return file;
+  }
+  return join(config.dataDir, 'pseudonym.key');
+}
+
 async function listenOnFreePort(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -138,6 +158,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     },
   });
   const opened = await openGateway(config, pino({ level: 'info' }, sink));
+  const pseudonymKeyFile = await pseudonymKeyFileOf(config);
   const { app, metricsApp, ledger } = opened;
   const keys =
     fabric?.keys ?? (JSON.parse(await readFile(join(dataDir, 'dev-keys.json'), 'utf8')) as DevKeys);
@@ -153,6 +174,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     url,
     metricsUrl,
     dataDir,
+    pseudonymKeyFile,
     keys,
     names,
     sourceOf: (role) => `${organizationGranting(standardConsortium, role)}/${names[role]}`,
