@@ -75,6 +75,8 @@ normalise_enrollment() {
 
 # register_identity <org> <name> <type> [role]: registers with the CA admin, then enrolls an
 # identity certificate and a TLS certificate. A role becomes audit.role in the certificate.
+# The secret is good for exactly those two enrollments: the CA client's log still shows it,
+# but once they are done it enrolls nothing more.
 register_identity() {
   local org="$1" name="$2" type="$3" role="${4:-}" dir secret
   dir="$(identity_dir "$org" "$name")"
@@ -83,7 +85,7 @@ register_identity() {
   local attrs=()
   [[ -z "$role" ]] || attrs=(--id.attrs "audit.role=$role:ecert")
   FABRIC_CA_CLIENT_ID_SECRET="$secret" ca_client "$org" "$(identity_dir "$org" ca-admin)" register \
-    --id.name "$name" --id.type "$type" "${attrs[@]}" \
+    --id.name "$name" --id.type "$type" --id.maxenrollments 2 "${attrs[@]}" \
     -u "https://127.0.0.1:$(ca_port "$org")"
   mkdir -p "$dir/tls"
   local url

@@ -72,6 +72,9 @@ export async function enrollClientIdentity(options: {
         'client',
         '--id.attrs',
         `${ROLE_ATTRIBUTE}=${role}:ecert`,
+        // The secret enrolls this identity once, here, and is worth nothing afterwards.
+        '--id.maxenrollments',
+        '1',
       ],
       withSettings({ FABRIC_CA_CLIENT_ID_SECRET: secret }),
     );
