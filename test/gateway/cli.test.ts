@@ -22,7 +22,7 @@ afterEach(async () => {
   );
 });
 
-describe('npm run keys', () => {
+describe('npm run keys', { timeout: 30_000 }, () => {
   test('add mints a key, prints it once and stores only its hash', async () => {
     const file = join(await freshFolder(), 'api-keys.json');
     const added = await cli('keys-cli.js', [
@@ -99,7 +99,7 @@ describe('npm run keys', () => {
   });
 });
 
-describe('npm run integrity', () => {
+describe('npm run integrity', { timeout: 30_000 }, () => {
   test('passes on an untouched ledger and fails, naming the key, once a stored entry is edited', async () => {
     const gateway = await startTestGateway();
     const dataDir = await freshFolder();
@@ -148,7 +148,7 @@ describe('npm run integrity', () => {
   });
 });
 
-describe('--help', () => {
+describe('--help', { timeout: 30_000 }, () => {
   test.each([
     [
       'cli/audit-ledger.js',
@@ -165,7 +165,7 @@ describe('--help', () => {
   });
 });
 
-describe('npm run keys -- list, on development keys', () => {
+describe('npm run keys -- list, on development keys', { timeout: 30_000 }, () => {
   test('names the development keys and their roles, never their secrets', async () => {
     const dataDir = await freshFolder();
     const listed = await cli('keys-cli.js', ['list'], { DATA_DIR: dataDir });
