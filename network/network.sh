@@ -10,6 +10,15 @@
 #   network.sh identity add <MSP id> <name> <role>   register and enroll a client identity
 #   network.sh identity revoke <MSP id> <name>       revoke it and publish the CRL on the channel
 #   network.sh floor          deploy (or restart) the benchmark's trivial contract beside the audit one
+#
+# Each organisation on its own host, holding only its own keys (docs/deployment.md), in order:
+#   network.sh host init <MSP id> [--host <address>] [--bft]   its CA, identities and keys
+#   network.sh host export <MSP id> <dir>       its public definition: roots, host, public keys
+#   network.sh host import <dir>                another organisation's public definition
+#   network.sh host found <MSP id> <dir> <secrets dir>   the channel, from every definition
+#   network.sh host join <MSP id> <dir> [<secrets dir>]  its nodes started, joined, approving
+#   network.sh host commit <MSP id>             the contract's definition, once a majority approved
+#   network.sh host finish <MSP id>             its witness, connection file and trust file
 set -euo pipefail
 # shellcheck source=network/lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -27,19 +36,33 @@ source "$NETWORK_DIR/lib/connection-file.sh"
 source "$NETWORK_DIR/lib/checkpoints.sh"
 # shellcheck source=network/lib/pseudonym-key.sh
 source "$NETWORK_DIR/lib/pseudonym-key.sh"
+# shellcheck source=network/lib/host.sh
+source "$NETWORK_DIR/lib/host.sh"
 
 READY_MARKER="$STATE_DIR/ready"
 
+# The organisations whose keys are on this host: every one, or on its own host just the one.
+is_local() { [[ -d "$(org_dir "$1")/identities" ]]; }
+local_peer_orgs() {
+  local org
+  for org in "${PEER_ORGS[@]}"; do is_local "$org" && echo "$org"; done
+  return 0
+}
+
 all_nodes() {
-  local org n contract
-  for org in "$ORDERER_ORG" "${PEER_ORGS[@]}"; do ca_name "$org"; done
-  for n in $(orderer_numbers); do orderer_name "$n"; done
-  for org in "${PEER_ORGS[@]}"; do peer_name "$org"; done
+  local org n contract peer_orgs
+  mapfile -t peer_orgs < <(local_peer_orgs)
+  for org in "$ORDERER_ORG" "${PEER_ORGS[@]}"; do is_local "$org" && ca_name "$org"; done
+  if is_local "$ORDERER_ORG"; then
+    for n in $(orderer_numbers); do orderer_name "$n"; done
+  fi
+  ((${#peer_orgs[@]} > 0)) || return 0
+  for org in "${peer_orgs[@]}"; do peer_name "$org"; done
   for contract in "${CONTRACTS[@]}"; do
-    contract_deployed "$contract" || continue
-    for org in "${PEER_ORGS[@]}"; do chaincode_name "$org" "$contract"; done
+    contract_deployed "$contract" "${peer_orgs[0]}" || continue
+    for org in "${peer_orgs[@]}"; do chaincode_name "$org" "$contract"; done
   done
-  for org in "${PEER_ORGS[@]}"; do witness_name "$org"; done
+  for org in "${peer_orgs[@]}"; do witness_name "$org"; done
 }
 
 org_of_node() {
@@ -76,6 +99,7 @@ running_nodes() {
   return 0
 }
 
+# Every identity and key of an organisation, issued by its own (running) CA.
 register_organisation() {
   local org="$1" n
   enroll_ca_admin "$org"
@@ -83,12 +107,14 @@ register_organisation() {
   register_identity "$org" admin admin
   if [[ "$org" == "$ORDERER_ORG" ]]; then
     for n in $(orderer_numbers); do register_identity "$org" "$(orderer_name "$n")" orderer; done
+    publish_orderer_certificates
   else
     register_identity "$org" peer0 peer
     register_identity "$org" chaincode client
     register_identity "$org" gateway client
     register_identity "$org" witness client
     register_identity "$org" "${ORG_CLIENT[$org]}" client "${ORG_ROLE[$org]}"
+    create_witness_key "$org"
   fi
 }
 
@@ -105,12 +131,13 @@ bootstrap() {
   wait_all "starting nodes"
   say "creating channel $CHANNEL and joining every node"
   create_channel
+  create_checkpoint_log
   say "deploying the audit contract: one chaincode service per organisation"
   deploy_contract audit
   wait_for_gossip
   say "starting each organisation's checkpoint witness"
-  create_checkpoint_keys
   distribute_pseudonym_key
+  for org in "${PEER_ORGS[@]}"; do write_witness_config "$org"; done
   write_connection_file
   for org in "${PEER_ORGS[@]}"; do "$NETWORK_DIR/nodes/witness.sh" "$org" & done
   wait_all "starting the witnesses"
@@ -186,13 +213,14 @@ node_health() {
   local name="$1" org url
   case "$name" in
     ca.*) org="$(org_of_node "$name")"
-      url="https://127.0.0.1:$(ca_port "$org")/cainfo" ;;
+      url="https://$(org_address "$org" "$(ca_port "$org")")/cainfo" ;;
     orderer*) org="$ORDERER_ORG"
-      url="https://127.0.0.1:$(orderer_operations_port "${name#orderer}")/healthz" ;;
+      url="https://$(org_address "$org" "$(orderer_operations_port "${name#orderer}")")/healthz" ;;
     peer0.*) org="$(org_of_node "$name")"
-      url="https://127.0.0.1:$(peer_operations_port "$org")/healthz" ;;
+      url="https://$(org_address "$org" "$(peer_operations_port "$org")")/healthz" ;;
     witness.*)
-      if curl --silent --fail --max-time 3 "http://127.0.0.1:$(witness_port "$(org_of_node "$name")")/healthz" >/dev/null; then
+      org="$(org_of_node "$name")"
+      if curl --silent --fail --max-time 3 "http://$(org_address "$org" "$(witness_port "$org")")/healthz" >/dev/null; then
         echo healthy
       else
         echo unhealthy
@@ -278,5 +306,6 @@ case "$command" in
   start) require_ready; start_nodes "${@:?usage: network.sh start <node>...}"; say "started $*" ;;
   identity) cmd_identity "$@" ;;
   floor) cmd_floor ;;
-  *) sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; [[ -z "$command" || "$command" == --help ]] || exit 2 ;;
+  host) cmd_host "$@" ;;
+  *) sed -n '2,23s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; [[ -z "$command" || "$command" == --help ]] || exit 2 ;;
 esac

@@ -22,7 +22,7 @@ package_chaincode() {
       address, dial_timeout: "10s", tls_required: true, client_auth_required: true,
       client_key: pem(key), client_cert: pem(cert), root_cert: pem(root),
     }), { mode: 0o600 });
-  ' "127.0.0.1:$(chaincode_service_port "$org" "$contract")" "$peer/tls/key.pem" "$peer/tls/cert.pem" \
+  ' "$(org_address "$org" "$(chaincode_service_port "$org" "$contract")")" "$peer/tls/key.pem" "$peer/tls/cert.pem" \
     "$service/tls/ca.pem" "$work/connection.json"
   printf '{"type":"ccaas","label":"%s_%s"}\n' "$contract" "$CHAINCODE_VERSION" >"$work/metadata.json"
   tar -C "$work" -czf "$work/code.tar.gz" connection.json
@@ -42,13 +42,24 @@ install_and_approve() {
     fail "$org could not approve $contract: $(tail -n 3 "$LOG_DIR/peer-cli.log")"
 }
 
-# The definition names no policy of its own, so the channel's MAJORITY Endorsement applies.
+# Whether a majority of the organisations approved the definition, as an organisation's peer sees.
+majority_approved() {
+  local org="$1" contract="$2" approvals
+  approvals="$(as_admin "$org" lifecycle chaincode checkcommitreadiness -C "$CHANNEL" -n "$contract" \
+    -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" --output json 2>/dev/null | grep -c ': true')"
+  ((approvals * 2 > ${#PEER_ORGS[@]}))
+}
+
+# commit_chaincode <contract> [MSP id]: one organisation's admin commits the definition once a
+# majority approved it. The definition names no policy of its own, so the channel's MAJORITY
+# Endorsement applies.
 commit_chaincode() {
-  local contract="$1" org peers=()
+  local contract="$1" committer="${2:-${PEER_ORGS[0]}}" org peers=()
+  wait_until "$(peer_name "$committer")" 60 "a majority's approvals of $contract" majority_approved "$committer" "$contract"
   for org in "${PEER_ORGS[@]}"; do
-    peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$(org_root_cert "$org")")
+    peers+=(--peerAddresses "$(org_address "$org" "$(peer_port "$org")")" --tlsRootCertFiles "$(org_root_cert "$org")")
   done
-  as_admin_via_orderer "${PEER_ORGS[0]}" lifecycle chaincode commit -C "$CHANNEL" -n "$contract" \
+  as_admin_via_orderer "$committer" lifecycle chaincode commit -C "$CHANNEL" -n "$contract" \
     -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" "${peers[@]}" \
     >>"$LOG_DIR/peer-cli.log" 2>&1 || fail "committing the $contract definition failed: $(tail -n 3 "$LOG_DIR/peer-cli.log")"
 }
@@ -58,23 +69,30 @@ chaincode_committed_on() {
     grep -q "Sequence: $CHAINCODE_SEQUENCE"
 }
 
+# An organisation's part of deploying a contract: its own service, started, and the package
+# that points to it installed on its peer, and the definition approved.
+prepare_contract() {
+  local org="$1" contract="$2"
+  package_chaincode "$org" "$contract"
+  "$NETWORK_DIR/nodes/chaincode.sh" "$org" "$contract"
+  install_and_approve "$org" "$contract"
+}
+
+wait_for_committed() {
+  wait_until "$(peer_name "$1")" 60 "the committed $2 definition" chaincode_committed_on "$1" "$2"
+}
+
 # Packages, starts, installs, approves and commits a contract on every organisation's peer.
 deploy_contract() {
   local contract="$1" org
-  for org in "${PEER_ORGS[@]}"; do
-    package_chaincode "$org" "$contract"
-    "$NETWORK_DIR/nodes/chaincode.sh" "$org" "$contract"
-  done
-  for org in "${PEER_ORGS[@]}"; do install_and_approve "$org" "$contract" & done
+  for org in "${PEER_ORGS[@]}"; do prepare_contract "$org" "$contract" & done
   wait_all "approving $contract"
   commit_chaincode "$contract"
-  for org in "${PEER_ORGS[@]}"; do
-    wait_until "$(peer_name "$org")" 30 "the committed $contract definition" chaincode_committed_on "$org" "$contract"
-  done
+  for org in "${PEER_ORGS[@]}"; do wait_for_committed "$org" "$contract"; done
 }
 
-# Whether a contract's services are part of this network: the audit contract always is, the
-# floor once `network.sh floor` deployed it.
+# contract_deployed <contract> [MSP id]: whether a contract's services are part of this
+# network: the audit contract always is, the floor once `network.sh floor` deployed it.
 contract_deployed() {
-  [[ "$1" == audit || -f "$(package_dir "${PEER_ORGS[0]}" "$1")/package-id" ]]
+  [[ "$1" == audit || -f "$(package_dir "${2:-${PEER_ORGS[0]}}" "$1")/package-id" ]]
 }

@@ -10,7 +10,7 @@ as_admin() {
     FABRIC_LOGGING_SPEC="${PEER_CLI_LOGGING:-WARNING}" \
     CORE_PEER_LOCALMSPID="$org" \
     CORE_PEER_MSPCONFIGPATH="$admin/msp" \
-    CORE_PEER_ADDRESS="127.0.0.1:$(peer_port "$org")" \
+    CORE_PEER_ADDRESS="$(org_address "$org" "$(peer_port "$org")")" \
     CORE_PEER_TLS_ENABLED=true \
     CORE_PEER_TLS_ROOTCERT_FILE="$(org_root_cert "$org")" \
     CORE_PEER_TLS_CLIENTAUTHREQUIRED=true \
@@ -24,24 +24,25 @@ as_admin_via_orderer() {
   local org="$1" admin
   shift
   admin="$(identity_dir "$org" admin)"
-  as_admin "$org" "$@" -o "127.0.0.1:$(orderer_port "$(first_running_orderer)")" \
+  as_admin "$org" "$@" -o "$(org_address "$ORDERER_ORG" "$(orderer_port "$(first_reachable_orderer)")")" \
     --tls --cafile "$(org_root_cert "$ORDERER_ORG")" \
     --clientauth --certfile "$admin/tls/cert.pem" --keyfile "$admin/tls/key.pem"
 }
 
-first_running_orderer() {
+# The first orderer that accepts connections, wherever the orderers run.
+first_reachable_orderer() {
   local n
   for n in $(orderer_numbers); do
-    is_running "$(orderer_name "$n")" && { echo "$n"; return 0; }
+    port_open "$(org_host "$ORDERER_ORG")" "$(orderer_port "$n")" && { echo "$n"; return 0; }
   done
-  fail "no orderer is running"
+  fail "no orderer answers on $(org_host "$ORDERER_ORG")"
 }
 
 osnadmin_as_orderer_admin() {
   local n="$1" admin
   shift
   admin="$(identity_dir "$ORDERER_ORG" admin)"
-  "$FABRIC_BIN/osnadmin" channel "$@" -o "127.0.0.1:$(orderer_admin_port "$n")" \
+  "$FABRIC_BIN/osnadmin" channel "$@" -o "$(org_address "$ORDERER_ORG" "$(orderer_admin_port "$n")")" \
     --ca-file "$(org_root_cert "$ORDERER_ORG")" \
     --client-cert "$admin/tls/cert.pem" --client-key "$admin/tls/key.pem"
 }
@@ -70,15 +71,15 @@ write_orderer_section() {
       ConsenterMapping:
 YAML
     for n in $(orderer_numbers); do
-      id="$(identity_dir "$ORDERER_ORG" "$(orderer_name "$n")")"
+      id="$(orderer_public_dir "$n")"
       cat <<YAML
         - ID: $n
-          Host: 127.0.0.1
+          Host: $(org_host "$ORDERER_ORG")
           Port: $(orderer_cluster_port "$n")
           MSPID: $ORDERER_ORG
-          Identity: $id/msp/signcerts/cert.pem
-          ClientTLSCert: $id/tls/cert.pem
-          ServerTLSCert: $id/tls/cert.pem
+          Identity: $id/cert.pem
+          ClientTLSCert: $id/tls.pem
+          ServerTLSCert: $id/tls.pem
 YAML
     done
   else
@@ -94,12 +95,12 @@ YAML
         Consenters:
 YAML
     for n in $(orderer_numbers); do
-      id="$(identity_dir "$ORDERER_ORG" "$(orderer_name "$n")")"
+      id="$(orderer_public_dir "$n")"
       cat <<YAML
-          - Host: 127.0.0.1
+          - Host: $(org_host "$ORDERER_ORG")
             Port: $(orderer_cluster_port "$n")
-            ClientTLSCert: $id/tls/cert.pem
-            ServerTLSCert: $id/tls/cert.pem
+            ClientTLSCert: $id/tls.pem
+            ServerTLSCert: $id/tls.pem
 YAML
     done
   fi
@@ -126,7 +127,7 @@ write_configtx() {
     echo "    Policies:"
     signature_policies "OR('$ORDERER_ORG.member')" "OR('$ORDERER_ORG.member')" "OR('$ORDERER_ORG.admin')"
     echo "    OrdererEndpoints:"
-    for n in $(orderer_numbers); do echo "      - 127.0.0.1:$(orderer_port "$n")"; done
+    for n in $(orderer_numbers); do echo "      - $(org_address "$ORDERER_ORG" "$(orderer_port "$n")")"; done
     for org in "${PEER_ORGS[@]}"; do
       echo "  - &$org"
       echo "    Name: $org"
@@ -137,7 +138,7 @@ write_configtx() {
         "OR('$org.admin', '$org.client')" "OR('$org.admin')"
       echo "      Endorsement: { Type: Signature, Rule: \"OR('$org.peer')\" }"
       echo "    AnchorPeers:"
-      echo "      - { Host: 127.0.0.1, Port: $(peer_port "$org") }"
+      echo "      - { Host: $(org_host "$org"), Port: $(peer_port "$org") }"
     done
     cat <<YAML
 Profiles:
@@ -187,7 +188,7 @@ consensus_leader() {
   admin="$(identity_dir "$ORDERER_ORG" admin)"
   for n in $(orderer_numbers); do
     is_running "$(orderer_name "$n")" || continue
-    metrics="$(https_get "$(org_root_cert "$ORDERER_ORG")" "https://127.0.0.1:$(orderer_operations_port "$n")/metrics" \
+    metrics="$(https_get "$(org_root_cert "$ORDERER_ORG")" "https://$(org_address "$ORDERER_ORG" "$(orderer_operations_port "$n")")/metrics" \
       --cert "$admin/tls/cert.pem" --key "$admin/tls/key.pem")" || continue
     if grep -qF "$metric" <<<"$metrics"; then
       orderer_name "$n"
@@ -197,24 +198,38 @@ consensus_leader() {
   return 1
 }
 
-create_channel() {
-  local dir="$STATE_DIR/channel" n org
+# The channel's genesis block, from the organisations' public definitions: their MSP folders,
+# hosts and the orderers' certificates. Whoever founds the channel needs nothing secret.
+found_channel() {
+  local dir="$STATE_DIR/channel"
   write_configtx
   FABRIC_CFG_PATH="$dir" "$FABRIC_BIN/configtxgen" -profile AuditChannel -channelID "$CHANNEL" \
     -outputBlock "$dir/$CHANNEL.block" >>"$LOG_DIR/configtxgen.log" 2>&1 ||
     fail "configtxgen failed: $(tail -n 5 "$LOG_DIR/configtxgen.log")"
-  # All at once: a joining orderer first looks for the channel on the others.
+}
+
+# The orderers join all at once: a joining orderer first looks for the channel on the others.
+join_orderers() {
+  local n
   for n in $(orderer_numbers); do
-    osnadmin_as_orderer_admin "$n" join --channelID "$CHANNEL" --config-block "$dir/$CHANNEL.block" \
+    osnadmin_as_orderer_admin "$n" join --channelID "$CHANNEL" --config-block "$STATE_DIR/channel/$CHANNEL.block" \
       >>"$LOG_DIR/osnadmin.log" 2>&1 || fail "$(orderer_name "$n") did not join $CHANNEL: $(tail -n 3 "$LOG_DIR/osnadmin.log")" &
   done
   wait_all "joining the orderers to $CHANNEL"
   # The channel is reported active before its consensus has a leader; wait for the leader.
   wait_until "$(orderer_name 1)" 60 "consensus leader on $CHANNEL" consensus_leader
-  for org in "${PEER_ORGS[@]}"; do
-    as_admin "$org" channel join -b "$dir/$CHANNEL.block" >>"$LOG_DIR/peer-cli.log" 2>&1 ||
-      fail "$(peer_name "$org") did not join $CHANNEL: $(tail -n 3 "$LOG_DIR/peer-cli.log")"
-  done
+}
+
+join_peer() {
+  as_admin "$1" channel join -b "$STATE_DIR/channel/$CHANNEL.block" >>"$LOG_DIR/peer-cli.log" 2>&1 ||
+    fail "$(peer_name "$1") did not join $CHANNEL: $(tail -n 3 "$LOG_DIR/peer-cli.log")"
+}
+
+create_channel() {
+  local org
+  found_channel
+  join_orderers
+  for org in "${PEER_ORGS[@]}"; do join_peer "$org"; done
 }
 
 # The chain height a peer reports, as its own organisation's admin asks it.
@@ -227,7 +242,7 @@ peer_height() {
 peers_known_by() {
   local org="$1" admin metrics
   admin="$(identity_dir "$org" admin)"
-  metrics="$(https_get "$(org_root_cert "$org")" "https://127.0.0.1:$(peer_operations_port "$org")/metrics" \
+  metrics="$(https_get "$(org_root_cert "$org")" "https://$(org_address "$org" "$(peer_operations_port "$org")")/metrics" \
     --cert "$admin/tls/cert.pem" --key "$admin/tls/key.pem")" || return 1
   sed -n "s/^gossip_membership_total_peers_known{channel=\"$CHANNEL\"} \([0-9]*\)$/\1/p" <<<"$metrics"
 }
@@ -245,4 +260,11 @@ running_peers_know_each_other() {
 
 wait_for_gossip() {
   wait_until "$(peer_name "${PEER_ORGS[0]}")" 90 "gossip between the running peers" running_peers_know_each_other
+}
+
+# On its own host, an organisation's peer is of use once it knows every other organisation's.
+peer_knows_all() {
+  local known
+  known="$(peers_known_by "$1")"
+  [[ -n "$known" ]] && ((known >= ${#PEER_ORGS[@]} - 1))
 }

@@ -17,37 +17,51 @@ note_key() {
   ' "$REPO_DIR/gateway/dist/transparency/signed-note.js" "$@"
 }
 
-# The log's origin and key, and each organisation's witness key and configuration.
-create_checkpoint_keys() {
-  local dir org wdir origin identity
+# The checkpoint log's origin and signing key, made once by whoever founds the channel. Its
+# verifier key is public; the signing key goes to every organisation's gateway (any of them
+# may sign the log's checkpoints: the witnesses' cosignatures are what a checkpoint's trust
+# rests on).
+create_checkpoint_log() {
+  local dir origin
   dir="$(checkpoint_dir)"
   mkdir -p "$dir"
   origin="audit-ledger.local/fabric/$CHANNEL/$(openssl rand -hex 8)"
   echo "$origin" >"$dir/origin"
   note_key "$origin" "$dir/log.key" "$dir/log.vkey"
-  for org in "${PEER_ORGS[@]}"; do
-    wdir="$(witness_dir "$org")"
-    identity="$(identity_dir "$org" witness)"
-    mkdir -p "$wdir/state"
-    note_key "$(witness_name "$org")" "$wdir/witness.key" "$wdir/witness.vkey"
-    cat >"$wdir/witness.json" <<JSON
+}
+
+# An organisation's witness key, made on its own host; its verifier key is part of the
+# organisation's public definition.
+create_witness_key() {
+  local wdir
+  wdir="$(witness_dir "$1")"
+  mkdir -p "$wdir/state"
+  note_key "$(witness_name "$1")" "$wdir/witness.key" "$wdir/witness.vkey"
+}
+
+# The witness's configuration, once the channel's checkpoint log is known.
+write_witness_config() {
+  local org="$1" wdir identity dir
+  wdir="$(witness_dir "$org")"
+  identity="$(identity_dir "$org" witness)"
+  dir="$(checkpoint_dir)"
+  cat >"$wdir/witness.json" <<JSON
 {
   "keyFile": "$wdir/witness.key",
   "stateDir": "$wdir/state",
-  "host": "127.0.0.1",
+  "host": "$(org_host "$org")",
   "port": $(witness_port "$org"),
-  "log": { "origin": "$origin", "verifierKey": "$(cat "$dir/log.vkey")" },
+  "log": { "origin": "$(cat "$dir/origin")", "verifierKey": "$(cat "$dir/log.vkey")" },
   "fabric": {
     "mspId": "$org",
     "channel": "$CHANNEL",
-    "peer": { "name": "$(peer_name "$org")", "endpoint": "127.0.0.1:$(peer_port "$org")" },
+    "peer": { "name": "$(peer_name "$org")", "endpoint": "$(org_address "$org" "$(peer_port "$org")")" },
     "tlsRootCertPath": "$(org_root_cert "$org")",
     "tlsClient": { "certPath": "$identity/tls/cert.pem", "keyPath": "$identity/tls/key.pem" },
     "identity": { "certPath": "$identity/msp/signcerts/cert.pem", "keyPath": "$(keystore_key "$identity/msp")" }
   }
 }
 JSON
-  done
 }
 
 # What a regulator verifies against, written to $STATE_DIR/trust.json: the organisations' and
@@ -66,7 +80,7 @@ write_trust_file() {
     f=$(((count - 1) / 3))
     required=$(((count + f + 2) / 2))
     for n in $(orderer_numbers); do
-      consenters+=("$n:$(identity_dir "$ORDERER_ORG" "$(orderer_name "$n")")/msp/signcerts/cert.pem")
+      consenters+=("$n:$(orderer_public_dir "$n")/cert.pem")
     done
   fi
   CHANNEL="$CHANNEL" CHAINCODE_NAME="$CHAINCODE_NAME" ORDERER_ORG="$ORDERER_ORG" \

@@ -40,7 +40,7 @@ update_org_crl() {
     >>"$LOG_DIR/peer-cli.log" 2>&1 || fail "the configuration update was refused: $(tail -n 3 "$LOG_DIR/peer-cli.log")"
   # The orderers cut the update into a block of its own; every running peer must commit it.
   local config_block peer_org
-  wait_until "$(orderer_name "$(first_running_orderer)")" 30 "the configuration update in a block" \
+  wait_until "$(orderer_name "$(first_reachable_orderer)")" 30 "the configuration update in a block" \
     config_block_after "$org" "$work" "$previous_config"
   config_block="$(last_config_block "$org" "$work")"
   rm -rf "$work"

@@ -1,18 +1,21 @@
 # shellcheck shell=bash
-# Writes network/.state/connection.json, what a gateway needs to reach the network, and one
-# connection.<MSP id>.json per organisation holding only that organisation's keys. Sourced.
-# Paths, never key material: keys stay in their 0600 files under network/.state.
+# Writes what a gateway needs to reach the network: one connection.<MSP id>.json per
+# organisation holding only that organisation's keys, and, where every organisation's keys are on
+# this host, network/.state/connection.json with all of them. Sourced. Paths, never key
+# material: keys stay in their 0600 files under network/.state.
 
+# write_connection_file [MSP id]: every organisation's files, or only the one's on its own host.
 write_connection_file() {
-  local args=() org n
+  local only="${1:-}" args=() org n
   for org in "${PEER_ORGS[@]}"; do
-    args+=("$org" "$(peer_name "$org")" "127.0.0.1:$(peer_port "$org")" "127.0.0.1:$(peer_operations_port "$org")"
-      "$(ca_name "$org")" "127.0.0.1:$(ca_port "$org")" "$(org_root_cert "$org")" "$(org_dir "$org")/identities"
-      "http://127.0.0.1:$(witness_port "$org")/" "$(witness_dir "$org")/witness.vkey" "$(pseudonym_key_file "$org")")
+    args+=("$org" "$(peer_name "$org")" "$(org_address "$org" "$(peer_port "$org")")"
+      "$(org_address "$org" "$(peer_operations_port "$org")")"
+      "$(ca_name "$org")" "$(org_address "$org" "$(ca_port "$org")")" "$(org_root_cert "$org")" "$(org_dir "$org")/identities"
+      "http://$(org_address "$org" "$(witness_port "$org")")/" "$(witness_dir "$org")/witness.vkey" "$(pseudonym_key_file "$org")")
   done
   local orderers=()
-  for n in $(orderer_numbers); do orderers+=("$(orderer_name "$n"):127.0.0.1:$(orderer_port "$n")"); done
-  CHANNEL="$CHANNEL" CHAINCODE_NAME="$CHAINCODE_NAME" CONSENSUS="$(consensus)" \
+  for n in $(orderer_numbers); do orderers+=("$(orderer_name "$n"):$(org_address "$ORDERER_ORG" "$(orderer_port "$n")")"); done
+  ONLY="$only" CHANNEL="$CHANNEL" CHAINCODE_NAME="$CHAINCODE_NAME" CONSENSUS="$(consensus)" \
     ORDERERS="${orderers[*]}" ORDERER_ROOT="$(org_root_cert "$ORDERER_ORG")" CHECKPOINTS="$(checkpoint_dir)" \
     node -e '
       const fs = require("fs");
@@ -30,6 +33,17 @@ write_connection_file() {
           fields.slice(i, i + 11);
         witnesses.push({ mspId, url: witnessUrl, verifierKey: fs.readFileSync(witnessKey, "utf8").trim() });
         const clients = {};
+        // Another organisation on its own host: its public definition, none of its identities.
+        if (!fs.existsSync(identities)) {
+          organizations[mspId] = {
+            mspId,
+            tlsRootCertPath: rootCert,
+            peer: { name: peerName, endpoint, operationsUrl: `https://${operations}` },
+            ca: { name: caName, url: `https://${caEndpoint}` },
+            identities: clients,
+          };
+          continue;
+        }
         for (const name of fs.readdirSync(identities).sort()) {
           const dir = path.join(identities, name);
           const roleFile = path.join(dir, "role");
@@ -66,9 +80,9 @@ write_connection_file() {
         },
       };
       const write = (file, value) => fs.writeFileSync(file, JSON.stringify(value, null, 2) + "\n");
-      write(process.argv[1], connection);
+      if (env.ONLY === "") write(process.argv[1], connection);
       // One file per organisation, holding only the keys of that organisation: what its gateway gets.
-      for (const mspId of Object.keys(organizations)) {
+      for (const mspId of Object.keys(organizations).filter((id) => env.ONLY === "" || id === env.ONLY)) {
         const own = Object.fromEntries(
           Object.entries(organizations).map(([name, org]) => {
             if (name === mspId) return [name, org];

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Shared by every network script: where things live, the topology and its ports, and helpers.
-# Sourced, never run. Everything listens on 127.0.0.1; all state lives under network/.state.
+# Sourced, never run. All state lives under network/.state (NETWORK_STATE_DIR): one folder per
+# host. Every organisation listens on 127.0.0.1 unless its definition names its own host.
 
 # Network state holds keys and secrets: private to the user who runs the network.
 umask 077
@@ -62,6 +63,17 @@ witness_port() { echo $(($(peer_port "$1") + 4)); }
 
 lower() { echo "${1,,}"; }
 org_dir() { echo "$STATE_DIR/orgs/$(lower "$1")"; }
+# Where an organisation's nodes listen and are reached: the address or DNS name its definition
+# names (`network.sh host init --host`), or 127.0.0.1 when the organisations share one host.
+org_host() { cat "$(org_dir "$1")/host" 2>/dev/null || echo 127.0.0.1; }
+# host:port of an organisation's listener.
+org_address() { echo "$(org_host "$1"):$2"; }
+# The names an organisation's TLS certificates carry: its host, and loopback for tools on it.
+tls_hosts() {
+  local host
+  host="$(org_host "$1")"
+  if [[ "$host" == 127.0.0.1 ]]; then echo 127.0.0.1,localhost; else echo "$host,127.0.0.1,localhost"; fi
+}
 # The CA's root certificate: it signs every identity and every TLS certificate of the organisation.
 org_root_cert() { echo "$(org_dir "$1")/msp/cacerts/ca.pem"; }
 identity_dir() { echo "$(org_dir "$1")/identities/$2"; }
@@ -78,6 +90,8 @@ package_dir() {
 }
 witness_name() { echo "witness.$(lower "$1")"; }
 orderer_name() { echo "orderer$1"; }
+# The public copies of an orderer's certificates (cert.pem, tls.pem) that the channel names.
+orderer_public_dir() { echo "$(org_dir "$ORDERER_ORG")/orderers/$(orderer_name "$1")"; }
 
 # Raft runs 3 orderers; SmartBFT needs 3f+1 = 4 to survive one failure.
 consensus() { cat "$STATE_DIR/consensus" 2>/dev/null || echo raft; }
@@ -121,10 +135,13 @@ is_running() {
   pid="$(pid_of "$1")" && [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null
 }
 
-# Starts a node in the background with its own log, and records its pid.
+# Starts a node in the background with its own log, and records its pid. Under a service
+# manager (NETWORK_FOREGROUND=true, as network/systemd's units set) the node takes the script's
+# place instead: the manager supervises it and keeps its log.
 launch() {
   local name="$1"
   shift
+  [[ "${NETWORK_FOREGROUND:-}" != true ]] || exec "$@"
   mkdir -p "$LOG_DIR" "$PID_DIR"
   is_running "$name" && return 0
   printf '\n--- %s started %s\n' "$name" "$(date -Is)" >>"$LOG_DIR/$name.log"
@@ -148,13 +165,14 @@ stop_nodes() {
   for name in "$@"; do rm -f "$PID_DIR/$name.pid"; done
 }
 
-# Polls `check` until it succeeds; on time-out fails with the node's log tail.
+# Polls `check` until it succeeds; on time-out fails with the node's log tail. A node this host
+# started that exits meanwhile fails at once; another host's node is waited for.
 wait_until() {
   local name="$1" seconds="$2" what="$3"
   shift 3
   local deadline=$((SECONDS + seconds))
   until "$@" >/dev/null 2>&1; do
-    if ! is_running "$name"; then
+    if [[ -f "$PID_DIR/$name.pid" ]] && ! is_running "$name"; then
       fail "$name exited while waiting for $what. Last lines of $LOG_DIR/$name.log:
 $(tail -n 30 "$LOG_DIR/$name.log" 2>/dev/null)"
     fi
@@ -165,6 +183,9 @@ $(tail -n 30 "$LOG_DIR/$name.log" 2>/dev/null)"
     sleep 0.2
   done
 }
+
+# Whether something accepts TCP connections at host:port.
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
 # GET over TLS, checking the server against an organisation's root.
 https_get() {

@@ -25,7 +25,7 @@ $(tail -n 5 "$LOG_DIR/fabric-ca-client.$(lower "$org").log")"
 # The CA's URL with an identity's enrollment credentials: for FABRIC_CA_CLIENT_URL only.
 ca_url() {
   local org="$1" user="$2" secret="$3"
-  echo "https://$user:$secret@127.0.0.1:$(ca_port "$org")"
+  echo "https://$user:$secret@$(org_address "$org" "$(ca_port "$org")")"
 }
 
 # NodeOUs tell peers and orderers which certificates are clients, peers, admins and orderers.
@@ -86,14 +86,14 @@ register_identity() {
   [[ -z "$role" ]] || attrs=(--id.attrs "audit.role=$role:ecert")
   FABRIC_CA_CLIENT_ID_SECRET="$secret" ca_client "$org" "$(identity_dir "$org" ca-admin)" register \
     --id.name "$name" --id.type "$type" --id.maxenrollments 2 "${attrs[@]}" \
-    -u "https://127.0.0.1:$(ca_port "$org")"
+    -u "https://$(org_address "$org" "$(ca_port "$org")")"
   mkdir -p "$dir/tls"
   local url
   url="$(ca_url "$org" "$name" "$secret")"
   FABRIC_CA_CLIENT_URL="$url" ca_client "$org" "$dir/.client" enroll \
     --csr.cn "$name" --csr.names "O=$org" -M "$dir/msp"
   FABRIC_CA_CLIENT_URL="$url" ca_client "$org" "$dir/.client" enroll \
-    --enrollment.profile tls --csr.cn "$name" --csr.names "O=$org" --csr.hosts 127.0.0.1,localhost \
+    --enrollment.profile tls --csr.cn "$name" --csr.names "O=$org" --csr.hosts "$(tls_hosts "$org")" \
     -M "$dir/tls-enrollment"
   rm -rf "$dir/.client"
   normalise_enrollment "$dir"
@@ -109,7 +109,19 @@ revoke_identity() {
   [[ -f "$dir/role" ]] || fail "$org has no client identity named $name"
   admin="$(identity_dir "$org" ca-admin)"
   ca_client "$org" "$admin" revoke -e "$name" -r cessationofoperation --gencrl \
-    -u "https://127.0.0.1:$(ca_port "$org")"
+    -u "https://$(org_address "$org" "$(ca_port "$org")")"
   mv "$dir/role" "$dir/revoked-role"
   update_org_crl "$org" "$admin/msp/crls/crl.pem"
+}
+
+# The orderers' certificates, beside the organisation's MSP: what founding the channel needs of
+# them, without their keys.
+publish_orderer_certificates() {
+  local n dir
+  for n in $(orderer_numbers); do
+    dir="$(orderer_public_dir "$n")"
+    mkdir -p "$dir"
+    cp "$(identity_dir "$ORDERER_ORG" "$(orderer_name "$n")")/msp/signcerts/cert.pem" "$dir/cert.pem"
+    cp "$(identity_dir "$ORDERER_ORG" "$(orderer_name "$n")")/tls/cert.pem" "$dir/tls.pem"
+  done
 }

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # The consortium's one pseudonym key: every gateway that turns identity numbers into subject
 # references must use the same key, or one person's trail splits by gateway. Sourced.
-# Made once at setup and handed to each organisation that holds credit subjects (in this
-# single-host network, a copy in that organisation's own folder); the first of their gateways
+# Made once at setup and handed to each organisation that holds credit subjects (on one host, a
+# copy in each such organisation's folder; across hosts, by the founder over a trusted channel:
+# network/lib/host.sh); the first of their gateways
 # to start records the key's fingerprint on the ledger, and a gateway with another key refuses
 # to start. The sandbox operator's organisation holds no copy.
 
@@ -27,3 +28,5 @@ distribute_pseudonym_key() {
     chmod 600 "$(pseudonym_key_file "$org")"
   done
 }
+
+is_pseudonym_key_holder() { [[ " $(pseudonym_key_holders) " == *" $1 "* ]]; }

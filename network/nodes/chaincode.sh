@@ -17,9 +17,10 @@ name="$(chaincode_name "$org" "$contract")"
 id="$(identity_dir "$org" chaincode)"
 package_id="$(cat "$(package_dir "$org" "$contract")/package-id")"
 port="$(chaincode_service_port "$org" "$contract")"
+host="$(org_host "$org")"
 
 launch "$name" env \
-  CHAINCODE_SERVER_ADDRESS="127.0.0.1:$port" \
+  CHAINCODE_SERVER_ADDRESS="$host:$port" \
   CHAINCODE_ID="$package_id" \
   CHAINCODE_TLS_KEY_FILE="$id/tls/key.pem" \
   CHAINCODE_TLS_CERT_FILE="$id/tls/cert.pem" \
@@ -27,5 +28,4 @@ launch "$name" env \
   CORE_CHAINCODE_LOGGING_LEVEL="${CORE_CHAINCODE_LOGGING_LEVEL:-WARNING}" \
   "${program[@]}"
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_until "$name" 30 "listener on 127.0.0.1:$port" port_open "$port"
+wait_until "$name" 30 "listener on $host:$port" port_open "$host" "$port"

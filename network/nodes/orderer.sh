@@ -9,6 +9,7 @@ n="${1:?usage: orderer.sh <number>}"
 name="$(orderer_name "$n")"
 id="$(identity_dir "$ORDERER_ORG" "$name")"
 data="$STATE_DIR/nodes/$name"
+host="$(org_host "$ORDERER_ORG")"
 mkdir -p "$data"
 # Mutual TLS on the client listener, except under SmartBFT: Fabric 3.1.5's BFT block puller, with
 # which an orderer catches up from the others, sends deliver requests without the TLS-binding hash
@@ -20,7 +21,7 @@ tls_roots="[$(org_root_cert "$ORDERER_ORG")$(for org in "${PEER_ORGS[@]}"; do pr
 launch "$name" env \
   FABRIC_CFG_PATH="$FABRIC_CONFIG" \
   FABRIC_LOGGING_SPEC="${FABRIC_LOGGING_SPEC:-INFO:grpc=warn}" \
-  ORDERER_GENERAL_LISTENADDRESS=127.0.0.1 \
+  ORDERER_GENERAL_LISTENADDRESS="$host" \
   ORDERER_GENERAL_LISTENPORT="$(orderer_port "$n")" \
   ORDERER_GENERAL_LOCALMSPID="$ORDERER_ORG" \
   ORDERER_GENERAL_LOCALMSPDIR="$id/msp" \
@@ -31,7 +32,7 @@ launch "$name" env \
   ORDERER_GENERAL_TLS_ROOTCAS="[$id/tls/ca.pem]" \
   ORDERER_GENERAL_TLS_CLIENTAUTHREQUIRED="$client_auth" \
   ORDERER_GENERAL_TLS_CLIENTROOTCAS="$tls_roots" \
-  ORDERER_GENERAL_CLUSTER_LISTENADDRESS=127.0.0.1 \
+  ORDERER_GENERAL_CLUSTER_LISTENADDRESS="$host" \
   ORDERER_GENERAL_CLUSTER_LISTENPORT="$(orderer_cluster_port "$n")" \
   ORDERER_GENERAL_CLUSTER_SERVERCERTIFICATE="$id/tls/cert.pem" \
   ORDERER_GENERAL_CLUSTER_SERVERPRIVATEKEY="$id/tls/key.pem" \
@@ -39,14 +40,14 @@ launch "$name" env \
   ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY="$id/tls/key.pem" \
   ORDERER_GENERAL_CLUSTER_ROOTCAS="[$(org_root_cert "$ORDERER_ORG")]" \
   ORDERER_CHANNELPARTICIPATION_ENABLED=true \
-  ORDERER_ADMIN_LISTENADDRESS="127.0.0.1:$(orderer_admin_port "$n")" \
+  ORDERER_ADMIN_LISTENADDRESS="$host:$(orderer_admin_port "$n")" \
   ORDERER_ADMIN_TLS_ENABLED=true \
   ORDERER_ADMIN_TLS_CERTIFICATE="$id/tls/cert.pem" \
   ORDERER_ADMIN_TLS_PRIVATEKEY="$id/tls/key.pem" \
   ORDERER_ADMIN_TLS_ROOTCAS="[$id/tls/ca.pem]" \
   ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true \
   ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$(org_root_cert "$ORDERER_ORG")]" \
-  ORDERER_OPERATIONS_LISTENADDRESS="127.0.0.1:$(orderer_operations_port "$n")" \
+  ORDERER_OPERATIONS_LISTENADDRESS="$host:$(orderer_operations_port "$n")" \
   ORDERER_OPERATIONS_TLS_ENABLED=true \
   ORDERER_OPERATIONS_TLS_CERTIFICATE="$id/tls/cert.pem" \
   ORDERER_OPERATIONS_TLS_PRIVATEKEY="$id/tls/key.pem" \
@@ -59,4 +60,4 @@ launch "$name" env \
   "$FABRIC_BIN/orderer"
 
 wait_until "$name" 30 "healthy operations endpoint" \
-  https_get "$(org_root_cert "$ORDERER_ORG")" "https://127.0.0.1:$(orderer_operations_port "$n")/healthz"
+  https_get "$(org_root_cert "$ORDERER_ORG")" "https://$host:$(orderer_operations_port "$n")/healthz"

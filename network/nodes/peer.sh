@@ -9,7 +9,7 @@ org="${1:?usage: peer.sh <MSP id>}"
 name="$(peer_name "$org")"
 id="$(identity_dir "$org" peer0)"
 data="$STATE_DIR/nodes/$name"
-address="127.0.0.1:$(peer_port "$org")"
+address="$(org_address "$org" "$(peer_port "$org")")"
 mkdir -p "$data"
 
 launch "$name" env \
@@ -20,8 +20,8 @@ launch "$name" env \
   CORE_PEER_MSPCONFIGPATH="$id/msp" \
   CORE_PEER_LISTENADDRESS="$address" \
   CORE_PEER_ADDRESS="$address" \
-  CORE_PEER_CHAINCODELISTENADDRESS="127.0.0.1:$(peer_chaincode_listener_port "$org")" \
-  CORE_PEER_CHAINCODEADDRESS="127.0.0.1:$(peer_chaincode_listener_port "$org")" \
+  CORE_PEER_CHAINCODELISTENADDRESS="$(org_address "$org" "$(peer_chaincode_listener_port "$org")")" \
+  CORE_PEER_CHAINCODEADDRESS="$(org_address "$org" "$(peer_chaincode_listener_port "$org")")" \
   CORE_PEER_GOSSIP_BOOTSTRAP="$address" \
   CORE_PEER_GOSSIP_EXTERNALENDPOINT="$address" \
   CORE_PEER_GOSSIP_RECONNECTINTERVAL=5s \
@@ -35,7 +35,7 @@ launch "$name" env \
   CORE_PEER_TLS_CLIENTKEY_FILE="$id/tls/key.pem" \
   CORE_PEER_FILESYSTEMPATH="$data/ledger" \
   CORE_LEDGER_SNAPSHOTS_ROOTDIR="$data/snapshots" \
-  CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_operations_port "$org")" \
+  CORE_OPERATIONS_LISTENADDRESS="$(org_address "$org" "$(peer_operations_port "$org")")" \
   CORE_OPERATIONS_TLS_ENABLED=true \
   CORE_OPERATIONS_TLS_CERT_FILE="$id/tls/cert.pem" \
   CORE_OPERATIONS_TLS_KEY_FILE="$id/tls/key.pem" \
@@ -47,4 +47,4 @@ launch "$name" env \
   "$FABRIC_BIN/peer" node start
 
 wait_until "$name" 30 "healthy operations endpoint" \
-  https_get "$(org_root_cert "$org")" "https://127.0.0.1:$(peer_operations_port "$org")/healthz"
+  https_get "$(org_root_cert "$org")" "https://$(org_address "$org" "$(peer_operations_port "$org")")/healthz"
