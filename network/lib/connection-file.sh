@@ -32,18 +32,18 @@ write_connection_file() {
         const [mspId, peerName, endpoint, operations, caName, caEndpoint, rootCert, identities, witnessUrl, witnessKey, pseudonymKey] =
           fields.slice(i, i + 11);
         witnesses.push({ mspId, url: witnessUrl, verifierKey: fs.readFileSync(witnessKey, "utf8").trim() });
-        const clients = {};
+        const definition = {
+          mspId,
+          tlsRootCertPath: rootCert,
+          peer: { name: peerName, endpoint, operationsUrl: `https://${operations}` },
+          ca: { name: caName, url: `https://${caEndpoint}` },
+        };
         // Another organisation on its own host: its public definition, none of its identities.
         if (!fs.existsSync(identities)) {
-          organizations[mspId] = {
-            mspId,
-            tlsRootCertPath: rootCert,
-            peer: { name: peerName, endpoint, operationsUrl: `https://${operations}` },
-            ca: { name: caName, url: `https://${caEndpoint}` },
-            identities: clients,
-          };
+          organizations[mspId] = { ...definition, identities: {} };
           continue;
         }
+        const clients = {};
         for (const name of fs.readdirSync(identities).sort()) {
           const dir = path.join(identities, name);
           const roleFile = path.join(dir, "role");
@@ -52,10 +52,7 @@ write_connection_file() {
         }
         const tlsClient = path.join(identities, "gateway/tls");
         organizations[mspId] = {
-          mspId,
-          tlsRootCertPath: rootCert,
-          peer: { name: peerName, endpoint, operationsUrl: `https://${operations}` },
-          ca: { name: caName, url: `https://${caEndpoint}` },
+          ...definition,
           tlsClient: { certPath: path.join(tlsClient, "cert.pem"), keyPath: path.join(tlsClient, "key.pem") },
           registrar: { home: path.join(identities, "ca-admin") },
           ...(fs.existsSync(pseudonymKey) ? { pseudonymKeyPath: pseudonymKey } : {}),
