@@ -62,7 +62,7 @@ all_nodes() {
     contract_deployed "$contract" "${peer_orgs[0]}" || continue
     for org in "${peer_orgs[@]}"; do chaincode_name "$org" "$contract"; done
   done
-  for org in "${peer_orgs[@]}"; do witness_name "$org"; done
+  for org in "${peer_orgs[@]}"; do is_member "$org" || witness_name "$org"; done
 }
 
 org_of_node() {
@@ -112,9 +112,12 @@ register_organisation() {
     register_identity "$org" peer0 peer
     register_identity "$org" chaincode client
     register_identity "$org" gateway client
-    register_identity "$org" witness client
-    register_identity "$org" "${ORG_CLIENT[$org]}" client "${ORG_ROLE[$org]}"
-    create_witness_key "$org"
+    # A member holds no role and runs no witness: the founders' witnesses cosign checkpoints.
+    if ! is_member "$org"; then
+      register_identity "$org" witness client
+      register_identity "$org" "${ORG_CLIENT[$org]}" client "${ORG_ROLE[$org]}"
+      create_witness_key "$org"
+    fi
   fi
 }
 

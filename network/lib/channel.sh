@@ -115,6 +115,26 @@ signature_policies() {
 YAML
 }
 
+# A peer organisation's definition as configtx.yaml names it: its MSP, policies and anchor peer.
+write_peer_org_section() {
+  local org="$1"
+  echo "  - &$org"
+  echo "    Name: $org"
+  echo "    ID: $org"
+  echo "    MSPDir: $(org_dir "$org")/msp"
+  echo "    Policies:"
+  signature_policies "OR('$org.admin', '$org.peer', '$org.client')" \
+    "OR('$org.admin', '$org.client')" "OR('$org.admin')"
+  echo "      Endorsement: { Type: Signature, Rule: \"OR('$org.peer')\" }"
+  echo "    AnchorPeers:"
+  echo "      - { Host: $(org_host "$org"), Port: $(peer_port "$org") }"
+}
+
+# A configtx.yaml in <dir> holding one member's definition, for `configtxgen -printOrg`.
+write_member_configtx() {
+  { echo "Organizations:" && write_peer_org_section "$1"; } >"$2/configtx.yaml"
+}
+
 write_configtx() {
   local dir="$STATE_DIR/channel" org n
   mkdir -p "$dir"
@@ -128,18 +148,7 @@ write_configtx() {
     signature_policies "OR('$ORDERER_ORG.member')" "OR('$ORDERER_ORG.member')" "OR('$ORDERER_ORG.admin')"
     echo "    OrdererEndpoints:"
     for n in $(orderer_numbers); do echo "      - $(org_address "$ORDERER_ORG" "$(orderer_port "$n")")"; done
-    for org in "${PEER_ORGS[@]}"; do
-      echo "  - &$org"
-      echo "    Name: $org"
-      echo "    ID: $org"
-      echo "    MSPDir: $(org_dir "$org")/msp"
-      echo "    Policies:"
-      signature_policies "OR('$org.admin', '$org.peer', '$org.client')" \
-        "OR('$org.admin', '$org.client')" "OR('$org.admin')"
-      echo "      Endorsement: { Type: Signature, Rule: \"OR('$org.peer')\" }"
-      echo "    AnchorPeers:"
-      echo "      - { Host: $(org_host "$org"), Port: $(peer_port "$org") }"
-    done
+    for org in "${PEER_ORGS[@]}"; do write_peer_org_section "$org"; done
     cat <<YAML
 Profiles:
   AuditChannel:

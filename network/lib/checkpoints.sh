@@ -64,13 +64,16 @@ write_witness_config() {
 JSON
 }
 
-# What a regulator verifies against, written to $STATE_DIR/trust.json: the organisations' and
-# the orderers' root certificates, a BFT channel's consenters, the endorsement policy, and the
-# log's and witnesses' checkpoint keys. It holds no secret.
+# What a regulator verifies against, written to $STATE_DIR/trust.json: the root certificates of
+# every organisation that ever held the channel and of the orderers, a BFT channel's consenters,
+# the endorsement policy in force at each block (a majority of the organisations the channel held
+# then, from its configuration blocks), and the log's and witnesses' checkpoint keys. It holds no
+# secret.
 write_trust_file() {
-  local args=() org n required=1
+  local reader="${1:-$(local_peer_orgs | head -n 1)}" org n required=1 membership witnesses=()
+  membership="$(channel_membership "$reader")"
   for org in "${PEER_ORGS[@]}"; do
-    args+=("$org" "$(org_root_cert "$org")" "$(cat "$(witness_dir "$org")/witness.vkey")")
+    [[ -f "$(witness_dir "$org")/witness.vkey" ]] && witnesses+=("$(cat "$(witness_dir "$org")/witness.vkey")")
   done
   local consenters=()
   if [[ "$(consensus)" == bft ]]; then
@@ -83,24 +86,38 @@ write_trust_file() {
       consenters+=("$n:$(orderer_public_dir "$n")/cert.pem")
     done
   fi
+  local roots=()
+  for org in $(cut -d' ' -f2- <<<"$membership" | tr ' ' '\n' | awk '!seen[$0]++'); do
+    [[ -f "$(org_root_cert "$org")" ]] || fail "$org held the channel and its definition is not here: import it (network.sh host import <dir>)"
+    roots+=("$org=$(org_root_cert "$org")")
+  done
   CHANNEL="$CHANNEL" CHAINCODE_NAME="$CHAINCODE_NAME" ORDERER_ORG="$ORDERER_ORG" \
     ORDERER_ROOT="$(org_root_cert "$ORDERER_ORG")" ORDERERS_REQUIRED="$required" \
-    CONSENTERS="${consenters[*]}" CHECKPOINTS="$(checkpoint_dir)" \
+    CONSENTERS="${consenters[*]}" CHECKPOINTS="$(checkpoint_dir)" MEMBERSHIP="$membership" \
+    ROOTS="${roots[*]}" WITNESSES="${witnesses[*]}" \
     node -e '
       const fs = require("fs");
       const env = process.env;
       const read = (file) => fs.readFileSync(file, "utf8");
-      const fields = process.argv.slice(2);
-      const organizations = [];
-      const witnessKeys = [];
-      for (let i = 0; i < fields.length; i += 3) {
-        organizations.push({ mspId: fields[i], rootCertificates: [read(fields[i + 1])] });
-        witnessKeys.push(fields[i + 2]);
-      }
+      const organizations = env.ROOTS.split(" ").map((entry) => {
+        const [mspId, ...file] = entry.split("=");
+        return { mspId, rootCertificates: [read(file.join("="))] };
+      });
+      const witnessKeys = env.WITNESSES === "" ? [] : env.WITNESSES.split(" ");
       const consenters = env.CONSENTERS === "" ? undefined : env.CONSENTERS.split(" ").map((entry) => {
         const [id, ...file] = entry.split(":");
         return { id: Number(id), mspId: env.ORDERER_ORG, certificate: read(file.join(":")) };
       });
+      // "<first block> <MSP id>...": each membership holds until the next one starts.
+      const periods = env.MEMBERSHIP.trim().split("\n").map((line) => {
+        const [firstBlock, ...members] = line.split(" ");
+        return { firstBlock: Number(firstBlock), organizations: members };
+      });
+      const current = periods[periods.length - 1];
+      const earlier = periods.slice(0, -1).map((period, index) => ({
+        organizations: period.organizations,
+        untilBlock: periods[index + 1].firstBlock,
+      }));
       const trust = {
         format: "audit-ledger-trust/1",
         ledger: "fabric",
@@ -109,7 +126,11 @@ write_trust_file() {
         organizations,
         orderers: [{ mspId: env.ORDERER_ORG, rootCertificates: [read(env.ORDERER_ROOT)] }],
         ...(consenters === undefined ? {} : { consenters }),
-        endorsementPolicy: { rule: "MAJORITY", organizations: organizations.map((org) => org.mspId) },
+        endorsementPolicy: {
+          rule: "MAJORITY",
+          organizations: current.organizations,
+          ...(earlier.length === 0 ? {} : { earlier }),
+        },
         ordererSignaturesRequired: Number(env.ORDERERS_REQUIRED),
         validationReportsRequired: 2,
         checkpoints: {
@@ -120,5 +141,5 @@ write_trust_file() {
         },
       };
       fs.writeFileSync(process.argv[1], JSON.stringify(trust, null, 2) + "\n", { mode: 0o644 });
-    ' "$STATE_DIR/trust.json" "${args[@]}"
+    ' "$STATE_DIR/trust.json"
 }

@@ -31,7 +31,10 @@ write_connection_file() {
       for (let i = 0; i < fields.length; i += 11) {
         const [mspId, peerName, endpoint, operations, caName, caEndpoint, rootCert, identities, witnessUrl, witnessKey, pseudonymKey] =
           fields.slice(i, i + 11);
-        witnesses.push({ mspId, url: witnessUrl, verifierKey: fs.readFileSync(witnessKey, "utf8").trim() });
+        // A member that joined after the founding runs no witness.
+        if (fs.existsSync(witnessKey)) {
+          witnesses.push({ mspId, url: witnessUrl, verifierKey: fs.readFileSync(witnessKey, "utf8").trim() });
+        }
         const definition = {
           mspId,
           tlsRootCertPath: rootCert,

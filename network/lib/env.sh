@@ -42,6 +42,21 @@ declare -A ORG_CLIENT=([SandboxOrg]=sandbox-platform [CreditOrg]=credit-system [
 # The index of each organisation places its CA and peer ports.
 declare -A ORG_INDEX=([OrdererOrg]=0 [SandboxOrg]=1 [CreditOrg]=2 [RegulatorOrg]=3)
 
+# Members: organisations that joined the channel after it was founded (`network.sh host init
+# <MSP id> --member`). They hold the ledger, run the contract and endorse, and the contract grants
+# them no role. One line each in $STATE_DIR/members, "<MSP id> <index> [removed]": the index,
+# chosen by the member and carried in its definition, places its ports alike on every host.
+MEMBERS_FILE="$STATE_DIR/members"
+is_member() { [[ -f "$MEMBERS_FILE" ]] && grep -q "^$1 " "$MEMBERS_FILE"; }
+if [[ -f "$MEMBERS_FILE" ]]; then
+  while read -r member_id member_index member_state; do
+    ORG_INDEX[$member_id]="$member_index"
+    # A removed member's definition stays: its endorsements of older blocks still verify.
+    [[ "$member_state" == removed ]] || PEER_ORGS+=("$member_id")
+  done <"$MEMBERS_FILE"
+  unset member_id member_index member_state
+fi
+
 PORT_BASE="${NETWORK_PORT_BASE:-17000}"
 # CA of org i: API at base+100+10i, operations +1.
 ca_port() { echo $((PORT_BASE + 100 + 10 * ORG_INDEX[$1])); }

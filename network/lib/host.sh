@@ -23,6 +23,12 @@ import_public() {
   done
   mkdir -p "$STATE_DIR"
   cp -R "$dir/." "$STATE_DIR/"
+  local definition id index
+  for definition in "$dir"/orgs/*/member; do
+    [[ -f "$definition" ]] || continue
+    read -r id index <"$definition"
+    is_member "$id" || echo "$id $index" >>"$MEMBERS_FILE"
+  done
 }
 
 require_local() {
@@ -30,20 +36,28 @@ require_local() {
   is_local "$1" || fail "$1 was not initialised on this host (network.sh host init $1)"
 }
 
-# host init <MSP id> [--host <address>] [--bft]: the organisation's CA, its identities (admin,
-# nodes, clients), their keys and its witness key, all made here. The orderers' organisation
-# decides the consensus (--bft: 4 SmartBFT orderers).
+# host init <MSP id> [--host <address>] [--bft | --member]: the organisation's CA, its identities
+# (admin, nodes, clients), their keys and its witness key, all made here. The orderers'
+# organisation decides the consensus (--bft: 4 SmartBFT orderers). --member: an organisation the
+# contract grants no role, joining a running channel (network.sh host propose).
 host_init() {
-  local org="${1:?usage: network.sh host init <MSP id> [--host <address>] [--bft]}" host=127.0.0.1 consensus=raft
+  local usage="usage: network.sh host init <MSP id> [--host <address>] [--bft | --member]"
+  local org="${1:?$usage}" host=127.0.0.1 consensus=raft member=false
   shift
   while (($# > 0)); do
     case "$1" in
       --host) host="${2:?--host needs an address or DNS name}"; shift 2 ;;
       --bft) consensus=bft; shift ;;
+      --member) member=true; shift ;;
       *) fail "unknown option $1" ;;
     esac
   done
-  [[ -n "${ORG_INDEX[$org]:-}" ]] || fail "unknown organisation $org"
+  if [[ "$member" == true ]]; then
+    [[ -z "${ORG_INDEX[$org]:-}" ]] || fail "$org is already an organisation of this network"
+    [[ "$org" =~ ^[A-Za-z][A-Za-z0-9-]{0,63}$ ]] || fail "$org: an MSP id is a letter, then letters, digits or hyphens"
+    add_member "$org"
+  fi
+  [[ -n "${ORG_INDEX[$org]:-}" ]] || fail "unknown organisation $org (a new one joins with --member)"
   ! is_local "$org" || fail "$org is already initialised in $STATE_DIR"
   require_fabric
   mkdir -p "$LOG_DIR" "$PID_DIR" "$(org_dir "$org")"
@@ -52,6 +66,15 @@ host_init() {
   say "initialising $org on $host: its CA, identities and keys"
   "$NETWORK_DIR/nodes/ca.sh" "$org"
   register_organisation "$org"
+}
+
+# Records a member with the next free index, which places its ports.
+add_member() {
+  local index=0 known
+  for known in "${ORG_INDEX[@]}"; do ((known < index)) || index=$((known + 1)); done
+  echo "$1 $index" >>"$MEMBERS_FILE"
+  PEER_ORGS+=("$1")
+  ORG_INDEX[$1]="$index"
 }
 
 # host export <MSP id> <dir>: what the other organisations need of this one, and nothing secret.
@@ -65,6 +88,8 @@ host_export() {
   if [[ "$org" == "$ORDERER_ORG" ]]; then
     cp -R "$from/orderers" "$to/"
     cp "$STATE_DIR/consensus" "$out/consensus"
+  elif is_member "$org"; then
+    echo "$org ${ORG_INDEX[$org]}" >"$to/member"
   else
     mkdir -p "$to/witness"
     cp "$(witness_dir "$org")/witness.vkey" "$to/witness/"
@@ -139,19 +164,88 @@ host_join() {
     touch "$READY_MARKER"
     return 0
   fi
-  [[ -n "$secrets" ]] || fail "$org needs the founder's secrets folder: $usage"
-  take_secrets "$org" "$secrets"
+  if is_member "$org"; then
+    # A member signs no checkpoint and pseudonymises nothing: no consortium secret is its to hold.
+    [[ -z "$secrets" ]] || fail "$org joins as a member and must not be given the consortium's secrets"
+  else
+    [[ -n "$secrets" ]] || fail "$org needs the founder's secrets folder: $usage"
+    take_secrets "$org" "$secrets"
+  fi
   say "starting $(peer_name "$org"), joining $CHANNEL and approving the audit contract"
   "$NETWORK_DIR/nodes/peer.sh" "$org"
   join_peer "$org"
   prepare_contract "$org" audit
 }
 
+# host commit <MSP id> [audit|floor]: the contract's definition, once a majority approved it.
 host_commit() {
-  local org="${1:?usage: network.sh host commit <MSP id>}"
+  local org="${1:?usage: network.sh host commit <MSP id> [audit|floor]}" contract="${2:-audit}"
   require_local "$org"
-  commit_chaincode audit "$org"
-  say "the audit contract's definition is committed on $CHANNEL"
+  commit_chaincode "$contract" "$org"
+  say "the $contract contract's definition is committed on $CHANNEL"
+}
+
+# host floor <MSP id>: the organisation's service of the benchmark's floor contract, installed
+# and approved; `host commit <MSP id> floor` then commits it.
+host_floor() {
+  local org="${1:?usage: network.sh host floor <MSP id>}"
+  require_local "$org"
+  [[ -f "$REPO_DIR/scripts/dist/floor-chaincode.js" ]] || fail "scripts/dist is missing: run 'npm run build' first"
+  prepare_contract "$org" floor
+  say "$org approved the floor contract"
+}
+
+# host propose <MSP id> add|remove <member> <envelope file>: the channel update that adds a
+# member (its imported definition) or removes one, signed by this organisation's admin.
+host_propose() {
+  local usage="usage: network.sh host propose <MSP id> add|remove <member MSP id> <envelope file>"
+  local org="${1:?$usage}" change="${2:?$usage}" member="${3:?$usage}" envelope="${4:?$usage}"
+  require_local "$org"
+  [[ "$member" != "$org" ]] || fail "$org cannot propose its own membership change"
+  propose_membership "$org" "$change" "$member" "$envelope"
+  say "$org proposed to $change $member and signed $envelope; a majority of the admins must sign it"
+}
+
+host_sign() {
+  local usage="usage: network.sh host sign <MSP id> <envelope file>"
+  local org="${1:?$usage}" envelope="${2:?$usage}"
+  require_local "$org"
+  [[ -f "$envelope" ]] || fail "no envelope $envelope"
+  sign_config_update "$org" "$envelope"
+  say "$org signed $envelope"
+}
+
+host_submit() {
+  local usage="usage: network.sh host submit <MSP id> <envelope file>"
+  local org="${1:?$usage}" envelope="${2:?$usage}"
+  require_local "$org"
+  [[ -f "$envelope" ]] || fail "no envelope $envelope"
+  submit_config_update "$org" "$envelope"
+  say "the channel's configuration carries the update of $envelope"
+}
+
+# host refresh <MSP id>: after the channel's membership changed, what this host derives from it:
+# members the channel no longer holds are marked removed, and the connection and trust files
+# are written again (the trust file keeps every earlier membership's policy for older blocks).
+host_refresh() {
+  local org="${1:?usage: network.sh host refresh <MSP id>}" current id index rest
+  require_local "$org"
+  current=" $(channel_membership "$org" | tail -n 1 | cut -d' ' -f2-) "
+  if [[ -f "$MEMBERS_FILE" ]]; then
+    while read -r id index rest; do
+      if [[ "$current" == *" $id "* || "$rest" == removed ]]; then echo "$id $index${rest:+ $rest}"; else echo "$id $index removed"; fi
+    done <"$MEMBERS_FILE" >"$MEMBERS_FILE.new"
+    mv "$MEMBERS_FILE.new" "$MEMBERS_FILE"
+  fi
+  local held=()
+  for id in $current; do
+    [[ -f "$(org_root_cert "$id")" ]] || fail "$id is on the channel and its definition is not here: import it first"
+    held+=("$id")
+  done
+  PEER_ORGS=("${held[@]}")
+  write_connection_file "$org"
+  write_trust_file "$org"
+  say "$org's connection file $STATE_DIR/connection.$org.json and the trust file $STATE_DIR/trust.json follow the channel: ${held[*]}"
 }
 
 # host finish <MSP id>: once the definition is committed, the organisation's witness, its
@@ -161,10 +255,12 @@ host_finish() {
   require_local "$org"
   wait_for_committed "$org" audit
   wait_until "$(peer_name "$org")" 90 "gossip with every organisation's peer" peer_knows_all "$org"
-  write_witness_config "$org"
-  "$NETWORK_DIR/nodes/witness.sh" "$org"
+  if ! is_member "$org"; then
+    write_witness_config "$org"
+    "$NETWORK_DIR/nodes/witness.sh" "$org"
+  fi
   write_connection_file "$org"
-  write_trust_file
+  write_trust_file "$org"
   touch "$READY_MARKER"
   say "$org is up: connection file $STATE_DIR/connection.$org.json, trust file $STATE_DIR/trust.json"
 }
@@ -180,6 +276,11 @@ cmd_host() {
     join) host_join "$@" ;;
     commit) host_commit "$@" ;;
     finish) host_finish "$@" ;;
-    *) fail "usage: network.sh host init|export|import|found|join|commit|finish ..." ;;
+    floor) host_floor "$@" ;;
+    propose) host_propose "$@" ;;
+    sign) host_sign "$@" ;;
+    submit) host_submit "$@" ;;
+    refresh) host_refresh "$@" ;;
+    *) fail "usage: network.sh host init|export|import|found|join|commit|finish|floor|propose|sign|submit|refresh ..." ;;
   esac
 }

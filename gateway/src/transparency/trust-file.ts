@@ -36,9 +36,28 @@ export const trustFile = z.strictObject({
       }),
     )
     .optional(),
+  /**
+   * A majority of `organizations`: those the channel holds now. Where organisations joined or
+   * left, `earlier` names the ones it held before, each for the blocks below `untilBlock`.
+   */
   endorsementPolicy: z.strictObject({
     rule: z.literal('MAJORITY'),
     organizations: z.array(z.string().min(1)).min(1),
+    earlier: z
+      .array(
+        z.strictObject({
+          organizations: z.array(z.string().min(1)).min(1),
+          untilBlock: z.int().positive(),
+        }),
+      )
+      .refine(
+        (periods) =>
+          periods.every(
+            (period, i) => i === 0 || (periods[i - 1]?.untilBlock ?? 0) < period.untilBlock,
+          ),
+        'earlier periods are in block order, each ending after the one before',
+      )
+      .optional(),
   }),
   /** Orderer signatures a block needs: one for Raft, a quorum for BFT. */
   ordererSignaturesRequired: z.int().positive(),

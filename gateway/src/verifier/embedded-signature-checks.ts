@@ -89,7 +89,8 @@ export function checkTransactionSignatures(
       );
     }
   }
-  checks.push(checkEndorsementPolicy(endorsers, trust));
+  // The embedded ledger's organisations are the contract's consortium: they never change.
+  checks.push(checkEndorsementPolicy(endorsers, trust.endorsementPolicy.organizations));
   return checks;
 }
 

@@ -11,7 +11,12 @@ import type { TrustFile } from '../transparency/trust-file';
 import { fail, pass, type CheckResult } from './check-report';
 import { commonNameOf, signatureHolds, type NodeUnit, type Roots } from './certificate-trust';
 import { checkBlockInCheckpoint, checkEntry } from './entry-checks';
-import { checkEndorsementPolicy, checkOrdererQuorum, checkValidationQuorum } from './policy-checks';
+import {
+  checkEndorsementPolicy,
+  checkOrdererQuorum,
+  checkValidationQuorum,
+  endorsementPolicyAt,
+} from './policy-checks';
 
 const { TxValidationCode } = peer;
 const { kvrwset } = ledger.rwset;
@@ -284,7 +289,7 @@ function checkEndorsedTransaction(
       );
     }
   }
-  checks.push(checkEndorsementPolicy(endorsers, trust));
+  checks.push(checkEndorsementPolicy(endorsers, endorsementPolicyAt(trust, entry.blockNumber)));
   return checks;
 }
 

@@ -1,12 +1,20 @@
 import type { TrustFile } from '../transparency/trust-file';
 import { fail, pass, type CheckResult } from './check-report';
 
+/**
+ * The organisations a majority of which had to endorse a transaction of block `blockNumber`:
+ * those the channel held when the block was cut, as the trust file's membership periods say.
+ */
+export function endorsementPolicyAt(trust: TrustFile, blockNumber: number): readonly string[] {
+  const { organizations, earlier = [] } = trust.endorsementPolicy;
+  return earlier.find((period) => blockNumber < period.untilBlock)?.organizations ?? organizations;
+}
+
 /** Peers of a majority of the policy's organisations endorsed the result. */
 export function checkEndorsementPolicy(
   endorsingOrganizations: readonly string[],
-  trust: TrustFile,
+  policy: readonly string[],
 ): CheckResult {
-  const policy = trust.endorsementPolicy.organizations;
   const required = Math.floor(policy.length / 2) + 1;
   const endorsed = policy.filter((mspId) => endorsingOrganizations.includes(mspId));
   return endorsed.length >= required
@@ -16,7 +24,7 @@ export function checkEndorsementPolicy(
       )
     : fail(
         'endorsement policy',
-        `valid endorsements from ${endorsed.length} of ${policy.length} organisations, ${required} required`,
+        `valid endorsements from ${endorsed.length} of ${policy.length} organisations (${policy.join(', ')}), ${required} required`,
         'ENDORSEMENT_POLICY',
       );
 }
