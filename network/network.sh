@@ -19,6 +19,12 @@
 #   network.sh host join <MSP id> <dir> [<secrets dir>]  its nodes started, joined, approving
 #   network.sh host commit <MSP id>             the contract's definition, once a majority approved
 #   network.sh host finish <MSP id>             its witness, connection file and trust file
+# A member joining the running channel, or leaving it (docs/deployment.md):
+#   network.sh host init <MSP id> --member [--host <address>]   a new organisation, no role
+#   network.sh host propose <MSP id> add|remove <member> <file>  the channel update, signed
+#   network.sh host sign|submit <MSP id> <file>                  another admin's signature; sent
+#   network.sh host refresh <MSP id>            connection and trust files after the change
+#   network.sh host floor <MSP id>; host commit <MSP id> floor   the benchmark's floor contract
 set -euo pipefail
 # shellcheck source=network/lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -266,7 +272,7 @@ require_ready() {
 cmd_floor() {
   require_ready
   [[ -f "$REPO_DIR/scripts/dist/floor-chaincode.js" ]] || fail "scripts/dist is missing: run 'npm run build' first"
-  if chaincode_committed_on "${PEER_ORGS[0]}" floor; then
+  if chaincode_committed_on "$(local_peer_orgs | head -n 1)" floor; then
     # shellcheck disable=SC2046 # node names never contain spaces
     start_nodes $(all_nodes | grep '^floor\.')
   else

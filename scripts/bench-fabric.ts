@@ -191,16 +191,18 @@ function getText(url: string, tls: { ca: Buffer; cert: Buffer; key: Buffer }): P
 
 export async function sampleNetwork(
   connection: ConnectionFile,
-  pidDir: string,
+  pidDirs: readonly string[],
   contract: string,
 ): Promise<NetworkSample> {
   const cpu = new Map<string, number>();
-  for (const file of await readdir(pidDir)) {
-    const pid = Number(await readFile(join(pidDir, file), 'utf8'));
-    try {
-      cpu.set(basename(file, '.pid'), await cpuSeconds(pid));
-    } catch {
-      // a node that is not running costs nothing
+  for (const pidDir of pidDirs) {
+    for (const file of await readdir(pidDir)) {
+      const pid = Number(await readFile(join(pidDir, file), 'utf8'));
+      try {
+        cpu.set(basename(file, '.pid'), await cpuSeconds(pid));
+      } catch {
+        // a node that is not running costs nothing
+      }
     }
   }
   const stageSeconds = new Map<string, number>();

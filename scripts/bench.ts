@@ -27,31 +27,52 @@ import { cpuSeconds, rssMb, startGateway, stopGateway, type Gateway } from './be
  * POST, coalescing off — as the baseline, and prints a table and, last, one JSON line.
  */
 
-const USAGE =
-  'usage: npm run bench -- --ledger embedded|fabric [--mode single|batch|async] [--seconds N] [--clients N] [--batch-size N]';
-const NETWORK_STATE = resolve(__dirname, '../../network/.state');
-const FABRIC_CONNECTION = resolve(NETWORK_STATE, 'connection.json');
-const PID_DIR = resolve(NETWORK_STATE, 'pids');
+const USAGE = `usage: npm run bench -- --ledger embedded|fabric [--mode single|batch|async] [--seconds N] [--clients N] [--batch-size N]
+  on Fabric: [--connection FILE --organization MSP] [--pids DIR]...  (one organisation's gateway, nodes' pid folders)`;
+/** The network's state: the one `npm run network:up` keeps, or a host's own (NETWORK_STATE_DIR). */
+const NETWORK_STATE = process.env.NETWORK_STATE_DIR ?? resolve(__dirname, '../../network/.state');
 const NETWORK_SCRIPT = resolve(__dirname, '../../network/network.sh');
+
+/** The Fabric network measured: how the gateway reaches it, and where its nodes' pids are. */
+interface FabricUnderTest {
+  connection: ConnectionFile;
+  /** The folders of the pid files of the nodes whose CPU is counted: every host's, across hosts. */
+  pidDirs: string[];
+}
 
 /**
  * The gateway's settings for the ledger measured: the embedded one in the gateway's own data
  * folder, or the network `npm run network:up` started, through one gateway holding every
  * organisation's identities (each write still needs a majority of the organisations' peers).
  */
-function ledgerUnderTest(ledger: string | undefined): Record<string, string> {
+function ledgerUnderTest(
+  ledger: string | undefined,
+  connectionFile: string,
+  organization: string | undefined,
+): Record<string, string> {
   if (ledger === 'embedded') {
     return {};
   }
   if (ledger !== 'fabric') {
     throw new Error(`--ledger ${ledger ?? ''}: embedded or fabric\n${USAGE}`);
   }
-  if (!existsSync(FABRIC_CONNECTION)) {
+  if (!existsSync(connectionFile)) {
     throw new Error(
-      `no Fabric network: ${FABRIC_CONNECTION} is missing; start one with npm run network:up`,
+      `no Fabric network: ${connectionFile} is missing; start one with npm run network:up`,
     );
   }
-  return { LEDGER: 'fabric', FABRIC_DEVELOPMENT: 'true', FABRIC_CONNECTION };
+  return {
+    LEDGER: 'fabric',
+    FABRIC_DEVELOPMENT: 'true',
+    FABRIC_CONNECTION: connectionFile,
+    ...(organization === undefined ? {} : { FABRIC_ORGANIZATION: organization }),
+  };
+}
+
+/** Peers whose stage metrics a sample reads: those of the organisations whose keys it holds. */
+function sampledPeers(connection: ConnectionFile): number {
+  return Object.values(connection.organizations).filter((org) => org.tlsClient !== undefined)
+    .length;
 }
 
 interface RunResult {
@@ -226,16 +247,16 @@ async function measure(
   env: Record<string, string>,
   mode: Mode,
   options: { seconds: number; clients: number; batchSize: number },
-  connection?: ConnectionFile,
+  fabric?: FabricUnderTest,
 ): Promise<RunResult> {
   const gateway = await startGateway(env);
   try {
-    if (connection === undefined) {
+    if (fabric === undefined) {
       return await load(gateway, label, mode, options);
     }
-    await indexCaughtUp(gateway, await chainHeight(connection));
+    await indexCaughtUp(gateway, await chainHeight(fabric.connection));
     return await load(gateway, label, mode, options, () =>
-      sampleNetwork(connection, PID_DIR, 'audit'),
+      sampleNetwork(fabric.connection, fabric.pidDirs, 'audit'),
     );
   } finally {
     await stopGateway(gateway);
@@ -250,6 +271,9 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '60' },
       clients: { type: 'string' },
       'batch-size': { type: 'string', default: '500' },
+      connection: { type: 'string', default: resolve(NETWORK_STATE, 'connection.json') },
+      organization: { type: 'string' },
+      pids: { type: 'string', multiple: true, default: [resolve(NETWORK_STATE, 'pids')] },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -257,7 +281,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const ledgerEnvironment = ledgerUnderTest(values.ledger);
+  const ledgerEnvironment = ledgerUnderTest(values.ledger, values.connection, values.organization);
   if (values.mode !== 'single' && values.mode !== 'batch' && values.mode !== 'async') {
     throw new Error(`--mode ${values.mode}: single, batch or async
 ${USAGE}`);
@@ -270,14 +294,17 @@ ${USAGE}`);
     throw new Error(USAGE);
   }
 
-  const connection =
-    values.ledger === 'fabric' ? await readConnectionFile(FABRIC_CONNECTION) : undefined;
+  const fabric: FabricUnderTest | undefined =
+    values.ledger === 'fabric'
+      ? { connection: await readConnectionFile(values.connection), pidDirs: values.pids }
+      : undefined;
+  const connection = fabric?.connection;
   const measured = await measure(
     mode,
     ledgerEnvironment,
     mode,
     { seconds, clients, batchSize },
-    connection,
+    fabric,
   );
   const baseline = await measure(
     'baseline',
@@ -288,12 +315,12 @@ ${USAGE}`);
       clients: 64,
       batchSize,
     },
-    connection,
+    fabric,
   );
   const floor =
-    connection === undefined
+    fabric === undefined
       ? undefined
-      : await measureFloor(connection, { seconds: Math.min(seconds, 20), batchSize });
+      : await measureFloor(fabric, { seconds: Math.min(seconds, 20), batchSize });
 
   const rate = (run: { entries: number; seconds: number }) => run.entries / run.seconds;
   const gatewayRuns = [
@@ -340,7 +367,7 @@ ${USAGE}`);
           measured.network.before,
           measured.network.after,
           measured.entries,
-          Object.keys(connection.organizations).length,
+          sampledPeers(connection),
         );
   if (costs !== undefined && floor !== undefined) {
     printCosts([
@@ -377,21 +404,22 @@ ${USAGE}`);
  * gateway's single and batch modes send them.
  */
 async function measureFloor(
-  connection: ConnectionFile,
+  fabric: FabricUnderTest,
   options: { seconds: number; batchSize: number },
 ): Promise<{ runs: [FloorRun, FloorRun]; costs: ReturnType<typeof costPerEntry>[] }> {
   execFileSync(NETWORK_SCRIPT, ['floor'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const peers = Object.keys(connection.organizations).length;
+  const { connection, pidDirs } = fabric;
+  const peers = sampledPeers(connection);
   const costs: ReturnType<typeof costPerEntry>[] = [];
   const run = async (label: string, clients: number, keysPerTransaction: number) => {
-    const before = await sampleNetwork(connection, PID_DIR, FLOOR_CONTRACT);
+    const before = await sampleNetwork(connection, pidDirs, FLOOR_CONTRACT);
     const result = await floorLoad(connection, {
       label,
       seconds: options.seconds,
       clients,
       keysPerTransaction,
     });
-    const after = await sampleNetwork(connection, PID_DIR, FLOOR_CONTRACT);
+    const after = await sampleNetwork(connection, pidDirs, FLOOR_CONTRACT);
     costs.push(costPerEntry(before, after, result.entries, peers));
     return result;
   };

@@ -72,6 +72,7 @@ host_init() {
 add_member() {
   local index=0 known
   for known in "${ORG_INDEX[@]}"; do ((known < index)) || index=$((known + 1)); done
+  mkdir -p "$STATE_DIR"
   echo "$1 $index" >>"$MEMBERS_FILE"
   PEER_ORGS+=("$1")
   ORG_INDEX[$1]="$index"
@@ -174,6 +175,13 @@ host_join() {
   say "starting $(peer_name "$org"), joining $CHANNEL and approving the audit contract"
   "$NETWORK_DIR/nodes/peer.sh" "$org"
   join_peer "$org"
+  # A peer joins from the genesis block; a member can approve only once its peer has caught up
+  # with the configuration that admitted it.
+  local work latest_config
+  work="$(mktemp -d "$STATE_DIR/join.XXXXXX")"
+  latest_config="$(last_config_block "$org" "$work")"
+  rm -rf "$work"
+  wait_until "$(peer_name "$org")" 120 "block $latest_config" height_above "$org" "$latest_config"
   prepare_contract "$org" audit
 }
 
@@ -237,11 +245,12 @@ host_refresh() {
     done <"$MEMBERS_FILE" >"$MEMBERS_FILE.new"
     mv "$MEMBERS_FILE.new" "$MEMBERS_FILE"
   fi
-  local held=()
   for id in $current; do
-    [[ -f "$(org_root_cert "$id")" ]] || fail "$id is on the channel and its definition is not here: import it first"
-    held+=("$id")
+    [[ -n "${ORG_INDEX[$id]:-}" && -f "$(org_root_cert "$id")" ]] ||
+      fail "$id is on the channel and its definition is not here: import it first"
   done
+  local held=()
+  for id in "${PEER_ORGS[@]}"; do [[ "$current" != *" $id "* ]] || held+=("$id"); done
   PEER_ORGS=("${held[@]}")
   write_connection_file "$org"
   write_trust_file "$org"

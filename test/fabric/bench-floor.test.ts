@@ -20,14 +20,14 @@ it('deploys the floor contract once, and accounts each entry written through it'
   }
 
   const connection = readConnection();
-  const before = await sampleNetwork(connection, PID_DIR, 'floor');
+  const before = await sampleNetwork(connection, [PID_DIR], 'floor');
   const run = await floorLoad(connection, {
     label: 'floor',
     seconds: 1,
     clients: 2,
     keysPerTransaction: 3,
   });
-  const after = await sampleNetwork(connection, PID_DIR, 'floor');
+  const after = await sampleNetwork(connection, [PID_DIR], 'floor');
 
   expect(run.errors).toBe(0);
   expect(run.entries).toBeGreaterThan(0);

@@ -6,7 +6,7 @@
  * on its own host, writes; the regulator's reads, finds and proves across the hosts.
  */
 import { X509Certificate, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
-import { cp, mkdir, readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,12 +14,21 @@ import type { DevKeys } from '../../gateway/src/auth/api-keys.js';
 import type { ProofBundle } from '../../gateway/src/proof/proof-bundle.js';
 import { trustFile, type TrustFile } from '../../gateway/src/transparency/trust-file.js';
 import { checkBundle } from '../../gateway/src/verifier/bundle-checks.js';
+import type { CheckResult } from '../../gateway/src/verifier/check-report.js';
+import {
+  FOUNDERS as PEER_ORGS,
+  ORDERER,
+  channelFolder,
+  definitionFolder,
+  foundConsortium,
+  hostOf,
+  type Founder as PeerOrg,
+} from '../../scripts/consortium-hosts.js';
+import { createHosts, type Host, type Hosts } from '../../scripts/hosts.js';
 import { creditChange, dataAccess, freshResidentId, unique } from '../support/sample-entries.js';
-import { createHosts, type Host, type Hosts } from './hosts.js';
 
-const ORDERER = 'OrdererOrg';
-const PEER_ORGS = ['SandboxOrg', 'CreditOrg', 'RegulatorOrg'] as const;
-type PeerOrg = (typeof PEER_ORGS)[number];
+/** The organisation that joins the running channel as a member, and is removed again. */
+const BUREAU = 'CreditBureauOrg';
 const GATEWAY_PORT = 8080;
 
 interface OrgGateway {
@@ -32,57 +41,7 @@ let hosts: Hosts;
 const gateways = {} as Record<PeerOrg, OrgGateway>;
 
 function host(mspId: string): Host {
-  const found = hosts.byMsp[mspId];
-  if (found === undefined) {
-    throw new Error(`no host for ${mspId}`);
-  }
-  return found;
-}
-
-/** What each operator does on its own host, in the order docs/deployment.md gives. */
-async function foundConsortium(): Promise<void> {
-  const { courier } = hosts;
-  const definition = (mspId: string) => join(courier, 'definitions', mspId);
-  await Promise.all(
-    hosts.all.map((each) =>
-      hosts.network(each, 'host', 'init', each.mspId, '--host', each.address),
-    ),
-  );
-  for (const each of hosts.all) {
-    await hosts.network(each, 'host', 'export', each.mspId, definition(each.mspId));
-  }
-  for (const each of hosts.all) {
-    for (const other of hosts.all.filter((candidate) => candidate !== each)) {
-      await hosts.network(each, 'host', 'import', definition(other.mspId));
-    }
-  }
-  const channel = join(courier, 'channel');
-  const secrets = join(courier, 'secrets');
-  await hosts.network(host('RegulatorOrg'), 'host', 'found', 'RegulatorOrg', channel, secrets);
-  // The founder hands the checkpoint log key to every peer organisation, and the pseudonym key
-  // to the credit authority alone (the regulator, founding, kept its own).
-  const handed = async (mspId: string, withPseudonymKey: boolean) => {
-    const folder = join(courier, `secrets-for-${mspId}`);
-    await mkdir(join(folder, 'checkpoints'), { recursive: true });
-    await cp(join(secrets, 'checkpoints/log.key'), join(folder, 'checkpoints/log.key'));
-    if (withPseudonymKey) {
-      await cp(join(secrets, 'pseudonym.key'), join(folder, 'pseudonym.key'));
-    }
-    return folder;
-  };
-  const secretsFor: Record<PeerOrg, string> = {
-    SandboxOrg: await handed('SandboxOrg', false),
-    CreditOrg: await handed('CreditOrg', true),
-    RegulatorOrg: secrets,
-  };
-  await hosts.network(host(ORDERER), 'host', 'join', ORDERER, channel);
-  await Promise.all(
-    PEER_ORGS.map((mspId) =>
-      hosts.network(host(mspId), 'host', 'join', mspId, channel, secretsFor[mspId]),
-    ),
-  );
-  await hosts.network(host('RegulatorOrg'), 'host', 'commit', 'RegulatorOrg');
-  await Promise.all(PEER_ORGS.map((mspId) => hosts.network(host(mspId), 'host', 'finish', mspId)));
+  return hostOf(hosts, mspId);
 }
 
 /** An organisation's gateway on its own host, with its own connection file and data folder. */
@@ -158,8 +117,8 @@ async function readTrust(mspId: PeerOrg): Promise<TrustFile> {
 }
 
 beforeAll(async () => {
-  hosts = await createHosts([ORDERER, ...PEER_ORGS]);
-  await foundConsortium();
+  hosts = await createHosts([ORDERER, ...PEER_ORGS, BUREAU]);
+  await foundConsortium(hosts);
   for (const mspId of PEER_ORGS) {
     gateways[mspId] = await startGateway(mspId);
   }
@@ -247,44 +206,63 @@ async function certificatesUnder(folder: string): Promise<Map<string, X509Certif
   return certificates;
 }
 
+/** The checkpoint log key's fingerprint: a consortium secret, handed to the peer organisations. */
+async function logKeyFingerprint(): Promise<string> {
+  const [logKey] = privateKeysIn(
+    await readFile(join(host('RegulatorOrg').folder, 'network/checkpoints/log.key'), 'utf8'),
+  );
+  if (logKey === undefined) {
+    throw new Error('the regulator holds no checkpoint log key');
+  }
+  return logKey;
+}
+
+/**
+ * Checks that every private key on the host is its organisation's own (or, on a founder's host,
+ * the log key) and returns their fingerprints.
+ */
+async function expectOwnKeysOnly(each: Host): Promise<Set<string>> {
+  const logKey = await logKeyFingerprint();
+  const keys = await privateKeysUnder(each.folder);
+  const certificates = await certificatesUnder(each.folder);
+  const org = each.mspId.toLowerCase();
+  const root = new X509Certificate(
+    await readFile(join(each.folder, 'network/orgs', org, 'msp/cacerts/ca.pem')),
+  );
+  expect(keys.size).toBeGreaterThan(5);
+  const own = new Set<string>();
+  for (const [fingerprint, file] of keys) {
+    if (fingerprint === logKey) {
+      expect(PEER_ORGS, file).toContain(each.mspId);
+      continue;
+    }
+    own.add(fingerprint);
+    const certificate = certificates.get(fingerprint);
+    if (certificate !== undefined) {
+      // A key with a certificate: the organisation's CA issued it (or it is that CA).
+      expect(certificate.verify(root.publicKey), file).toBe(true);
+    } else {
+      // A witness's note key, or the CA's own Idemix revocation key.
+      expect(file).toMatch(
+        new RegExp(
+          `/orgs/${org}/witness/witness\\.key$|/fabric-ca/${org}/msp/keystore/IssuerRevocationPrivateKey$`,
+        ),
+      );
+    }
+  }
+  return own;
+}
+
 describe('each organisation on its own host', () => {
   it("holds its own private keys only: every key on a host belongs to that host's organisation", async () => {
     const seen = new Map<string, string>();
-    const [logKey] = privateKeysIn(
-      await readFile(join(host('RegulatorOrg').folder, 'network/checkpoints/log.key'), 'utf8'),
-    );
-    expect(logKey).toBeDefined();
-    for (const each of hosts.all) {
-      const keys = await privateKeysUnder(each.folder);
-      const certificates = await certificatesUnder(each.folder);
-      const root = new X509Certificate(
-        await readFile(
-          join(each.folder, 'network/orgs', each.mspId.toLowerCase(), 'msp/cacerts/ca.pem'),
-        ),
-      );
-      expect(keys.size).toBeGreaterThan(5);
-      for (const [fingerprint, file] of keys) {
-        if (fingerprint === logKey) {
-          // The checkpoint log key: a consortium secret, handed to the peer organisations.
-          expect(PEER_ORGS).toContain(each.mspId);
-          continue;
-        }
-        expect(seen.get(fingerprint), `${file} is also on ${seen.get(fingerprint) ?? ''}`).toBe(
-          undefined,
-        );
-        seen.set(fingerprint, each.mspId);
-        const certificate = certificates.get(fingerprint);
-        if (certificate !== undefined) {
-          // A key with a certificate: the organisation's CA issued it (or it is that CA).
-          expect(certificate.verify(root.publicKey), file).toBe(true);
-        } else {
-          // A witness's note key, or the CA's own Idemix revocation key.
-          expect(file).toMatch(
-            new RegExp(
-              `/orgs/${each.mspId.toLowerCase()}/witness/witness\\.key$|/fabric-ca/${each.mspId.toLowerCase()}/msp/keystore/IssuerRevocationPrivateKey$`,
-            ),
-          );
-        }
+    for (const mspId of [ORDERER, ...PEER_ORGS]) {
+      for (const fingerprint of await expectOwnKeysOnly(host(mspId))) {
+        expect(
+          seen.get(fingerprint),
+          `a key of ${mspId} is also on ${seen.get(fingerprint) ?? ''}`,
+        ).toBe(undefined);
+        seen.set(fingerprint, mspId);
       }
     }
     // Every organisation made its own keys: CA, admin, nodes, clients.
@@ -311,7 +289,7 @@ describe('each organisation on its own host', () => {
 
   it('computes the same trust file on every peer organisation’s host, from public definitions', async () => {
     const [first, ...others] = await Promise.all(PEER_ORGS.map(readTrust));
-    expect(first?.organizations.map((org) => org.mspId)).toEqual([...PEER_ORGS]);
+    expect(first?.organizations.map((org) => org.mspId).sort()).toEqual([...PEER_ORGS].sort());
     for (const other of others) {
       expect(other).toEqual(first);
     }
@@ -388,5 +366,166 @@ describe('writes, trails and proofs across the hosts', () => {
     expect(checks.filter((check) => !check.ok)).toEqual([]);
     // Cosigned by a quorum of the witnesses, each on its own organisation's host.
     expect(checks.some((check) => check.check.endsWith('witnessed'))).toBe(true);
+  });
+});
+
+/** The chain height a host's own peer reports, as `network.sh status` there shows it. */
+async function peerHeight(mspId: string): Promise<number> {
+  const status = await hosts.network(host(mspId), 'status');
+  const line = status.split('\n').find((row) => row.startsWith(`peer0.${mspId.toLowerCase()} `));
+  const height = Number(line?.trim().split(/\s+/).at(-1));
+  if (!Number.isInteger(height)) {
+    throw new Error(`no height for ${mspId}'s peer in:\n${status}`);
+  }
+  return height;
+}
+
+async function sandboxEntry(): Promise<string> {
+  const written = await call(gateways.SandboxOrg, 'sandbox-writer', 'POST', '/v1/entries', {
+    ...dataAccess(),
+  });
+  expect(written.status, JSON.stringify(written.body)).toBe(201);
+  return written.body.id ?? '';
+}
+
+/** The regulator's proof of a sandbox entry, checked offline against a host's trust file. */
+async function provenChecks(id: string, trustOf: PeerOrg): Promise<CheckResult[]> {
+  const bundle = await regulatorProof(id);
+  return checkBundle(bundle, await readTrust(trustOf));
+}
+
+async function regulatorProof(id: string): Promise<ProofBundle> {
+  const proof = await call(
+    gateways.RegulatorOrg,
+    'regulator',
+    'GET',
+    `/v1/entries/${encodeURIComponent(`SandboxOrg/${id}`)}/proof`,
+  );
+  expect(proof.status, JSON.stringify(proof.body)).toBe(200);
+  return proof.body as unknown as ProofBundle;
+}
+
+function policyDetail(checks: CheckResult[]): string {
+  expect(checks.filter((check) => !check.ok)).toEqual([]);
+  return checks.find((check) => check.check === 'endorsement policy')?.detail ?? '';
+}
+
+/** Every founder's host takes in the channel's new membership: connection and trust files. */
+async function refreshFounders(): Promise<void> {
+  for (const mspId of PEER_ORGS) {
+    await hosts.network(host(mspId), 'host', 'refresh', mspId);
+  }
+}
+
+describe('a fourth organisation joins the running channel, and is removed', () => {
+  const envelopes = () => ({
+    add: join(hosts.courier, 'add-bureau.pb'),
+    remove: join(hosts.courier, 'remove-bureau.pb'),
+  });
+  let beforeJoining: string;
+  let whileMember: string;
+
+  beforeAll(async () => {
+    beforeJoining = await sandboxEntry();
+  });
+
+  it('is admitted by an update a majority of the admins signed; one signature is refused', async () => {
+    const bureau = host(BUREAU);
+    await hosts.network(bureau, 'host', 'init', BUREAU, '--member', '--host', bureau.address);
+    await hosts.network(bureau, 'host', 'export', BUREAU, definitionFolder(hosts, BUREAU));
+    for (const mspId of [ORDERER, ...PEER_ORGS]) {
+      await hosts.network(bureau, 'host', 'import', definitionFolder(hosts, mspId));
+      if (mspId !== ORDERER) {
+        await hosts.network(host(mspId), 'host', 'import', definitionFolder(hosts, BUREAU));
+      }
+    }
+    const { add } = envelopes();
+    await hosts.network(host('SandboxOrg'), 'host', 'propose', 'SandboxOrg', 'add', BUREAU, add);
+    await expect(
+      hosts.network(host('SandboxOrg'), 'host', 'submit', 'SandboxOrg', add),
+    ).rejects.toThrow(/refused[\s\S]*policy/);
+    await hosts.network(host('CreditOrg'), 'host', 'sign', 'CreditOrg', add);
+    await hosts.network(host('RegulatorOrg'), 'host', 'submit', 'RegulatorOrg', add);
+  });
+
+  it('joins its peer from the genesis block, holds the earlier entries, approves the contract', async () => {
+    await hosts.network(host(BUREAU), 'host', 'join', BUREAU, channelFolder(hosts));
+    await hosts.network(host(BUREAU), 'host', 'finish', BUREAU);
+    await refreshFounders();
+    const { blockNumber } = (await regulatorProof(beforeJoining)).entry;
+    expect(await peerHeight(BUREAU)).toBeGreaterThan(blockNumber);
+    // The same trust file on every host, the member's own included.
+    const trust = await readTrust('SandboxOrg');
+    expect(trust.endorsementPolicy.organizations).toContain(BUREAU);
+    for (const mspId of [...PEER_ORGS.slice(1), BUREAU]) {
+      const text = await readFile(join(host(mspId).folder, 'network/trust.json'), 'utf8');
+      expect(trustFile.parse(JSON.parse(text))).toEqual(trust);
+    }
+  });
+
+  it('holds only its own keys and none of the consortium secrets', async () => {
+    await expectOwnKeysOnly(host(BUREAU));
+    const held = await filesUnder(host(BUREAU).folder);
+    expect(held.filter((file) => /log\.key$|pseudonym\.key$/.test(file))).toEqual([]);
+  });
+
+  it('counts in the endorsement policy: a write now needs three of the four organisations', async () => {
+    whileMember = await sandboxEntry();
+    expect(policyDetail(await provenChecks(whileMember, 'CreditOrg'))).toMatch(/3 of 4 required/);
+    // An entry from before it joined still verifies, under the policy of its block.
+    expect(policyDetail(await provenChecks(beforeJoining, 'CreditOrg'))).toMatch(/2 of 3 required/);
+  });
+
+  it('refuses to remove a founder, whose roles the contract binds to it', async () => {
+    await expect(
+      hosts.network(
+        host('SandboxOrg'),
+        'host',
+        'propose',
+        'SandboxOrg',
+        'remove',
+        'CreditOrg',
+        join(hosts.courier, 'remove-credit.pb'),
+      ),
+    ).rejects.toThrow(/holds roles the contract binds to it/);
+  });
+
+  it('is removed by a majority of the four admins, and receives no block after', async () => {
+    const { remove } = envelopes();
+    await hosts.network(
+      host('SandboxOrg'),
+      'host',
+      'propose',
+      'SandboxOrg',
+      'remove',
+      BUREAU,
+      remove,
+    );
+    await hosts.network(host('CreditOrg'), 'host', 'sign', 'CreditOrg', remove);
+    // Two of four is not a majority any more.
+    await expect(
+      hosts.network(host('CreditOrg'), 'host', 'submit', 'CreditOrg', remove),
+    ).rejects.toThrow(/refused/);
+    await hosts.network(host('RegulatorOrg'), 'host', 'submit', 'RegulatorOrg', remove);
+    await refreshFounders();
+    const trust = await readTrust('RegulatorOrg');
+    expect(trust.endorsementPolicy.organizations).not.toContain(BUREAU);
+    expect(trust.endorsementPolicy.earlier).toHaveLength(2);
+
+    const afterLeaving = await sandboxEntry();
+    expect(policyDetail(await provenChecks(afterLeaving, 'RegulatorOrg'))).toMatch(
+      /2 of 3 required/,
+    );
+    // Each earlier entry still verifies, under the membership of its block.
+    expect(policyDetail(await provenChecks(whileMember, 'RegulatorOrg'))).toMatch(
+      /3 of 4 required/,
+    );
+    expect(policyDetail(await provenChecks(beforeJoining, 'RegulatorOrg'))).toMatch(
+      /2 of 3 required/,
+    );
+    // The orderers deliver no block to a peer of an organisation the channel no longer holds.
+    const sandboxHeight = await peerHeight('SandboxOrg');
+    await new Promise((pause) => setTimeout(pause, 3000));
+    expect(await peerHeight(BUREAU)).toBeLessThan(sandboxHeight);
   });
 });

@@ -6,13 +6,27 @@
  * definitions (and the two consortium secrets) between the folders.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const REPO = resolve(__dirname, '../..');
+
+/** The repository's root, from scripts/ (tests) or from its build in scripts/dist/. */
+function repositoryRoot(): string {
+  let folder = __dirname;
+  while (!existsSync(join(folder, 'network/network.sh'))) {
+    if (dirname(folder) === folder) {
+      throw new Error(`no network/network.sh above ${__dirname}`);
+    }
+    folder = dirname(folder);
+  }
+  return folder;
+}
+
+export const REPO = repositoryRoot();
 const NETWORK_SCRIPT = join(REPO, 'network/network.sh');
 
 /**
