@@ -63,9 +63,11 @@ function ledgerUnderTest(
   }
   return {
     LEDGER: 'fabric',
-    FABRIC_DEVELOPMENT: 'true',
     FABRIC_CONNECTION: connectionFile,
-    ...(organization === undefined ? {} : { FABRIC_ORGANIZATION: organization }),
+    // One organisation's gateway with its own keys, or one holding every organisation's.
+    ...(organization === undefined
+      ? { FABRIC_DEVELOPMENT: 'true' }
+      : { FABRIC_ORGANIZATION: organization }),
   };
 }
 
