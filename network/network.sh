@@ -164,7 +164,17 @@ resume() {
     # shellcheck disable=SC2046 # node names never contain spaces
     start_nodes $(all_nodes | grep -E "$tier")
   done
-  wait_for_gossip
+  local org peer_orgs
+  mapfile -t peer_orgs < <(local_peer_orgs)
+  if ((${#peer_orgs[@]} == ${#PEER_ORGS[@]})); then
+    wait_for_gossip
+  else
+    # One host of several: its peer is of use once it and the peers it knows through gossip
+    # make a majority, enough to endorse; another host may be down meanwhile.
+    for org in "${peer_orgs[@]}"; do
+      wait_until "$(peer_name "$org")" 90 "gossip with a majority's peers" peer_knows_majority "$org"
+    done
+  fi
 }
 
 cmd_up() {

@@ -271,6 +271,13 @@ wait_for_gossip() {
   wait_until "$(peer_name "${PEER_ORGS[0]}")" 90 "gossip between the running peers" running_peers_know_each_other
 }
 
+# Whether a peer and the others it knows make a majority of the organisations.
+peer_knows_majority() {
+  local known
+  known="$(peers_known_by "$1")"
+  [[ -n "$known" ]] && (((known + 1) * 2 > ${#PEER_ORGS[@]}))
+}
+
 # On its own host, an organisation's peer is of use once it knows every other organisation's.
 peer_knows_all() {
   local known

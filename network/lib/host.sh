@@ -214,22 +214,20 @@ host_propose() {
   say "$org proposed to $change $member and signed $envelope; a majority of the admins must sign it"
 }
 
-host_sign() {
-  local usage="usage: network.sh host sign <MSP id> <envelope file>"
-  local org="${1:?$usage}" envelope="${2:?$usage}"
+# host sign|submit <MSP id> <envelope file>: another admin's signature on a proposed update, or
+# that signature and the update sent to the orderers.
+host_envelope() {
+  local action="$1" usage="usage: network.sh host $1 <MSP id> <envelope file>"
+  local org="${2:?$usage}" envelope="${3:?$usage}"
   require_local "$org"
   [[ -f "$envelope" ]] || fail "no envelope $envelope"
-  sign_config_update "$org" "$envelope"
-  say "$org signed $envelope"
-}
-
-host_submit() {
-  local usage="usage: network.sh host submit <MSP id> <envelope file>"
-  local org="${1:?$usage}" envelope="${2:?$usage}"
-  require_local "$org"
-  [[ -f "$envelope" ]] || fail "no envelope $envelope"
-  submit_config_update "$org" "$envelope"
-  say "the channel's configuration carries the update of $envelope"
+  if [[ "$action" == sign ]]; then
+    sign_config_update "$org" "$envelope"
+    say "$org signed $envelope"
+  else
+    submit_config_update "$org" "$envelope"
+    say "the channel's configuration carries the update of $envelope"
+  fi
 }
 
 # host refresh <MSP id>: after the channel's membership changed, what this host derives from it:
@@ -287,8 +285,7 @@ cmd_host() {
     finish) host_finish "$@" ;;
     floor) host_floor "$@" ;;
     propose) host_propose "$@" ;;
-    sign) host_sign "$@" ;;
-    submit) host_submit "$@" ;;
+    sign | submit) host_envelope "$sub" "$@" ;;
     refresh) host_refresh "$@" ;;
     *) fail "usage: network.sh host init|export|import|found|join|commit|finish|floor|propose|sign|submit|refresh ..." ;;
   esac

@@ -369,6 +369,41 @@ describe('writes, trails and proofs across the hosts', () => {
   });
 });
 
+describe('one host of several stops and resumes', () => {
+  it('resumes its own nodes with network.sh up, and its organisation writes again', async () => {
+    const credit = host('CreditOrg');
+    await hosts.network(credit, 'down');
+    expect(await hosts.network(credit, 'status')).toMatch(/peer0\.creditorg\s+-\s+stopped/);
+    // Only this host's nodes: the others never stopped.
+    expect(await hosts.network(host('SandboxOrg'), 'status')).toMatch(
+      /peer0\.sandboxorg\s+\d+\s+running/,
+    );
+    await hosts.network(credit, 'up');
+    const status = await hosts.network(credit, 'status');
+    for (const node of ['ca', 'peer0', 'chaincode', 'witness']) {
+      expect(status).toMatch(new RegExp(`^${node}\\.creditorg\\s+\\d+\\s+running`, 'm'));
+    }
+    // The nodes with a health endpoint answer on it (a contract service has none).
+    expect(status).not.toMatch(/unhealthy|stopped/);
+    // Its gateway kept running and reconnects to its peer.
+    const deadline = Date.now() + 60_000;
+    let written: Awaited<ReturnType<typeof call>>;
+    do {
+      written = await call(
+        gateways.CreditOrg,
+        'credit-writer',
+        'POST',
+        '/v1/entries',
+        creditChange({}, { recordId: unique('CR-resumed') }),
+      );
+      if (written.status !== 201) {
+        await new Promise((pause) => setTimeout(pause, 500));
+      }
+    } while (written.status !== 201 && Date.now() < deadline);
+    expect(written.status, JSON.stringify(written.body)).toBe(201);
+  });
+});
+
 /** The chain height a host's own peer reports, as `network.sh status` there shows it. */
 async function peerHeight(mspId: string): Promise<number> {
   const status = await hosts.network(host(mspId), 'status');
