@@ -19,6 +19,7 @@ import {
   type NetworkSample,
 } from './bench-fabric';
 import { metricSum, percentile, sampleEntry } from './bench-figures';
+import { openLoop } from './open-loop';
 import { cpuSeconds, rssMb, startGateway, stopGateway, type Gateway } from './bench-gateway';
 
 /**
@@ -27,7 +28,8 @@ import { cpuSeconds, rssMb, startGateway, stopGateway, type Gateway } from './be
  * POST, coalescing off — as the baseline, and prints a table and, last, one JSON line.
  */
 
-const USAGE = `usage: npm run bench -- --ledger embedded|fabric [--mode single|batch|async] [--seconds N] [--clients N] [--batch-size N]
+const USAGE = `usage: npm run bench -- --ledger embedded|fabric [--mode single|batch|async] [--seconds N] [--clients N] [--batch-size N] [--rate N]
+  --rate N: single or async POSTs in an open loop, N a second, latency from each one's due time (--clients: connections)
   on Fabric: [--connection FILE --organization MSP] [--pids DIR]...  (one organisation's gateway, nodes' pid folders)`;
 /** The network's state: the one `npm run network:up` keeps, or a host's own (NETWORK_STATE_DIR). */
 const NETWORK_STATE = process.env.NETWORK_STATE_DIR ?? resolve(__dirname, '../../network/.state');
@@ -90,6 +92,15 @@ interface RunResult {
 }
 
 type Mode = 'single' | 'batch' | 'async';
+
+interface LoadOptions {
+  seconds: number;
+  /** Closed loop: clients each sending when answered; open loop: connections. */
+  clients: number;
+  batchSize: number;
+  /** Requests a second, in an open loop; a closed loop without it. */
+  rate?: number | undefined;
+}
 
 interface Readiness {
   blocks?: number;
@@ -164,7 +175,7 @@ async function load(
   gateway: Gateway,
   label: string,
   mode: Mode,
-  options: { seconds: number; clients: number; batchSize: number },
+  options: LoadOptions,
   sampleNetworkNow?: () => Promise<NetworkSample>,
 ): Promise<RunResult> {
   const key = gateway.keys['sandbox-writer'] ?? '';
@@ -192,31 +203,52 @@ async function load(
   const ticker = setInterval(() => {
     shown.update(Math.round((Date.now() - started) / 1000), options.seconds, `${entries} entries`);
   }, 1000);
-  await Promise.all(
-    Array.from({ length: options.clients }, async () => {
-      while (Date.now() < deadline) {
-        const body =
-          mode === 'batch'
-            ? { entries: Array.from({ length: options.batchSize }, () => sampleEntry()) }
-            : sampleEntry();
-        const sent = performance.now();
-        const response = await post(agent, url, headers, JSON.stringify(body));
-        latenciesMs.push(performance.now() - sent);
-        if (mode !== 'batch') {
-          if (response.status === (mode === 'async' ? 202 : 201)) {
-            entries += 1;
-          } else {
-            errors += 1;
-          }
-        } else {
-          const answer = JSON.parse(response.body) as { results?: { status: number }[] };
-          const committed = answer.results?.filter((result) => result.status === 201).length ?? 0;
-          entries += committed;
-          errors += options.batchSize - committed;
+  /** Sends one request; resolves the entries it wrote and the entries it failed to write. */
+  const send = async (): Promise<{ written: number; failed: number }> => {
+    const body =
+      mode === 'batch'
+        ? { entries: Array.from({ length: options.batchSize }, () => sampleEntry()) }
+        : sampleEntry();
+    const response = await post(agent, url, headers, JSON.stringify(body));
+    if (mode !== 'batch') {
+      const written = response.status === (mode === 'async' ? 202 : 201) ? 1 : 0;
+      return { written, failed: 1 - written };
+    }
+    const answer = JSON.parse(response.body) as { results?: { status: number }[] };
+    const written = answer.results?.filter((result) => result.status === 201).length ?? 0;
+    return { written, failed: options.batchSize - written };
+  };
+  if (options.rate === undefined) {
+    await Promise.all(
+      Array.from({ length: options.clients }, async () => {
+        while (Date.now() < deadline) {
+          const sent = performance.now();
+          const { written, failed } = await send();
+          latenciesMs.push(performance.now() - sent);
+          entries += written;
+          errors += failed;
         }
-      }
-    }),
-  );
+      }),
+    );
+  } else {
+    const run = await openLoop({
+      rate: options.rate,
+      seconds: options.seconds,
+      send: async () => {
+        try {
+          const { written, failed } = await send();
+          entries += written;
+          errors += failed;
+          return failed === 0;
+        } catch {
+          // Refused or reset: at this rate the connections ran out, which is the answer too.
+          errors += 1;
+          return false;
+        }
+      },
+    });
+    latenciesMs.push(...run.latenciesMs);
+  }
   agent.destroy();
   clearInterval(ticker);
   shown.finish(options.seconds, `${entries} entries`);
@@ -248,7 +280,7 @@ async function measure(
   label: string,
   env: Record<string, string>,
   mode: Mode,
-  options: { seconds: number; clients: number; batchSize: number },
+  options: LoadOptions,
   fabric?: FabricUnderTest,
 ): Promise<RunResult> {
   const gateway = await startGateway(env);
@@ -273,6 +305,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '60' },
       clients: { type: 'string' },
       'batch-size': { type: 'string', default: '500' },
+      rate: { type: 'string' },
       connection: { type: 'string', default: resolve(NETWORK_STATE, 'connection.json') },
       organization: { type: 'string' },
       pids: { type: 'string', multiple: true, default: [resolve(NETWORK_STATE, 'pids')] },
@@ -291,9 +324,18 @@ ${USAGE}`);
   const mode = values.mode;
   const seconds = Number(values.seconds);
   const batchSize = Number(values['batch-size']);
-  const clients = Number(values.clients ?? (mode === 'batch' ? 8 : 64));
-  if (![seconds, batchSize, clients].every((value) => Number.isInteger(value) && value > 0)) {
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
+  // An open loop needs connections for every request in flight: a second's worth at most.
+  const clients = Number(
+    values.clients ?? (mode === 'batch' ? 8 : rate === undefined ? 64 : Math.min(rate, 1024)),
+  );
+  if (
+    ![seconds, batchSize, clients, rate ?? 1].every((value) => Number.isInteger(value) && value > 0)
+  ) {
     throw new Error(USAGE);
+  }
+  if (rate !== undefined && mode === 'batch') {
+    throw new Error(`--rate drives single or async POSTs, not batches\n${USAGE}`);
   }
 
   const fabric: FabricUnderTest | undefined =
@@ -305,7 +347,7 @@ ${USAGE}`);
     mode,
     ledgerEnvironment,
     mode,
-    { seconds, clients, batchSize },
+    { seconds, clients, batchSize, rate },
     fabric,
   );
   const baseline = await measure(
@@ -324,10 +366,10 @@ ${USAGE}`);
       ? undefined
       : await measureFloor(fabric, { seconds: Math.min(seconds, 20), batchSize });
 
-  const rate = (run: { entries: number; seconds: number }) => run.entries / run.seconds;
+  const perSecond = (run: { entries: number; seconds: number }) => run.entries / run.seconds;
   const gatewayRuns = [
     [
-      `${mode} (${mode === 'batch' ? `${clients} clients × ${batchSize}` : `${clients} clients, coalescing`}${mode === 'async' ? ', until the outbox drained' : ''})`,
+      `${mode} (${mode === 'batch' ? `${clients} clients × ${batchSize}` : rate === undefined ? `${clients} clients, coalescing` : `open loop, ${rate}/s over ${clients} connections, coalescing`}${mode === 'async' ? ', until the outbox drained' : ''})`,
       measured,
     ] as const,
     ['baseline (single, 64 clients, one entry per transaction)', baseline] as const,
@@ -335,7 +377,7 @@ ${USAGE}`);
   const figures = (run: RunResult | FloorRun) => [
     String(run.entries),
     run.seconds.toFixed(1),
-    rate(run).toFixed(0),
+    perSecond(run).toFixed(0),
     percentile(run.latenciesMs, 0.5).toFixed(1),
     percentile(run.latenciesMs, 0.95).toFixed(1),
     percentile(run.latenciesMs, 0.99).toFixed(1),
@@ -382,12 +424,13 @@ ${USAGE}`);
     `${JSON.stringify({
       ledger: values.ledger,
       mode,
-      entriesPerSec: Math.round(rate(measured)),
+      ...(rate === undefined ? {} : { offeredPerSec: rate }),
+      entriesPerSec: Math.round(perSecond(measured)),
       p50Ms: round(percentile(measured.latenciesMs, 0.5)),
       p95Ms: round(percentile(measured.latenciesMs, 0.95)),
       p99Ms: round(percentile(measured.latenciesMs, 0.99)),
-      baselineEntriesPerSec: Math.round(rate(baseline)),
-      speedup: round(rate(measured) / rate(baseline)),
+      baselineEntriesPerSec: Math.round(perSecond(baseline)),
+      speedup: round(perSecond(measured) / perSecond(baseline)),
       gatewayRssMb: Math.round(measured.rssMb),
       ...(floor === undefined
         ? {}
