@@ -1,0 +1,113 @@
+import { readConnectionFile } from '@audit-ledger/gateway/dist/fabric/connection-file';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chainHeight, costPerEntry, sampleNetwork } from './bench-fabric';
+import { percentile } from './bench-figures';
+import { startGateway, stopGateway } from './bench-gateway';
+import {
+  NETWORK_STATE,
+  indexCaughtUp,
+  ledgerUnderTest,
+  load,
+  printTable,
+  sampledPeers,
+} from './bench-load';
+
+/**
+ * Growth: how the cost of an entry changes as the ledger fills. One gateway on the network
+ * `npm run network:up` started drives the batch path window after window until the ledger holds
+ * each size asked for; every window reports the entries written so far, its entries/s and p99,
+ * and each kind of node's CPU per entry, and each size reached is compared with the first window
+ * (a fresh network, when the run starts on one). Prints a table row and a JSON line per window.
+ */
+
+const USAGE =
+  'usage: npm run bench:growth -- --until N[,N...] [--window-seconds S] [--clients N] [--batch-size N]';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      until: { type: 'string' },
+      'window-seconds': { type: 'string', default: '60' },
+      clients: { type: 'string', default: '8' },
+      'batch-size': { type: 'string', default: '500' },
+    },
+  });
+  const sizes = (values.until ?? '').split(',').map(Number);
+  const windowSeconds = Number(values['window-seconds']);
+  const clients = Number(values.clients);
+  const batchSize = Number(values['batch-size']);
+  if (
+    ![...sizes, windowSeconds, clients, batchSize].every(
+      (value) => Number.isInteger(value) && value > 0,
+    ) ||
+    sizes.some((size, index) => index > 0 && size <= (sizes[index - 1] ?? 0))
+  ) {
+    throw new Error(`${USAGE}\n(sizes ascending)`);
+  }
+  const connectionFile = resolve(NETWORK_STATE, 'connection.json');
+  const environment = ledgerUnderTest('fabric', connectionFile, undefined);
+  const connection = await readConnectionFile(connectionFile);
+  const pidDirs = [resolve(NETWORK_STATE, 'pids')];
+  const gateway = await startGateway(environment);
+  const rows: string[][] = [
+    ['entries', 'entries/s', 'p99 s', 'peer', 'orderer', 'chaincode', 'witness', 'peer vs first'],
+  ];
+  try {
+    await indexCaughtUp(gateway, await chainHeight(connection));
+    let written = 0;
+    let firstPeerCpu: number | undefined;
+    for (const size of sizes) {
+      while (written < size) {
+        const run = await load(
+          gateway,
+          `filling towards ${size.toLocaleString('en')} entries`,
+          'batch',
+          { seconds: windowSeconds, clients, batchSize },
+          () => sampleNetwork(connection, pidDirs, 'audit'),
+        );
+        if (run.network === undefined || run.entries === 0) {
+          throw new Error(`a window committed nothing (${run.errors} errors)`);
+        }
+        written += run.entries;
+        const { cpuMs } = costPerEntry(
+          run.network.before,
+          run.network.after,
+          run.entries,
+          sampledPeers(connection),
+        );
+        const peerCpu = cpuMs.peer ?? 0;
+        firstPeerCpu ??= peerCpu;
+        const window = {
+          entries: written,
+          entriesPerSec: Math.round(run.entries / run.seconds),
+          p99Ms: Math.round(percentile(run.latenciesMs, 0.99)),
+          errors: run.errors,
+          cpuMsPerEntry: cpuMs,
+          peerCpuVersusFirst: Math.round((peerCpu / firstPeerCpu) * 100) / 100,
+        };
+        process.stdout.write(`${JSON.stringify(window)}\n`);
+        if (written >= size) {
+          rows.push([
+            written.toLocaleString('en'),
+            String(window.entriesPerSec),
+            (window.p99Ms / 1000).toFixed(1),
+            ...['peer', 'orderer', 'chaincode', 'witness'].map((kind) =>
+              (cpuMs[kind] ?? 0).toFixed(3),
+            ),
+            `${window.peerCpuVersusFirst.toFixed(2)}×`,
+          ]);
+        }
+      }
+    }
+  } finally {
+    await stopGateway(gateway);
+  }
+  process.stdout.write('\nCPU ms per entry, in the window that reached each size\n');
+  printTable(rows);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+});
