@@ -2,15 +2,23 @@ import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-con
 import { canRead, identifyCaller, type Caller } from './access-policy';
 import { assertMayWriteSomething, checkAdmission } from './admission';
 import { ENTRIES_RECORDED_EVENT, type AuditEntry, type EntriesRecordedEvent } from './audit-entry';
-import { canonicalJson, canonicallyOrdered, entryDigest } from './canonical-json';
+import { canonicalJson } from './canonical-json';
 import { formatTxTimestamp } from './commit-time';
 import { MSP_ID, standardConsortium, type Consortium } from './consortium';
 import { ContractError, encodeErrorEnvelope } from './contract-error';
 import { entryQueriesOf } from './entry-query';
+import { entryOf, receiptOf, type EntriesReceipt, type TransactionStamp } from './entry-receipt';
 import { countParts, readMergedPage, readableParts } from './index-partitions';
 import { LEDGER_FORM, type EntryRequest, type KindRegistry } from './kinds/registry';
 import { standardKinds } from './kinds/standard-kinds';
-import { entryKey, entryKeysOf, indexKey, sequenceKey, settingKey } from './ledger-keys';
+import {
+  entryKey,
+  entryKeysOf,
+  indexKey,
+  indexValue,
+  sequenceKey,
+  settingKey,
+} from './ledger-keys';
 import {
   PSEUDONYM_KEY_SETTING,
   holdsPseudonymKey,
@@ -78,15 +86,14 @@ export class AuditContract extends Contract {
   @Transaction()
   RecordEntry(ctx: Context, request: string): Promise<string> {
     return withErrorEnvelope(async () => {
-      const [stored = ''] = await this.record(
-        ctx,
-        [parseJsonArgument('request', request)],
-        () => '',
-      );
+      const {
+        stored: [stored = ''],
+      } = await this.record(ctx, [parseJsonArgument('request', request)], () => '');
       return stored;
     });
   }
 
+  /** Answers a receipt (entry-receipt.ts) from which the writer rebuilds the entries. */
   @Param('entries', 'string', `JSON array of 1 to ${MAX_ENTRIES_PER_TRANSACTION} requests`)
   @Returns('string')
   @Transaction()
@@ -104,9 +111,8 @@ export class AuditContract extends Contract {
           [{ path: 'entries', message: `must hold 1 to ${MAX_ENTRIES_PER_TRANSACTION} items` }],
         );
       }
-      const stored = await this.record(ctx, requests, (index) => `entries[${index}]`);
-      // An array's canonical form is its items' canonical forms, joined by commas.
-      return `[${stored.join(',')}]`;
+      const { receipt } = await this.record(ctx, requests, (index) => `entries[${index}]`);
+      return canonicalJson(receipt);
     });
   }
 
@@ -244,13 +250,13 @@ export class AuditContract extends Contract {
 
   /**
    * Validates every request, then writes all of them or, by throwing, none. Returns each
-   * entry's canonical JSON, as stored.
+   * entry's canonical JSON, as stored, and the receipt that confirms them all.
    */
   private async record(
     ctx: Context,
     rawRequests: unknown[],
     pathOf: (index: number) => string,
-  ): Promise<string[]> {
+  ): Promise<{ stored: string[]; receipt: EntriesReceipt }> {
     const caller = identifyCaller(ctx.clientIdentity, this.consortium);
     assertMayWriteSomething(this.kinds, caller);
     // Admission first (see checkAdmission), then each request against its kind version's schema.
@@ -262,57 +268,52 @@ export class AuditContract extends Contract {
 
     const txId = ctx.stub.getTxID();
     const committedAt = formatTxTimestamp(ctx.stub.getTxTimestamp());
-    const submitter = {
-      mspId: caller.mspId,
-      name: caller.name,
-      role: caller.role,
-      subject: caller.subject,
+    const stamp: TransactionStamp = {
+      committedAt,
+      source: caller.source,
+      submitter: {
+        mspId: caller.mspId,
+        name: caller.name,
+        role: caller.role,
+        subject: caller.subject,
+      },
+      txId,
     };
-    // Keys in canonical order, payload included, so the digest and the stored form below are
-    // serialised without copying the entry.
-    const entries = requests.map((request) => {
-      const payload = canonicallyOrdered(request.payload);
-      const { id, kind, kindVersion, sourceSeq } = request;
-      return {
-        committedAt,
-        digest: entryDigest({ id, kind, kindVersion, payload }),
-        id,
-        kind,
-        kindVersion,
-        payload,
-        source: caller.source,
-        ...(sourceSeq === undefined ? {} : { sourceSeq }),
-        stream: this.kinds.streamOf(request),
-        submitter,
-        txId,
-      } satisfies AuditEntry;
-    });
+    const entries = requests.map((request) => entryOf(this.kinds, request, stamp));
 
     const stored = entries.map((entry) => canonicalJson(entry));
-    const writes = entries.flatMap((entry, index): (readonly [string, Uint8Array])[] => {
-      // Indexes and sequence claims point at the entry's own key: id and organisation.
-      const ownKey = entryKey(entry.id, entry.submitter.mspId);
-      const idBytes = Buffer.from(ownKey);
-      const position = { committedAt, txId, index };
-      const indexWrites = this.kinds
-        .indexPartitions(entry)
-        .map(
-          ([index, partition]) =>
-            [indexKey(index, partition, entry.submitter.mspId, position), idBytes] as const,
-        );
+    const position = { committedAt, txId };
+    // Index keys group the transaction's entries by partition (see indexKey), in entry order;
+    // an entry a kind indexes twice under one partition is listed once.
+    const indexed = new Map<string, string[]>();
+    for (const entry of entries) {
+      for (const [index, partition] of this.kinds.indexPartitions(entry)) {
+        const key = indexKey(index, partition, caller.mspId, position);
+        const ids = indexed.get(key) ?? [];
+        if (ids.at(-1) !== entry.id) {
+          ids.push(entry.id);
+        }
+        indexed.set(key, ids);
+      }
+    }
+    const writes: (readonly [string, Uint8Array])[] = entries.flatMap((entry, index) => {
+      const ownKey = entryKey(entry.id, caller.mspId);
       const sequenceWrite =
         entry.sourceSeq === undefined
           ? []
-          : [[sequenceKey(entry.source, entry.sourceSeq), idBytes] as const];
-      return [[ownKey, Buffer.from(stored[index] ?? '')], ...sequenceWrite, ...indexWrites];
+          : [[sequenceKey(entry.source, entry.sourceSeq), Buffer.from(ownKey)] as const];
+      return [[ownKey, Buffer.from(stored[index] ?? '')] as const, ...sequenceWrite];
     });
+    for (const [key, ids] of indexed) {
+      writes.push([key, Buffer.from(indexValue(ids))]);
+    }
     await putStates(ctx.stub, writes);
 
     const event: EntriesRecordedEvent = {
       entries: entries.map(({ id, kind }) => ({ id, kind })),
     };
     ctx.stub.setEvent(ENTRIES_RECORDED_EVENT, Buffer.from(canonicalJson(event)));
-    return stored;
+    return { stored, receipt: receiptOf(stamp, entries) };
   }
 }
 

@@ -6,7 +6,7 @@ import { toLedgerTime } from './commit-time';
 import { peerOrganizations, type Consortium } from './consortium';
 import { ContractError } from './contract-error';
 import type { EntryCountQuery } from './entry-query';
-import { commitPositionOf, indexRange, keyInRange } from './ledger-keys';
+import { commitPositionOf, entryKey, indexRange, indexedIds, keyInRange } from './ledger-keys';
 import { getStates } from './state-batches';
 
 /**
@@ -40,11 +40,10 @@ export function readableParts(
     .map((mspId) => ({ mspId, range: indexRange(query.by, query.value, mspId, bounds) }));
 }
 
+/** One index key: a transaction's entries in one part, in their order inside it. */
 interface IndexHit {
-  /** The index key. */
   key: string;
-  /** The key of the entry it points at. */
-  entryKey: string;
+  ids: string[];
 }
 
 /**
@@ -70,7 +69,10 @@ async function readIndexChunk(
   const hits: IndexHit[] = [];
   try {
     for (let item = await iterator.next(); !item.done; item = await iterator.next()) {
-      hits.push({ key: item.value.key, entryKey: Buffer.from(item.value.value).toString('utf8') });
+      hits.push({
+        key: item.value.key,
+        ids: indexedIds(Buffer.from(item.value.value).toString('utf8')),
+      });
     }
   } finally {
     await iterator.close();
@@ -84,14 +86,30 @@ function foreignBookmark(): ContractError {
   ]);
 }
 
+/** Where a part goes on: an index key of its range, and how many of the key's ids were read. */
+interface PartStart {
+  key: string;
+  skip: number;
+}
+
+function isPosition(value: unknown): value is [string, number] {
+  return (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    typeof value[0] === 'string' &&
+    Number.isInteger(value[1]) &&
+    (value[1] as number) >= 0
+  );
+}
+
 /**
- * Where each part goes on, by organisation, from a bookmark: a JSON list of index keys, the next
- * one of each part that has more, each in the range of its own part. A part the bookmark does
- * not name is done. No bookmark starts every part at its beginning.
+ * Where each part goes on, by organisation, from a bookmark: a JSON list of `[index key,
+ * skip]`, one for each part that has more, each key in the range of its own part. A part the
+ * bookmark does not name is done. No bookmark starts every part at its beginning.
  */
-function startsOf(parts: readonly IndexPart[], bookmark: string): Map<string, string> {
+function startsOf(parts: readonly IndexPart[], bookmark: string): Map<string, PartStart> {
   if (bookmark === '') {
-    return new Map(parts.map((part) => [part.mspId, '']));
+    return new Map(parts.map((part) => [part.mspId, { key: '', skip: 0 }]));
   }
   let positions: unknown;
   try {
@@ -102,32 +120,81 @@ function startsOf(parts: readonly IndexPart[], bookmark: string): Map<string, st
   if (!Array.isArray(positions) || positions.length === 0) {
     throw foreignBookmark();
   }
-  const starts = new Map<string, string>();
+  const starts = new Map<string, PartStart>();
   for (const position of positions as unknown[]) {
-    if (typeof position !== 'string') {
+    if (!isPosition(position)) {
       throw foreignBookmark();
     }
-    const part = parts.find((candidate) => keyInRange(position, candidate.range));
+    const [key, skip] = position;
+    const part = parts.find((candidate) => keyInRange(key, candidate.range));
     if (part === undefined || starts.has(part.mspId)) {
       throw foreignBookmark();
     }
-    starts.set(part.mspId, position);
+    starts.set(part.mspId, { key, skip });
   }
   return starts;
 }
 
-/** What one part has read: its keys, how many the page took, and where the part goes on. */
+/**
+ * What one part has read: its keys, each with its commit position, the key the page is at and
+ * how many of that key's ids it has taken, and where the part's range goes on.
+ */
 interface PartHead {
+  mspId: string;
   hits: (IndexHit & { position: Buffer })[];
+  at: number;
   taken: number;
   next: string;
 }
 
-/** Takes the key that comes first in commit order of all the parts' untaken ones, if any. */
-function takeEarliest(heads: readonly PartHead[]): IndexHit | undefined {
+/** Index keys the first read of a part asks for; each further read asks for twice as many. */
+const FIRST_CHUNK = 16;
+
+/**
+ * Reads one part from `start` until it holds `wanted` ids past the start or its range ends.
+ * A key lists one to a thousand ids, so reads start small and grow, bounded by the ids still
+ * wanted: a page never reads more keys than it could take ids.
+ */
+async function readPart(
+  ctx: Context,
+  part: IndexPart,
+  start: PartStart,
+  wanted: number,
+): Promise<PartHead> {
+  const head: PartHead = { mspId: part.mspId, hits: [], at: 0, taken: start.skip, next: start.key };
+  let held = -start.skip;
+  let chunkSize = FIRST_CHUNK;
+  do {
+    const { hits, next } = await readIndexChunk(
+      ctx,
+      part.range,
+      Math.min(chunkSize, wanted - Math.max(held, 0)),
+      head.next,
+    );
+    for (const hit of hits) {
+      head.hits.push({ ...hit, position: commitPositionOf(hit.key) });
+      held += hit.ids.length;
+    }
+    head.next = next;
+    chunkSize *= 2;
+  } while (held < wanted && head.next !== '');
+  const [first] = head.hits;
+  if (start.skip > 0 && !(first?.key === start.key && start.skip < first.ids.length)) {
+    // This query's bookmarks skip ids only of a key they name, and never all of them.
+    throw foreignBookmark();
+  }
+  return head;
+}
+
+/**
+ * Takes, from the part whose current key comes first in commit order, that key's untaken ids,
+ * up to `room` of them. Parts never share a key's position: a transaction's entries are all one
+ * organisation's.
+ */
+function takeEarliest(heads: readonly PartHead[], room: number): string[] {
   let earliest: { head: PartHead; hit: PartHead['hits'][number] } | undefined;
   for (const head of heads) {
-    const hit = head.hits[head.taken];
+    const hit = head.hits[head.at];
     if (
       hit !== undefined &&
       (earliest === undefined || Buffer.compare(hit.position, earliest.hit.position) < 0)
@@ -135,16 +202,32 @@ function takeEarliest(heads: readonly PartHead[]): IndexHit | undefined {
       earliest = { head, hit };
     }
   }
-  if (earliest !== undefined) {
-    earliest.head.taken += 1;
+  if (earliest === undefined) {
+    return [];
   }
-  return earliest?.hit;
+  const { head, hit } = earliest;
+  const ids = hit.ids.slice(head.taken, head.taken + room);
+  head.taken += ids.length;
+  if (head.taken === hit.ids.length) {
+    head.at += 1;
+    head.taken = 0;
+  }
+  return ids.map((id) => entryKey(id, head.mspId));
+}
+
+/** Where a part goes on after a page, as the bookmark holds it; undefined when it is done. */
+function positionAfter(head: PartHead): [string, number] | undefined {
+  const hit = head.hits[head.at];
+  if (hit !== undefined) {
+    return [hit.key, head.taken];
+  }
+  return head.next === '' ? undefined : [head.next, 0];
 }
 
 /**
- * One page of the entries in `parts`, in commit order, and the bookmark of the next: at most
- * `pageSize` keys are read from each part, which is all a page can take from any one of them.
- * The page is full unless every part ends; the bookmark is '' when they all have.
+ * One page of the entries in `parts`, in commit order, and the bookmark of the next: each part
+ * is read until it holds `pageSize` ids, which is all a page can take from any one of them. The
+ * page is full unless every part ends; the bookmark is '' when they all have.
  */
 export async function readMergedPage(
   ctx: Context,
@@ -154,36 +237,25 @@ export async function readMergedPage(
 ): Promise<EntryPage> {
   const starts = startsOf(parts, bookmark);
   const heads = await Promise.all(
-    parts
-      .filter((part) => starts.has(part.mspId))
-      .map(async (part): Promise<PartHead> => {
-        const { hits, next } = await readIndexChunk(
-          ctx,
-          part.range,
-          pageSize,
-          starts.get(part.mspId) ?? '',
-        );
-        const positioned = hits.map((hit) => ({ ...hit, position: commitPositionOf(hit.key) }));
-        return { hits: positioned, taken: 0, next };
-      }),
+    parts.flatMap((part) => {
+      const start = starts.get(part.mspId);
+      return start === undefined ? [] : [readPart(ctx, part, start, pageSize)];
+    }),
   );
-  const page: IndexHit[] = [];
-  while (page.length < pageSize) {
-    const hit = takeEarliest(heads);
-    if (hit === undefined) {
-      break;
-    }
-    page.push(hit);
+  const page: string[] = [];
+  for (
+    let taken = takeEarliest(heads, pageSize);
+    taken.length > 0;
+    taken = takeEarliest(heads, pageSize - page.length)
+  ) {
+    page.push(...taken);
   }
   const positions = heads
-    .map((head) => head.hits[head.taken]?.key ?? head.next)
-    .filter((position) => position !== '');
+    .map(positionAfter)
+    .filter((position): position is [string, number] => position !== undefined);
 
-  const values = await getStates(
-    ctx.stub,
-    page.map((hit) => hit.entryKey),
-  );
-  // Each index key is written with its entry; only a damaged state could miss one.
+  const values = await getStates(ctx.stub, page);
+  // Each index key is written with its entries; only a damaged state could miss one.
   const items = values
     .filter((value) => value.length > 0)
     .map((value) => JSON.parse(Buffer.from(value).toString('utf8')) as AuditEntry);
@@ -192,12 +264,15 @@ export async function readMergedPage(
 
 /** Index keys read per range call while counting: keys only, so larger chunks than a page's. */
 const COUNT_CHUNK = 1000;
-/** Index keys one count reads at most; past it the count says it is not complete. */
-const MAX_KEYS_COUNTED = 100_000;
+/**
+ * Entries one count reads at most (whole transactions: it may pass this by up to one
+ * transaction's entries); past it the count says it is not complete.
+ */
+const MAX_ENTRIES_COUNTED = 100_000;
 
 /**
  * How many entries `parts` hold, from their index keys alone. `complete` is false when the count
- * stopped at MAX_KEYS_COUNTED before every part was read to its end.
+ * stopped at MAX_ENTRIES_COUNTED before every part was read to its end.
  */
 export async function countParts(
   ctx: Context,
@@ -207,16 +282,13 @@ export async function countParts(
   for (const part of parts) {
     let next = '';
     do {
-      if (count === MAX_KEYS_COUNTED) {
+      if (count >= MAX_ENTRIES_COUNTED) {
         return { count, complete: false };
       }
-      const chunk = await readIndexChunk(
-        ctx,
-        part.range,
-        Math.min(COUNT_CHUNK, MAX_KEYS_COUNTED - count),
-        next,
-      );
-      count += chunk.hits.length;
+      const chunk = await readIndexChunk(ctx, part.range, COUNT_CHUNK, next);
+      for (const hit of chunk.hits) {
+        count += hit.ids.length;
+      }
       next = chunk.next;
     } while (next !== '');
   }

@@ -43,6 +43,13 @@ export {
 } from './canonical-json';
 export { formatTxTimestamp, toLedgerTime } from './commit-time';
 export {
+  entriesFromReceipt,
+  entryOf,
+  receiptOf,
+  type EntriesReceipt,
+  type TransactionStamp,
+} from './entry-receipt';
+export {
   CONTRACT_ERROR_CODES,
   ContractError,
   decodeErrorEnvelope,
@@ -75,13 +82,7 @@ export {
   type RequestForm,
 } from './kinds/registry';
 export { standardKinds } from './kinds/standard-kinds';
-export {
-  ENTRY_KEY_PREFIX,
-  INDEX_KEYS,
-  entryKey,
-  entryKeysOf,
-  isOrganizationIndexKey,
-} from './ledger-keys';
+export { ENTRY_KEY_PREFIX, PER_ENTRY_INDEX_KEYS, entryKey, entryKeysOf } from './ledger-keys';
 export {
   canonicalIdentifier,
   containsNationalIdentifier,

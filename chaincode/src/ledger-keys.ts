@@ -1,5 +1,5 @@
 /**
- * World-state key layout. Every entry writes only keys of its own (no counters, no shared
+ * World-state key layout. Every transaction writes only keys of its own (no counters, no shared
  * read-modify-write keys), so concurrent transactions never conflict on MVCC.
  *
  * Keys are simple keys whose parts are joined by U+0000 (schemas forbid it inside values), so a
@@ -10,7 +10,7 @@
 const SEPARATOR = '\u0000';
 const RANGE_END = '\u{10FFFF}';
 const SEQUENCE_WIDTH = 16; // Number.MAX_SAFE_INTEGER has 16 digits
-const POSITION_WIDTH = 4; // a transaction holds at most 1,000 entries
+const INDEX_PREFIX = 'ixt'; // index layout 3: a key per transaction (see indexKey)
 
 function join(...parts: string[]): string {
   return parts.join(SEPARATOR);
@@ -43,26 +43,32 @@ export function sequenceKey(source: string, sourceSeq: number): string {
 }
 
 /**
- * An entry's key in one organisation's part of an index partition, where keys follow commit
- * order: ledger time, then transaction, then position inside the transaction. Each organisation's
- * entries have a part of their own, so that reading what a writer may read (its own
- * organisation's) never touches another organisation's keys.
+ * One transaction's key in one organisation's part of an index partition (index layout 3). Keys
+ * follow commit order, ledger time then transaction; the value lists the ids of the
+ * transaction's entries in that partition, in their order inside the transaction (see
+ * indexedIds). One key per transaction rather than per entry: a batch's entries mostly share
+ * their partitions, so a 500-entry transaction writes a handful of index keys instead of
+ * thousands. Each organisation's entries have a part of their own, so that reading what a
+ * writer may read (its own organisation's) never touches another organisation's keys; a
+ * transaction's entries are all its submitter's organisation's.
  */
 export function indexKey(
   index: string,
   partition: string,
   mspId: string,
-  position: { committedAt: string; txId: string; index: number },
+  position: { committedAt: string; txId: string },
 ): string {
-  return join(
-    'ix',
-    index,
-    partition,
-    mspId,
-    position.committedAt,
-    position.txId,
-    String(position.index).padStart(POSITION_WIDTH, '0'),
-  );
+  return join(INDEX_PREFIX, index, partition, mspId, position.committedAt, position.txId);
+}
+
+/** An index key's value: the ids it lists, in order. */
+export function indexValue(ids: readonly string[]): string {
+  return JSON.stringify(ids);
+}
+
+/** The ids an index key's value lists, in order. */
+export function indexedIds(value: string): string[] {
+  return JSON.parse(value) as string[];
 }
 
 /**
@@ -75,35 +81,29 @@ export function indexRange(
   mspId: string,
   bounds: { from?: string | undefined; to?: string | undefined },
 ): { startKey: string; endKey: string } {
-  const prefix = join('ix', index, partition, mspId, '');
+  const prefix = join(INDEX_PREFIX, index, partition, mspId, '');
   return {
     startKey: prefix + (bounds.from ?? ''),
     endKey: prefix + (bounds.to ?? RANGE_END),
   };
 }
 
-/** An index key's parts: `ix`, index, partition, organisation, then its commit position. */
-const INDEX_KEY_PARTS = 7;
+/** An index key's parts: `ixt`, index, partition, organisation, then its commit position. */
 const COMMIT_POSITION_PART = 4;
 
 /**
- * What orders index keys of different organisations' parts of one partition: their ledger time,
- * transaction and position, as bytes, since the ledger orders keys by their UTF-8 bytes.
+ * What orders index keys of different organisations' parts of one partition: their ledger time
+ * and transaction, as bytes, since the ledger orders keys by their UTF-8 bytes.
  */
 export function commitPositionOf(key: string): Buffer {
   return Buffer.from(key.split(SEPARATOR).slice(COMMIT_POSITION_PART).join(SEPARATOR));
 }
 
-/** Every index key, of every layout, lies in this range. */
-export const INDEX_KEYS = { startKey: join('ix', ''), endKey: join('ix', RANGE_END) };
-
 /**
- * Whether an index key names the writing organisation. Index keys written before partitions were
- * split by organisation (index layout 1) have one part fewer; this contract reads only layout 2.
+ * Where index layouts 1 and 2 wrote a key per entry (layout 2 with the writing organisation,
+ * layout 1 without). This contract reads layout 3 only.
  */
-export function isOrganizationIndexKey(key: string): boolean {
-  return key.split(SEPARATOR).length === INDEX_KEY_PARTS;
-}
+export const PER_ENTRY_INDEX_KEYS = { startKey: join('ix', ''), endKey: join('ix', RANGE_END) };
 
 /** Whether `key` lies in `[startKey, endKey)` in the ledger's byte order (UTF-8). */
 export function keyInRange(key: string, range: { startKey: string; endKey: string }): boolean {

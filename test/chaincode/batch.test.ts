@@ -1,8 +1,13 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { MAX_ENTRIES_PER_TRANSACTION } from '../../chaincode/src/index.js';
+import {
+  MAX_ENTRIES_PER_TRANSACTION,
+  entriesFromReceipt,
+  standardKinds,
+  type EntriesReceipt,
+} from '../../chaincode/src/index.js';
 import { ContractHarness } from '../support/contract-harness.js';
 import { testIdentities, type TestIdentities } from '../support/identities.js';
-import { detailPaths, entriesOf, entryOf, errorOf } from '../support/results.js';
+import { detailPaths, entriesOf, entryOf, errorOf, payloadOf } from '../support/results.js';
 import {
   RESIDENT_ID,
   algorithmUpload,
@@ -28,7 +33,7 @@ describe('recording many entries in one transaction', () => {
       dataAccess({ sourceSeq: 3 }),
     ];
     const result = await recordBatch(harness, requests);
-    const entries = entriesOf(result);
+    const entries = entriesOf(result, requests);
 
     expect(entries.map((entry) => entry.id)).toEqual(requests.map((request) => request.id));
     expect(new Set(entries.map((entry) => entry.txId)).size).toBe(1);
@@ -49,10 +54,39 @@ describe('recording many entries in one transaction', () => {
     });
   });
 
+  test('the answer is a receipt: no payload travels back, and it confirms only the requests sent', async () => {
+    const harness = new ContractHarness();
+    const requests = [dataAccess(), algorithmUpload()];
+    const result = await recordBatch(harness, requests);
+    const receipt = JSON.parse(payloadOf(result)) as EntriesReceipt;
+
+    expect(Object.keys(receipt).sort()).toEqual([
+      'committedAt',
+      'entries',
+      'source',
+      'submitter',
+      'txId',
+    ]);
+    expect(receipt.entries.map((confirmed) => Object.keys(confirmed).sort())).toEqual([
+      ['digest', 'id', 'stream'],
+      ['digest', 'id', 'stream'],
+    ]);
+    expect(payloadOf(result)).not.toContain('"payload"');
+
+    // A request changed after it was sent is not what the ledger stored: it is not rebuilt.
+    const changed = [
+      requests[0],
+      algorithmUpload({ id: requests[1]?.id }, { team: 'another-team' }),
+    ];
+    expect(entriesFromReceipt(standardKinds, changed, receipt).map(Boolean)).toEqual([true, false]);
+  });
+
   test(`${MAX_ENTRIES_PER_TRANSACTION} entries fit in one transaction; one more does not`, async () => {
     const harness = new ContractHarness();
     const full = Array.from({ length: MAX_ENTRIES_PER_TRANSACTION }, () => dataAccess());
-    expect(entriesOf(await recordBatch(harness, full))).toHaveLength(MAX_ENTRIES_PER_TRANSACTION);
+    expect(entriesOf(await recordBatch(harness, full), full)).toHaveLength(
+      MAX_ENTRIES_PER_TRANSACTION,
+    );
 
     const overfull = Array.from({ length: MAX_ENTRIES_PER_TRANSACTION + 1 }, () => dataAccess());
     expect(detailPaths(errorOf(await recordBatch(harness, overfull), 'INVALID_ARGUMENT'))).toEqual([
@@ -171,6 +205,6 @@ describe('a batch is all or nothing', () => {
     const good = [dataAccess(), dataAccess()];
     errorOf(await recordBatch(harness, [...good, dataAccess({ kind: 'nope' })]), 'INVALID_ENTRY');
 
-    expect(entriesOf(await recordBatch(harness, good))).toHaveLength(2);
+    expect(entriesOf(await recordBatch(harness, good), good)).toHaveLength(2);
   });
 });

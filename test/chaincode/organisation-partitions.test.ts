@@ -195,6 +195,7 @@ describe("a regulator's pages merge the organisations' partitions", () => {
         const batch = Array.from({ length: size }, () => dataAccess({}, dataset));
         const stored = entriesOf(
           await harness.submit(writer, 'RecordEntries', JSON.stringify(batch)),
+          batch,
         );
         recorded.push(...stored.map((entry) => entry.id));
         if (round % 2 === 1 && position < writers.length - 1) {

@@ -190,6 +190,33 @@ describe('pagination', () => {
   });
 });
 
+describe('a bookmark inside a transaction', () => {
+  test('skips only ids of the key it names, and never all of them', async () => {
+    const harness = new ContractHarness();
+    const batch = Array.from({ length: 6 }, () => dataAccess());
+    await harness.submit(ids.sandboxWriter, 'RecordEntries', JSON.stringify(batch));
+    await record(harness, dataAccess());
+    const first = pageOf(await query(harness, { by: 'kind', value: 'data-access', pageSize: 4 }));
+    const [[key, skip]] = JSON.parse(first.bookmark) as [[string, number]];
+    expect(skip).toBe(4);
+
+    const resumed = pageOf(
+      await query(harness, { by: 'kind', value: 'data-access', bookmark: first.bookmark }),
+    );
+    expect(resumed.items.slice(0, 2).map((entry) => entry.id)).toEqual(
+      batch.slice(4).map((entry) => entry.id),
+    );
+    for (const tampered of [[[key, 6]], [[key, -1]], [[key, 1.5]], [[`${key}0`, 1]], [key, 4]]) {
+      const refused = await query(harness, {
+        by: 'kind',
+        value: 'data-access',
+        bookmark: JSON.stringify(tampered),
+      });
+      expect(detailPaths(errorOf(refused, 'INVALID_ARGUMENT'))).toEqual(['bookmark']);
+    }
+  });
+});
+
 describe('time ranges', () => {
   test('from is inclusive, to is exclusive, offsets are honoured', async () => {
     const harness = new ContractHarness();

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { canonicalJson, ENTRIES_RECORDED_EVENT } from '../../chaincode/src/index.js';
 import { ContractHarness } from '../support/contract-harness.js';
 import { testIdentities, type TestIdentities } from '../support/identities.js';
-import { detailPaths, entryOf, errorOf } from '../support/results.js';
+import { detailPaths, entryOf, errorOf, payloadOf } from '../support/results.js';
 import {
   CREDIT_CODE,
   DIGEST_A,
@@ -75,21 +75,42 @@ describe('recording one entry', () => {
     expect(entryOf(read).payload).toMatchObject({ actor: { org: '深圳某科技有限公司' } });
   });
 
-  test('everything written to world state is canonical JSON or the entry key', async () => {
+  test('world state holds the entry in canonical JSON, its sequence claim, and index keys listing its id', async () => {
     const harness = new ContractHarness();
     await record(harness, dataAccess({ id: 'canon-1', sourceSeq: 7 }));
 
-    const values = harness.state
-      .keys()
-      .map((key) => Buffer.from(harness.state.get(key) ?? []).toString());
-    const json = values.filter((value) => value.startsWith('{'));
-    expect(json).toHaveLength(1);
-    for (const value of json) {
-      expect(canonicalJson(JSON.parse(value))).toBe(value);
-    }
-    expect(values.filter((value) => value === 'entry\u0000canon-1\u0000SandboxOrg').length).toBe(
-      values.length - 1,
+    const written = new Map(
+      harness.state
+        .keys()
+        .map((key) => [key, Buffer.from(harness.state.get(key) ?? []).toString()]),
     );
+    const entry = written.get('entry\u0000canon-1\u0000SandboxOrg') ?? '';
+    expect(canonicalJson(JSON.parse(entry))).toBe(entry);
+    const claims = [...written].filter(([key]) => key.startsWith('seq\u0000'));
+    expect(claims.map(([, value]) => value)).toEqual(['entry\u0000canon-1\u0000SandboxOrg']);
+    const indexes = [...written].filter(([key]) => key.startsWith('ixt\u0000'));
+    expect(indexes.length).toBeGreaterThanOrEqual(3); // stream, kind, source, the kind's own
+    for (const [, value] of indexes) {
+      expect(value).toBe('["canon-1"]');
+    }
+    expect(written.size).toBe(2 + indexes.length);
+  });
+
+  test('a batch writes one index key per partition it touches, not one per entry', async () => {
+    const harness = new ContractHarness();
+    const batch = Array.from({ length: 50 }, () => dataAccess());
+    payloadOf(await harness.submit(ids.sandboxWriter, 'RecordEntries', JSON.stringify(batch)));
+
+    const indexes = harness.state.keys().filter((key) => key.startsWith('ixt\u0000'));
+    const listed = indexes.map(
+      (key) => JSON.parse(Buffer.from(harness.state.get(key) ?? []).toString()) as string[],
+    );
+    // The sample entries share their stream, kind, source and approval: each key lists them all.
+    expect(indexes.length).toBeGreaterThanOrEqual(3);
+    expect(indexes.length).toBeLessThan(10);
+    for (const listedIds of listed) {
+      expect(listedIds).toEqual(batch.map((request) => request.id));
+    }
   });
 
   test('one chaincode event carries the entry id and kind, nothing else', async () => {

@@ -6,7 +6,13 @@ import {
   type Network,
   type ProposalOptions,
 } from '@hyperledger/fabric-gateway';
-import { decodeErrorEnvelope, type AuditEntry } from '../../chaincode/src/index.js';
+import {
+  decodeErrorEnvelope,
+  entriesFromReceipt,
+  standardKinds,
+  type AuditEntry,
+  type EntriesReceipt,
+} from '../../chaincode/src/index.js';
 import { submitUntilCommitted } from '../../gateway/src/fabric/submit-until-committed.js';
 
 const utf8 = new TextDecoder();
@@ -31,7 +37,17 @@ export async function recordEntries(contract: Contract, requests: object[]) {
     'RecordEntries',
     JSON.stringify(requests),
   );
-  return { entries: JSON.parse(result) as AuditEntry[], status, transactionId };
+  // The contract answers a receipt; the entries are rebuilt from it, as the gateway does.
+  const confirmed = entriesFromReceipt(
+    standardKinds,
+    requests,
+    JSON.parse(result) as EntriesReceipt,
+  );
+  const entries = confirmed.filter((entry): entry is AuditEntry => entry !== undefined);
+  if (entries.length !== requests.length) {
+    throw new Error('the receipt does not confirm every entry sent');
+  }
+  return { entries, status, transactionId };
 }
 
 const FAILED_PRECONDITION: number = grpcStatus.FAILED_PRECONDITION;

@@ -124,7 +124,7 @@ describe('cursors', () => {
       expect(bytes.includes(Buffer.from(entry.txId))).toBe(false);
       expect(bytes.includes(Buffer.from(entry.committedAt.slice(0, 19)))).toBe(false);
     }
-    expect(bytes.includes(Buffer.from('ix\u0000'))).toBe(false);
+    expect(bytes.includes(Buffer.from('ixt\u0000'))).toBe(false);
     expect(bytes.includes(Buffer.from(dataset))).toBe(false);
   });
 

@@ -1,7 +1,7 @@
 /**
- * An embedded ledger written before index partitions named the writing organisation (index
- * layout 1) is refused when the gateway opens it, with what to do, rather than served as if it
- * held no entries; the offline integrity check still opens it.
+ * An embedded ledger written with a key per entry in its indexes (index layouts 1 and 2) is
+ * refused when the gateway opens it, with what to do, rather than served as if it held no
+ * entries; the offline integrity check still opens it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -45,23 +45,34 @@ async function writtenLedger(): Promise<string> {
   return file;
 }
 
-/** Rewrites every index key as layout 1 wrote it: without the organisation's part. */
-function toLayoutOne(file: string): void {
+/**
+ * Rewrites the ledger's index keys as an earlier layout wrote them, a key per entry: layout 2
+ * with the writing organisation, layout 1 without.
+ */
+function toPerEntryLayout(file: string, layout: 1 | 2): void {
   const db = new Database(file);
   try {
-    const keys = db
-      .prepare<[], { key: Buffer }>("SELECT key FROM state WHERE key >= CAST('ix' AS BLOB)")
-      .all()
-      .map((row) => row.key.toString('utf8'))
-      .filter((key) => key.startsWith('ix\u0000'));
-    expect(keys.length).toBeGreaterThan(0);
-    const rename = db.prepare<[string, string]>(
-      'UPDATE state SET key = CAST(? AS BLOB) WHERE key = CAST(? AS BLOB)',
+    const rows = db
+      .prepare<[], { key: Buffer; value: Buffer }>(
+        "SELECT key, value FROM state WHERE key >= CAST('ixt' AS BLOB) AND key < CAST('ixu' AS BLOB)",
+      )
+      .all();
+    expect(rows.length).toBeGreaterThan(0);
+    const remove = db.prepare<[Buffer]>('DELETE FROM state WHERE key = ?');
+    const insert = db.prepare<[string, string]>(
+      'INSERT INTO state (key, value) VALUES (CAST(? AS BLOB), CAST(? AS BLOB))',
     );
-    for (const key of keys) {
-      const parts = key.split('\u0000');
-      parts.splice(3, 1);
-      rename.run(parts.join('\u0000'), key);
+    for (const { key, value } of rows) {
+      const [, index = '', partition = '', mspId = '', committedAt = '', txId = ''] = key
+        .toString('utf8')
+        .split('\u0000');
+      remove.run(key);
+      (JSON.parse(value.toString('utf8')) as string[]).forEach((id, position) => {
+        const organisation = layout === 2 ? [mspId] : [];
+        const perEntry = ['ix', index, partition, ...organisation, committedAt, txId];
+        perEntry.push(String(position).padStart(4, '0'));
+        insert.run(perEntry.join('\u0000'), `entry\u0000${id}\u0000${mspId}`);
+      });
     }
   } finally {
     db.close();
@@ -73,18 +84,21 @@ test('a ledger this version wrote opens again', async () => {
   new LedgerStore(file).close();
 });
 
-test('a ledger in index layout 1 is refused at open, saying why and what to do', async () => {
-  const file = await writtenLedger();
-  toLayoutOne(file);
+test.each([1, 2] as const)(
+  'a ledger in index layout %i is refused at open, saying why and what to do',
+  async (layout) => {
+    const file = await writtenLedger();
+    toPerEntryLayout(file, layout);
 
-  expect(() => new LedgerStore(file)).toThrow(
-    `${file} holds index keys in index layout 1, without the writing organisation`,
-  );
-  expect(() => new LedgerStore(file)).toThrow(
-    /Serve this ledger with the version that wrote it, or start this version on an empty DATA_DIR/,
-  );
-  // Read-only, as the offline integrity check opens it, the old ledger still opens.
-  const readOnly = new LedgerStore(file, { readOnly: true });
-  expect(readOnly.height()).toBeGreaterThan(0);
-  readOnly.close();
-});
+    expect(() => new LedgerStore(file)).toThrow(
+      `${file} holds index keys in an earlier index layout (1 or 2, a key per entry)`,
+    );
+    expect(() => new LedgerStore(file)).toThrow(
+      /Serve this ledger with the version that wrote it, or start this version on an empty DATA_DIR/,
+    );
+    // Read-only, as the offline integrity check opens it, the old ledger still opens.
+    const readOnly = new LedgerStore(file, { readOnly: true });
+    expect(readOnly.height()).toBeGreaterThan(0);
+    readOnly.close();
+  },
+);

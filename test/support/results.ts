@@ -1,9 +1,12 @@
 import { expect } from 'vitest';
-import type {
-  AuditEntry,
-  ContractErrorCode,
-  ContractErrorEnvelope,
-  EntryPage,
+import {
+  entriesFromReceipt,
+  standardKinds,
+  type AuditEntry,
+  type ContractErrorCode,
+  type ContractErrorEnvelope,
+  type EntriesReceipt,
+  type EntryPage,
 } from '../../chaincode/src/index.js';
 import type { InvokeResult } from './contract-harness.js';
 
@@ -18,8 +21,13 @@ export function entryOf(result: InvokeResult): AuditEntry {
   return JSON.parse(payloadOf(result)) as AuditEntry;
 }
 
-export function entriesOf(result: InvokeResult): AuditEntry[] {
-  return JSON.parse(payloadOf(result)) as AuditEntry[];
+/** The entries a `RecordEntries` receipt confirms, rebuilt from the requests sent, as a gateway does. */
+export function entriesOf(result: InvokeResult, requests: readonly unknown[]): AuditEntry[] {
+  const receipt = JSON.parse(payloadOf(result)) as EntriesReceipt;
+  const entries = entriesFromReceipt(standardKinds, requests, receipt);
+  const confirmed = entries.filter((entry): entry is AuditEntry => entry !== undefined);
+  expect(confirmed, 'the receipt confirms every entry sent').toHaveLength(requests.length);
+  return confirmed;
 }
 
 export function pageOf(result: InvokeResult): EntryPage {

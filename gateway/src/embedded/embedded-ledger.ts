@@ -6,6 +6,7 @@ import {
   entryKey,
   peerOrganizations,
   type AuditEntry,
+  type EntriesReceipt,
   type EntryPage,
   type EntryRequest,
   type Consortium,
@@ -39,6 +40,7 @@ import { ContractRunner } from './contract-runner';
 import type { LedgerStore } from './ledger-store';
 import { signWith, type CommitOutcome } from './transaction-committer';
 import type { Proposal } from './transaction-stub';
+import { entriesConfirmed } from '../ledger/entries-confirmed';
 
 export interface IdentityResolver {
   identityFor(principal: Principal): Promise<X509Identity>;
@@ -111,7 +113,13 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     const { payload, blockNumber } = await this.submit(principal, 'RecordEntries', [
       JSON.stringify(requests),
     ]);
-    return (JSON.parse(payload) as AuditEntry[]).map((entry) => ({ ...entry, blockNumber }));
+    return entriesConfirmed(
+      this.kinds,
+      requests,
+      JSON.parse(payload) as EntriesReceipt,
+      blockNumber,
+      (id) => this.getEntry(principal, id),
+    );
   }
 
   async getEntry(principal: Principal, id: string): Promise<LedgerEntry> {

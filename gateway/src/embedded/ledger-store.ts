@@ -1,7 +1,6 @@
 import {
   ENTRY_KEY_PREFIX,
-  INDEX_KEYS,
-  isOrganizationIndexKey,
+  PER_ENTRY_INDEX_KEYS,
   type AuditEntry,
   type Caller,
 } from '@audit-ledger/chaincode';
@@ -138,18 +137,19 @@ export class LedgerStore implements StateReader {
   }
 
   /**
-   * Index keys name the writing organisation since index layout 2; the contract finds no entry
-   * of a ledger written in layout 1. Re-keying them here would put state in the ledger that no
-   * block recorded (which checkIntegrity reports, rightly), so the operator chooses instead.
+   * Since index layout 3 an index key lists a transaction's entries; layouts 1 and 2 wrote a
+   * key per entry (layout 1 without the writing organisation), of which the contract finds
+   * nothing. Re-keying them here would put state in the ledger that no block recorded (which
+   * checkIntegrity reports, rightly), so the operator chooses instead.
    */
   private refuseOldIndexLayout(): void {
-    const [first] = this.keysInRange(INDEX_KEYS.startKey, INDEX_KEYS.endKey, 1);
-    if (first !== undefined && !isOrganizationIndexKey(first)) {
+    const [first] = this.keysInRange(PER_ENTRY_INDEX_KEYS.startKey, PER_ENTRY_INDEX_KEYS.endKey, 1);
+    if (first !== undefined) {
       this.db.close();
       throw new Error(
-        `${this.file} holds index keys in index layout 1, without the writing organisation, ` +
-          'as audit-ledger wrote them before index partitions were split by organisation; this ' +
-          'version reads layout 2 only and would find none of its entries. Serve this ledger ' +
+        `${this.file} holds index keys in an earlier index layout (1 or 2, a key per entry), ` +
+          "as audit-ledger wrote them before index keys listed a transaction's entries; this " +
+          'version reads layout 3 only and would find none of its entries. Serve this ledger ' +
           'with the version that wrote it, or start this version on an empty DATA_DIR; ' +
           '`npm run integrity` with its DATA_DIR still checks the old one offline.',
       );

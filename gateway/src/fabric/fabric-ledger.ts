@@ -4,8 +4,10 @@ import { common, peer as peerProtos } from '@hyperledger/fabric-protos';
 import {
   canonicalJson,
   type AuditEntry,
+  type EntriesReceipt,
   type EntryPage,
   type EntryRequest,
+  type KindRegistry,
   type PseudonymKeyRecord,
 } from '@audit-ledger/chaincode';
 import type { Logger } from 'pino';
@@ -43,6 +45,7 @@ import { peerBlockAnswer } from './peer-block-answer';
 import { blockInAnswer, transactionIndexIn, type PeerBlockAnswer } from './signed-block';
 import { submitUntilCommitted } from './submit-until-committed';
 import type { FabricIdentities } from './fabric-identities';
+import { entriesConfirmed } from '../ledger/entries-confirmed';
 
 const utf8 = new TextDecoder();
 const { TxValidationCode } = peerProtos;
@@ -56,6 +59,8 @@ const INDEX_WAIT_MS = 3_000;
 
 export interface FabricLedgerOptions {
   connection: ConnectionFile;
+  /** The kinds the channel's contract records: its receipts are read with them. */
+  kinds: KindRegistry;
   identities: FabricIdentities;
   index: BlockIndex;
   /** The organisations this gateway acts for: their peers come first. */
@@ -136,7 +141,13 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
       'RecordEntries',
       JSON.stringify(requests),
     );
-    return (JSON.parse(payload) as AuditEntry[]).map((entry) => ({ ...entry, blockNumber }));
+    return entriesConfirmed(
+      this.options.kinds,
+      requests,
+      JSON.parse(payload) as EntriesReceipt,
+      blockNumber,
+      (id) => this.getEntry(principal, id),
+    );
   }
 
   async getEntry(principal: Principal, id: string): Promise<LedgerEntry> {

@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { LedgerConfig } from '../config';
 import { devKeyName } from '../auth/api-keys';
-import { ROLES, organizationGranting, standardConsortium } from '@audit-ledger/chaincode';
+import {
+  ROLES,
+  organizationGranting,
+  standardConsortium,
+  standardKinds,
+} from '@audit-ledger/chaincode';
 import { BlockIndex } from './block-index';
 import { readConnectionFile, type ConnectionFile } from './connection-file';
 import { FabricIdentities } from './fabric-identities';
@@ -131,6 +136,8 @@ export async function openFabricLedger(
   }
   const ledger = new FabricLedger({
     connection,
+    // The chaincode is built with the standard kinds.
+    kinds: standardKinds,
     identities: new FabricIdentities(connection, dataDir, new Set(organizations)),
     index: new BlockIndex(join(dataDir, 'fabric-blocks.sqlite')),
     organizations,
