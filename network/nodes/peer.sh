@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts one organisation's peer: `nodes/peer.sh <MSP id>`. Chaincode runs as a service the
 # peer dials (the ccaas builder in network/builders), so no Docker endpoint is configured.
+# No key history database: the contract never updates a key nor asks for a key's history, and
+# that database would index every key of every entry once more on every peer.
 set -euo pipefail
 # shellcheck source=network/lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/env.sh"
@@ -35,6 +37,7 @@ launch "$name" env \
   CORE_PEER_TLS_CLIENTKEY_FILE="$id/tls/key.pem" \
   CORE_PEER_FILESYSTEMPATH="$data/ledger" \
   CORE_LEDGER_SNAPSHOTS_ROOTDIR="$data/snapshots" \
+  CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE=false \
   CORE_OPERATIONS_LISTENADDRESS="$(org_address "$org" "$(peer_operations_port "$org")")" \
   CORE_OPERATIONS_TLS_ENABLED=true \
   CORE_OPERATIONS_TLS_CERT_FILE="$id/tls/cert.pem" \
