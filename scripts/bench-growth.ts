@@ -18,7 +18,8 @@ import {
  * `npm run network:up` started drives the batch path window after window until the ledger holds
  * each size asked for; every window reports the entries written so far, its entries/s and p99,
  * and each kind of node's CPU per entry, and each size reached is compared with the first window
- * (a fresh network, when the run starts on one). Prints a table row and a JSON line per window.
+ * (a fresh network, when the run starts on one). Prints a JSON line per window, then a table of
+ * the windows that reached each size.
  */
 
 const USAGE =

@@ -42,13 +42,7 @@ export {
   sha256Digest,
 } from './canonical-json';
 export { formatTxTimestamp, toLedgerTime } from './commit-time';
-export {
-  entriesFromReceipt,
-  entryOf,
-  receiptOf,
-  type EntriesReceipt,
-  type TransactionStamp,
-} from './entry-receipt';
+export { entriesFromReceipt, type EntriesReceipt } from './entry-receipt';
 export {
   CONTRACT_ERROR_CODES,
   ContractError,

@@ -46,9 +46,9 @@ export function sequenceKey(source: string, sourceSeq: number): string {
  * One transaction's key in one organisation's part of an index partition (index layout 3). Keys
  * follow commit order, ledger time then transaction; the value lists the ids of the
  * transaction's entries in that partition, in their order inside the transaction (see
- * indexedIds). One key per transaction rather than per entry: a batch's entries mostly share
- * their partitions, so a 500-entry transaction writes a handful of index keys instead of
- * thousands. Each organisation's entries have a part of their own, so that reading what a
+ * indexedIds). One key per transaction rather than per entry: a batch's entries share many of
+ * their partitions (kind and source always), so a 500-entry transaction writes one index key
+ * for each partition its entries fall in instead of one per entry in every index. Each organisation's entries have a part of their own, so that reading what a
  * writer may read (its own organisation's) never touches another organisation's keys; a
  * transaction's entries are all its submitter's organisation's.
  */

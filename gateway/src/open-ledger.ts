@@ -1,9 +1,4 @@
-import {
-  peerOrganizations,
-  standardConsortium,
-  standardKinds,
-  type KindRegistry,
-} from '@audit-ledger/chaincode';
+import { peerOrganizations, standardConsortium, type KindRegistry } from '@audit-ledger/chaincode';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -59,8 +54,7 @@ export async function openLedger(config: Config, logger: Logger): Promise<Opened
     } = await openFabricLedger(config.ledger, config.dataDir, logger);
     return {
       ledger: new CoalescingLedger(fabric, coalescing),
-      // The chaincode is built with the standard kinds.
-      kinds: standardKinds,
+      kinds: fabric.kinds,
       // A Fabric gateway holds no trust file: regulators obtain theirs from the organisations.
       transparency:
         checkpoints === undefined

@@ -6,14 +6,9 @@ import {
   type Network,
   type ProposalOptions,
 } from '@hyperledger/fabric-gateway';
-import {
-  decodeErrorEnvelope,
-  entriesFromReceipt,
-  standardKinds,
-  type AuditEntry,
-  type EntriesReceipt,
-} from '../../chaincode/src/index.js';
+import { decodeErrorEnvelope, type AuditEntry } from '../../chaincode/src/index.js';
 import { submitUntilCommitted } from '../../gateway/src/fabric/submit-until-committed.js';
+import { entriesConfirmedBy } from '../support/results.js';
 
 const utf8 = new TextDecoder();
 
@@ -37,17 +32,7 @@ export async function recordEntries(contract: Contract, requests: object[]) {
     'RecordEntries',
     JSON.stringify(requests),
   );
-  // The contract answers a receipt; the entries are rebuilt from it, as the gateway does.
-  const confirmed = entriesFromReceipt(
-    standardKinds,
-    requests,
-    JSON.parse(result) as EntriesReceipt,
-  );
-  const entries = confirmed.filter((entry): entry is AuditEntry => entry !== undefined);
-  if (entries.length !== requests.length) {
-    throw new Error('the receipt does not confirm every entry sent');
-  }
-  return { entries, status, transactionId };
+  return { entries: entriesConfirmedBy(result, requests), status, transactionId };
 }
 
 const FAILED_PRECONDITION: number = grpcStatus.FAILED_PRECONDITION;

@@ -22,12 +22,19 @@ export function entryOf(result: InvokeResult): AuditEntry {
 }
 
 /** The entries a `RecordEntries` receipt confirms, rebuilt from the requests sent, as a gateway does. */
-export function entriesOf(result: InvokeResult, requests: readonly unknown[]): AuditEntry[] {
-  const receipt = JSON.parse(payloadOf(result)) as EntriesReceipt;
-  const entries = entriesFromReceipt(standardKinds, requests, receipt);
+export function entriesConfirmedBy(receipt: string, requests: readonly unknown[]): AuditEntry[] {
+  const entries = entriesFromReceipt(
+    standardKinds,
+    requests,
+    JSON.parse(receipt) as EntriesReceipt,
+  );
   const confirmed = entries.filter((entry): entry is AuditEntry => entry !== undefined);
   expect(confirmed, 'the receipt confirms every entry sent').toHaveLength(requests.length);
   return confirmed;
+}
+
+export function entriesOf(result: InvokeResult, requests: readonly unknown[]): AuditEntry[] {
+  return entriesConfirmedBy(payloadOf(result), requests);
 }
 
 export function pageOf(result: InvokeResult): EntryPage {

@@ -59,7 +59,6 @@ const INDEX_WAIT_MS = 3_000;
 
 export interface FabricLedgerOptions {
   connection: ConnectionFile;
-  /** The kinds the channel's contract records: its receipts are read with them. */
   kinds: KindRegistry;
   identities: FabricIdentities;
   index: BlockIndex;
@@ -87,6 +86,11 @@ function delay(ms: number): Promise<void> {
  */
 export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, PeerCopies {
   readonly kind = 'fabric';
+
+  /** The kinds the channel's contract records: its receipts are read with them. */
+  get kinds(): KindRegistry {
+    return this.options.kinds;
+  }
   private readonly peers: PeerConnection[];
   private readonly gateways = new Map<string, Gateway>();
   private readonly follower: BlockFollower;
@@ -142,7 +146,7 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
       JSON.stringify(requests),
     );
     return entriesConfirmed(
-      this.options.kinds,
+      this.kinds,
       requests,
       JSON.parse(payload) as EntriesReceipt,
       blockNumber,
