@@ -7,7 +7,12 @@ import {
   type TestIdentity,
 } from '../support/identities.js';
 import { detailPaths, entryOf, errorOf, pageOf } from '../support/results.js';
-import { algorithmUpload, creditChange, dataAccess } from '../support/sample-entries.js';
+import {
+  algorithmUpload,
+  creditChange,
+  dataAccess,
+  findingClosure,
+} from '../support/sample-entries.js';
 
 let ids: TestIdentities;
 beforeAll(async () => {
@@ -23,13 +28,15 @@ function queryByKind(harness: ContractHarness, identity: TestIdentity, kind: str
 }
 
 describe('who may write what', () => {
-  test('a sandbox writer records data access and algorithm uploads, not credit changes', async () => {
+  test('a sandbox writer records data access and algorithm uploads, not credit changes nor closures', async () => {
     const harness = new ContractHarness();
     entryOf(await record(harness, ids.sandboxWriter, dataAccess()));
     entryOf(await record(harness, ids.sandboxWriter, algorithmUpload()));
 
-    const refused = await record(harness, ids.sandboxWriter, creditChange());
-    expect(detailPaths(errorOf(refused, 'FORBIDDEN'))).toEqual(['kind']);
+    for (const request of [creditChange(), findingClosure()]) {
+      const refused = await record(harness, ids.sandboxWriter, request);
+      expect(detailPaths(errorOf(refused, 'FORBIDDEN'))).toEqual(['kind']);
+    }
   });
 
   test('a credit writer records credit changes only', async () => {
@@ -38,20 +45,26 @@ describe('who may write what', () => {
 
     errorOf(await record(harness, ids.creditWriter, dataAccess()), 'FORBIDDEN');
     errorOf(await record(harness, ids.creditWriter, algorithmUpload()), 'FORBIDDEN');
+    errorOf(await record(harness, ids.creditWriter, findingClosure()), 'FORBIDDEN');
   });
 
-  test('a regulator writes nothing, not even in a batch', async () => {
+  test('a regulator writes only finding closures, nothing else, not even in a batch', async () => {
     const harness = new ContractHarness();
+    const closure = entryOf(await record(harness, ids.regulator, findingClosure()));
+    expect(closure.submitter).toMatchObject({ mspId: 'RegulatorOrg', role: 'regulator' });
+    const written = harness.state.keys();
+
     for (const request of [dataAccess(), algorithmUpload(), creditChange()]) {
-      errorOf(await record(harness, ids.regulator, request), 'FORBIDDEN');
+      const refused = await record(harness, ids.regulator, request);
+      expect(detailPaths(errorOf(refused, 'FORBIDDEN'))).toEqual(['kind']);
     }
     const batch = await harness.submit(
       ids.regulator,
       'RecordEntries',
-      JSON.stringify([dataAccess()]),
+      JSON.stringify([findingClosure(), dataAccess()]),
     );
     errorOf(batch, 'FORBIDDEN');
-    expect(harness.state.keys()).toEqual([]);
+    expect(harness.state.keys()).toEqual(written);
   });
 
   test('a forbidden kind is refused before its payload is judged', async () => {
@@ -150,6 +163,16 @@ describe('roles are bound to the organisations that grant them', () => {
       ),
       'FORBIDDEN',
     );
+  });
+
+  test('a regulator certificate from SandboxOrg’s CA closes no finding', async () => {
+    const harness = new ContractHarness();
+
+    const refused = await record(harness, ids.sandboxOrgRegulator, findingClosure());
+    expect(errorOf(refused, 'FORBIDDEN').message).toContain(
+      'SandboxOrg may not grant the role regulator',
+    );
+    expect(harness.state.keys()).toEqual([]);
   });
 
   test('a credit-writer certificate from SandboxOrg’s CA commits nothing', async () => {

@@ -3,6 +3,7 @@ import {
   ContractError,
   KindRegistry,
   LEDGER_FORM,
+  assertMayWriteSomething,
   defineKindVersion,
   entryDigest,
   identifier,
@@ -58,7 +59,7 @@ function changed(kind: string, edits: Record<string, unknown>, index = 0) {
 }
 
 describe('the standard kinds', () => {
-  test('are the three recorded from the start and the five the platform added', () => {
+  test('are the three recorded from the start and the eight the platform added', () => {
     expect(standardKinds.kinds).toEqual([
       'data-access',
       'algorithm-upload',
@@ -68,6 +69,9 @@ describe('the standard kinds', () => {
       'federated-round',
       'approval-decision',
       'credit-share',
+      'dataset-admission',
+      'commitment-check',
+      'finding-closure',
     ]);
     expect(standardKinds.indexes).toEqual([
       'stream',
@@ -79,6 +83,7 @@ describe('the standard kinds', () => {
       'datasetId',
       'matterId',
       'recipientId',
+      'findingId',
     ]);
     expect(standardKinds.writableKinds('sandbox-writer')).toEqual([
       'data-access',
@@ -86,13 +91,15 @@ describe('the standard kinds', () => {
       'team-admission',
       'result-export',
       'federated-round',
+      'dataset-admission',
     ]);
     expect(standardKinds.writableKinds('credit-writer')).toEqual([
       'credit-change',
       'approval-decision',
       'credit-share',
+      'commitment-check',
     ]);
-    expect(standardKinds.writableKinds('regulator')).toEqual([]);
+    expect(standardKinds.writableKinds('regulator')).toEqual(['finding-closure']);
   });
 
   test.each(
@@ -122,13 +129,14 @@ describe('the standard kinds', () => {
     ]);
     expect(standardKinds.find('approval-decision', 1)?.subjectFields).toEqual(['applicant']);
     expect(standardKinds.find('credit-share', 1)?.subjectFields).toEqual(['subject']);
+    expect(standardKinds.find('commitment-check', 1)?.subjectFields).toEqual(['applicant']);
     expect(standardKinds.find('result-export', 1)?.subjectFields).toEqual([]);
   });
 
   test('each kind is found by its stream and its own indexes, each value once', () => {
-    const partitions = (kind: string) => {
+    const partitions = (kind: string, index = 0) => {
       const version = standardKinds.find(kind, 1);
-      const payload = example(kind);
+      const payload = example(kind, index);
       return standardKinds.indexPartitions({
         kind,
         kindVersion: 1,
@@ -154,6 +162,21 @@ describe('the standard kinds', () => {
     expect(partitions('team-admission').slice(0, 1)).toEqual([['stream', 'team:traffic-ml']]);
     expect(partitions('result-export').slice(0, 1)).toEqual([['stream', 'team:traffic-ml']]);
     expect(partitions('approval-decision').slice(3)).toEqual([['matterId', 'SQ-2026-004521']]);
+    // A dataset's admissions share its trail with the accesses to it.
+    expect(partitions('dataset-admission')[0]).toEqual(partitions('data-access')[0]);
+    expect(partitions('dataset-admission').slice(3)).toEqual([
+      ['scenarioId', 'scenario-12'],
+      ['datasetId', 'city-mgmt/traffic-flow-2025'],
+      ['approvalRef', 'APR-2026-0042'],
+    ]);
+    // A commitment check is found beside the approval it checks.
+    expect(partitions('commitment-check', 1)[0]).toEqual(partitions('approval-decision')[0]);
+    expect(partitions('commitment-check', 1).slice(3)).toEqual([['matterId', 'SQ-2026-004521']]);
+    const closure = partitions('finding-closure');
+    expect([closure[0], ...closure.slice(3)]).toEqual([
+      ['stream', 'finding:export-without-review-v1-5c0e9a41d27b85e6f012'],
+      ['findingId', 'export-without-review-v1-5c0e9a41d27b85e6f012'],
+    ]);
   });
 });
 
@@ -248,10 +271,47 @@ describe('each new kind keeps its own rules', () => {
       changed('credit-share', { records: ['CR-1', 'CR-1'] }),
       ['payload.records[1]: repeats an earlier item'],
     ],
+    [
+      'dataset-admission: a withdrawal says why',
+      changed('dataset-admission', { reason: undefined }, 1),
+      ['payload.reason: is required for action withdraw'],
+    ],
+    [
+      'commitment-check: a broken commitment says why',
+      changed('commitment-check', { reason: undefined }, 1),
+      ['payload.reason: is required when broken'],
+    ],
+    [
+      'finding-closure: a closure says why, and names the rule version that raised the finding',
+      changed('finding-closure', { reason: undefined, 'finding.ruleVersion': 0 }),
+      ['payload.reason: is required', 'payload.finding.ruleVersion: must be at least 1'],
+    ],
   ])('%s', (_title, request, details) => {
     expect(refusal(request).sort()).toEqual([...details].sort());
   });
 });
+
+/** A throw-away kind version, written by `writers`, found by `indexName` if named. */
+function testKindVersion(
+  kind: string,
+  number: number,
+  options: { writers?: Role[]; indexName?: string } = {},
+) {
+  return defineKindVersion({
+    kind,
+    version: number,
+    title: { en: kind, 'zh-CN': kind },
+    description: 'test',
+    writers: options.writers ?? ['sandbox-writer'],
+    payloadWith: () => z.strictObject({ site: identifier(), occurredAt: timestamp }),
+    stream: { name: 'site', of: (payload) => payload.site },
+    indexes:
+      options.indexName === undefined
+        ? {}
+        : { [options.indexName]: (payload: { site: string }) => payload.site },
+    examples: [],
+  });
+}
 
 describe('versions', () => {
   test('a request names a registered version of its kind, 1 when it names none', () => {
@@ -274,37 +334,30 @@ describe('versions', () => {
   });
 
   test('a registry refuses versions out of order, reserved index names and kinds no one may write', () => {
-    const version = (
-      kind: string,
-      number: number,
-      options: { writers?: Role[]; indexName?: string } = {},
-    ) =>
-      defineKindVersion({
-        kind,
-        version: number,
-        title: { en: kind, 'zh-CN': kind },
-        description: 'test',
-        writers: options.writers ?? ['sandbox-writer'],
-        payloadWith: () => z.strictObject({ site: identifier(), occurredAt: timestamp }),
-        stream: { name: 'site', of: (payload) => payload.site },
-        indexes:
-          options.indexName === undefined
-            ? {}
-            : { [options.indexName]: (payload: { site: string }) => payload.site },
-        examples: [],
-      });
-    expect(() => new KindRegistry([version('site-visit', 2)])).toThrow(
+    expect(() => new KindRegistry([testKindVersion('site-visit', 2)])).toThrow(
       'version 2 follows version 0',
     );
-    expect(() => new KindRegistry([version('site-visit', 1), version('site-visit', 1)])).toThrow(
-      'version 1 follows version 1',
-    );
-    expect(() => new KindRegistry([version('Site_Visit', 1)])).toThrow('lower-case words');
-    expect(() => new KindRegistry([version('site-visit', 1, { writers: [] })])).toThrow(
+    expect(
+      () => new KindRegistry([testKindVersion('site-visit', 1), testKindVersion('site-visit', 1)]),
+    ).toThrow('version 1 follows version 1');
+    expect(() => new KindRegistry([testKindVersion('Site_Visit', 1)])).toThrow('lower-case words');
+    expect(() => new KindRegistry([testKindVersion('site-visit', 1, { writers: [] })])).toThrow(
       'no role may write it',
     );
     for (const name of ['from', 'cursor', 'stream', 'kind', 'bad name']) {
-      expect(() => new KindRegistry([version('site-visit', 1, { indexName: name })])).toThrow(name);
+      expect(
+        () => new KindRegistry([testKindVersion('site-visit', 1, { indexName: name })]),
+      ).toThrow(name);
     }
+  });
+
+  test('where a role may write no kind at all, it is refused before any request is read', () => {
+    const kinds = new KindRegistry([testKindVersion('site-visit', 1)]);
+    expect(() => {
+      assertMayWriteSomething(kinds, { role: 'regulator' });
+    }).toThrow('role regulator may not write entries');
+    expect(() => {
+      assertMayWriteSomething(kinds, { role: 'sandbox-writer' });
+    }).not.toThrow();
   });
 });

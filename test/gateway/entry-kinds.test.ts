@@ -204,9 +204,14 @@ describe('the platform’s kinds at the API', () => {
       key: keyOf('credit-writer'),
       body: { kind: 'federated-round', payload: round?.payload },
     });
+    const byRegulator = await gateway.request<ErrorBody>('POST', '/v1/entries', {
+      key: keyOf('regulator'),
+      body: { kind: 'credit-share', payload: share?.payload },
+    });
     for (const [answer, role] of [
       [bySandbox, 'sandbox-writer'],
       [byCredit, 'credit-writer'],
+      [byRegulator, 'regulator'],
     ] as const) {
       expect(answer.status).toBe(403);
       expect(answer.body.error.details).toEqual([

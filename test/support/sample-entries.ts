@@ -72,6 +72,26 @@ export function creditChange(overrides: Record<string, unknown> = {}, payload = 
   };
 }
 
+/** A request of any kind: its first example's payload with `payload`'s fields over it. */
+export function entryOfKind(kind: string, payload: Record<string, unknown> = {}, overrides = {}) {
+  return {
+    kind,
+    id: nextId(kind.slice(0, 3)),
+    payload: { ...exampleOf(kind), ...payload },
+    ...overrides,
+  };
+}
+
+/** A regulator's closure of a finding, as the gateway records it. */
+export function findingClosure(overrides: Record<string, unknown> = {}, payload = {}) {
+  return {
+    kind: 'finding-closure',
+    id: nextId('fc'),
+    payload: { ...exampleOf('finding-closure'), ...payload },
+    ...overrides,
+  };
+}
+
 /**
  * A valid resident identity number (GB 11643) drawn at random from about 17 million: a person no
  * earlier run recorded, for tests on a Fabric ledger, which keeps every run's trails.
