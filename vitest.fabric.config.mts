@@ -22,6 +22,8 @@ export default defineConfig({
       'test/gateway/hidden-entries.test.ts',
       'test/gateway/authorization-matrix.test.ts',
       'test/gateway/entry-kinds.test.ts',
+      'test/gateway/events-api.test.ts',
+      'test/gateway/findings-api.test.ts',
     ],
     fileParallelism: false,
     testTimeout: 180_000,

@@ -7,6 +7,7 @@ import { RequestError } from './request-error';
 import { createCallerRouter } from './http/caller-routes';
 import { createConsoleRouter } from './http/console-routes';
 import { createEntryRouter } from './http/entry-routes';
+import { createEventRouter, type EventRouteDependencies } from './http/event-routes';
 import { createStatisticsRouter } from './http/statistics-routes';
 import { createSubjectRouter } from './http/subject-routes';
 import { createTrailRouter } from './http/trail-routes';
@@ -53,6 +54,8 @@ export interface AppDependencies {
   logger: Logger;
   metrics: Metrics;
   version: string;
+  /** Server-Sent Events, webhooks and compliance findings. */
+  events: Omit<EventRouteDependencies, 'entries' | 'kinds' | 'metrics'>;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -127,6 +130,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(createTrailRouter({ ledger, peerCopies: deps.peerCopies, logger, metrics }));
   app.use(createStatisticsRouter(ledger, deps.kinds));
   app.use(createSubjectRouter(deps.pseudonymizer, deps.kinds));
+  app.use(createEventRouter({ ...deps.events, entries: deps.entries, kinds: deps.kinds, metrics }));
   app.use(
     deps.transparency === undefined
       ? createUnavailableTransparencyRouter(ledger.kind)

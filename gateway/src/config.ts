@@ -54,6 +54,13 @@ const environment = z.object({
   COALESCE_WINDOW_MS: wholeNumber('milliseconds', 0, 1000).default(2),
   COALESCE_MAX_ENTRIES: wholeNumber('entries', 1, 1000).default(500),
   BATCH_TRANSACTION_SIZE: wholeNumber('entries', 1, 1000).default(500),
+  EVENTS_HEARTBEAT_MS: wholeNumber('milliseconds', 100, 300_000).default(15_000),
+  WEBHOOK_RETRY_BASE_MS: wholeNumber('milliseconds', 10, 3_600_000).default(1_000),
+  WEBHOOK_RETRY_MAX_MS: wholeNumber('milliseconds', 10, 86_400_000).default(3_600_000),
+  WEBHOOK_MAX_ATTEMPTS: wholeNumber('attempts', 1, 100).default(16),
+  WEBHOOK_TIMEOUT_MS: wholeNumber('milliseconds', 100, 120_000).default(10_000),
+  COMPLIANCE_SWEEP_MS: wholeNumber('milliseconds', 100, 3_600_000).default(30_000),
+  SEQUENCE_GAP_GRACE_MS: wholeNumber('milliseconds', 0, 604_800_000).default(900_000),
 });
 
 /**
@@ -103,6 +110,18 @@ export type Config = Readonly<{
   coalesceMaxEntries: number;
   /** The batch endpoint's entries go out in transactions of this size. */
   batchTransactionSize: number;
+  /** Events and webhooks: an idle stream's heartbeat, and how webhooks are retried. */
+  events: {
+    heartbeatMs: number;
+    webhookRetry: {
+      baseDelayMs: number;
+      maxDelayMs: number;
+      maxAttempts: number;
+      timeoutMs: number;
+    };
+  };
+  /** How often compliance deadlines are checked, and how long a `sourceSeq` gap may last. */
+  compliance: { sweepIntervalMs: number; sequenceGapGraceMs: number };
 }>;
 
 export class ConfigError extends Error {
@@ -185,5 +204,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     coalesceWindowMs: values.COALESCE_WINDOW_MS,
     coalesceMaxEntries: values.COALESCE_MAX_ENTRIES,
     batchTransactionSize: values.BATCH_TRANSACTION_SIZE,
+    events: Object.freeze({
+      heartbeatMs: values.EVENTS_HEARTBEAT_MS,
+      webhookRetry: Object.freeze({
+        baseDelayMs: values.WEBHOOK_RETRY_BASE_MS,
+        maxDelayMs: Math.max(values.WEBHOOK_RETRY_BASE_MS, values.WEBHOOK_RETRY_MAX_MS),
+        maxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
+        timeoutMs: values.WEBHOOK_TIMEOUT_MS,
+      }),
+    }),
+    compliance: Object.freeze({
+      sweepIntervalMs: values.COMPLIANCE_SWEEP_MS,
+      sequenceGapGraceMs: values.SEQUENCE_GAP_GRACE_MS,
+    }),
   });
 }

@@ -23,6 +23,9 @@ import { OutboxWorker } from './outbox/outbox-worker';
 import { Pseudonymizer } from './pseudonymizer';
 import { readPseudonymKeyFile, settlePseudonymKey } from './consortium-pseudonym-key';
 import { QueryCursors } from './query-cursor';
+import { standardRules } from './compliance/standard-rules';
+import { EventFeed } from './events/event-feed';
+import { WebhookDispatcher } from './events/webhook-dispatcher';
 
 export const VERSION = '0.1.0';
 
@@ -33,7 +36,7 @@ export interface Gateway {
   ledger: Ledger;
   /** The file of development keys, when this start created it (to be pointed at once). */
   newDevKeysFile: string | undefined;
-  /** Stops the outbox worker, then closes the ledger and the outbox. */
+  /** Stops the outbox worker and event deliveries, then closes the ledger and the outbox. */
   close(): Promise<void>;
 }
 
@@ -94,7 +97,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
   }
 
   const opened = await openLedger(config, logger);
-  const { ledger, kinds, transparency, peerCopies } = opened;
+  const { ledger, kinds, transparency, peerCopies, committedBlocks } = opened;
 
   let key: Buffer | undefined;
   try {
@@ -124,6 +127,26 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     metrics.countCommitted(ledger.kind, committed);
   });
   worker.start();
+  const feed = new EventFeed({
+    file: join(config.dataDir, 'events.sqlite'),
+    blocks: committedBlocks,
+    rules: standardRules,
+    ruleSettings: { sequenceGapGraceMs: config.compliance.sequenceGapGraceMs },
+    sweepIntervalMs: config.compliance.sweepIntervalMs,
+    logger,
+  });
+  feed.start();
+  const dispatcher = new WebhookDispatcher(
+    feed,
+    config.events.webhookRetry,
+    logger,
+    ({ committedAt }) => {
+      if (committedAt !== undefined) {
+        metrics.observeDelivery('webhook', committedAt);
+      }
+    },
+  );
+  dispatcher.start();
   const app = createApp({
     ledger,
     kinds,
@@ -136,6 +159,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     logger,
     metrics,
     version: VERSION,
+    events: { feed, dispatcher, heartbeatMs: config.events.heartbeatMs },
   });
   return {
     app,
@@ -144,6 +168,8 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     newDevKeysFile,
     async close() {
       await worker.stop();
+      await dispatcher.stop();
+      await feed.close();
       await ledger.close();
       store.close();
     },

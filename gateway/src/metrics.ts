@@ -33,8 +33,22 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly eventDelivery = new Histogram({
+    name: 'audit_event_delivery_seconds',
+    help: 'From an entry’s commit (ledger time) to its event reaching a stream or a webhook receiver',
+    labelNames: ['channel'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'audit_' });
+  }
+
+  /** An entry's event delivered by `channel` (`sse`, `webhook`), `committedAt` its ledger time. */
+  observeDelivery(channel: 'sse' | 'webhook', committedAt: string): void {
+    const committed = Date.parse(`${committedAt.slice(0, 23)}Z`);
+    this.eventDelivery.observe({ channel }, Math.max(0, Date.now() - committed) / 1000);
   }
 
   countCommitted(ledger: string, entries: readonly { kind: string }[]): void {

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { EmbeddedLedger } from './embedded/embedded-ledger';
+import { EmbeddedCommittedBlocks } from './embedded/embedded-committed-blocks';
 import { LedgerStore } from './embedded/ledger-store';
 import { openFabricLedger } from './fabric/open-fabric-ledger';
 import { IdentityDirectory } from './identity/identity-directory';
 import { CoalescingLedger } from './ledger/coalescing-ledger';
+import type { CommittedBlocks } from './ledger/committed-blocks';
 import type { Ledger } from './ledger/ledger';
 import type { PeerCopies } from './ledger/peer-copies';
 import type { ProofSource } from './proof/proof-source';
@@ -39,6 +41,8 @@ export interface OpenedLedger {
   organizations: string[];
   /** Where this gateway's pseudonym key lives when the configuration does not say. */
   pseudonymKeyFile: string | undefined;
+  /** Every committed block's entries, for events and compliance rules. */
+  committedBlocks: CommittedBlocks;
 }
 
 /** Opens the ledger the configuration names; the rest of the gateway sees only the port. */
@@ -63,6 +67,7 @@ export async function openLedger(config: Config, logger: Logger): Promise<Opened
       peerCopies: fabric,
       organizations,
       pseudonymKeyFile,
+      committedBlocks: fabric.committedBlocks(),
     };
   }
   return openEmbeddedLedger({ ...config, ledger: config.ledger }, logger, coalescing);
@@ -76,12 +81,10 @@ async function openEmbeddedLedger(
   const identities = await IdentityDirectory.open(join(config.dataDir, 'identities'));
   const { ordererOrganization } = standardConsortium;
   const endorsingOrganizations = peerOrganizations(standardConsortium);
-  const embedded = new EmbeddedLedger(
-    new LedgerStore(join(config.dataDir, 'ledger.sqlite')),
-    identities,
-    standardConsortium,
-    { kindsModule: config.ledger.kindsModule },
-  );
+  const store = new LedgerStore(join(config.dataDir, 'ledger.sqlite'));
+  const embedded = new EmbeddedLedger(store, identities, standardConsortium, {
+    kindsModule: config.ledger.kindsModule,
+  });
   await embedded.start();
   const {
     log: checkpoints,
@@ -116,5 +119,6 @@ async function openEmbeddedLedger(
     organizations: endorsingOrganizations,
     // The embedded ledger is the whole consortium: it makes the key on its first start.
     pseudonymKeyFile: join(config.dataDir, 'pseudonym.key'),
+    committedBlocks: new EmbeddedCommittedBlocks(store, identities),
   };
 }

@@ -32,7 +32,23 @@ describe('loadConfig defaults', () => {
       coalesceWindowMs: 2,
       coalesceMaxEntries: 500,
       batchTransactionSize: 500,
+      events: {
+        heartbeatMs: 15_000,
+        webhookRetry: {
+          baseDelayMs: 1_000,
+          maxDelayMs: 3_600_000,
+          maxAttempts: 16,
+          timeoutMs: 10_000,
+        },
+      },
+      compliance: { sweepIntervalMs: 30_000, sequenceGapGraceMs: 900_000 },
     });
+  });
+
+  test('a webhook retry cap below its base delay is raised to the base', () => {
+    const config = loadConfig({ WEBHOOK_RETRY_BASE_MS: '5000', WEBHOOK_RETRY_MAX_MS: '1000' });
+    expect(config.events.webhookRetry).toMatchObject({ baseDelayMs: 5_000, maxDelayMs: 5_000 });
+    expect(() => loadConfig({ WEBHOOK_MAX_ATTEMPTS: '0' })).toThrow(/WEBHOOK_MAX_ATTEMPTS/);
   });
 
   test('the metrics listener sits beside the API port unless told otherwise', () => {

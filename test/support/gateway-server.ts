@@ -63,7 +63,7 @@ export interface TestGateway {
  * network `npm run network:up` started (its connection file), one gateway holding every
  * organisation's identities.
  */
-function ledgerEnvironment(): Record<string, string> {
+export function ledgerEnvironment(): Record<string, string> {
   if (process.env.TEST_LEDGER !== 'fabric') {
     return {};
   }
@@ -108,7 +108,26 @@ async function enrolledKeys(
   }
   const file = join(dataDir, 'api-keys.json');
   await writeFile(file, JSON.stringify(records), { mode: 0o600 });
+  await writeFile(join(dataDir, TEST_KEYS_FILE), JSON.stringify({ keys, names }), { mode: 0o600 });
   return { keys, names, file };
+}
+
+/** The keys a test gateway was given on Fabric, kept beside its identities to open it again. */
+const TEST_KEYS_FILE = 'test-keys.json';
+
+/** The keys of a data folder a test gateway enrolled before, if it did. */
+async function keysEnrolledBefore(
+  dataDir: string,
+): Promise<{ keys: DevKeys; names: Record<Role, string>; file: string } | undefined> {
+  try {
+    const kept = JSON.parse(await readFile(join(dataDir, TEST_KEYS_FILE), 'utf8')) as {
+      keys: DevKeys;
+      names: Record<Role, string>;
+    };
+    return { ...kept, file: join(dataDir, 'api-keys.json') };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where the gateway reads the key: configured, the network's file for its organisations, or its own. */
@@ -141,7 +160,10 @@ async function listenOnFreePort(server: Server): Promise<string> {
  */
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
   const dataDir = env.DATA_DIR ?? (await mkdtemp(join(tmpdir(), 'audit-gateway-')));
-  const fabric = TEST_LEDGER === 'fabric' ? await enrolledKeys(dataDir) : undefined;
+  const fabric =
+    TEST_LEDGER === 'fabric'
+      ? ((await keysEnrolledBefore(dataDir)) ?? (await enrolledKeys(dataDir)))
+      : undefined;
   const config = loadConfig({
     DATA_DIR: dataDir,
     PORT: '0',

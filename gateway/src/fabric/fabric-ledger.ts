@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import type { Contract, Gateway } from '@hyperledger/fabric-gateway';
+import type { Contract, Gateway, Network } from '@hyperledger/fabric-gateway';
 import { common, peer as peerProtos } from '@hyperledger/fabric-protos';
 import {
   canonicalJson,
@@ -33,6 +33,8 @@ import { PackedHashes } from '../transparency/packed-hashes';
 import type { BlockIndex } from './block-index';
 import { validationCodeName } from './block-contents';
 import { BlockFollower } from './block-follower';
+import { FabricCommittedBlocks } from './fabric-committed-blocks';
+import type { CommittedBlocks } from '../ledger/committed-blocks';
 import {
   certificateHash,
   connectGateway,
@@ -117,11 +119,23 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
         },
       ];
     });
-    this.follower = new BlockFollower(
-      async () =>
-        (await this.contractFor(options.indexReader)).gateway.getNetwork(connection.channel),
-      options.index,
-      options.logger,
+    this.follower = new BlockFollower(() => this.channel(), options.index, options.logger);
+  }
+
+  /** Every committed block's entries, on a delivery stream of their own. */
+  committedBlocks(): CommittedBlocks {
+    return new FabricCommittedBlocks(
+      () => this.channel(),
+      this.options.connection.chaincode,
+      async (principal) => (await this.options.identities.identityFor(principal)).mspId,
+      this.options.logger,
+    );
+  }
+
+  /** The channel, as the index's reading identity sees it. */
+  private async channel(): Promise<Network> {
+    return (await this.contractFor(this.options.indexReader)).gateway.getNetwork(
+      this.options.connection.channel,
     );
   }
 

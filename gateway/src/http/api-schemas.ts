@@ -225,3 +225,128 @@ export const readinessSchema = z.union([
   }),
   errorBodySchema.extend({ parts: readinessParts, outbox: outboxDepth }),
 ]);
+
+const filterValue = z.string().min(1).max(512);
+const topic = z.enum(['entries', 'findings']).default('entries');
+
+/** `GET /v1/events`: which events, and where to resume when the header cannot be sent. */
+export const eventsQuery = z
+  .strictObject({
+    topic,
+    kind: filterValue.optional(),
+    stream: filterValue.optional(),
+    source: filterValue.optional(),
+    lastEventId: filterValue.optional(),
+  })
+  .superRefine((query, context) => {
+    if (query.topic === 'findings') {
+      for (const field of ['kind', 'stream', 'source'] as const) {
+        if (query[field] !== undefined) {
+          context.addIssue({
+            code: 'custom',
+            path: [field],
+            message: 'filters entries; findings are not filtered',
+          });
+        }
+      }
+    }
+  });
+
+/** `POST /v1/webhooks`. */
+export const webhookRequest = z
+  .strictObject({
+    url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2048),
+    topic,
+    filter: z
+      .strictObject({
+        kind: filterValue.optional(),
+        stream: filterValue.optional(),
+        source: filterValue.optional(),
+      })
+      .default({}),
+    /** `now`: only events after the subscription is made; `start`: every event from the first. */
+    from: z.enum(['now', 'start']).default('now'),
+  })
+  .superRefine((webhook, context) => {
+    if (webhook.topic === 'findings' && Object.keys(webhook.filter).length > 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['filter'],
+        message: 'filters entries; findings are not filtered',
+      });
+    }
+  });
+
+/** `GET /v1/findings`. */
+export const findingsQuery = z.strictObject({
+  status: z.enum(['open', 'closed']).optional(),
+  rule: filterValue.optional(),
+  after: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+});
+
+/** `POST /v1/findings/{id}/close`. */
+export const closeFindingRequest = z.strictObject({
+  reason: z.string().trim().min(1, 'must say why').max(2000),
+});
+
+const eventFilter = z.strictObject({
+  kind: z.string().optional(),
+  stream: z.string().optional(),
+  source: z.string().optional(),
+});
+
+/** A webhook as its owner reads it (`secret` only in the answer that made it). */
+export const webhookSchema = z.strictObject({
+  id: z.string(),
+  url: z.string(),
+  topic: z.enum(['entries', 'findings']),
+  filter: eventFilter,
+  createdAt: z.string(),
+  deliveredThrough: z.string().optional(),
+  retry: z
+    .strictObject({ attempts: z.int(), nextAttemptAt: z.string(), lastError: z.string() })
+    .optional(),
+  deadLetters: z.int(),
+  secret: z.string().optional(),
+});
+
+export const deadLettersSchema = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      eventId: z.string(),
+      attempts: z.int(),
+      lastError: z.string(),
+      failedAt: z.string(),
+      replaying: z.boolean(),
+    }),
+  ),
+});
+
+export const findingSchema = z.strictObject({
+  id: z.string(),
+  rule: z.strictObject({ id: z.string(), version: z.int() }),
+  title: z.strictObject({ en: z.string(), 'zh-CN': z.string() }),
+  status: z.enum(['open', 'closed']),
+  summary: z.string(),
+  details: z.record(
+    z.string(),
+    z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]),
+  ),
+  entry: z.strictObject({ id: z.string(), mspId: z.string(), position: z.string() }),
+  raisedAt: z.string(),
+  closure: z
+    .strictObject({
+      entryId: z.string(),
+      reason: z.string(),
+      closedBy: z.string(),
+      closedAt: z.string(),
+    })
+    .optional(),
+});
+
+export const findingPageSchema = z.strictObject({
+  items: z.array(findingSchema),
+  /** Pass as `after` for the next page; empty when there is none. */
+  next: z.string(),
+});

@@ -16,12 +16,19 @@ import {
   operationSchema,
   readinessSchema,
   verifyResponseSchema,
+  closeFindingRequest,
+  deadLettersSchema,
+  findingPageSchema,
+  findingSchema,
+  webhookRequest,
+  webhookSchema,
 } from './api-schemas';
 import { jsonSchemaOf as schemaOf } from './json-schema';
 import { DEFAULT_DAYS, MAX_DAYS } from '../entries-per-day';
 import { subjectLookupRequest } from '../subject-lookup';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const idInPath = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
 const preferAsync = {
@@ -111,6 +118,12 @@ export function buildOpenApiDocument(
         SubjectLookup: schemaOf(subjectLookupSchema, 'output'),
         SubjectLookupRequest: schemaOf(subjectLookupRequest),
         Error: schemaOf(errorBodySchema, 'output'),
+        WebhookRequest: schemaOf(webhookRequest),
+        Webhook: schemaOf(webhookSchema, 'output'),
+        DeadLetters: schemaOf(deadLettersSchema, 'output'),
+        Finding: schemaOf(findingSchema, 'output'),
+        FindingPage: schemaOf(findingPageSchema, 'output'),
+        CloseFindingRequest: schemaOf(closeFindingRequest),
       },
     },
     security: [{ apiKey: [] }],
@@ -200,7 +213,7 @@ export function buildOpenApiDocument(
       '/v1/entries/{id}': {
         get: {
           summary: "One entry: the caller's organisation's, or `{MSP id}/{id}` for a regulator",
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: idInPath,
           responses: {
             '200': { description: 'The entry', content: json(ref('Entry')) },
             '404': errorResponse('No entry the caller may read (NOT_FOUND)'),
@@ -225,7 +238,7 @@ export function buildOpenApiDocument(
         get: {
           summary:
             'An asynchronous write: pending, committed (with its entry or results) or failed (with its error)',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: idInPath,
           responses: {
             '200': { description: 'The operation', content: json(ref('Operation')) },
             '404': errorResponse('No operation the caller may see (NOT_FOUND)'),
@@ -236,7 +249,7 @@ export function buildOpenApiDocument(
       '/v1/entries/{id}/proof': {
         get: {
           summary: 'A self-contained proof bundle (audit-ledger-proof/1) for offline verification',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: idInPath,
           responses: {
             '200': { description: 'The bundle', content: json({ type: 'object' }) },
             ...notOnThisLedger,
@@ -357,6 +370,164 @@ export function buildOpenApiDocument(
             '200': { description: 'The proof', content: json({ type: 'object' }) },
             ...notOnThisLedger,
             ...commonErrors,
+          },
+        },
+      },
+      '/v1/events': {
+        get: {
+          summary:
+            'Server-Sent Events: each committed entry the caller may read (event entry.committed, id = ledger position <block>.<index>), or each finding raised or closed (topic=findings, id f<n>); resumes after Last-Event-ID; a comment line every EVENTS_HEARTBEAT_MS when idle',
+          parameters: [
+            {
+              name: 'topic',
+              in: 'query',
+              required: false,
+              schema: { enum: ['entries', 'findings'], default: 'entries' },
+            },
+            ...['kind', 'stream', 'source'].map((name) => ({
+              name,
+              in: 'query',
+              required: false,
+              schema: name === 'kind' ? { enum: [...kinds.kinds] } : { type: 'string' },
+              description: 'Entries only: those with this value',
+            })),
+            {
+              name: 'Last-Event-ID',
+              in: 'header',
+              required: false,
+              schema: { type: 'string' },
+              description: 'The id of the last event received: the stream resumes right after it',
+            },
+            {
+              name: 'lastEventId',
+              in: 'query',
+              required: false,
+              schema: { type: 'string' },
+              description: 'Last-Event-ID, for clients that cannot set the header',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'The stream; data is the entry, or the finding, as JSON',
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
+            },
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/webhooks': {
+        post: {
+          summary:
+            "Deliver the caller's events to a URL: POSTs signed as Standard Webhooks (webhook-id = event id, webhook-timestamp, webhook-signature), one at a time in ledger order, retried with backoff, dead-lettered after the last attempt",
+          requestBody: { required: true, content: json(ref('WebhookRequest')) },
+          responses: {
+            '201': {
+              description: 'Created; the secret is shown this once',
+              content: json(ref('Webhook')),
+            },
+            ...commonErrors,
+          },
+        },
+        get: {
+          summary: "The caller's webhooks and their delivery state",
+          responses: {
+            '200': {
+              description: 'The webhooks',
+              content: json({
+                type: 'object',
+                properties: { items: { type: 'array', items: ref('Webhook') } },
+              }),
+            },
+            '401': commonErrors['401'],
+          },
+        },
+      },
+      '/v1/webhooks/{id}': {
+        get: {
+          parameters: idInPath,
+          summary: 'One of the caller’s webhooks',
+          responses: {
+            '200': { description: 'The webhook', content: json(ref('Webhook')) },
+            '404': errorResponse('No webhook of the caller’s with that id (NOT_FOUND)'),
+          },
+        },
+        delete: {
+          parameters: idInPath,
+          summary: 'Stop delivering, and forget the webhook and its dead letters',
+          responses: {
+            '204': { description: 'Deleted' },
+            '404': errorResponse('No webhook of the caller’s with that id (NOT_FOUND)'),
+          },
+        },
+      },
+      '/v1/webhooks/{id}/dead-letters': {
+        get: {
+          parameters: idInPath,
+          summary: 'Events that exhausted their attempts, oldest first',
+          responses: {
+            '200': { description: 'The dead letters', content: json(ref('DeadLetters')) },
+            '404': errorResponse('No webhook of the caller’s with that id (NOT_FOUND)'),
+          },
+        },
+      },
+      '/v1/webhooks/{id}/dead-letters/replay': {
+        post: {
+          parameters: idInPath,
+          summary: 'Deliver every dead letter again, oldest first, before the next new event',
+          responses: {
+            '202': {
+              description: 'How many are replaying',
+              content: json({ type: 'object', properties: { replaying: { type: 'integer' } } }),
+            },
+            '404': errorResponse('No webhook of the caller’s with that id (NOT_FOUND)'),
+          },
+        },
+      },
+      '/v1/findings': {
+        get: {
+          summary:
+            'Compliance findings about entries the caller may read, in the order they were raised',
+          parameters: [
+            { name: 'status', in: 'query', required: false, schema: { enum: ['open', 'closed'] } },
+            { name: 'rule', in: 'query', required: false, schema: { type: 'string' } },
+            { name: 'after', in: 'query', required: false, schema: { type: 'integer' } },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer' } },
+          ],
+          responses: {
+            '200': { description: 'A page of findings', content: json(ref('FindingPage')) },
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/findings/{id}': {
+        get: {
+          parameters: idInPath,
+          summary: 'One finding',
+          responses: {
+            '200': { description: 'The finding', content: json(ref('Finding')) },
+            '404': errorResponse('No finding with that id the caller may read (NOT_FOUND)'),
+          },
+        },
+      },
+      '/v1/findings/{id}/close': {
+        post: {
+          parameters: idInPath,
+          summary:
+            'A regulator closes a finding with a reason, recorded on the ledger as a finding-closure entry',
+          requestBody: { required: true, content: json(ref('CloseFindingRequest')) },
+          responses: {
+            '201': {
+              description: 'The closure entry, and the finding closed',
+              content: json({
+                type: 'object',
+                required: ['closure', 'finding'],
+                properties: { closure: ref('Entry'), finding: ref('Finding') },
+              }),
+            },
+            ...commonErrors,
+            '403': errorResponse('Only a regulator closes a finding (FORBIDDEN)'),
+            '404': errorResponse('No finding with that id (NOT_FOUND)'),
+            '409': errorResponse('The finding is already closed (FINDING_CLOSED)'),
           },
         },
       },

@@ -1,0 +1,67 @@
+import { ENTRY_KEY_PREFIX, type AuditEntry } from '@audit-ledger/chaincode';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BlockFollowing, CommittedBlock, CommittedBlocks } from '../ledger/committed-blocks';
+import type { Principal } from '../ledger/ledger';
+import type { IdentityResolver } from './embedded-ledger';
+import type { LedgerStore } from './ledger-store';
+
+/** How often the store is asked for a new block; blocks commit on another thread. */
+const POLL_MS = 20;
+/** Before a block whose handling failed is handed over again. */
+const RETRY_MS = 1_000;
+
+const utf8 = new TextDecoder();
+
+/**
+ * The embedded ledger's committed blocks, read from its store on the gateway's thread: each
+ * entry is the value its transaction wrote under an entry key (entries are written once).
+ */
+export class EmbeddedCommittedBlocks implements CommittedBlocks {
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly identities: IdentityResolver,
+  ) {}
+
+  async organizationOf(principal: Principal): Promise<string> {
+    return (await this.identities.identityFor(principal)).mspId;
+  }
+
+  follow(from: number, onBlock: (block: CommittedBlock) => Promise<void> | void): BlockFollowing {
+    const stopping = new AbortController();
+    const running = (async () => {
+      let next = from;
+      while (!stopping.signal.aborted) {
+        let pause = POLL_MS;
+        if (next < this.store.height()) {
+          try {
+            await onBlock(this.blockAt(next));
+            next += 1;
+            continue;
+          } catch {
+            pause = RETRY_MS;
+          }
+        }
+        await sleep(pause, undefined, { signal: stopping.signal }).catch(() => undefined);
+      }
+    })();
+    return {
+      async stop() {
+        stopping.abort();
+        await running;
+      },
+    };
+  }
+
+  private blockAt(number: number): CommittedBlock {
+    const entries: AuditEntry[] = [];
+    for (const transaction of this.store.block(number)?.transactions ?? []) {
+      for (const { key } of transaction.writes) {
+        const value = key.startsWith(ENTRY_KEY_PREFIX) ? this.store.get(key) : undefined;
+        if (value !== undefined) {
+          entries.push(JSON.parse(utf8.decode(value)) as AuditEntry);
+        }
+      }
+    }
+    return { number, entries };
+  }
+}

@@ -1,0 +1,186 @@
+import { EventEmitter } from 'node:events';
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import {
+  ComplianceEngine,
+  parseFindingEventId,
+  type FindingEvent,
+} from '../compliance/compliance-engine';
+import type { ComplianceRule, RuleSettings } from '../compliance/rule';
+import type { BlockFollowing, CommittedBlock, CommittedBlocks } from '../ledger/committed-blocks';
+import type { Principal } from '../ledger/ledger';
+import { openRebuildableDatabase } from '../sqlite';
+import {
+  EventLog,
+  parsePosition,
+  type EventFilter,
+  type EventReader,
+  type LoggedEntry,
+} from './event-log';
+import { WebhookStore, type EventTopic } from './webhook-store';
+
+/** One event as it travels, by Server-Sent Events or webhook. */
+export interface DeliverableEvent {
+  /** The ledger position of an entry, `f<sequence>` of a finding event. */
+  id: string;
+  /** `entry.committed`, `finding.raised`, `finding.closed`. */
+  type: string;
+  data: unknown;
+  /** Ledger time of the entry, for the commit-to-delivery latency. */
+  committedAt?: string;
+}
+
+function entryEvent({ id, entry }: LoggedEntry): DeliverableEvent {
+  return { id, type: 'entry.committed', data: entry, committedAt: entry.committedAt };
+}
+
+function findingEvent(event: FindingEvent): DeliverableEvent {
+  return { id: event.id, type: `finding.${event.type}`, data: event.finding };
+}
+
+export interface EventFeedOptions {
+  file: string;
+  blocks: CommittedBlocks;
+  rules: readonly ComplianceRule[];
+  ruleSettings: RuleSettings;
+  /** How often deadlines are checked when no block commits. */
+  sweepIntervalMs: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * Feeds every committed block into the gateway's events database, in order and each once: the
+ * entries' events and the compliance rules' findings change in one SQLite transaction with the
+ * block's number, which is the checkpoint the feed resumes from after a restart. Readers wait
+ * on `changed` rather than poll.
+ */
+export class EventFeed {
+  readonly log: EventLog;
+  readonly compliance: ComplianceEngine;
+  readonly webhooks: WebhookStore;
+  private readonly db: Database.Database;
+  private readonly changes = new EventEmitter();
+  private readonly now: () => number;
+  private following: BlockFollowing | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: EventFeedOptions) {
+    // Synced by the WAL's checkpoints, not at every commit: a process killed loses nothing, and
+    // a machine that loses power loses at most its last commits, which the feed follows again
+    // from the blocks and webhooks deliver again (receivers drop a webhook-id seen before).
+    this.db = openRebuildableDatabase(options.file);
+    this.log = new EventLog(this.db);
+    this.compliance = new ComplianceEngine(this.db, options.rules, options.ruleSettings);
+    this.webhooks = new WebhookStore(this.db);
+    this.now = options.now ?? Date.now;
+    // Every SSE stream and webhook waits here; more than Node's default ten is normal.
+    this.changes.setMaxListeners(0);
+  }
+
+  start(): void {
+    this.following ??= this.options.blocks.follow(this.log.height(), (block) => {
+      this.feed(block);
+    });
+    this.sweeper ??= setInterval(() => {
+      this.sweep();
+    }, this.options.sweepIntervalMs);
+    this.sweeper.unref();
+  }
+
+  /**
+   * Resolves at the next change (a block fed, a finding raised), at `timeoutMs`, or on abort;
+   * whichever comes first removes the others' listeners, so that a stream waiting all day
+   * leaves nothing behind on its signal.
+   */
+  changed(timeoutMs: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const settle = () => {
+        clearTimeout(timer);
+        this.changes.off('change', settle);
+        signal.removeEventListener('abort', settle);
+        resolve();
+      };
+      const timer = setTimeout(settle, timeoutMs);
+      this.changes.once('change', settle);
+      signal.addEventListener('abort', settle, { once: true });
+      if (signal.aborted) {
+        settle();
+      }
+    });
+  }
+
+  /** Whose entries `principal` may read: the contract's `canRead`, by organisation. */
+  async readerOf(principal: Principal): Promise<EventReader> {
+    return principal.role === 'regulator'
+      ? { everyOrganization: true }
+      : { organization: await this.options.blocks.organizationOf(principal) };
+  }
+
+  /** Up to `limit` events of `topic` after `after` (from the first when undefined). */
+  eventsAfter(
+    topic: EventTopic,
+    after: string | undefined,
+    filter: EventFilter,
+    reader: EventReader,
+    limit: number,
+  ): DeliverableEvent[] {
+    if (topic === 'findings') {
+      const sequence = after === undefined ? 0 : parseFindingEventId(after, 'Last-Event-ID');
+      return this.compliance.eventsAfter(reader, sequence, limit).map(findingEvent);
+    }
+    const position = after === undefined ? undefined : parsePosition(after, 'Last-Event-ID');
+    return this.log.after(position, filter, reader, limit).map(entryEvent);
+  }
+
+  /** The event `id` of `topic`, if the reader may read it. */
+  eventAt(topic: EventTopic, id: string, reader: EventReader): DeliverableEvent | undefined {
+    if (topic === 'findings') {
+      const event = this.compliance.eventAt(reader, parseFindingEventId(id, 'eventId'));
+      return event === undefined ? undefined : findingEvent(event);
+    }
+    const logged = this.log.at(parsePosition(id, 'eventId'), reader);
+    return logged === undefined ? undefined : entryEvent(logged);
+  }
+
+  /** The id of the newest event of `topic`: where a new subscription starts. */
+  latest(topic: EventTopic): string | undefined {
+    if (topic === 'findings') {
+      const last = this.compliance.lastEvent();
+      return last === 0 ? undefined : `f${last}`;
+    }
+    return this.log.last();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.following?.stop();
+    this.db.close();
+  }
+
+  private feed(block: CommittedBlock): void {
+    try {
+      this.db.transaction(() => {
+        this.compliance.observe(this.log.addBlock(block));
+      })();
+    } catch (error) {
+      this.options.logger.error({ err: error, block: block.number }, 'feeding a block failed');
+      throw error;
+    }
+    this.sweep();
+    this.changes.emit('change');
+  }
+
+  private sweep(): void {
+    const before = this.compliance.lastEvent();
+    try {
+      this.compliance.sweep(this.now());
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'checking compliance deadlines failed');
+      return;
+    }
+    if (this.compliance.lastEvent() !== before) {
+      this.changes.emit('change');
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import { canonicalJson, type AuditEntry } from '@audit-ledger/chaincode';
+import type Database from 'better-sqlite3';
+import type { ObservedEntry } from '../compliance/rule';
+import type { CommittedBlock } from '../ledger/committed-blocks';
+import type { LedgerEntry } from '../ledger/ledger';
+import { RequestError } from '../request-error';
+
+/** An entry's place in the ledger: its block, and its index among the block's entries. */
+export interface LedgerPosition {
+  block: number;
+  index: number;
+}
+
+const POSITION = /^(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,6})$/;
+
+/** `<block>.<index>`: an event's id, which orders as the ledger does. */
+export function positionId({ block, index }: LedgerPosition): string {
+  return `${block}.${index}`;
+}
+
+/** Reads an event id a caller sent back; `field` names where it came from, for the error. */
+export function parsePosition(id: string, field: string): LedgerPosition {
+  const match = POSITION.exec(id);
+  if (match === null) {
+    throw new RequestError('INVALID_QUERY', `${field} is not an event id`, [
+      { path: field, message: 'must be an event id: <block>.<index>, e.g. 42.0' },
+    ]);
+  }
+  return { block: Number(match[1]), index: Number(match[2]) };
+}
+
+/** What a reader asks for: entries of one kind, stream or source, or all. */
+export interface EventFilter {
+  kind?: string | undefined;
+  stream?: string | undefined;
+  source?: string | undefined;
+}
+
+/** Whose entries a reader may see: every organisation's (regulators) or one organisation's. */
+export type EventReader = { everyOrganization: true } | { organization: string };
+
+export interface LoggedEntry {
+  id: string;
+  entry: LedgerEntry;
+}
+
+interface EventRow {
+  block: number;
+  idx: number;
+  body: string;
+}
+
+/**
+ * Every committed entry in ledger order, each under its position, kept in the gateway's events
+ * database block by block: `height` blocks from block 0 are logged, each in one SQLite
+ * transaction with whatever else is fed from it. Readers page through it after a position,
+ * filtered by kind, stream or source and by whose entries they may read.
+ */
+export class EventLog {
+  private readonly statements;
+  /** Reads by the filters they use: at most sixteen shapes, each prepared once. */
+  private readonly reads = new Map<
+    string,
+    Database.Statement<Record<string, string | number>, EventRow>
+  >();
+
+  constructor(private readonly db: Database.Database) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS entry_events (
+        block INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        msp_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        stream TEXT NOT NULL,
+        source TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (block, idx)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS entry_events_progress (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 0),
+        height INTEGER NOT NULL
+      );
+      INSERT OR IGNORE INTO entry_events_progress (singleton, height) VALUES (0, 0);
+    `);
+    this.statements = {
+      height: db.prepare<[], { height: number }>('SELECT height FROM entry_events_progress'),
+      advance: db.prepare<[number]>('UPDATE entry_events_progress SET height = ?'),
+      last: db.prepare<[], { block: number; idx: number }>(
+        'SELECT block, idx FROM entry_events ORDER BY block DESC, idx DESC LIMIT 1',
+      ),
+      at: db.prepare<[number, number], EventRow & { msp_id: string }>(
+        'SELECT block, idx, msp_id, body FROM entry_events WHERE block = ? AND idx = ?',
+      ),
+      insert: db.prepare<[number, number, string, string, string, string, string]>(
+        `INSERT INTO entry_events (block, idx, msp_id, kind, stream, source, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+    };
+  }
+
+  /** How many blocks, from block 0, are logged: the next block to log. */
+  height(): number {
+    return this.statements.height.get()?.height ?? 0;
+  }
+
+  /**
+   * Logs the next block's entries and returns them as observed; run it in the transaction that
+   * feeds everything else from the block, so each block is fed exactly once.
+   */
+  addBlock(block: CommittedBlock): ObservedEntry[] {
+    const height = this.height();
+    if (block.number !== height) {
+      throw new Error(`block ${block.number} is not the next block to log (${height})`);
+    }
+    const observed = block.entries.map((entry: AuditEntry, index) => {
+      this.statements.insert.run(
+        block.number,
+        index,
+        entry.submitter.mspId,
+        entry.kind,
+        entry.stream,
+        entry.source,
+        canonicalJson(entry),
+      );
+      return {
+        ...entry,
+        blockNumber: block.number,
+        position: positionId({ block: block.number, index }),
+      };
+    });
+    this.statements.advance.run(block.number + 1);
+    return observed;
+  }
+
+  /** The newest entry's position, if any entry is logged. */
+  last(): string | undefined {
+    const row = this.statements.last.get();
+    return row === undefined ? undefined : positionId({ block: row.block, index: row.idx });
+  }
+
+  /** The entry at `position`, if the reader may read it. */
+  at(position: LedgerPosition, reader: EventReader): LoggedEntry | undefined {
+    const row = this.statements.at.get(position.block, position.index);
+    if (row === undefined || ('organization' in reader && row.msp_id !== reader.organization)) {
+      return undefined;
+    }
+    return loggedEntryOf(row);
+  }
+
+  /** Up to `limit` entries after `position` (from the first when undefined), in ledger order. */
+  after(
+    position: LedgerPosition | undefined,
+    filter: EventFilter,
+    reader: EventReader,
+    limit: number,
+  ): LoggedEntry[] {
+    const conditions = ['(block > @block OR (block = @block AND idx > @index))'];
+    const parameters: Record<string, string | number> = {
+      block: position?.block ?? -1,
+      index: position?.index ?? -1,
+      limit,
+    };
+    for (const field of ['kind', 'stream', 'source'] as const) {
+      const value = filter[field];
+      if (value !== undefined) {
+        conditions.push(`${field} = @${field}`);
+        parameters[field] = value;
+      }
+    }
+    if ('organization' in reader) {
+      conditions.push('msp_id = @organization');
+      parameters.organization = reader.organization;
+    }
+    const where = conditions.join(' AND ');
+    let read = this.reads.get(where);
+    if (read === undefined) {
+      read = this.db.prepare(
+        `SELECT block, idx, body FROM entry_events WHERE ${where} ORDER BY block, idx LIMIT @limit`,
+      );
+      this.reads.set(where, read);
+    }
+    const rows = read.all(parameters);
+    return rows.map(loggedEntryOf);
+  }
+}
+
+function loggedEntryOf(row: EventRow): LoggedEntry {
+  return {
+    id: positionId({ block: row.block, index: row.idx }),
+    entry: { ...(JSON.parse(row.body) as AuditEntry), blockNumber: row.block },
+  };
+}

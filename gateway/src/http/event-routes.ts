@@ -1,0 +1,245 @@
+import { issueDetails, type KindRegistry } from '@audit-ledger/chaincode';
+import { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import type { EntryService } from '../entry-service';
+import type { DeliverableEvent, EventFeed } from '../events/event-feed';
+import type { WebhookDispatcher } from '../events/webhook-dispatcher';
+import type { Metrics } from '../metrics';
+import { RequestError } from '../request-error';
+import { closeFindingRequest, eventsQuery, findingsQuery, webhookRequest } from './api-schemas';
+import { principalOf, requireJson } from './request-handlers';
+
+/** Events read per page while a stream catches up. */
+const STREAM_PAGE = 200;
+/** How long a closing answer waits for the closure's block to reach this gateway's feed. */
+const CLOSURE_WAIT_MS = 10_000;
+/** How soon an interrupted stream's client should reconnect. */
+const RECONNECT_MS = 2_000;
+
+function parse<Schema extends z.ZodType>(
+  schema: Schema,
+  value: unknown,
+  code: 'INVALID_QUERY' | 'INVALID_ARGUMENT',
+  message: string,
+): z.output<Schema> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new RequestError(code, message, issueDetails(parsed.error));
+  }
+  return parsed.data;
+}
+
+/** One Server-Sent Event; data is JSON, which holds no bare line break. */
+function serverSentEvent(event: DeliverableEvent): string {
+  return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+}
+
+export interface EventRouteDependencies {
+  feed: EventFeed;
+  dispatcher: WebhookDispatcher;
+  entries: EntryService;
+  kinds: KindRegistry;
+  heartbeatMs: number;
+  metrics: Metrics;
+}
+
+/** Server-Sent Events, webhook subscriptions and compliance findings, with their full /v1 paths. */
+export function createEventRouter(deps: EventRouteDependencies): Router {
+  const router = Router();
+  const { feed, dispatcher, metrics } = deps;
+
+  function checkKind(kind: string | undefined): void {
+    if (kind !== undefined && deps.kinds.versionsOf(kind).length === 0) {
+      throw new RequestError('INVALID_QUERY', `no entry kind ${kind}`, [
+        { path: 'kind', message: 'must be one of the kinds GET /v1/kinds lists' },
+      ]);
+    }
+  }
+
+  router.get('/v1/events', async (request: Request, response: Response) => {
+    const query = parse(eventsQuery, request.query, 'INVALID_QUERY', 'the event filter is invalid');
+    checkKind(query.kind);
+    const { topic, kind, stream, source } = query;
+    const lastEventId = request.get('last-event-id') ?? query.lastEventId;
+    const reader = await feed.readerOf(principalOf(response));
+    // Read before the stream opens, so that a bad Last-Event-ID is answered with its own status.
+    let page = feed.eventsAfter(topic, lastEventId, { kind, stream, source }, reader, STREAM_PAGE);
+
+    const gone = new AbortController();
+    // Read through a function: the loop's own awaits are where the caller can go.
+    const isGone = () => gone.signal.aborted;
+    response.once('close', () => {
+      gone.abort();
+    });
+    response.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Accel-Buffering': 'no',
+    });
+    response.flushHeaders();
+    response.write(`retry: ${RECONNECT_MS}\n\n`);
+    let sentAt = Date.now();
+    let after = lastEventId;
+    while (!isGone()) {
+      for (const event of page) {
+        if (!response.write(serverSentEvent(event))) {
+          await new Promise((resolve) => {
+            response.once('drain', resolve);
+            gone.signal.addEventListener('abort', resolve, { once: true });
+          });
+        }
+        if (event.committedAt !== undefined) {
+          metrics.observeDelivery('sse', event.committedAt);
+        }
+        after = event.id;
+        sentAt = Date.now();
+      }
+      if (page.length < STREAM_PAGE) {
+        const quiet = Date.now() - sentAt;
+        if (quiet >= deps.heartbeatMs) {
+          response.write(': heartbeat\n\n');
+          sentAt = Date.now();
+        }
+        await feed.changed(deps.heartbeatMs - Math.min(quiet, deps.heartbeatMs - 1), gone.signal);
+      }
+      if (!isGone()) {
+        page = feed.eventsAfter(topic, after, { kind, stream, source }, reader, STREAM_PAGE);
+      }
+    }
+    response.end();
+  });
+
+  router.post('/v1/webhooks', requireJson, async (request: Request, response: Response) => {
+    const principal = principalOf(response);
+    const body = parse(webhookRequest, request.body, 'INVALID_ARGUMENT', 'the webhook is invalid');
+    checkKind(body.filter.kind);
+    const created = feed.webhooks.create({
+      owner: principal.name,
+      reader: await feed.readerOf(principal),
+      url: body.url,
+      topic: body.topic,
+      filter: body.filter,
+      startAfter: body.from === 'now' ? feed.latest(body.topic) : undefined,
+    });
+    dispatcher.deliver(created.id);
+    response.location(`/v1/webhooks/${created.id}`);
+    response.status(201).json({
+      ...feed.webhooks.owned(principal.name, created.id),
+      secret: created.secret,
+    });
+  });
+
+  router.get('/v1/webhooks', (_request: Request, response: Response) => {
+    response.json({ items: feed.webhooks.ownedBy(principalOf(response).name) });
+  });
+
+  function ownedWebhook(response: Response, id: string) {
+    const webhook = feed.webhooks.owned(principalOf(response).name, id);
+    if (webhook === undefined) {
+      throw new RequestError('NOT_FOUND', 'no webhook of yours with that id');
+    }
+    return webhook;
+  }
+
+  router.get('/v1/webhooks/:id', (request: Request<{ id: string }>, response: Response) => {
+    response.json(ownedWebhook(response, request.params.id));
+  });
+
+  router.delete('/v1/webhooks/:id', (request: Request<{ id: string }>, response: Response) => {
+    if (!feed.webhooks.remove(principalOf(response).name, request.params.id)) {
+      throw new RequestError('NOT_FOUND', 'no webhook of yours with that id');
+    }
+    response.status(204).end();
+  });
+
+  router.get(
+    '/v1/webhooks/:id/dead-letters',
+    (request: Request<{ id: string }>, response: Response) => {
+      const { id } = ownedWebhook(response, request.params.id);
+      response.json({ items: feed.webhooks.deadLetters(id) });
+    },
+  );
+
+  router.post(
+    '/v1/webhooks/:id/dead-letters/replay',
+    (request: Request<{ id: string }>, response: Response) => {
+      const { id } = ownedWebhook(response, request.params.id);
+      const replaying = feed.webhooks.replay(id);
+      dispatcher.deliver(id);
+      response.status(202).json({ replaying });
+    },
+  );
+
+  router.get('/v1/findings', async (request: Request, response: Response) => {
+    const query = parse(
+      findingsQuery,
+      request.query,
+      'INVALID_QUERY',
+      'the findings query is invalid',
+    );
+    const reader = await feed.readerOf(principalOf(response));
+    const { items, after } = feed.compliance.findings(reader, query);
+    response.json({ items, next: after === undefined ? '' : String(after) });
+  });
+
+  router.get('/v1/findings/:id', async (request: Request<{ id: string }>, response: Response) => {
+    const reader = await feed.readerOf(principalOf(response));
+    const finding = feed.compliance.finding(reader, request.params.id);
+    if (finding === undefined) {
+      throw new RequestError('NOT_FOUND', 'no finding with that id that you may read');
+    }
+    response.json(finding);
+  });
+
+  router.post(
+    '/v1/findings/:id/close',
+    requireJson,
+    async (request: Request<{ id: string }>, response: Response) => {
+      const principal = principalOf(response);
+      if (principal.role !== 'regulator') {
+        throw new RequestError('FORBIDDEN', 'only a regulator closes a finding');
+      }
+      const { reason } = parse(
+        closeFindingRequest,
+        request.body,
+        'INVALID_ARGUMENT',
+        'the closure is invalid',
+      );
+      const finding = feed.compliance.finding({ everyOrganization: true }, request.params.id);
+      if (finding === undefined) {
+        throw new RequestError('NOT_FOUND', 'no finding with that id');
+      }
+      if (finding.status === 'closed') {
+        throw new RequestError('FINDING_CLOSED', 'the finding is already closed', [
+          { path: 'id', message: `closed by entry ${finding.closure?.entryId ?? ''}` },
+        ]);
+      }
+      const closing = {
+        kind: 'finding-closure',
+        // One closure per finding, whoever tries: a second is the same id, which the ledger refuses.
+        id: `closure-${finding.id}`,
+        payload: {
+          finding: { id: finding.id, rule: finding.rule.id, ruleVersion: finding.rule.version },
+          reason,
+          closedBy: principal.name,
+          occurredAt: new Date().toISOString(),
+        },
+      };
+      const outcome = await deps.entries.record(principal, closing).catch((error: unknown) => {
+        const refusal = RequestError.from(error);
+        throw refusal?.code === 'ENTRY_CONFLICT'
+          ? new RequestError('FINDING_CLOSED', 'the finding is already closed', undefined, error)
+          : error;
+      });
+      const deadline = Date.now() + CLOSURE_WAIT_MS;
+      while (feed.log.height() <= outcome.entry.blockNumber && Date.now() < deadline) {
+        await feed.changed(deadline - Date.now(), AbortSignal.timeout(CLOSURE_WAIT_MS));
+      }
+      response.status(201).json({
+        closure: outcome.entry,
+        finding: feed.compliance.finding({ everyOrganization: true }, finding.id) ?? finding,
+      });
+    },
+  );
+  return router;
+}

@@ -1,0 +1,26 @@
+import type { AuditEntry } from '@audit-ledger/chaincode';
+import type { Principal } from './ledger';
+
+/** The entries one committed block recorded, in the order its transactions recorded them. */
+export interface CommittedBlock {
+  number: number;
+  entries: AuditEntry[];
+}
+
+export interface BlockFollowing {
+  stop(): Promise<void>;
+}
+
+/**
+ * Every committed block's entries, in block order, whoever wrote them: what events and
+ * compliance rules are fed from. Readers are then filtered with the contract's own `canRead`,
+ * so the source also says which organisation a principal acts for.
+ */
+export interface CommittedBlocks {
+  organizationOf(principal: Principal): Promise<string>;
+  /**
+   * Calls `onBlock` for block `from` and each later block, in order, each once its previous
+   * call has settled; a call that throws is made again for the same block. Until `stop`.
+   */
+  follow(from: number, onBlock: (block: CommittedBlock) => Promise<void> | void): BlockFollowing;
+}
