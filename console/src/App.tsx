@@ -1,7 +1,8 @@
-import { useState } from 'react';
-import { session, type Caller } from './api/client';
+import { useCallback, useEffect, useState } from 'react';
+import { readFindings, session, type Caller } from './api/client';
 import { LANGUAGES, useLanguage, type Language } from './i18n';
 import { KindsProvider } from './kinds';
+import { Alerts } from './pages/Alerts';
 import { Checkpoints } from './pages/Checkpoints';
 import { EntryView } from './pages/EntryView';
 import { Overview } from './pages/Overview';
@@ -12,12 +13,32 @@ import { VerifyBundle } from './pages/VerifyBundle';
 import { PAGES, pageHref, type Route } from './route';
 import { useRoute } from './use-route';
 
-function PageOf({ route, caller }: { route: Route; caller: Caller }) {
+/** Open findings the navigation counts; past this it says "99+". */
+const OPEN_FINDINGS_SHOWN = 99;
+
+function PageOf({
+  route,
+  caller,
+  onFindingsChanged,
+}: {
+  route: Route;
+  caller: Caller;
+  onFindingsChanged: () => void;
+}) {
   switch (route.page) {
     case 'entry':
       return <EntryView key={route.id} id={route.id} back={route.back} />;
     case 'overview':
       return <Overview />;
+    case 'alerts':
+      return (
+        <Alerts
+          key={route.query.toString()}
+          query={route.query}
+          role={caller.role}
+          onChanged={onFindingsChanged}
+        />
+      );
     case 'search':
       // A new search (from a link, the lookup, a page of results) starts from its own terms.
       return <Search key={route.query.toString()} query={route.query} role={caller.role} />;
@@ -34,6 +55,37 @@ export function App() {
   const { t, named, language, setLanguage } = useLanguage();
   const [caller, setCaller] = useState<Caller | undefined>(undefined);
   const route = useRoute();
+  const [openFindings, setOpenFindings] = useState<string | undefined>(undefined);
+  const [findingsChanged, setFindingsChanged] = useState(0);
+  const countFindingsAgain = useCallback(() => {
+    setFindingsChanged((count) => count + 1);
+  }, []);
+
+  // Counted again on every move between pages and whenever the alerts page reads again or
+  // closes one: no timer of its own, so a page that promises to ask nothing of the gateway
+  // (Verify evidence) is not interrupted by one.
+  useEffect(() => {
+    let shown = true;
+    if (caller === undefined) {
+      setOpenFindings(undefined);
+    } else {
+      readFindings({ status: 'open' }, OPEN_FINDINGS_SHOWN + 1).then(
+        ({ items }) => {
+          if (shown) {
+            const count = items.length;
+            setOpenFindings(count > OPEN_FINDINGS_SHOWN ? `${OPEN_FINDINGS_SHOWN}+` : `${count}`);
+          }
+        },
+        // The count is a convenience: the page itself says when the gateway cannot be reached.
+        () => {
+          if (shown) setOpenFindings(undefined);
+        },
+      );
+    }
+    return () => {
+      shown = false;
+    };
+  }, [caller, route, findingsChanged]);
 
   return (
     <>
@@ -80,6 +132,17 @@ export function App() {
               aria-current={route.page === page ? 'page' : undefined}
             >
               {t(`nav.${page}`)}
+              {page === 'alerts' && openFindings !== undefined && openFindings !== '0' && (
+                <>
+                  {' '}
+                  <span className="count" aria-hidden="true">
+                    {openFindings}
+                  </span>
+                  <span className="visually-hidden">
+                    ({openFindings} {t('nav.openFindings')})
+                  </span>
+                </>
+              )}
             </a>
           ))}
         </nav>
@@ -89,7 +152,7 @@ export function App() {
           <SignIn onSignedIn={setCaller} />
         ) : (
           <KindsProvider>
-            <PageOf route={route} caller={caller} />
+            <PageOf route={route} caller={caller} onFindingsChanged={countFindingsAgain} />
           </KindsProvider>
         )}
       </main>

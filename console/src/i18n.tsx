@@ -159,6 +159,40 @@ const zhCN = {
   'export.proofs': '已取得证明',
   'export.saved': '已保存，记录数：',
   'export.capped': '已达上限，未全部导出',
+  'nav.alerts': '合规告警',
+  'nav.openFindings': '条未关闭',
+  'alerts.title': '合规告警',
+  'alerts.explain':
+    '网关按合规规则检查每条上链记录，发现问题即生成告警。写入方只能看到关于本机构记录的告警；关闭告警须由监管方说明理由，并作为一条审计记录上链。',
+  'alerts.status': '状态',
+  'alerts.status.open': '未关闭',
+  'alerts.status.closed': '已关闭',
+  'alerts.status.all': '全部',
+  'alerts.rule': '规则',
+  'alerts.rule.all': '全部规则',
+  'alerts.filter': '筛选',
+  'alerts.none': '没有符合条件的告警。',
+  'alerts.order': '按发现先后排列，最早的在前；本页每 10 秒自动刷新。',
+  'alerts.raisedAt': '发现时间',
+  'alerts.entry': '涉及记录',
+  'alerts.facts': '核查依据',
+  'alerts.more': '加载更多',
+  'alerts.close': '关闭告警',
+  'alerts.reason': '关闭理由',
+  'alerts.confirmClose': '确认关闭',
+  'alerts.cancel': '取消',
+  'alerts.closedBy': '关闭人',
+  'alerts.closedAt': '关闭时间',
+  'alerts.closureEntry': '关闭记录',
+  'alerts.justClosed': '已关闭告警',
+  'alerts.closeRefused': '无法关闭',
+  'rule.access-without-admission': '团队未准入即访问数据',
+  'rule.export-without-review': '结果未经独立审核即导出',
+  'rule.round-dataset-not-admitted': '联邦学习轮次使用未准入数据集',
+  'rule.algorithm-before-approval': '算法未经审批即使用',
+  'rule.share-without-legal-basis': '信用信息无合法依据共享',
+  'rule.commitment-overdue': '承诺未按期履行',
+  'rule.source-sequence-gap': '来源序号缺失',
   'error.generic': '请求失败',
   loading: '加载中…',
 };
@@ -328,6 +362,41 @@ const en: Record<MessageKey, string> = {
   'export.proofs': 'Proofs fetched',
   'export.saved': 'Saved; entries:',
   'export.capped': 'the limit was reached: not everything was exported',
+  'nav.alerts': 'Alerts',
+  'nav.openFindings': 'open',
+  'alerts.title': 'Compliance alerts',
+  'alerts.explain':
+    'The gateway checks every committed entry against compliance rules and raises an alert for each problem it finds. A writer sees the alerts about its own organisation’s entries; a regulator closes an alert by saying why, recorded on the ledger as an entry of its own.',
+  'alerts.status': 'Status',
+  'alerts.status.open': 'open',
+  'alerts.status.closed': 'closed',
+  'alerts.status.all': 'all',
+  'alerts.rule': 'Rule',
+  'alerts.rule.all': 'every rule',
+  'alerts.filter': 'Filter',
+  'alerts.none': 'No alerts match.',
+  'alerts.order':
+    'In the order they were raised, the earliest first; this page refreshes every 10 seconds.',
+  'alerts.raisedAt': 'Raised',
+  'alerts.entry': 'Entry concerned',
+  'alerts.facts': 'Facts to check',
+  'alerts.more': 'Load more',
+  'alerts.close': 'Close the alert',
+  'alerts.reason': 'Reason for closing',
+  'alerts.confirmClose': 'Close it',
+  'alerts.cancel': 'Cancel',
+  'alerts.closedBy': 'Closed by',
+  'alerts.closedAt': 'Closed',
+  'alerts.closureEntry': 'Closure entry',
+  'alerts.justClosed': 'Alert closed',
+  'alerts.closeRefused': 'Cannot close',
+  'rule.access-without-admission': 'data access without team admission',
+  'rule.export-without-review': 'result released without independent review',
+  'rule.round-dataset-not-admitted': 'federated round on a dataset not admitted',
+  'rule.algorithm-before-approval': 'algorithm used without approval',
+  'rule.share-without-legal-basis': 'credit records shared without legal basis',
+  'rule.commitment-overdue': 'commitment not kept',
+  'rule.source-sequence-gap': 'entries missing from a source’s sequence',
   'error.generic': 'The request failed',
   loading: 'Loading…',
 };
@@ -391,8 +460,11 @@ export function isMessageKey(key: string): key is MessageKey {
 }
 
 /** A message key for a value the API names (a role, a kind), checked against the dictionary. */
-/** Values the API names that the console has words for; kinds name themselves (kinds.tsx). */
-type NamedPrefix = 'role' | 'search.by';
+/**
+ * Values the API names that the console has words for; kinds name themselves (kinds.tsx), and
+ * a finding carries its rule's title.
+ */
+type NamedPrefix = 'role' | 'search.by' | 'rule';
 
 function messageKey(prefix: NamedPrefix, value: string): MessageKey | undefined {
   const key = `${prefix}.${value}`;

@@ -2,7 +2,7 @@
  * The console's place, in the URL's fragment: `#/search?stream=…`, `#/entries/<MSP id>%2F<id>`,
  * … The fragment never reaches the server, so what a regulator looks at is in no request log.
  */
-export const PAGES = ['overview', 'search', 'trail', 'checkpoints', 'verify'] as const;
+export const PAGES = ['overview', 'alerts', 'search', 'trail', 'checkpoints', 'verify'] as const;
 export type Page = (typeof PAGES)[number];
 
 export type Route =

@@ -9,6 +9,8 @@ export type TrailReport = components['schemas']['TrailReport'];
 export type EntriesPerDay = components['schemas']['EntriesPerDay'];
 export type Readiness = components['schemas']['Readiness'];
 export type KindCatalogue = components['schemas']['KindCatalogue'];
+export type Finding = components['schemas']['Finding'];
+export type FindingStatus = Finding['status'];
 
 const STORED_KEY = 'audit-console.key';
 
@@ -87,6 +89,39 @@ export async function readEntries(
     cursor = data.nextCursor ?? undefined;
   } while (cursor !== undefined && entries.length < limit);
   return { entries: entries.slice(0, limit), more: cursor !== undefined || entries.length > limit };
+}
+
+/** The most findings the gateway sends in one page. */
+const MOST_FINDINGS_PER_PAGE = 500;
+
+/**
+ * The first `wanted` findings of a `GET /v1/findings` query, in the order they were raised, read
+ * from the first page each time: what was closed or raised since the last read shows where it
+ * is now. `more` when the gateway has a page after them.
+ */
+export async function readFindings(
+  filter: { status?: FindingStatus | undefined; rule?: string | undefined },
+  wanted: number,
+): Promise<{ items: Finding[]; more: boolean }> {
+  const items: Finding[] = [];
+  let after: number | undefined;
+  do {
+    const limit = Math.min(wanted - items.length, MOST_FINDINGS_PER_PAGE);
+    const { data, error } = await api.GET('/v1/findings', {
+      params: { query: { ...filter, after, limit } },
+    });
+    if (data === undefined) {
+      throw new Error(failureText(error));
+    }
+    items.push(...data.items);
+    after = data.next === '' ? undefined : Number(data.next);
+  } while (after !== undefined && items.length < wanted);
+  return { items, more: after !== undefined };
+}
+
+/** A regulator closes a finding, saying why; the gateway records the closure on the ledger. */
+export function closeFinding(id: string, reason: string) {
+  return api.POST('/v1/findings/{id}/close', { params: { path: { id } }, body: { reason } });
 }
 
 /** What a refused request's answer says, as one line. */

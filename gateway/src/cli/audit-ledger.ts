@@ -22,10 +22,19 @@ import {
   getJson,
   getLines,
   getText,
+  postJson,
   withQuery,
   type GatewayTarget,
 } from './gateway-client';
-import { formatEntry, formatEntryTable, formatTrailReport, type EntryView } from './human-output';
+import type { Finding } from '../compliance/compliance-engine';
+import {
+  formatEntry,
+  formatEntryTable,
+  formatFinding,
+  formatFindings,
+  formatTrailReport,
+  type EntryView,
+} from './human-output';
 import { readText, readTrust } from './offline-inputs';
 import { progress } from './progress';
 
@@ -117,6 +126,16 @@ interface EntryPage {
   items: EntryView[];
   nextCursor: string | null;
 }
+
+interface FindingPage {
+  items: Finding[];
+  /** `after` for the next page; empty after the last. */
+  next: string;
+}
+
+/** The most findings the gateway sends in one page: fewest round trips for every page. */
+const FINDINGS_PAGE = 500;
+const FINDING_STATUSES = ['open', 'closed'];
 
 const COMMANDS: Record<string, Command> = {
   get: {
@@ -301,6 +320,66 @@ audit-ledger verify --id <id> --trust <trust.json> [--out <bundle.json>] [--json
         values.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatTrailReport(result),
       );
       return result.complete ? EXIT.ok : EXIT.checkFailed;
+    },
+  },
+
+  findings: {
+    usage: `audit-ledger findings [--status open|closed] [--rule <rule id>] [--json]
+  Compliance findings, every page, in the order they were raised: those about your
+  organisation's entries (a regulator's key: all), each with the rule that raised it, the entry
+  it is about, the facts to check and, once closed, who closed it, when and why.`,
+    options: { ...gatewayOptions, status: { type: 'string' }, rule: { type: 'string' } },
+    async run(values, files) {
+      if (files.length > 0) {
+        throw new InputError(`unexpected argument ${files[0] ?? ''}: filters are options`);
+      }
+      const status = asString(values.status);
+      if (status !== undefined && !FINDING_STATUSES.includes(status)) {
+        throw new InputError(`--status ${status}: give open or closed`);
+      }
+      const gateway = await target(values);
+      const query = { status, rule: asString(values.rule), limit: String(FINDINGS_PAGE) };
+      const items: Finding[] = [];
+      const shown = progress('listing', { unit: 'findings', singular: 'finding' });
+      let after = '';
+      do {
+        const page = (await getJson(
+          gateway,
+          withQuery('/v1/findings', { ...query, after: after === '' ? undefined : after }),
+        )) as FindingPage;
+        items.push(...page.items);
+        after = page.next;
+        shown.update(items.length);
+      } while (after !== '');
+      shown.finish(items.length);
+      print(values.json === true ? JSON.stringify({ items }, null, 2) : formatFindings(items));
+      return EXIT.ok;
+    },
+  },
+
+  'close-finding': {
+    usage: `audit-ledger close-finding <finding id> --reason <text> [--json]
+  A regulator closes a finding, saying why: the closure is recorded on the ledger as a
+  finding-closure entry, and the finding is closed on every organisation's gateway. A finding
+  closed already is refused with FINDING_CLOSED (exit 3).`,
+    options: { ...gatewayOptions, reason: { type: 'string' } },
+    async run(values, files) {
+      const id = one(files, 'finding id');
+      const reason = asString(values.reason)?.trim() ?? '';
+      if (reason === '') {
+        throw new InputError('give --reason <text>: a finding is closed with the reason why');
+      }
+      const answer = (await postJson(
+        await target(values),
+        `/v1/findings/${encodeURIComponent(id)}/close`,
+        { reason },
+      )) as { closure: EntryView; finding: Finding };
+      print(
+        values.json === true
+          ? JSON.stringify(answer, null, 2)
+          : `${formatFinding(answer.finding)}\nclosure entry ${answer.closure.id}, block ${answer.closure.blockNumber}, tx ${answer.closure.txId}`,
+      );
+      return EXIT.ok;
     },
   },
 

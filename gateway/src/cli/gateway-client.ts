@@ -75,12 +75,13 @@ function refusal(status: number, text: string): GatewayError {
 async function send(
   target: GatewayTarget,
   path: string,
-  headers: Record<string, string> = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(`${target.url}${path}`, {
-      headers: { authorization: `Bearer ${target.key}`, ...headers },
+      ...init,
+      headers: { authorization: `Bearer ${target.key}`, ...init.headers },
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -99,6 +100,21 @@ export async function getJson(target: GatewayTarget, path: string): Promise<unkn
   return (await send(target, path)).json();
 }
 
+/** POSTs `body` as JSON; the answer's JSON. */
+export async function postJson(
+  target: GatewayTarget,
+  path: string,
+  body: unknown,
+): Promise<unknown> {
+  return (
+    await send(target, path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  ).json();
+}
+
 /** The answer's text, as the gateway sent it (a proof bundle is kept byte for byte). */
 export async function getText(target: GatewayTarget, path: string): Promise<string> {
   return (await send(target, path)).text();
@@ -110,7 +126,7 @@ export async function getLines(
   path: string,
   onLine: (line: unknown) => void,
 ): Promise<void> {
-  const response = await send(target, path, { accept: 'application/x-ndjson' });
+  const response = await send(target, path, { headers: { accept: 'application/x-ndjson' } });
   if (response.body === null) {
     return;
   }

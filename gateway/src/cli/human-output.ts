@@ -1,3 +1,4 @@
+import type { Finding } from '../compliance/compliance-engine';
 import type { TrailReport } from '../trail-check';
 
 /** How the CLI shows the gateway's answers to a person; `--json` prints them as they came. */
@@ -102,4 +103,52 @@ export function formatTrailReport(report: TrailReport): string {
     report.complete ? 'COMPLETE' : 'NOT COMPLETE',
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** `name  value` lines, names padded to one width; a value's further lines under its first. */
+function fieldLines(fields: [string, string][], by: string): string[] {
+  const width = Math.max(...fields.map(([name]) => name.length));
+  return fields.map(
+    ([name, value]) =>
+      `${by}${name.padEnd(width)}  ${value.split('\n').join(`\n${by}${' '.repeat(width + 2)}`)}`,
+  );
+}
+
+/** A finding, field by field: the rule, the entry it is about, the facts, and its closure. */
+export function formatFinding(finding: Finding): string {
+  const { rule, closure } = finding;
+  const facts = Object.entries(finding.details).map(([name, value]): [string, string] => [
+    name,
+    Array.isArray(value) ? value.join(', ') : String(value),
+  ]);
+  const fields: [string, string][] = [
+    ['rule', `${rule.id} v${rule.version}: ${finding.title.en}`],
+    ['raised', finding.raisedAt],
+    ['entry', `${finding.entry.id} (ledger position ${finding.entry.position})`],
+    ['summary', finding.summary],
+    ...(closure === undefined
+      ? []
+      : ([
+          ['closed', `${closure.closedAt} by ${closure.closedBy}, entry ${closure.entryId}`],
+          ['reason', closure.reason],
+        ] satisfies [string, string][])),
+  ];
+  return [
+    `${finding.id}  ${finding.status}`,
+    ...fieldLines(fields, '  '),
+    ...(facts.length === 0 ? [] : ['  details', ...fieldLines(facts, '    ')]),
+  ].join('\n');
+}
+
+/** Findings one after the other, then how many are open and closed. */
+export function formatFindings(findings: Finding[]): string {
+  if (findings.length === 0) {
+    return 'no findings';
+  }
+  const open = findings.filter((finding) => finding.status === 'open').length;
+  const total = `${findings.length} ${findings.length === 1 ? 'finding' : 'findings'}`;
+  return [
+    ...findings.map(formatFinding),
+    `${total}: ${open} open, ${findings.length - open} closed`,
+  ].join('\n\n');
 }
