@@ -7,6 +7,7 @@ import { chainHeight, sampleNetwork, type costPerEntry, type NetworkSample } fro
 import { metricSum, sampleEntry } from './bench-figures';
 import { cpuSeconds, rssMb, startGateway, stopGateway, type Gateway } from './bench-gateway';
 import { openLoop } from './open-loop';
+import { watchEvents, type EventLatencies } from './bench-events';
 
 /**
  * The load the benchmarks drive through the real HTTP API: a gateway in its own process on a
@@ -73,9 +74,14 @@ export interface RunResult {
   cpuSeconds: number;
   /** The network's nodes before and after the run, on Fabric. */
   network?: { before: NetworkSample; after: NetworkSample };
+  /** Commit-to-delivery latencies of the entries' events, when they were watched. */
+  events?: EventLatencies;
 }
 
 export type Mode = 'single' | 'batch' | 'async';
+
+/** How long the last events may take to arrive once the load stops. */
+const EVENTS_DRAIN_MS = 120_000;
 
 export interface LoadOptions {
   seconds: number;
@@ -84,6 +90,8 @@ export interface LoadOptions {
   batchSize: number;
   /** Requests a second, in an open loop; a closed loop without it. */
   rate?: number | undefined;
+  /** Watch the entries' events (a stream and a webhook) during the run. */
+  events?: boolean;
 }
 
 interface Readiness {
@@ -180,6 +188,7 @@ export async function load(
     'content-type': 'application/json',
     ...(mode === 'async' ? { prefer: 'respond-async' } : {}),
   };
+  const watch = options.events === true ? await watchEvents(gateway) : undefined;
   const started = Date.now();
   const cpuAtStart = await cpuSeconds(gateway.child.pid);
   const networkAtStart = await sampleNetworkNow?.();
@@ -247,10 +256,13 @@ export async function load(
   clearInterval(sampler);
   const seconds = (Date.now() - started) / 1000;
   const networkAtEnd = await sampleNetworkNow?.();
+  // After the run's figures: waiting for the last events is not the load's time.
+  const events = await watch?.stop(entries, EVENTS_DRAIN_MS);
   return {
     ...(networkAtStart !== undefined && networkAtEnd !== undefined
       ? { network: { before: networkAtStart, after: networkAtEnd } }
       : {}),
+    ...(events === undefined ? {} : { events }),
     entries,
     seconds,
     latenciesMs: latenciesMs.sort((a, b) => a - b),

@@ -29,8 +29,9 @@ import {
  * POST, coalescing off — as the baseline, and prints a table and, last, one JSON line.
  */
 
-const USAGE = `usage: npm run bench -- --ledger embedded|fabric [--mode single|batch|async] [--seconds N] [--clients N] [--batch-size N] [--rate N]
+const USAGE = `usage: npm run bench -- --ledger embedded|fabric [--mode single|batch|async] [--seconds N] [--clients N] [--batch-size N] [--rate N] [--events]
   --rate N: single or async POSTs in an open loop, N a second, latency from each one's due time (--clients: connections)
+  --events: also watch every entry's event (a stream and a webhook) and report commit-to-delivery latency
   on Fabric: [--connection FILE --organization MSP] [--pids DIR]...  (one organisation's gateway, nodes' pid folders)`;
 
 async function main(): Promise<void> {
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
       clients: { type: 'string' },
       'batch-size': { type: 'string', default: '500' },
       rate: { type: 'string' },
+      events: { type: 'boolean', default: false },
       connection: { type: 'string', default: resolve(NETWORK_STATE, 'connection.json') },
       organization: { type: 'string' },
       pids: { type: 'string', multiple: true, default: [resolve(NETWORK_STATE, 'pids')] },
@@ -83,7 +85,7 @@ ${USAGE}`);
     mode,
     ledgerEnvironment,
     mode,
-    { seconds, clients, batchSize, rate },
+    { seconds, clients, batchSize, rate, events: values.events },
     fabric,
   );
   const baseline = await measure(
@@ -156,6 +158,20 @@ ${USAGE}`);
     ]);
   }
   const round = (value: number) => Math.round(value * 10) / 10;
+  const delivery = (latencies: number[]) => ({
+    events: latencies.length,
+    p50Ms: round(percentile(latencies, 0.5)),
+    p99Ms: round(percentile(latencies, 0.99)),
+  });
+  if (measured.events !== undefined) {
+    printTable([
+      ['events, commit to delivery', 'received', 'p50 ms', 'p99 ms'],
+      ...(['sse', 'webhook'] as const).map((channel) => {
+        const figures = delivery(measured.events?.[channel] ?? []);
+        return [channel, String(figures.events), String(figures.p50Ms), String(figures.p99Ms)];
+      }),
+    ]);
+  }
   process.stdout.write(
     `${JSON.stringify({
       ledger: values.ledger,
@@ -168,6 +184,9 @@ ${USAGE}`);
       baselineEntriesPerSec: Math.round(perSecond(baseline)),
       speedup: round(perSecond(measured) / perSecond(baseline)),
       gatewayRssMb: Math.round(measured.rssMb),
+      ...(measured.events === undefined
+        ? {}
+        : { sse: delivery(measured.events.sse), webhook: delivery(measured.events.webhook) }),
       ...(floor === undefined
         ? {}
         : {
