@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Finding } from '../../gateway/src/compliance/compliance-engine.js';
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
-import { dataAccess, dataAccessPayload, unique } from '../support/sample-entries.js';
+import { allFindings, findingAbout, unadmittedAccess } from '../support/findings.js';
 import {
   SCREENSHOTS,
   launchBrowser,
@@ -30,12 +30,6 @@ let closedAbout: LedgerEntry;
 /** The entry whose finding stays open for the writer to see. */
 let openAbout: LedgerEntry;
 
-/** A granted access by a team no scenario ever admitted. */
-function unadmittedAccess() {
-  const example = dataAccessPayload();
-  return dataAccess({}, { actor: { ...example.actor, team: unique('team-never-admitted') } });
-}
-
 async function writeUnadmitted(on: TestGateway): Promise<LedgerEntry> {
   const written = await on.request<LedgerEntry>('POST', '/v1/entries', {
     key: on.keys['sandbox-writer'],
@@ -43,41 +37,6 @@ async function writeUnadmitted(on: TestGateway): Promise<LedgerEntry> {
   });
   expect(written.status).toBe(201);
   return written.body;
-}
-
-/** Every finding a regulator reads, with this status if given, through the API. */
-async function findings(on: TestGateway, status?: Finding['status']): Promise<Finding[]> {
-  const items: Finding[] = [];
-  let after = '';
-  do {
-    const query = new URLSearchParams({ limit: '500' });
-    if (status !== undefined) query.set('status', status);
-    if (after !== '') query.set('after', after);
-    const page = await on.request<{ items: Finding[]; next: string }>(
-      'GET',
-      `/v1/findings?${query.toString()}`,
-      { key: on.keys.regulator },
-    );
-    expect(page.status).toBe(200);
-    items.push(...page.body.items);
-    after = page.body.next;
-  } while (after !== '');
-  return items;
-}
-
-/** The finding about an entry, once the gateway's feed has evaluated the entry's block. */
-async function findingAbout(on: TestGateway, entry: LedgerEntry): Promise<Finding> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const found = (await findings(on)).find((item) => item.entry.id === entry.id);
-    if (found !== undefined) {
-      return found;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`no finding about ${entry.id}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** The finding shown about an entry: the card that links to it. */
@@ -98,7 +57,7 @@ beforeAll(async () => {
   expect(batch.status).toBe(200);
   const last = await writeUnadmitted(gateway);
   // Blocks are evaluated in order: once this finding is raised, every earlier one is.
-  await findingAbout(gateway, last);
+  await findingAbout(gateway, last.id);
   browser = await launchBrowser();
 });
 
@@ -112,8 +71,8 @@ const openConsole = (options: { bypassCSP?: boolean } = {}) =>
 
 describe('the alerts page', () => {
   test('a regulator reads a finding, closes it with a reason, and sees who closed it, when and why', async () => {
-    const finding = await findingAbout(gateway, closedAbout);
-    const open = (await findings(gateway, 'open')).length;
+    const finding = await findingAbout(gateway, closedAbout.id);
+    const open = (await allFindings(gateway, { status: 'open' })).length;
     const reason = '已核实：该团队的准入申请已补办，复核编号 REV-2026-0301';
     const { page, close } = await openConsole();
     try {
@@ -165,7 +124,7 @@ describe('the alerts page', () => {
   });
 
   test('a writer sees the finding about its own entry, in either language, and no Close', async () => {
-    const finding = await findingAbout(gateway, openAbout);
+    const finding = await findingAbout(gateway, openAbout.id);
     const { page, close } = await openConsole();
     try {
       await signIn(page, gateway.keys['sandbox-writer']);
@@ -198,7 +157,7 @@ describe('the alerts page', () => {
   });
 
   test('the list shows the first findings and loads the rest on request', async () => {
-    const all = (await findings(gateway)).length;
+    const all = (await allFindings(gateway)).length;
     expect(all).toBeGreaterThan(50);
     const { page, close } = await openConsole();
     try {

@@ -8,7 +8,7 @@ import type { Finding } from '../../gateway/src/compliance/compliance-engine.js'
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
 import { runGatewayProgram } from '../support/processes.js';
-import { dataAccess, dataAccessPayload, unique } from '../support/sample-entries.js';
+import { findingAbout, unadmittedAccess } from '../support/findings.js';
 
 const RULE = 'access-without-admission';
 /** More findings than the gateway sends in one page: the listing must read every page. */
@@ -26,48 +26,6 @@ function cli(args: string[], key = gateway.keys.regulator) {
     AUDIT_LEDGER_KEY: key,
     AUDIT_LEDGER_KEY_FILE: '',
   });
-}
-
-/** A granted access by a team no scenario ever admitted. */
-function unadmittedAccess() {
-  const example = dataAccessPayload();
-  return dataAccess({}, { actor: { ...example.actor, team: unique('team-never-admitted') } });
-}
-
-/** Every finding of the rule a regulator reads, through the API. */
-async function findingsOfRule(): Promise<Finding[]> {
-  const items: Finding[] = [];
-  let after = '';
-  do {
-    const query = new URLSearchParams({ rule: RULE, limit: '500' });
-    if (after !== '') {
-      query.set('after', after);
-    }
-    const page = await gateway.request<{ items: Finding[]; next: string }>(
-      'GET',
-      `/v1/findings?${query.toString()}`,
-      { key: gateway.keys.regulator },
-    );
-    expect(page.status).toBe(200);
-    items.push(...page.body.items);
-    after = page.body.next;
-  } while (after !== '');
-  return items;
-}
-
-/** The finding about an entry, once the gateway's feed has evaluated the entry's block. */
-async function findingAbout(entryId: string): Promise<Finding> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const found = (await findingsOfRule()).find((item) => item.entry.id === entryId);
-    if (found !== undefined) {
-      return found;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`no ${RULE} finding about ${entryId}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 beforeAll(async () => {
@@ -89,7 +47,7 @@ beforeAll(async () => {
   expect(written.status).toBe(201);
   accessed = written.body;
   // Blocks are evaluated in order: once this finding is raised, the batch's are too.
-  finding = await findingAbout(accessed.id);
+  finding = await findingAbout(gateway, accessed.id);
 }, 60_000);
 
 afterAll(async () => {
@@ -179,7 +137,7 @@ describe('audit-ledger close-finding', { timeout: 30_000 }, () => {
   });
 
   test('--json prints the closure entry and the closed finding as the gateway answers', async () => {
-    const id = (await findingAbout(batchIds[0] ?? '')).id;
+    const id = (await findingAbout(gateway, batchIds[0] ?? '')).id;
     const closed = await cli(['close-finding', id, '--reason', reason, '--json']);
     expect(closed.code).toBe(0);
     expect(JSON.parse(closed.stdout)).toMatchObject({
@@ -189,7 +147,7 @@ describe('audit-ledger close-finding', { timeout: 30_000 }, () => {
   });
 
   test('only a regulator closes, and never without a reason', async () => {
-    const id = (await findingAbout(batchIds[1] ?? '')).id;
+    const id = (await findingAbout(gateway, batchIds[1] ?? '')).id;
     const writer = await cli(
       ['close-finding', id, '--reason', reason],
       gateway.keys['sandbox-writer'],
@@ -202,6 +160,6 @@ describe('audit-ledger close-finding', { timeout: 30_000 }, () => {
       2,
       expect.stringContaining('give --reason') as unknown,
     ]);
-    expect((await findingAbout(batchIds[1] ?? '')).status).toBe('open');
+    expect((await findingAbout(gateway, batchIds[1] ?? '')).status).toBe('open');
   });
 });

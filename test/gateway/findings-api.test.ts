@@ -4,19 +4,11 @@
  * entry and nobody else, and a regulator's closure is an entry on the ledger.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Finding } from '../../gateway/src/compliance/compliance-engine.js';
 import { openEventStream } from '../support/event-stream.js';
 import { TEST_LEDGER, startTestGateway, type TestGateway } from '../support/gateway-server.js';
+import { allFindings } from '../support/findings.js';
 import { PSEUDONYM, entryOfKind, unique } from '../support/sample-entries.js';
-
-interface Finding {
-  id: string;
-  rule: { id: string; version: number };
-  status: 'open' | 'closed';
-  summary: string;
-  details: Record<string, unknown>;
-  entry: { id: string; position: string };
-  closure?: { entryId: string; reason: string; closedBy: string };
-}
 
 const WAIT_MS = 60_000;
 
@@ -41,23 +33,6 @@ describe(`compliance findings on ${TEST_LEDGER}`, { timeout: 120_000 }, () => {
     expect(written.body.results.filter((result) => result.status !== 201)).toEqual([]);
   }
 
-  /** Every finding of `rule` the regulator may read (the ledger may hold earlier runs' too). */
-  async function findingsOf(rule: string, key = gateway.keys.regulator): Promise<Finding[]> {
-    const found: Finding[] = [];
-    let after = '';
-    do {
-      const page = await gateway.request<{ items: Finding[]; next: string }>(
-        'GET',
-        `/v1/findings?rule=${rule}&limit=100${after === '' ? '' : `&after=${after}`}`,
-        { key },
-      );
-      expect(page.status).toBe(200);
-      found.push(...page.body.items);
-      after = page.body.next;
-    } while (after !== '');
-    return found;
-  }
-
   /**
    * The findings of `rule` about the entries `ids`, once the one about `fires` is there: entries
    * are evaluated in ledger order, so the counter-examples written before it were evaluated too.
@@ -65,7 +40,9 @@ describe(`compliance findings on ${TEST_LEDGER}`, { timeout: 120_000 }, () => {
   async function judged(rule: string, fires: string, ids: string[]): Promise<Finding[]> {
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
-      const about = (await findingsOf(rule)).filter((finding) => ids.includes(finding.entry.id));
+      const about = (await allFindings(gateway, { rule })).filter((finding) =>
+        ids.includes(finding.entry.id),
+      );
       if (about.some((finding) => finding.entry.id === fires) || Date.now() > deadline) {
         return about;
       }
