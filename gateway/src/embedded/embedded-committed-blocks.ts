@@ -1,6 +1,12 @@
-import { ENTRY_KEY_PREFIX, type AuditEntry } from '@audit-ledger/chaincode';
+import { ENTRY_KEY_PREFIX } from '@audit-ledger/chaincode';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BlockFollowing, CommittedBlock, CommittedBlocks } from '../ledger/committed-blocks';
+import {
+  committedEntry,
+  type BlockFollowing,
+  type CommittedBlock,
+  type CommittedBlocks,
+  type CommittedEntry,
+} from '../ledger/committed-blocks';
 import type { Principal } from '../ledger/ledger';
 import type { IdentityResolver } from './embedded-ledger';
 import type { LedgerStore } from './ledger-store';
@@ -9,8 +15,6 @@ import type { LedgerStore } from './ledger-store';
 const POLL_MS = 20;
 /** Before a block whose handling failed is handed over again. */
 const RETRY_MS = 1_000;
-
-const utf8 = new TextDecoder();
 
 /**
  * The embedded ledger's committed blocks, read from its store on the gateway's thread: each
@@ -53,12 +57,12 @@ export class EmbeddedCommittedBlocks implements CommittedBlocks {
   }
 
   private blockAt(number: number): CommittedBlock {
-    const entries: AuditEntry[] = [];
+    const entries: CommittedEntry[] = [];
     for (const transaction of this.store.block(number)?.transactions ?? []) {
       for (const { key } of transaction.writes) {
         const value = key.startsWith(ENTRY_KEY_PREFIX) ? this.store.get(key) : undefined;
         if (value !== undefined) {
-          entries.push(JSON.parse(utf8.decode(value)) as AuditEntry);
+          entries.push(committedEntry(value));
         }
       }
     }

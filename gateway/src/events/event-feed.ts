@@ -25,17 +25,18 @@ export interface DeliverableEvent {
   id: string;
   /** `entry.committed`, `finding.raised`, `finding.closed`. */
   type: string;
-  data: unknown;
+  /** The entry (with its block number) or the finding, as JSON text. */
+  json: string;
   /** Ledger time of the entry, for the commit-to-delivery latency. */
   committedAt?: string;
 }
 
-function entryEvent({ id, entry }: LoggedEntry): DeliverableEvent {
-  return { id, type: 'entry.committed', data: entry, committedAt: entry.committedAt };
+function entryEvent({ id, json, committedAt }: LoggedEntry): DeliverableEvent {
+  return { id, type: 'entry.committed', json, committedAt };
 }
 
 function findingEvent(event: FindingEvent): DeliverableEvent {
-  return { id: event.id, type: `finding.${event.type}`, data: event.finding };
+  return { id: event.id, type: `finding.${event.type}`, json: JSON.stringify(event.finding) };
 }
 
 export interface EventFeedOptions {

@@ -1,8 +1,6 @@
-import { canonicalJson, type AuditEntry } from '@audit-ledger/chaincode';
 import type Database from 'better-sqlite3';
 import type { ObservedEntry } from '../compliance/rule';
 import type { CommittedBlock } from '../ledger/committed-blocks';
-import type { LedgerEntry } from '../ledger/ledger';
 import { RequestError } from '../request-error';
 
 /** An entry's place in the ledger: its block, and its index among the block's entries. */
@@ -39,14 +37,18 @@ export interface EventFilter {
 /** Whose entries a reader may see: every organisation's (regulators) or one organisation's. */
 export type EventReader = { everyOrganization: true } | { organization: string };
 
+/** An entry as logged: its position, its ledger time, and its JSON with its block number. */
 export interface LoggedEntry {
   id: string;
-  entry: LedgerEntry;
+  committedAt: string;
+  /** The entry as `GET /v1/entries/{id}` answers it (`blockNumber` first), as JSON text. */
+  json: string;
 }
 
 interface EventRow {
   block: number;
   idx: number;
+  committed_at: string;
   body: string;
 }
 
@@ -73,6 +75,7 @@ export class EventLog {
         kind TEXT NOT NULL,
         stream TEXT NOT NULL,
         source TEXT NOT NULL,
+        committed_at TEXT NOT NULL,
         body TEXT NOT NULL,
         PRIMARY KEY (block, idx)
       ) WITHOUT ROWID;
@@ -89,11 +92,11 @@ export class EventLog {
         'SELECT block, idx FROM entry_events ORDER BY block DESC, idx DESC LIMIT 1',
       ),
       at: db.prepare<[number, number], EventRow & { msp_id: string }>(
-        'SELECT block, idx, msp_id, body FROM entry_events WHERE block = ? AND idx = ?',
+        'SELECT block, idx, msp_id, committed_at, body FROM entry_events WHERE block = ? AND idx = ?',
       ),
-      insert: db.prepare<[number, number, string, string, string, string, string]>(
-        `INSERT INTO entry_events (block, idx, msp_id, kind, stream, source, body)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      insert: db.prepare<[number, number, string, string, string, string, string, string]>(
+        `INSERT INTO entry_events (block, idx, msp_id, kind, stream, source, committed_at, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
     };
   }
@@ -112,7 +115,7 @@ export class EventLog {
     if (block.number !== height) {
       throw new Error(`block ${block.number} is not the next block to log (${height})`);
     }
-    const observed = block.entries.map((entry: AuditEntry, index) => {
+    const observed = block.entries.map(({ entry, stored }, index): ObservedEntry => {
       this.statements.insert.run(
         block.number,
         index,
@@ -120,7 +123,8 @@ export class EventLog {
         entry.kind,
         entry.stream,
         entry.source,
-        canonicalJson(entry),
+        entry.committedAt,
+        stored,
       );
       return {
         ...entry,
@@ -175,7 +179,8 @@ export class EventLog {
     let read = this.reads.get(where);
     if (read === undefined) {
       read = this.db.prepare(
-        `SELECT block, idx, body FROM entry_events WHERE ${where} ORDER BY block, idx LIMIT @limit`,
+        `SELECT block, idx, committed_at, body FROM entry_events WHERE ${where}
+         ORDER BY block, idx LIMIT @limit`,
       );
       this.reads.set(where, read);
     }
@@ -184,9 +189,11 @@ export class EventLog {
   }
 }
 
+/** The stored JSON with the block number spliced in: no entry is parsed to be sent on. */
 function loggedEntryOf(row: EventRow): LoggedEntry {
   return {
     id: positionId({ block: row.block, index: row.idx }),
-    entry: { ...(JSON.parse(row.body) as AuditEntry), blockNumber: row.block },
+    committedAt: row.committed_at,
+    json: `{"blockNumber":${row.block},${row.body.slice(1)}`,
   };
 }

@@ -1,10 +1,10 @@
 import {
   ENTRIES_RECORDED_EVENT,
   entryKey,
-  type AuditEntry,
   type EntriesRecordedEvent,
 } from '@audit-ledger/chaincode';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+import { committedEntry, type CommittedEntry } from '../ledger/committed-blocks';
 import { districtDate, type CountedEntry } from '../ledger/entry-day-counts';
 
 const { kvrwset } = ledger.rwset;
@@ -88,7 +88,7 @@ export function entriesCommittedBy(
   envelope: Uint8Array,
   validationCode: number,
   chaincode: string,
-): AuditEntry[] {
+): CommittedEntry[] {
   const transaction = recordingTransaction(envelope, validationCode);
   if (transaction?.chaincode !== chaincode) {
     return [];
@@ -109,6 +109,6 @@ export function entriesCommittedBy(
   }
   return transaction.recorded.entries.flatMap(({ id }) => {
     const value = writes.get(entryKey(id, transaction.creatorMspId));
-    return value === undefined ? [] : [JSON.parse(utf8.decode(value)) as AuditEntry];
+    return value === undefined ? [] : [committedEntry(value)];
   });
 }

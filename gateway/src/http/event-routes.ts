@@ -31,7 +31,7 @@ function parse<Schema extends z.ZodType>(
 
 /** One Server-Sent Event; data is JSON, which holds no bare line break. */
 function serverSentEvent(event: DeliverableEvent): string {
-  return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+  return `id: ${event.id}\nevent: ${event.type}\ndata: ${event.json}\n\n`;
 }
 
 export interface EventRouteDependencies {

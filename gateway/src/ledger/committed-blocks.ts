@@ -1,11 +1,25 @@
 import type { AuditEntry } from '@audit-ledger/chaincode';
 import type { Principal } from './ledger';
 
+/** An entry as committed: parsed, and the canonical JSON the ledger stores, as stored. */
+export interface CommittedEntry {
+  entry: AuditEntry;
+  stored: string;
+}
+
 /** The entries one committed block recorded, in the order its transactions recorded them. */
 export interface CommittedBlock {
   number: number;
-  entries: AuditEntry[];
+  entries: CommittedEntry[];
 }
+
+/** An entry from the bytes the ledger stored for it. */
+export function committedEntry(bytes: Uint8Array): CommittedEntry {
+  const stored = utf8.decode(bytes);
+  return { entry: JSON.parse(stored) as AuditEntry, stored };
+}
+
+const utf8 = new TextDecoder();
 
 export interface BlockFollowing {
   stop(): Promise<void>;
