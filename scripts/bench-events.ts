@@ -36,10 +36,18 @@ function bodyOf(message: IncomingMessage): Promise<string> {
  */
 export async function watchEvents(gateway: Gateway): Promise<EventWatch> {
   const latencies: EventLatencies = { sse: [], webhook: [] };
+  // The stream starts at the ledger's first entry: earlier runs' entries are not this load's.
+  const watchedFrom = Date.now();
+  const record = (channel: keyof EventLatencies, committedAt: string) => {
+    const committed = committedAtMs(committedAt);
+    if (committed >= watchedFrom) {
+      latencies[channel].push(Date.now() - committed);
+    }
+  };
   const receiver = createServer((incoming, outgoing) => {
     void bodyOf(incoming).then((body) => {
       const { data } = JSON.parse(body) as { data: { committedAt: string } };
-      latencies.webhook.push(Date.now() - committedAtMs(data.committedAt));
+      record('webhook', data.committedAt);
       outgoing.writeHead(204).end();
     });
   });
@@ -73,7 +81,7 @@ export async function watchEvents(gateway: Gateway): Promise<EventWatch> {
         end = buffered.indexOf('\n\n');
         if (data !== undefined) {
           const { committedAt } = JSON.parse(data) as { committedAt: string };
-          latencies.sse.push(Date.now() - committedAtMs(committedAt));
+          record('sse', committedAt);
         }
       }
     });
