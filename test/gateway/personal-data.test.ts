@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -380,13 +381,16 @@ describe('credit subjects given as national identifiers', () => {
 
 describe('national identifiers never reach the disk, the logs or a response', () => {
   let gateway: TestGateway;
+  let dataDir: string;
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
+    // A folder of the test's own, so that it outlives the gateway's close and can be read shut.
+    dataDir = await mkdtemp(join(tmpdir(), 'audit-personal-data-'));
+    gateway = await startTestGateway({ DATA_DIR: dataDir });
   });
 
   afterAll(async () => {
-    await gateway.close();
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   test('after accepted and refused writes, no file under the data folder holds a number', async () => {
@@ -494,7 +498,7 @@ describe('national identifiers never reach the disk, the logs or a response', ()
     expect(needlesIn(gateway.logs.join('\n'))).toEqual([]);
 
     // Closed: each write-ahead log is checkpointed into its database.
-    await gateway.ledger.close();
+    await gateway.close();
     const closed = await rawFiles(gateway.dataDir);
     if (TEST_LEDGER === 'embedded') {
       expect((await stat(join(gateway.dataDir, 'ledger.sqlite'))).size).toBeGreaterThan(0);

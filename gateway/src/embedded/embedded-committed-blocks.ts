@@ -36,14 +36,15 @@ export class EmbeddedCommittedBlocks implements CommittedBlocks {
       let next = from;
       while (!stopping.signal.aborted) {
         let pause = POLL_MS;
-        if (next < this.store.height()) {
-          try {
+        try {
+          if (next < this.store.height()) {
             await onBlock(this.blockAt(next));
             next += 1;
             continue;
-          } catch {
-            pause = RETRY_MS;
           }
+        } catch {
+          // The block is handed over again; a store that failed to read is asked again too.
+          pause = RETRY_MS;
         }
         await sleep(pause, undefined, { signal: stopping.signal }).catch(() => undefined);
       }
