@@ -85,7 +85,10 @@ function section(version: KindVersion): string {
   const stream = first === undefined ? undefined : version.stream(first.payload);
   const indexes = version.indexNames.map((name) => `\`${name}\``).join(', ');
   const facts = [
-    `- Written by: ${version.writers.map((role) => `\`${role}\``).join(', ')}.`,
+    `- Written by: ${version.writers.map((role) => `\`${role}\``).join(', ')}${version.recordedBy === undefined ? '' : `, through \`${version.recordedBy}\` alone`}.`,
+    version.details === undefined
+      ? ''
+      : `- Held in: the \`${version.details.collection}\` private data collection (payload and stream); the channel keeps the digest and the hash of the details. Erasable.`,
     `- Stream: \`${version.streamName}:…\`${stream === undefined ? '' : `, e.g. \`${stream}\``}.`,
     `- Found by: \`stream\`, \`kind\`, \`source\`${indexes === '' ? '' : `, ${indexes}`}.`,
     version.subjectFields.length === 0

@@ -1,21 +1,37 @@
 import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+import { z } from 'zod';
 import { canRead, identifyCaller, type Caller } from './access-policy';
 import { assertMayWriteSomething, checkAdmission } from './admission';
-import { ENTRIES_RECORDED_EVENT, type AuditEntry, type EntriesRecordedEvent } from './audit-entry';
+import {
+  ENTRIES_RECORDED_EVENT,
+  type AuditEntry,
+  type ChannelRecord,
+  type EntriesRecordedEvent,
+  type EntryDetails,
+  type ErasureMark,
+} from './audit-entry';
 import { canonicalJson } from './canonical-json';
-import { formatTxTimestamp } from './commit-time';
-import { MSP_ID, standardConsortium, type Consortium } from './consortium';
+import { formatTxTimestamp, toLedgerTime } from './commit-time';
+import { MSP_ID, holdsCollection, standardConsortium, type Consortium } from './consortium';
 import { ContractError, encodeErrorEnvelope } from './contract-error';
+import { readEntries, requestsWithDetails, splitEntry } from './entry-details';
 import { entryQueriesOf } from './entry-query';
 import { entryOf, receiptOf, type EntriesReceipt, type TransactionStamp } from './entry-receipt';
 import { countParts, readMergedPage, readableParts } from './index-partitions';
 import { LEDGER_FORM, type EntryRequest, type KindRegistry } from './kinds/registry';
 import { standardKinds } from './kinds/standard-kinds';
 import {
+  dueKey,
+  dueRange,
   entryKey,
   entryKeysOf,
+  erasureKey,
   indexKey,
   indexValue,
+  indexedIds,
+  privateIndexKey,
+  retentionGroupKey,
+  retentionKey,
   sequenceKey,
   settingKey,
 } from './ledger-keys';
@@ -25,7 +41,7 @@ import {
   pseudonymKeyFingerprint,
   type PseudonymKeyRecord,
 } from './pseudonym-key';
-import { entryId } from './text-schemas';
+import { entryId, freeText } from './text-schemas';
 import { getStates, putStates } from './state-batches';
 import { formatPath, parseJsonArgument, parseWith } from './validation';
 
@@ -87,9 +103,9 @@ export class AuditContract extends Contract {
   RecordEntry(ctx: Context, request: string): Promise<string> {
     return withErrorEnvelope(async () => {
       const {
-        stored: [stored = ''],
+        answers: [answer = ''],
       } = await this.record(ctx, [parseJsonArgument('request', request)], () => '');
-      return stored;
+      return answer;
     });
   }
 
@@ -142,10 +158,10 @@ export class AuditContract extends Contract {
             ? await readEntriesUnder(ctx, bare)
             : [await readEntryAt(ctx, entryKey(bare, caller.mspId))];
       const readable = candidates.filter(
-        (entry): entry is AuditEntry => entry !== undefined && canRead(caller, entry),
+        (entry): entry is StoredEntry => entry !== undefined && canRead(caller, entry),
       );
-      const [entry, ...others] = readable;
-      if (entry === undefined) {
+      const [stored, ...others] = readable;
+      if (stored === undefined) {
         // The same answer whether it is missing or hidden, so ids cannot be probed.
         throw new ContractError('NOT_FOUND', 'no entry with that id');
       }
@@ -159,6 +175,7 @@ export class AuditContract extends Contract {
           })),
         );
       }
+      const [entry] = await readEntries(ctx, caller, this.consortium, [stored]);
       return canonicalJson(entry);
     });
   }
@@ -174,7 +191,11 @@ export class AuditContract extends Contract {
         message: 'invalid query',
       });
       const parts = readableParts(caller, this.consortium, parsed);
-      return canonicalJson(await readMergedPage(ctx, parts, parsed.pageSize, parsed.bookmark));
+      const page = await readMergedPage(ctx, parts, parsed.pageSize, parsed.bookmark);
+      return canonicalJson({
+        ...page,
+        items: await readEntries(ctx, caller, this.consortium, page.items),
+      });
     });
   }
 
@@ -189,6 +210,181 @@ export class AuditContract extends Contract {
         message: 'invalid query',
       });
       return canonicalJson(await countParts(ctx, readableParts(caller, this.consortium, parsed)));
+    });
+  }
+
+  /**
+   * Erases an entry's details once its retention has ended: purges them and the collection's
+   * index keys of the entry on every member peer, marks the entry erased on the channel, and
+   * records an `entry-erasure` entry saying who, why and on what legal basis, all in one
+   * transaction. The channel keeps the entry's digest and the hash of its details.
+   */
+  @Param('request', 'string', 'JSON {id, entry: {mspId, id}, reason, legalBasis}')
+  @Returns('string')
+  @Transaction()
+  EraseEntry(ctx: Context, request: string): Promise<string> {
+    return withErrorEnvelope(async () => {
+      const caller = identifyCaller(ctx.clientIdentity, this.consortium);
+      const parsed = parseWith(erasureRequest, parseJsonArgument('request', request), {
+        code: 'INVALID_ARGUMENT',
+        message: 'invalid erasure request',
+      });
+      if (!this.kinds.writableKinds(caller.role).includes(ERASURE_KIND)) {
+        throw new ContractError('FORBIDDEN', `role ${caller.role} may not erase entries`);
+      }
+      const { mspId, id } = parsed.entry;
+      const key = entryKey(id, mspId);
+      const stored = canRead(caller, { submitter: { mspId } })
+        ? await readEntryAt(ctx, key)
+        : undefined;
+      if (stored === undefined) {
+        throw new ContractError('NOT_FOUND', 'no entry with that id');
+      }
+      if (stored.details === undefined) {
+        throw new ContractError(
+          'NOT_ERASABLE',
+          `a ${stored.kind} entry keeps its payload on the channel, which cannot forget it`,
+        );
+      }
+      const { collection } = stored.details;
+      if (!holdsCollection(this.consortium, collection, caller.mspId)) {
+        throw new ContractError('FORBIDDEN', `${caller.mspId} does not hold ${collection}`);
+      }
+      const [mark, retained] = await getStates(ctx.stub, [
+        erasureKey(mspId, id),
+        retentionKey(mspId, id),
+      ]);
+      if (mark !== undefined && mark.length > 0) {
+        const erased = JSON.parse(Buffer.from(mark).toString('utf8')) as ErasureMark;
+        throw new ContractError(
+          'ALREADY_ERASED',
+          `entry ${id} was erased at ${erased.erasedAt} by ${erased.erasedBy.mspId}/${erased.erasedBy.name} (${erased.erasureId})`,
+        );
+      }
+      const now = formatTxTimestamp(ctx.stub.getTxTimestamp());
+      const retention =
+        retained === undefined || retained.length === 0
+          ? undefined
+          : (JSON.parse(Buffer.from(retained).toString('utf8')) as Retention);
+      if (retention === undefined) {
+        throw new ContractError(
+          'ERASURE_NOT_DUE',
+          `entry ${id} has no retention period: nothing made it erasable`,
+        );
+      }
+      if (retention.erasableAfter > now) {
+        throw new ContractError(
+          'ERASURE_NOT_DUE',
+          `entry ${id} may be erased from ${retention.erasableAfter}, not before`,
+        );
+      }
+      const details = await ctx.stub.getPrivateData(collection, key);
+      if (details.length === 0) {
+        throw new ContractError(
+          'DETAILS_UNAVAILABLE',
+          `the details of ${id} are not on this peer yet; ask again`,
+        );
+      }
+      const entry: AuditEntry = {
+        ...stored,
+        ...(JSON.parse(Buffer.from(details).toString('utf8')) as EntryDetails),
+      };
+      const position = { committedAt: stored.committedAt, txId: stored.txId };
+      for (const [index, partition] of this.kinds.indexPartitions({
+        ...entry,
+        kindVersion: entry.kindVersion ?? 1,
+      })) {
+        if (!CHANNEL_INDEXES_OF_PRIVATE_ENTRIES.has(index)) {
+          await ctx.stub.purgePrivateData(
+            collection,
+            privateIndexKey(index, partition, mspId, position, id),
+          );
+        }
+      }
+      await ctx.stub.purgePrivateData(collection, key);
+
+      const {
+        answers: [answer = ''],
+        entries: [erasure],
+      } = await this.record(
+        ctx,
+        [
+          {
+            kind: ERASURE_KIND,
+            id: parsed.id,
+            payload: {
+              entry: {
+                mspId,
+                id,
+                kind: stored.kind,
+                digest: stored.digest,
+                detailsSha256: stored.details.sha256,
+              },
+              erasableAfter: retention.erasableAfter,
+              reason: parsed.reason,
+              legalBasis: parsed.legalBasis,
+            },
+          },
+        ],
+        () => '',
+        'EraseEntry',
+      );
+      if (erasure === undefined) {
+        throw new ContractError('INTERNAL', 'the erasure entry was not recorded');
+      }
+      const erasedBy = { mspId: caller.mspId, name: caller.name, role: caller.role };
+      const erasureMark: ErasureMark = {
+        erasureId: erasure.id,
+        erasedAt: erasure.committedAt,
+        erasedBy,
+        reason: parsed.reason,
+        legalBasis: parsed.legalBasis,
+        txId: erasure.txId,
+      };
+      await ctx.stub.putState(erasureKey(mspId, id), Buffer.from(canonicalJson(erasureMark)));
+      await ctx.stub.deleteState(dueKey(retention.erasableAfter, mspId, id));
+      return answer;
+    });
+  }
+
+  /**
+   * The entries whose retention has ended and that are not erased yet, earliest first, among
+   * those the caller may read and erase: what a retention sweep erases.
+   */
+  @Param('query', 'string', 'JSON {pageSize?, bookmark?}')
+  @Returns('string')
+  @Transaction(false)
+  ListDueErasures(ctx: Context, query: string): Promise<string> {
+    return withErrorEnvelope(async () => {
+      const caller = identifyCaller(ctx.clientIdentity, this.consortium);
+      const parsed = parseWith(dueQuery, parseJsonArgument('query', query), {
+        code: 'INVALID_ARGUMENT',
+        message: 'invalid query',
+      });
+      if (!this.kinds.writableKinds(caller.role).includes(ERASURE_KIND)) {
+        throw new ContractError('FORBIDDEN', `role ${caller.role} may not erase entries`);
+      }
+      const { startKey, endKey } = dueRange(formatTxTimestamp(ctx.stub.getTxTimestamp()));
+      const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(
+        startKey,
+        endKey,
+        parsed.pageSize,
+        parsed.bookmark,
+      );
+      const items: { mspId: string; id: string; erasableAfter: string }[] = [];
+      try {
+        for (let item = await iterator.next(); !item.done; item = await iterator.next()) {
+          const [, erasableAfter = '', mspId = '', id = ''] = item.value.key.split('\u0000');
+          if (canRead(caller, { submitter: { mspId } })) {
+            items.push({ mspId, id, erasableAfter });
+          }
+        }
+      } finally {
+        await iterator.close();
+      }
+      // A peer sends no page metadata for an empty range (see readIndexChunk).
+      const bookmark = (metadata as typeof metadata | undefined)?.bookmark ?? '';
+      return canonicalJson({ items, bookmark });
     });
   }
 
@@ -249,20 +445,51 @@ export class AuditContract extends Contract {
   }
 
   /**
-   * Validates every request, then writes all of them or, by throwing, none. Returns each
-   * entry's canonical JSON, as stored, and the receipt that confirms them all.
+   * Validates every request, then writes all of them or, by throwing, none. Returns what each
+   * entry's own transaction answers (its canonical JSON as stored, or for an entry whose details
+   * are held privately the channel's record of it) and the receipt that confirms them all.
+   * `recordedByTransaction` names the transaction recording, when it is one that alone records
+   * its kinds (see KindVersionDefinition.recordedBy).
    */
   private async record(
     ctx: Context,
     rawRequests: unknown[],
     pathOf: (index: number) => string,
-  ): Promise<{ stored: string[]; receipt: EntriesReceipt }> {
+    recordedByTransaction?: string,
+  ): Promise<{ answers: string[]; receipt: EntriesReceipt; entries: AuditEntry[] }> {
     const caller = identifyCaller(ctx.clientIdentity, this.consortium);
     assertMayWriteSomething(this.kinds, caller);
+    const { requests: sent, payloadsInArguments } = requestsWithDetails(
+      ctx,
+      this.kinds,
+      rawRequests,
+    );
     // Admission first (see checkAdmission), then each request against its kind version's schema.
-    const requests = rawRequests.map((raw, index) => {
+    const requests = sent.map((raw, index) => {
       checkAdmission(this.kinds, caller, raw, pathOf(index));
-      return this.kinds.parseRequest(raw, LEDGER_FORM, pathOf(index));
+      if (payloadsInArguments.has(index)) {
+        throw new ContractError('INVALID_ENTRY', 'the entry does not match its schema', [
+          {
+            path: formatPath(pathOf(index), ['payload']),
+            message:
+              'must travel in the transient field details: arguments are kept in every block',
+          },
+        ]);
+      }
+      const parsed = this.kinds.parseRequest(raw, LEDGER_FORM, pathOf(index));
+      const { recordedBy } = this.kinds.find(parsed.kind, parsed.kindVersion) ?? {};
+      if (recordedBy !== recordedByTransaction) {
+        throw new ContractError('INVALID_ENTRY', 'the entry does not match its schema', [
+          {
+            path: formatPath(pathOf(index), ['kind']),
+            message:
+              recordedBy === undefined
+                ? `is recorded through RecordEntry or RecordEntries`
+                : `is recorded by ${recordedBy} alone, never on its own`,
+          },
+        ]);
+      }
+      return parsed;
     });
     await assertUnclaimed(ctx, caller, requests, pathOf);
 
@@ -280,14 +507,31 @@ export class AuditContract extends Contract {
       txId,
     };
     const entries = requests.map((request) => entryOf(this.kinds, request, stamp));
-
-    const stored = entries.map((entry) => canonicalJson(entry));
     const position = { committedAt, txId };
-    // Index keys group the transaction's entries by partition (see indexKey), in entry order;
-    // an entry a kind indexes twice under one partition is listed once.
+    const writes: (readonly [string, Uint8Array])[] = [];
+    const answers: string[] = [];
+    // Channel index keys group the transaction's entries by partition (see indexKey), in entry
+    // order; an entry a kind indexes twice under one partition is listed once.
     const indexed = new Map<string, string[]>();
     for (const entry of entries) {
+      const ownKey = entryKey(entry.id, caller.mspId);
+      const split = splitEntry(entry);
+      const stored = canonicalJson(split?.record ?? entry);
+      answers.push(stored);
+      writes.push([ownKey, Buffer.from(stored)]);
+      if (entry.sourceSeq !== undefined) {
+        writes.push([sequenceKey(entry.source, entry.sourceSeq), Buffer.from(ownKey)]);
+      }
       for (const [index, partition] of this.kinds.indexPartitions(entry)) {
+        if (split !== undefined && !CHANNEL_INDEXES_OF_PRIVATE_ENTRIES.has(index)) {
+          // The stream and the kind's own indexes name the subject: they stay with the details.
+          await ctx.stub.putPrivateData(
+            split.record.details.collection,
+            privateIndexKey(index, partition, caller.mspId, position, entry.id),
+            Buffer.from(indexValue([entry.id])),
+          );
+          continue;
+        }
         const key = indexKey(index, partition, caller.mspId, position);
         const ids = indexed.get(key) ?? [];
         if (ids.at(-1) !== entry.id) {
@@ -295,37 +539,167 @@ export class AuditContract extends Contract {
         }
         indexed.set(key, ids);
       }
+      if (split !== undefined) {
+        await ctx.stub.putPrivateData(
+          split.record.details.collection,
+          ownKey,
+          Buffer.from(split.details),
+        );
+      }
     }
-    const writes: (readonly [string, Uint8Array])[] = entries.flatMap((entry, index) => {
-      const ownKey = entryKey(entry.id, caller.mspId);
-      const sequenceWrite =
-        entry.sourceSeq === undefined
-          ? []
-          : [[sequenceKey(entry.source, entry.sourceSeq), Buffer.from(ownKey)] as const];
-      return [[ownKey, Buffer.from(stored[index] ?? '')] as const, ...sequenceWrite];
-    });
     for (const [key, ids] of indexed) {
       writes.push([key, Buffer.from(indexValue(ids))]);
     }
+    writes.push(...(await this.retentionWrites(ctx, caller, entries, txId)));
     await putStates(ctx.stub, writes);
 
     const event: EntriesRecordedEvent = {
       entries: entries.map(({ id, kind }) => ({ id, kind })),
     };
     ctx.stub.setEvent(ENTRIES_RECORDED_EVENT, Buffer.from(canonicalJson(event)));
-    return { stored, receipt: receiptOf(stamp, entries) };
+    return { answers, receipt: receiptOf(stamp, entries), entries };
+  }
+
+  /**
+   * The retention each entry sets: its own `erasableAfter`, and for an entry that ends its
+   * retention group (a credit record revoked or expired), every earlier entry of the group's,
+   * unless one of them was due sooner already. Each group's waiting entries are listed under a
+   * key in the collection (point reads: Fabric refuses writes after a private range query).
+   */
+  private async retentionWrites(
+    ctx: Context,
+    caller: Caller,
+    entries: readonly AuditEntry[],
+    txId: string,
+  ): Promise<(readonly [string, Uint8Array])[]> {
+    const retentions = new Map<string, string>();
+    const setSooner = (id: string, erasableAfter: string) => {
+      const earlier = retentions.get(id);
+      if (earlier === undefined || erasableAfter < earlier) {
+        retentions.set(id, erasableAfter);
+      }
+    };
+    // A transaction does not read its own writes: each group is read once and written once.
+    const groups = new Map<string, { collection: string; ids: string[]; stored: boolean }>();
+    for (const entry of entries) {
+      const erasableAfter =
+        entry.erasableAfter === undefined ? undefined : toLedgerTime(entry.erasableAfter);
+      if (erasableAfter !== undefined) {
+        setSooner(entry.id, erasableAfter);
+      }
+      const details = this.kinds.find(entry.kind, entry.kindVersion ?? 1)?.details;
+      const retentionGroup = details?.retentionGroup;
+      if (details === undefined || retentionGroup === undefined) {
+        continue;
+      }
+      const key = retentionGroupKey(
+        retentionGroup.index,
+        retentionGroup.of(entry.payload),
+        caller.mspId,
+      );
+      let group = groups.get(key);
+      if (group === undefined) {
+        const bytes = await ctx.stub.getPrivateData(details.collection, key);
+        const stored = bytes.length > 0;
+        group = {
+          collection: details.collection,
+          ids: stored ? indexedIds(Buffer.from(bytes).toString('utf8')) : [],
+          stored,
+        };
+        groups.set(key, group);
+      }
+      group.ids.push(entry.id);
+      if (erasableAfter !== undefined && retentionGroup.endedBy(entry.payload)) {
+        group.ids.forEach((id) => {
+          setSooner(id, erasableAfter);
+        });
+        group.ids = [];
+      }
+    }
+    for (const [key, group] of groups) {
+      if (group.ids.length > 0) {
+        await ctx.stub.putPrivateData(group.collection, key, Buffer.from(indexValue(group.ids)));
+      } else if (group.stored) {
+        await ctx.stub.purgePrivateData(group.collection, key);
+      }
+    }
+    if (retentions.size === 0) {
+      return [];
+    }
+    const ids = [...retentions.keys()];
+    const [recorded, marks] = await Promise.all([
+      getStates(
+        ctx.stub,
+        ids.map((id) => retentionKey(caller.mspId, id)),
+      ),
+      getStates(
+        ctx.stub,
+        ids.map((id) => erasureKey(caller.mspId, id)),
+      ),
+    ]);
+    const writes: (readonly [string, Uint8Array])[] = [];
+    for (const [index, id] of ids.entries()) {
+      const erasableAfter = retentions.get(id) ?? '';
+      const before = recorded[index];
+      const mark = marks[index];
+      const earlier =
+        before === undefined || before.length === 0
+          ? undefined
+          : (JSON.parse(Buffer.from(before).toString('utf8')) as Retention);
+      const erased = mark !== undefined && mark.length > 0;
+      if (erased || (earlier !== undefined && earlier.erasableAfter <= erasableAfter)) {
+        continue;
+      }
+      if (earlier !== undefined) {
+        await ctx.stub.deleteState(dueKey(earlier.erasableAfter, caller.mspId, id));
+      }
+      const key = retentionKey(caller.mspId, id);
+      writes.push(
+        [key, Buffer.from(canonicalJson({ erasableAfter, txId } satisfies Retention))],
+        [dueKey(erasableAfter, caller.mspId, id), Buffer.from(key)],
+      );
+    }
+    return writes;
   }
 }
 
-async function readEntryAt(ctx: Context, key: string): Promise<AuditEntry | undefined> {
+/** When an entry may be erased, in ledger time, and the transaction that said so. */
+interface Retention {
+  erasableAfter: string;
+  txId: string;
+}
+
+/** The channel indexes an entry whose details are private stays in: they name no subject. */
+const CHANNEL_INDEXES_OF_PRIVATE_ENTRIES: ReadonlySet<string> = new Set(['kind', 'source']);
+
+/** The kind of the entry an erasure records. */
+const ERASURE_KIND = 'entry-erasure';
+
+const erasureRequest = z.strictObject({
+  /** The erasure entry's own id. */
+  id: entryId,
+  entry: z.strictObject({ mspId: z.string().regex(MSP_ID, 'must be an MSP id'), id: entryId }),
+  reason: freeText(),
+  legalBasis: freeText(),
+});
+
+const dueQuery = z.strictObject({
+  pageSize: z.int().min(1).max(500).default(100),
+  bookmark: z.string().default(''),
+});
+
+/** What the channel stores under an entry key: the entry, or its record (entry-details.ts). */
+type StoredEntry = AuditEntry | ChannelRecord;
+
+async function readEntryAt(ctx: Context, key: string): Promise<StoredEntry | undefined> {
   const bytes = await ctx.stub.getState(key);
   return bytes.length === 0
     ? undefined
-    : (JSON.parse(Buffer.from(bytes).toString('utf8')) as AuditEntry);
+    : (JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredEntry);
 }
 
 /** Every organisation's entry under one id (a regulator's unqualified lookup). */
-async function readEntriesUnder(ctx: Context, id: string): Promise<AuditEntry[]> {
+async function readEntriesUnder(ctx: Context, id: string): Promise<StoredEntry[]> {
   const { startKey, endKey } = entryKeysOf(id);
   // One entry per organisation at most: a single page holds them all.
   const { iterator } = await ctx.stub.getStateByRangeWithPagination(
@@ -333,10 +707,10 @@ async function readEntriesUnder(ctx: Context, id: string): Promise<AuditEntry[]>
     endKey,
     MAX_ORGANIZATIONS,
   );
-  const entries: AuditEntry[] = [];
+  const entries: StoredEntry[] = [];
   try {
     for (let item = await iterator.next(); !item.done; item = await iterator.next()) {
-      entries.push(JSON.parse(Buffer.from(item.value.value).toString('utf8')) as AuditEntry);
+      entries.push(JSON.parse(Buffer.from(item.value.value).toString('utf8')) as StoredEntry);
     }
   } finally {
     await iterator.close();

@@ -11,6 +11,18 @@ export interface Consortium {
   readonly ordererOrganization: string;
   /** The organisations whose peers endorse and validate every transaction, in a fixed order. */
   readonly organizations: readonly ConsortiumMember[];
+  /**
+   * Private data collections: details only their members' peers hold, and can purge. The
+   * channel holds the hash of each value, which proves it existed once it is gone.
+   */
+  readonly collections: readonly PrivateCollection[];
+}
+
+export interface PrivateCollection {
+  /** The collection's name in the chaincode definition. */
+  readonly name: string;
+  /** The organisations whose peers hold its values and whose clients may read and write them. */
+  readonly members: readonly string[];
 }
 
 export interface ConsortiumMember {
@@ -23,6 +35,9 @@ export interface ConsortiumMember {
 /** An organisation's MSP id, as it qualifies another organisation's entry id. */
 export const MSP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/** Where credit details live: the credit authority's and the regulator's peers only. */
+export const CREDIT_DETAILS_COLLECTION = 'credit-details';
+
 /** The district's consortium: the sandbox operator, the credit authority and the regulator. */
 export const standardConsortium = defineConsortium({
   ordererOrganization: 'OrdererOrg',
@@ -31,6 +46,7 @@ export const standardConsortium = defineConsortium({
     { mspId: 'CreditOrg', roles: ['credit-writer'] },
     { mspId: 'RegulatorOrg', roles: ['regulator'] },
   ],
+  collections: [{ name: CREDIT_DETAILS_COLLECTION, members: ['CreditOrg', 'RegulatorOrg'] }],
 });
 
 /** Checks a consortium's shape once, where it is declared, and freezes it. */
@@ -49,6 +65,16 @@ export function defineConsortium(consortium: Consortium): Consortium {
   if (unheld.length > 0) {
     throw new Error(`consortium: no organisation may grant ${unheld.join(', ')}`);
   }
+  for (const collection of consortium.collections) {
+    const strangers = collection.members.filter(
+      (mspId) => !consortium.organizations.some((member) => member.mspId === mspId),
+    );
+    if (strangers.length > 0 || collection.members.length === 0) {
+      throw new Error(
+        `consortium: collection ${collection.name} needs members among the peer organisations`,
+      );
+    }
+  }
   return Object.freeze({
     ordererOrganization: consortium.ordererOrganization,
     organizations: Object.freeze(
@@ -56,7 +82,23 @@ export function defineConsortium(consortium: Consortium): Consortium {
         Object.freeze({ mspId: member.mspId, roles: Object.freeze([...member.roles]) }),
       ),
     ),
+    collections: Object.freeze(
+      consortium.collections.map((collection) =>
+        Object.freeze({ name: collection.name, members: Object.freeze([...collection.members]) }),
+      ),
+    ),
   });
+}
+
+/** Whether `mspId`'s peers and clients hold `collection`'s values. */
+export function holdsCollection(
+  consortium: Consortium,
+  collection: string,
+  mspId: string,
+): boolean {
+  return consortium.collections.some(
+    (candidate) => candidate.name === collection && candidate.members.includes(mspId),
+  );
 }
 
 /** The peer organisations' MSP ids, in the consortium's order. */

@@ -1,5 +1,6 @@
 import type { AuditEntry, Submitter } from './audit-entry';
 import { canonicallyOrdered, entryDigest } from './canonical-json';
+import { detailsSha256 } from './channel-form';
 import { LEDGER_FORM, type KindRegistry, type ParsedRequest } from './kinds/registry';
 
 /** What a recording transaction stamps on every entry it records. */
@@ -22,16 +23,22 @@ export function entryOf(
 ): AuditEntry & { kindVersion: number } {
   const payload = canonicallyOrdered(request.payload);
   const { id, kind, kindVersion, sourceSeq } = request;
+  const stream = kinds.streamOf(request);
+  const collection = kinds.find(kind, kindVersion)?.details?.collection;
   return {
     committedAt: stamp.committedAt,
+    ...(collection === undefined
+      ? {}
+      : { details: { collection, sha256: detailsSha256({ payload, stream }) } }),
     digest: entryDigest({ id, kind, kindVersion, payload }),
+    ...(request.erasableAfter === undefined ? {} : { erasableAfter: request.erasableAfter }),
     id,
     kind,
     kindVersion,
     payload,
     source: stamp.source,
     ...(sourceSeq === undefined ? {} : { sourceSeq }),
-    stream: kinds.streamOf(request),
+    stream,
     submitter: stamp.submitter,
     txId: stamp.txId,
   } satisfies AuditEntry;
@@ -42,16 +49,22 @@ export function entryOf(
  * digest and stream. The writer holds the requests it sent; with the receipt they rebuild every
  * entry as stored (`entriesFromReceipt`), and the digests prove it. The payloads then travel to
  * the orderers and into the block once, in the transaction's arguments and writes, not a third
- * time in its result.
+ * time in its result. An entry whose details are held privately is confirmed by the hash of its
+ * details instead of its stream: the answer is kept in the block, and the stream names the
+ * subject.
  */
 export interface EntriesReceipt extends TransactionStamp {
-  entries: { digest: string; id: string; stream: string }[];
+  entries: ({ digest: string; id: string } & ({ stream: string } | { detailsSha256: string }))[];
 }
 
 export function receiptOf(stamp: TransactionStamp, entries: readonly AuditEntry[]): EntriesReceipt {
   return {
     ...stamp,
-    entries: entries.map(({ digest, id, stream }) => ({ digest, id, stream })),
+    entries: entries.map(({ digest, id, stream, details }) =>
+      details === undefined
+        ? { digest, id, stream }
+        : { digest, id, detailsSha256: details.sha256 },
+    ),
   };
 }
 
@@ -73,9 +86,11 @@ export function entriesFromReceipt(
     } catch {
       return undefined;
     }
-    return entry.id === confirmed.id &&
-      entry.digest === confirmed.digest &&
-      entry.stream === confirmed.stream
+    const confirmedBy =
+      'stream' in confirmed
+        ? entry.stream === confirmed.stream
+        : entry.details?.sha256 === confirmed.detailsSha256;
+    return entry.id === confirmed.id && entry.digest === confirmed.digest && confirmedBy
       ? entry
       : undefined;
   });

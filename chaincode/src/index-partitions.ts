@@ -1,7 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 import type { Iterators, QueryResponseMetadata, StateQueryResponse } from 'fabric-shim-api';
 import { canRead, type Caller } from './access-policy';
-import type { AuditEntry, EntryPage } from './audit-entry';
+import type { AuditEntry, ChannelRecord } from './audit-entry';
 import { toLedgerTime } from './commit-time';
 import { peerOrganizations, type Consortium } from './consortium';
 import { ContractError } from './contract-error';
@@ -16,15 +16,25 @@ import { getStates } from './state-batches';
  * organisation's entries. A regulator's page merges every part in commit order.
  */
 
-/** One organisation's part of the index range a query names. */
+/**
+ * One organisation's part of the index range a query names: on the channel, or in a private
+ * data collection (the entries whose details it holds, see entry-details.ts).
+ */
 export interface IndexPart {
+  /** Names the part in bookmarks: the organisation, and the collection if any. */
+  id: string;
   mspId: string;
+  collection?: string;
   range: { startKey: string; endKey: string };
 }
 
+/** The indexes entries with private details keep on the channel (the others name subjects). */
+const INDEXES_ON_THE_CHANNEL_ONLY: ReadonlySet<string> = new Set(['kind', 'source']);
+
 /**
  * The parts of the range `query` names that `caller` reads, in the consortium's order: one for
- * each organisation whose entries canRead lets it read.
+ * each organisation whose entries canRead lets it read, and, for a caller whose organisation
+ * holds a private data collection, that organisation's part of the collection's index too.
  */
 export function readableParts(
   caller: Caller,
@@ -35,9 +45,27 @@ export function readableParts(
     from: query.from === undefined ? undefined : toLedgerTime(query.from),
     to: query.to === undefined ? undefined : toLedgerTime(query.to),
   };
-  return peerOrganizations(consortium)
-    .filter((mspId) => canRead(caller, { submitter: { mspId } }))
-    .map((mspId) => ({ mspId, range: indexRange(query.by, query.value, mspId, bounds) }));
+  const readable = peerOrganizations(consortium).filter((mspId) =>
+    canRead(caller, { submitter: { mspId } }),
+  );
+  const held = INDEXES_ON_THE_CHANNEL_ONLY.has(query.by)
+    ? []
+    : consortium.collections.filter((collection) => collection.members.includes(caller.mspId));
+  return [
+    ...readable.map((mspId) => ({
+      id: mspId,
+      mspId,
+      range: indexRange(query.by, query.value, mspId, bounds),
+    })),
+    ...held.flatMap(({ name }) =>
+      readable.map((mspId) => ({
+        id: `${mspId} ${name}`,
+        mspId,
+        collection: name,
+        range: indexRange(query.by, query.value, mspId, bounds, 'private'),
+      })),
+    ),
+  ];
 }
 
 /** One index key: a transaction's entries in one part, in their order inside it. */
@@ -52,10 +80,14 @@ interface IndexHit {
  */
 async function readIndexChunk(
   ctx: Context,
-  range: { startKey: string; endKey: string },
+  part: IndexPart,
   size: number,
   start: string,
 ): Promise<{ hits: IndexHit[]; next: string }> {
+  const { range, collection } = part;
+  if (collection !== undefined) {
+    return readPrivateIndexChunk(ctx, collection, range, size, start);
+  }
   // A peer sends no page metadata for an empty range (fabric-shim then leaves it undefined,
   // whatever its type says): no metadata means no next page.
   const { iterator, metadata } = (await ctx.stub.getStateByRangeWithPagination(
@@ -78,6 +110,35 @@ async function readIndexChunk(
     await iterator.close();
   }
   return { hits, next: metadata?.bookmark ?? '' };
+}
+
+/**
+ * readIndexChunk over a collection, whose range reads have no pages: the iterator is closed
+ * once it has handed over one key past the chunk, which is where the next chunk starts.
+ */
+async function readPrivateIndexChunk(
+  ctx: Context,
+  collection: string,
+  range: { startKey: string; endKey: string },
+  size: number,
+  start: string,
+): Promise<{ hits: IndexHit[]; next: string }> {
+  const hits: IndexHit[] = [];
+  let next = '';
+  // Iterated, not awaited: fabric-shim's promise resolves to the peer's response, not an
+  // iterator; leaving the loop closes the iterator.
+  for await (const item of ctx.stub.getPrivateDataByRange(
+    collection,
+    start === '' ? range.startKey : start,
+    range.endKey,
+  )) {
+    if (hits.length === size) {
+      next = item.key;
+      break;
+    }
+    hits.push({ key: item.key, ids: indexedIds(Buffer.from(item.value).toString('utf8')) });
+  }
+  return { hits, next };
 }
 
 function foreignBookmark(): ContractError {
@@ -109,7 +170,7 @@ function isPosition(value: unknown): value is [string, number] {
  */
 function startsOf(parts: readonly IndexPart[], bookmark: string): Map<string, PartStart> {
   if (bookmark === '') {
-    return new Map(parts.map((part) => [part.mspId, { key: '', skip: 0 }]));
+    return new Map(parts.map((part) => [part.id, { key: '', skip: 0 }]));
   }
   let positions: unknown;
   try {
@@ -127,10 +188,10 @@ function startsOf(parts: readonly IndexPart[], bookmark: string): Map<string, Pa
     }
     const [key, skip] = position;
     const part = parts.find((candidate) => keyInRange(key, candidate.range));
-    if (part === undefined || starts.has(part.mspId)) {
+    if (part === undefined || starts.has(part.id)) {
       throw foreignBookmark();
     }
-    starts.set(part.mspId, { key, skip });
+    starts.set(part.id, { key, skip });
   }
   return starts;
 }
@@ -167,7 +228,7 @@ async function readPart(
   do {
     const { hits, next } = await readIndexChunk(
       ctx,
-      part.range,
+      part,
       Math.min(chunkSize, wanted - Math.max(held, 0)),
       head.next,
     );
@@ -189,7 +250,7 @@ async function readPart(
 /**
  * Takes, from the part whose current key comes first in commit order, that key's untaken ids,
  * up to `room` of them. Parts never share a key's position: a transaction's entries are all one
- * organisation's.
+ * organisation's, and a collection's keys end with their entry's id after the position.
  */
 function takeEarliest(heads: readonly PartHead[], room: number): string[] {
   let earliest: { head: PartHead; hit: PartHead['hits'][number] } | undefined;
@@ -234,11 +295,11 @@ export async function readMergedPage(
   parts: readonly IndexPart[],
   pageSize: number,
   bookmark: string,
-): Promise<EntryPage> {
+): Promise<{ items: (AuditEntry | ChannelRecord)[]; bookmark: string }> {
   const starts = startsOf(parts, bookmark);
   const heads = await Promise.all(
     parts.flatMap((part) => {
-      const start = starts.get(part.mspId);
+      const start = starts.get(part.id);
       return start === undefined ? [] : [readPart(ctx, part, start, pageSize)];
     }),
   );
@@ -258,7 +319,7 @@ export async function readMergedPage(
   // Each index key is written with its entries; only a damaged state could miss one.
   const items = values
     .filter((value) => value.length > 0)
-    .map((value) => JSON.parse(Buffer.from(value).toString('utf8')) as AuditEntry);
+    .map((value) => JSON.parse(Buffer.from(value).toString('utf8')) as AuditEntry | ChannelRecord);
   return { items, bookmark: positions.length === 0 ? '' : JSON.stringify(positions) };
 }
 
@@ -285,7 +346,7 @@ export async function countParts(
       if (count >= MAX_ENTRIES_COUNTED) {
         return { count, complete: false };
       }
-      const chunk = await readIndexChunk(ctx, part.range, COUNT_CHUNK, next);
+      const chunk = await readIndexChunk(ctx, part, COUNT_CHUNK, next);
       for (const hit of chunk.hits) {
         count += hit.ids.length;
       }

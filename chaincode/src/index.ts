@@ -7,14 +7,17 @@ export { AuditContract, MAX_ENTRIES_PER_TRANSACTION } from './audit-contract';
 export { MAX_ENTRY_BYTES, assertMayWriteSomething, checkAdmission } from './admission';
 export { canRead, type Caller } from './access-policy';
 export {
+  CREDIT_DETAILS_COLLECTION,
   MSP_ID,
   defineConsortium,
   grantsRole,
+  holdsCollection,
   organizationGranting,
   peerOrganizations,
   standardConsortium,
   type Consortium,
   type ConsortiumMember,
+  type PrivateCollection,
 } from './consortium';
 export { ROLES, ROLE_ATTRIBUTE, type Role } from './roles';
 export {
@@ -27,12 +30,21 @@ export {
 } from './pseudonym-key';
 export {
   ENTRIES_RECORDED_EVENT,
+  isErased,
   type AuditEntry,
+  type ChannelRecord,
   type CommitFacts,
+  type DetailsReference,
   type EntriesRecordedEvent,
+  type EntryDetails,
   type EntryPage,
+  type ErasedEntry,
+  type ErasureMark,
+  type ReadEntry,
   type Submitter,
 } from './audit-entry';
+export { DETAILS_TRANSIENT_FIELD } from './entry-details';
+export { channelForm, detailsSha256 } from './channel-form';
 export {
   MAX_JSON_DEPTH,
   canonicalJson,

@@ -11,6 +11,7 @@ const SEPARATOR = '\u0000';
 const RANGE_END = '\u{10FFFF}';
 const SEQUENCE_WIDTH = 16; // Number.MAX_SAFE_INTEGER has 16 digits
 const INDEX_PREFIX = 'ixt'; // index layout 3: a key per transaction (see indexKey)
+const PRIVATE_INDEX_PREFIX = 'ixp'; // a key per entry, in a private data collection
 
 function join(...parts: string[]): string {
   return parts.join(SEPARATOR);
@@ -61,6 +62,30 @@ export function indexKey(
   return join(INDEX_PREFIX, index, partition, mspId, position.committedAt, position.txId);
 }
 
+/**
+ * One entry's key in one organisation's part of an index partition, in the private data
+ * collection that holds the entry's details: a key per entry rather than per transaction, so
+ * that erasing one entry purges its own keys and no other entry's. The value lists its one id,
+ * as indexValue does, and keys follow commit order as indexKey's do.
+ */
+export function privateIndexKey(
+  index: string,
+  partition: string,
+  mspId: string,
+  position: { committedAt: string; txId: string },
+  id: string,
+): string {
+  return join(
+    PRIVATE_INDEX_PREFIX,
+    index,
+    partition,
+    mspId,
+    position.committedAt,
+    position.txId,
+    id,
+  );
+}
+
 /** An index key's value: the ids it lists, in order. */
 export function indexValue(ids: readonly string[]): string {
   return JSON.stringify(ids);
@@ -80,15 +105,25 @@ export function indexRange(
   partition: string,
   mspId: string,
   bounds: { from?: string | undefined; to?: string | undefined },
+  held: 'channel' | 'private' = 'channel',
 ): { startKey: string; endKey: string } {
-  const prefix = join(INDEX_PREFIX, index, partition, mspId, '');
+  const prefix = join(
+    held === 'channel' ? INDEX_PREFIX : PRIVATE_INDEX_PREFIX,
+    index,
+    partition,
+    mspId,
+    '',
+  );
   return {
     startKey: prefix + (bounds.from ?? ''),
     endKey: prefix + (bounds.to ?? RANGE_END),
   };
 }
 
-/** An index key's parts: `ixt`, index, partition, organisation, then its commit position. */
+/**
+ * An index key's parts: `ixt` (or `ixp`), index, partition, organisation, then its commit
+ * position (and, in a private collection, the entry's id).
+ */
 const COMMIT_POSITION_PART = 4;
 
 /**
@@ -97,6 +132,42 @@ const COMMIT_POSITION_PART = 4;
  */
 export function commitPositionOf(key: string): Buffer {
   return Buffer.from(key.split(SEPARATOR).slice(COMMIT_POSITION_PART).join(SEPARATOR));
+}
+
+/**
+ * From when an entry whose details are held privately may be erased: `{erasableAfter, txId}`,
+ * the retention and the transaction that set it (the entry's own, or the one that ended its
+ * retention group).
+ */
+export function retentionKey(mspId: string, id: string): string {
+  return join('retain', mspId, id);
+}
+
+/**
+ * Lists an entry under the ledger time its retention ends, so that a sweep finds what is due in
+ * time order; its value is the entry's retention key. Removed when the entry is erased.
+ */
+export function dueKey(erasableAfter: string, mspId: string, id: string): string {
+  return join('due', erasableAfter, mspId, id);
+}
+
+/** The due keys of every retention that ended before ledger time `until`. */
+export function dueRange(until: string): { startKey: string; endKey: string } {
+  return { startKey: join('due', ''), endKey: join('due', until) };
+}
+
+/**
+ * In the collection that holds a retention group's details: the ids of the group's entries
+ * waiting for the entry that ends the group (see KindDetails.retentionGroup). Purged when it
+ * ends, so that nothing keeps the group's identifier once its entries are erased.
+ */
+export function retentionGroupKey(index: string, group: string, mspId: string): string {
+  return join('group', index, group, mspId);
+}
+
+/** Marks an entry as erased: its value is the erasure (see ErasureMark). */
+export function erasureKey(mspId: string, id: string): string {
+  return join('erased', mspId, id);
 }
 
 /**

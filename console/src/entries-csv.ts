@@ -8,14 +8,15 @@ export interface CsvEntry {
   committedAt: string;
   kind: string;
   id: string;
-  stream: string;
+  /** Absent, as the payload is, once an entry's details are erased. */
+  stream?: string;
   source: string;
   sourceSeq?: number;
   digest: string;
   submitter: { mspId: string; name: string };
   blockNumber: number;
   txId: string;
-  payload: unknown;
+  payload?: unknown;
 }
 
 const CSV_COLUMNS = [
@@ -54,7 +55,7 @@ function csvRow(entry: CsvEntry): string {
     submitter: `${entry.submitter.mspId}/${entry.submitter.name}`,
     blockNumber: entry.blockNumber,
     txId: entry.txId,
-    payload: JSON.stringify(entry.payload),
+    payload: entry.payload === undefined ? undefined : JSON.stringify(entry.payload),
   };
   return CSV_COLUMNS.map((column) => csvCell(values[column])).join(',');
 }

@@ -3,6 +3,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { ApiKeyRegistry } from './auth/api-keys';
 import type { EntryService } from './entry-service';
+import type { ErasureService } from './erasure-service';
 import { RequestError } from './request-error';
 import { createCallerRouter } from './http/caller-routes';
 import { createConsoleRouter } from './http/console-routes';
@@ -35,6 +36,7 @@ export interface AppDependencies {
   /** The kinds the ledger records. */
   kinds: KindRegistry;
   entries: EntryService;
+  erasures: ErasureService;
   outbox: { store: OutboxStore; worker: OutboxWorker };
   apiKeys: ApiKeyRegistry;
   /** Turns identity numbers into the pseudonyms the ledger keeps. */
@@ -123,6 +125,7 @@ export function createApp(deps: AppDependencies): express.Express {
     createEntryRouter({
       ledger,
       entries: deps.entries,
+      erasures: deps.erasures,
       outbox,
       metrics,
     }),

@@ -61,6 +61,13 @@ const environment = z.object({
   WEBHOOK_TIMEOUT_MS: wholeNumber('milliseconds', 100, 120_000).default(10_000),
   COMPLIANCE_SWEEP_MS: wholeNumber('milliseconds', 100, 3_600_000).default(30_000),
   SEQUENCE_GAP_GRACE_MS: wholeNumber('milliseconds', 0, 604_800_000).default(900_000),
+  RETENTION_SWEEP_MS: wholeNumber('milliseconds', 0, 86_400_000).default(3_600_000),
+  RETENTION_SWEEP_KEY: z.string().min(1).optional(),
+  RETENTION_LEGAL_BASIS: z
+    .string()
+    .min(1)
+    .max(2000)
+    .default('the retention period recorded with the entry (erasableAfter) has ended'),
 });
 
 /**
@@ -122,6 +129,12 @@ export type Config = Readonly<{
   };
   /** How often compliance deadlines are checked, and how long a `sourceSeq` gap may last. */
   compliance: { sweepIntervalMs: number; sequenceGapGraceMs: number };
+  /**
+   * The retention sweep: how often it erases what is due (0: never), the API key it acts as
+   * (a credit writer's or a regulator's; undefined: the development credit writer's, where
+   * the gateway made development keys, otherwise no sweep), and the legal basis it records.
+   */
+  retention: { sweepIntervalMs: number; keyName: string | undefined; legalBasis: string };
 }>;
 
 export class ConfigError extends Error {
@@ -216,6 +229,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     compliance: Object.freeze({
       sweepIntervalMs: values.COMPLIANCE_SWEEP_MS,
       sequenceGapGraceMs: values.SEQUENCE_GAP_GRACE_MS,
+    }),
+    retention: Object.freeze({
+      sweepIntervalMs: values.RETENTION_SWEEP_MS,
+      keyName: values.RETENTION_SWEEP_KEY,
+      legalBasis: values.RETENTION_LEGAL_BASIS,
     }),
   });
 }

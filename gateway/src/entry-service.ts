@@ -4,6 +4,7 @@ import {
   checkAdmission,
   entryId,
   entryDigest,
+  isErased,
   issueDetails,
   type EntryRequest,
   type KindRegistry,
@@ -265,7 +266,8 @@ export class EntryService {
       return found;
     }
     const { entry } = found;
-    if (entryDigest(entry) !== entry.digest) {
+    // An erased entry's payload is gone; its digest, kept on the channel, still decides.
+    if (!isErased(entry) && entryDigest(entry) !== entry.digest) {
       return {
         verified: false,
         reason: 'LEDGER_INTEGRITY',

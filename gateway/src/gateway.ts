@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { createApp, createMetricsApp } from './app';
 import {
   ApiKeyRegistry,
+  devKeyName,
   devKeyRecords,
   loadOrCreateDevKeys,
   readApiKeysFile,
@@ -17,6 +18,7 @@ import { openLedger, type OpenedLedger } from './open-ledger';
 import { buildProofBundle } from './proof/bundle-builder';
 import { checkBundle } from './verifier/bundle-checks';
 import { EntryService, type EntryAttestation } from './entry-service';
+import { ErasureService } from './erasure-service';
 import { readOrCreateSecret } from './files';
 import { OutboxStore } from './outbox/outbox-store';
 import { OutboxWorker } from './outbox/outbox-worker';
@@ -79,6 +81,52 @@ async function cursorKey(config: Config): Promise<Buffer> {
     randomBytes(32).toString('hex'),
   );
   return Buffer.from(text, 'hex');
+}
+
+/**
+ * Erases what is due every `retention.sweepIntervalMs`, one sweep at a time, as the API key the
+ * configuration names (or, with development keys, the development credit writer).
+ */
+function startRetentionSweep(
+  config: Config,
+  apiKeys: ApiKeyRegistry,
+  erasures: ErasureService,
+  logger: Logger,
+): { stop(): Promise<void> } {
+  const { sweepIntervalMs, keyName, legalBasis } = config.retention;
+  const name =
+    keyName ?? (config.apiKeysFile === undefined ? devKeyName('credit-writer') : undefined);
+  const principal = name === undefined ? undefined : apiKeys.principalNamed(name);
+  if (sweepIntervalMs === 0) {
+    return { stop: () => Promise.resolve() };
+  }
+  if (principal === undefined) {
+    logger.warn(
+      { key: keyName },
+      keyName === undefined
+        ? 'no RETENTION_SWEEP_KEY: entries due for erasure wait for an explicit erase'
+        : 'RETENTION_SWEEP_KEY names no API key: no retention sweep',
+    );
+    return { stop: () => Promise.resolve() };
+  }
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    running ??= erasures
+      .sweep(principal, { reason: 'retention period ended', legalBasis })
+      .catch((error: unknown) => {
+        logger.warn({ err: error }, 'the retention sweep failed; it runs again');
+      })
+      .finally(() => {
+        running = undefined;
+      });
+  }, sweepIntervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 /** Everything the gateway needs, from configuration; the caller decides where it listens. */
@@ -147,10 +195,15 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     },
   );
   dispatcher.start();
+  const erasures = new ErasureService(ledger, logger, () => {
+    store.forgetDropped();
+  });
+  const retentionSweep = startRetentionSweep(config, apiKeys, erasures, logger);
   const app = createApp({
     ledger,
     kinds,
     entries,
+    erasures,
     outbox: { store, worker },
     apiKeys,
     pseudonymizer,
@@ -167,6 +220,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     ledger,
     newDevKeysFile,
     async close() {
+      await retentionSweep.stop();
       await worker.stop();
       await dispatcher.stop();
       await feed.close();

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { entryDigest, issueDetails, timestamp } from '@audit-ledger/chaincode';
+import { entryDigest, isErased, issueDetails, timestamp } from '@audit-ledger/chaincode';
 import { z } from 'zod';
 import { RequestError, asQueryRefusal } from './request-error';
 import {
@@ -127,11 +127,12 @@ class TrailTally {
 
   add(items: LedgerEntry[]): void {
     for (const entry of items) {
-      if (this.stream !== undefined && entry.stream !== this.stream) {
+      if (this.stream !== undefined && (isErased(entry) || entry.stream !== this.stream)) {
         continue;
       }
       this.entries += 1;
-      if (entryDigest(entry) !== entry.digest) {
+      // An erased entry has no payload left to hash; its digest stays on the channel.
+      if (!isErased(entry) && entryDigest(entry) !== entry.digest) {
         this.digestMismatches.push(entry.id);
       }
       if (entry.sourceSeq === undefined) {

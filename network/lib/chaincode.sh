@@ -31,22 +31,51 @@ package_chaincode() {
   as_admin "$org" lifecycle chaincode calculatepackageid "$dir/$contract.tar.gz" >"$dir/package-id"
 }
 
+# collections_args <org> <contract>: the audit contract's private data collections, written from
+# the contract's own consortium (chaincode/src/consortium.ts) for every approval and the commit
+# to name alike. Only the members' peers hold a collection's values and only their clients read
+# or write them; both members' peers endorse every write, each keeping its own copy, so nothing
+# waits on dissemination; values live until purged (blockToLive 0).
+collections_args() {
+  local org="$1" contract="$2" file
+  [[ "$contract" == audit ]] || return 0
+  file="$(package_dir "$org" "$contract")/collections.json"
+  node -e '
+    const { standardConsortium: c } = require(process.argv[1]);
+    const any = (members, role) => members.map((m) => `'"'"'${m}.${role}'"'"'`).join(", ");
+    console.log(JSON.stringify(c.collections.map(({ name, members }) => ({
+      name,
+      policy: `OR(${any(members, "member")})`,
+      requiredPeerCount: 0,
+      maxPeerCount: members.length - 1,
+      blockToLive: 0,
+      memberOnlyRead: true,
+      memberOnlyWrite: true,
+      endorsementPolicy: { signaturePolicy: `AND(${any(members, "peer")})` },
+    })), null, 2));
+  ' "$REPO_DIR/chaincode/dist/consortium.js" >"$file"
+  printf '%s\n' --collections-config "$file"
+}
+
 install_and_approve() {
-  local org="$1" contract="$2" dir
+  local org="$1" contract="$2" dir collections
   dir="$(package_dir "$org" "$contract")"
+  mapfile -t collections < <(collections_args "$org" "$contract")
   as_admin "$org" lifecycle chaincode install "$dir/$contract.tar.gz" >>"$LOG_DIR/peer-cli.log" 2>&1 ||
     fail "installing $contract on $(peer_name "$org") failed: $(tail -n 3 "$LOG_DIR/peer-cli.log")"
   as_admin_via_orderer "$org" lifecycle chaincode approveformyorg -C "$CHANNEL" -n "$contract" \
     -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" --package-id "$(cat "$dir/package-id")" \
-    >>"$LOG_DIR/peer-cli.log" 2>&1 ||
+    "${collections[@]}" >>"$LOG_DIR/peer-cli.log" 2>&1 ||
     fail "$org could not approve $contract: $(tail -n 3 "$LOG_DIR/peer-cli.log")"
 }
 
 # Whether a majority of the organisations approved the definition, as an organisation's peer sees.
 majority_approved() {
-  local org="$1" contract="$2" approvals
+  local org="$1" contract="$2" approvals collections
+  mapfile -t collections < <(collections_args "$org" "$contract")
   approvals="$(as_admin "$org" lifecycle chaincode checkcommitreadiness -C "$CHANNEL" -n "$contract" \
-    -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" --output json 2>/dev/null | grep -c ': true')"
+    -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" "${collections[@]}" --output json 2>/dev/null |
+    grep -c ': true')"
   ((approvals * 2 > ${#PEER_ORGS[@]}))
 }
 
@@ -54,13 +83,14 @@ majority_approved() {
 # majority approved it. The definition names no policy of its own, so the channel's MAJORITY
 # Endorsement applies.
 commit_chaincode() {
-  local contract="$1" committer="${2:-${PEER_ORGS[0]}}" org peers=()
+  local contract="$1" committer="${2:-${PEER_ORGS[0]}}" org peers=() collections
   wait_until "$(peer_name "$committer")" 60 "a majority's approvals of $contract" majority_approved "$committer" "$contract"
   for org in "${PEER_ORGS[@]}"; do
     peers+=(--peerAddresses "$(org_address "$org" "$(peer_port "$org")")" --tlsRootCertFiles "$(org_root_cert "$org")")
   done
+  mapfile -t collections < <(collections_args "$committer" "$contract")
   as_admin_via_orderer "$committer" lifecycle chaincode commit -C "$CHANNEL" -n "$contract" \
-    -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" "${peers[@]}" \
+    -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" "${peers[@]}" "${collections[@]}" \
     >>"$LOG_DIR/peer-cli.log" 2>&1 || fail "committing the $contract definition failed: $(tail -n 3 "$LOG_DIR/peer-cli.log")"
 }
 

@@ -6,7 +6,7 @@ import {
   type TestIdentities,
   type TestIdentity,
 } from '../support/identities.js';
-import { detailPaths, entryOf, errorOf, pageOf } from '../support/results.js';
+import { detailPaths, entryOf, errorOf, pageOf, recordedEntryOf } from '../support/results.js';
 import {
   algorithmUpload,
   creditChange,
@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 
 function record(harness: ContractHarness, identity: TestIdentity, request: unknown) {
-  return harness.submit(identity, 'RecordEntry', JSON.stringify(request));
+  return harness.recordEntry(identity, request);
 }
 
 function queryByKind(harness: ContractHarness, identity: TestIdentity, kind: string) {
@@ -58,11 +58,7 @@ describe('who may write what', () => {
       const refused = await record(harness, ids.regulator, request);
       expect(detailPaths(errorOf(refused, 'FORBIDDEN'))).toEqual(['kind']);
     }
-    const batch = await harness.submit(
-      ids.regulator,
-      'RecordEntries',
-      JSON.stringify([findingClosure(), dataAccess()]),
-    );
+    const batch = await harness.recordEntries(ids.regulator, [findingClosure(), dataAccess()]);
     errorOf(batch, 'FORBIDDEN');
     expect(harness.state.keys()).toEqual(written);
   });
@@ -95,7 +91,11 @@ describe('who may read what', () => {
   test('a regulator reads every organisation’s entries', async () => {
     const harness = new ContractHarness();
     const access = entryOf(await record(harness, ids.sandboxWriter, dataAccess()));
-    const change = entryOf(await record(harness, ids.creditWriter, creditChange()));
+    const changeRequest = creditChange();
+    const change = recordedEntryOf(
+      await record(harness, ids.creditWriter, changeRequest),
+      changeRequest,
+    );
 
     expect(entryOf(await harness.evaluate(ids.regulator, 'GetEntry', access.id))).toEqual(access);
     expect(entryOf(await harness.evaluate(ids.regulator, 'GetEntry', change.id))).toEqual(change);
@@ -178,11 +178,9 @@ describe('roles are bound to the organisations that grant them', () => {
   test('a credit-writer certificate from SandboxOrg’s CA commits nothing', async () => {
     const harness = new ContractHarness();
     const single = await record(harness, ids.sandboxOrgCreditWriter, creditChange());
-    const batch = await harness.submit(
-      ids.sandboxOrgCreditWriter,
-      'RecordEntries',
-      JSON.stringify([creditChange({ id: 'batched-change' })]),
-    );
+    const batch = await harness.recordEntries(ids.sandboxOrgCreditWriter, [
+      creditChange({ id: 'batched-change' }),
+    ]);
 
     expect(errorOf(single, 'FORBIDDEN').message).toContain(
       'SandboxOrg may not grant the role credit-writer',

@@ -21,7 +21,9 @@ beforeAll(async () => {
 });
 
 function recordBatch(harness: ContractHarness, requests: unknown, identity = ids.sandboxWriter) {
-  return harness.submit(identity, 'RecordEntries', JSON.stringify(requests));
+  return Array.isArray(requests)
+    ? harness.recordEntries(identity, requests)
+    : harness.submit(identity, 'RecordEntries', JSON.stringify(requests));
 }
 
 describe('recording many entries in one transaction', () => {
@@ -132,9 +134,7 @@ describe('a batch is all or nothing', () => {
 
   test('an id already on the ledger refuses the batch, naming the entry', async () => {
     const harness = new ContractHarness();
-    const existing = entryOf(
-      await harness.submit(ids.sandboxWriter, 'RecordEntry', JSON.stringify(dataAccess())),
-    );
+    const existing = entryOf(await harness.recordEntry(ids.sandboxWriter, dataAccess()));
     const before = harness.state.keys().length;
 
     const refused = await recordBatch(harness, [dataAccess(), dataAccess({ id: existing.id })]);

@@ -59,7 +59,7 @@ function changed(kind: string, edits: Record<string, unknown>, index = 0) {
 }
 
 describe('the standard kinds', () => {
-  test('are the three recorded from the start and the eight the platform added', () => {
+  test('are the three recorded from the start, the eight the platform added, and erasures', () => {
     expect(standardKinds.kinds).toEqual([
       'data-access',
       'algorithm-upload',
@@ -72,6 +72,7 @@ describe('the standard kinds', () => {
       'dataset-admission',
       'commitment-check',
       'finding-closure',
+      'entry-erasure',
     ]);
     expect(standardKinds.indexes).toEqual([
       'stream',
@@ -84,6 +85,7 @@ describe('the standard kinds', () => {
       'matterId',
       'recipientId',
       'findingId',
+      'erasedEntryId',
     ]);
     expect(standardKinds.writableKinds('sandbox-writer')).toEqual([
       'data-access',
@@ -98,8 +100,9 @@ describe('the standard kinds', () => {
       'approval-decision',
       'credit-share',
       'commitment-check',
+      'entry-erasure',
     ]);
-    expect(standardKinds.writableKinds('regulator')).toEqual(['finding-closure']);
+    expect(standardKinds.writableKinds('regulator')).toEqual(['finding-closure', 'entry-erasure']);
   });
 
   test.each(

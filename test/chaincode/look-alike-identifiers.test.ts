@@ -111,10 +111,7 @@ describe('a look-alike identifier in an entry', () => {
   ])('is refused with INVALID_ENTRY naming %s, and nothing is stored', async (path, change) => {
     const harness = new ContractHarness();
     const request = dataAccess({}, change);
-    const error = errorOf(
-      await harness.submit(ids.sandboxWriter, 'RecordEntry', JSON.stringify(request)),
-      'INVALID_ENTRY',
-    );
+    const error = errorOf(await harness.recordEntry(ids.sandboxWriter, request), 'INVALID_ENTRY');
     expect(error.details?.map((detail) => detail.path)).toEqual([path]);
     expect(harness.state.keys()).toEqual([]);
   });
@@ -122,9 +119,7 @@ describe('a look-alike identifier in an entry', () => {
   test('a Cyrillic dataset id is recorded, and its trail found by its stream', async () => {
     const harness = new ContractHarness();
     const request = dataAccess({}, { dataset: { id: 'Москва-2026' } });
-    const entry = entryOf(
-      await harness.submit(ids.sandboxWriter, 'RecordEntry', JSON.stringify(request)),
-    );
+    const entry = entryOf(await harness.recordEntry(ids.sandboxWriter, request));
     expect(entry.stream).toBe('dataset:Москва-2026');
     const page = pageOf(
       await harness.evaluate(
@@ -139,9 +134,7 @@ describe('a look-alike identifier in an entry', () => {
   test('the same identifier written plainly is recorded', async () => {
     const harness = new ContractHarness();
     const request = dataAccess({}, { dataset: dataAccessPayload().dataset });
-    const entry = entryOf(
-      await harness.submit(ids.sandboxWriter, 'RecordEntry', JSON.stringify(request)),
-    );
+    const entry = entryOf(await harness.recordEntry(ids.sandboxWriter, request));
     expect(entry.stream).toBe('dataset:city-mgmt/traffic-flow-2025');
   });
 });

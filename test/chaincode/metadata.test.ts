@@ -42,6 +42,8 @@ describe('the contract as Fabric sees it', () => {
       { name: 'GetEntry', kind: 'EVALUATE', parameters: ['id:string'] },
       { name: 'QueryEntries', kind: 'EVALUATE', parameters: ['query:string'] },
       { name: 'CountEntries', kind: 'EVALUATE', parameters: ['query:string'] },
+      { name: 'EraseEntry', kind: 'SUBMIT', parameters: ['request:string'] },
+      { name: 'ListDueErasures', kind: 'EVALUATE', parameters: ['query:string'] },
       { name: 'RecordPseudonymKey', kind: 'SUBMIT', parameters: ['fingerprint:string'] },
       { name: 'GetPseudonymKey', kind: 'EVALUATE', parameters: [] },
     ]);

@@ -5,7 +5,7 @@
  * organisation's keys in commit order.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { defineConsortium, type EntryPage } from '../../chaincode/src/index.js';
+import { defineConsortium, standardConsortium, type EntryPage } from '../../chaincode/src/index.js';
 import {
   createCertificateAuthority,
   issueClientIdentity,
@@ -36,6 +36,7 @@ const threeWriters = defineConsortium({
     { mspId: 'ResearchOrg', roles: ['sandbox-writer'] },
     { mspId: 'RegulatorOrg', roles: ['regulator'] },
   ],
+  collections: standardConsortium.collections,
 });
 
 beforeAll(async () => {
@@ -87,7 +88,7 @@ async function recordMany(
 ): Promise<void> {
   for (let done = 0; done < total; done += 1000) {
     const batch = Array.from({ length: Math.min(1000, total - done) }, make);
-    payloadOf(await harness.submit(identity, 'RecordEntries', JSON.stringify(batch)));
+    payloadOf(await harness.recordEntries(identity, batch));
   }
 }
 
@@ -126,13 +127,7 @@ describe("a writer's query reads its own organisation's index keys only", () => 
     const harness = new ContractHarness(sharedRoleConsortium);
     const dataset = { dataset: { id: 'ds-crowded' } };
     await recordMany(harness, ids.creditOrgSandboxWriter, MANY, () => dataAccess({}, dataset));
-    const own = entryOf(
-      await harness.submit(
-        ids.sandboxWriter,
-        'RecordEntry',
-        JSON.stringify(dataAccess({}, dataset)),
-      ),
-    );
+    const own = entryOf(await harness.recordEntry(ids.sandboxWriter, dataAccess({}, dataset)));
 
     expect(
       pageOf(
@@ -193,10 +188,7 @@ describe("a regulator's pages merge the organisations' partitions", () => {
       for (const [position, writer] of writers.entries()) {
         const size = (round + position) % 3 === 0 ? 3 : 1;
         const batch = Array.from({ length: size }, () => dataAccess({}, dataset));
-        const stored = entriesOf(
-          await harness.submit(writer, 'RecordEntries', JSON.stringify(batch)),
-          batch,
-        );
+        const stored = entriesOf(await harness.recordEntries(writer, batch), batch);
         recorded.push(...stored.map((entry) => entry.id));
         if (round % 2 === 1 && position < writers.length - 1) {
           // The next organisation's transaction at the same ledger time: ordered by its id.
@@ -292,11 +284,7 @@ describe('bookmarks', () => {
   test("a regulator's bookmark is refused for another query, and by a writer", async () => {
     const harness = new ContractHarness(threeWriters);
     for (const writer of [ids.sandboxWriter, ids.creditOrgSandboxWriter, researchWriter]) {
-      await harness.submit(
-        writer,
-        'RecordEntry',
-        JSON.stringify(dataAccess({}, { dataset: { id: 'ds-b' } })),
-      );
+      await harness.recordEntry(writer, dataAccess({}, { dataset: { id: 'ds-b' } }));
     }
     const { bookmark } = pageOf(
       await query(harness, ids.regulator, { by: 'stream', value: 'dataset:ds-b', pageSize: 1 }),
@@ -322,11 +310,7 @@ describe('bookmarks', () => {
   ])('%s is refused', async (_case, forged) => {
     const harness = new ContractHarness(threeWriters);
     for (let index = 0; index < 3; index += 1) {
-      await harness.submit(
-        ids.sandboxWriter,
-        'RecordEntry',
-        JSON.stringify(dataAccess({}, { dataset: { id: 'ds-f' } })),
-      );
+      await harness.recordEntry(ids.sandboxWriter, dataAccess({}, { dataset: { id: 'ds-f' } }));
     }
     const body = { by: 'stream', value: 'dataset:ds-f', pageSize: 1 };
     const { bookmark } = pageOf(await query(harness, ids.regulator, body));
@@ -350,9 +334,7 @@ describe('counts per role', () => {
           ? [ids.creditOrgSandboxWriter, ids.sandboxWriter]
           : [ids.creditOrgSandboxWriter];
       for (const writer of writers) {
-        payloadOf(
-          await harness.submit(writer, 'RecordEntry', JSON.stringify(dataAccess({}, dataset))),
-        );
+        payloadOf(await harness.recordEntry(writer, dataAccess({}, dataset)));
       }
     }
     const stream = { by: 'stream', value: 'dataset:ds-count' };

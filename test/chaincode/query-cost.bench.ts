@@ -6,7 +6,7 @@
  *   npx tsc --build && npx vitest bench --run test/chaincode/query-cost.bench.ts
  */
 import { beforeAll, bench, describe } from 'vitest';
-import { defineConsortium, type EntryPage } from '../../chaincode/src/index.js';
+import { defineConsortium, standardConsortium, type EntryPage } from '../../chaincode/src/index.js';
 import {
   createCertificateAuthority,
   issueClientIdentity,
@@ -28,6 +28,7 @@ const consortium = defineConsortium({
     { mspId: 'ResearchOrg', roles: ['sandbox-writer'] },
     { mspId: 'RegulatorOrg', roles: ['regulator'] },
   ],
+  collections: standardConsortium.collections,
 });
 
 const harness = new ContractHarness(consortium);
@@ -68,7 +69,7 @@ beforeAll(async () => {
       const batch = Array.from({ length: TURN }, () =>
         dataAccess({}, { dataset: { id: 'ds-bench' } }),
       );
-      payloadOf(await harness.submit(identity, 'RecordEntries', JSON.stringify(batch)));
+      payloadOf(await harness.recordEntries(identity, batch));
     }
   }
   for (let page = 0; page < 150; page += 1) {

@@ -7,7 +7,7 @@ import {
   type TestIdentities,
   type TestIdentity,
 } from '../support/identities.js';
-import { detailPaths, entryOf, errorOf, pageOf } from '../support/results.js';
+import { detailPaths, entryOf, errorOf, pageOf, recordedEntryOf } from '../support/results.js';
 import {
   DIGEST_A,
   DIGEST_B,
@@ -30,7 +30,7 @@ function record(
   request: unknown,
   identity: TestIdentity = ids.sandboxWriter,
 ) {
-  return harness.submit(identity, 'RecordEntry', JSON.stringify(request));
+  return harness.recordEntry(identity, request);
 }
 
 async function allPages(
@@ -83,28 +83,14 @@ describe('finding entries', () => {
   test('by recordId: a credit record’s whole history, in order', async () => {
     const harness = new ContractHarness();
     const record1 = { recordId: 'CR-7' };
-    const created = entryOf(
-      await record(
-        harness,
-        creditChange({}, { ...record1, change: 'create', after: DIGEST_A }),
-        ids.creditWriter,
-      ),
-    );
+    const recordChange = async (payload: Record<string, unknown>) => {
+      const request = creditChange({}, { ...record1, ...payload });
+      return recordedEntryOf(await record(harness, request, ids.creditWriter), request);
+    };
+    const created = await recordChange({ change: 'create', after: DIGEST_A });
     await record(harness, creditChange({}, { recordId: 'CR-8' }), ids.creditWriter);
-    const updated = entryOf(
-      await record(
-        harness,
-        creditChange({}, { ...record1, change: 'update', before: DIGEST_A, after: DIGEST_B }),
-        ids.creditWriter,
-      ),
-    );
-    const revoked = entryOf(
-      await record(
-        harness,
-        creditChange({}, { ...record1, change: 'revoke', before: DIGEST_B, after: undefined }),
-        ids.creditWriter,
-      ),
-    );
+    const updated = await recordChange({ change: 'update', before: DIGEST_A, after: DIGEST_B });
+    const revoked = await recordChange({ change: 'revoke', before: DIGEST_B, after: undefined });
 
     const page = pageOf(await query(harness, { by: 'recordId', value: 'CR-7' }));
     expect(page.items).toEqual([created, updated, revoked]);
@@ -151,7 +137,7 @@ describe('pagination', () => {
   test('entries of one transaction keep their batch order', async () => {
     const harness = new ContractHarness();
     const batch = Array.from({ length: 12 }, () => dataAccess());
-    await harness.submit(ids.sandboxWriter, 'RecordEntries', JSON.stringify(batch));
+    await harness.recordEntries(ids.sandboxWriter, batch);
 
     const pages = await allPages(harness, { by: 'kind', value: 'data-access', pageSize: 5 });
     expect(pages.flatMap((page) => page.items.map((entry) => entry.id))).toEqual(
@@ -194,7 +180,7 @@ describe('a bookmark inside a transaction', () => {
   test('skips only ids of the key it names, and never all of them', async () => {
     const harness = new ContractHarness();
     const batch = Array.from({ length: 6 }, () => dataAccess());
-    await harness.submit(ids.sandboxWriter, 'RecordEntries', JSON.stringify(batch));
+    await harness.recordEntries(ids.sandboxWriter, batch);
     await record(harness, dataAccess());
     const first = pageOf(await query(harness, { by: 'kind', value: 'data-access', pageSize: 4 }));
     const [[key, skip]] = JSON.parse(first.bookmark) as [[string, number]];

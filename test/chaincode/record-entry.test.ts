@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { canonicalJson, ENTRIES_RECORDED_EVENT } from '../../chaincode/src/index.js';
 import { ContractHarness } from '../support/contract-harness.js';
 import { testIdentities, type TestIdentities } from '../support/identities.js';
-import { detailPaths, entryOf, errorOf, payloadOf } from '../support/results.js';
+import { detailPaths, entryOf, errorOf, payloadOf, recordedEntryOf } from '../support/results.js';
 import {
   CREDIT_CODE,
   DIGEST_A,
@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 
 function record(harness: ContractHarness, request: unknown, identity = ids.sandboxWriter) {
-  return harness.submit(identity, 'RecordEntry', JSON.stringify(request));
+  return harness.recordEntry(identity, request);
 }
 
 function expectedDigest(request: { kind: string; id: string; payload: unknown }): string {
@@ -57,7 +57,11 @@ describe('recording one entry', () => {
   test('an algorithm upload streams by algorithm and a credit change by subject', async () => {
     const harness = new ContractHarness();
     const upload = entryOf(await record(harness, algorithmUpload()));
-    const change = entryOf(await record(harness, creditChange(), ids.creditWriter));
+    const changeRequest = creditChange();
+    const change = recordedEntryOf(
+      await record(harness, changeRequest, ids.creditWriter),
+      changeRequest,
+    );
 
     expect(upload.stream).toBe('algorithm:alg-traffic-forecast');
     expect(upload.digest).toBe(expectedDigest(upload));
@@ -99,7 +103,7 @@ describe('recording one entry', () => {
   test('a batch writes one index key per partition it touches, not one per entry', async () => {
     const harness = new ContractHarness();
     const batch = Array.from({ length: 50 }, () => dataAccess());
-    payloadOf(await harness.submit(ids.sandboxWriter, 'RecordEntries', JSON.stringify(batch)));
+    payloadOf(await harness.recordEntries(ids.sandboxWriter, batch));
 
     const indexes = harness.state.keys().filter((key) => key.startsWith('ixt\u0000'));
     const listed = indexes.map(

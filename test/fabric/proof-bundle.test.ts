@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { wholeEntry } from '../../gateway/src/ledger/ledger.js';
 import type { FabricProofBundle } from '../../gateway/src/proof/proof-bundle.js';
 import { trustFile, type TrustFile } from '../../gateway/src/transparency/trust-file.js';
 import { checkBundle } from '../../gateway/src/verifier/bundle-checks.js';
@@ -176,7 +177,7 @@ describe('a proof bundle from Fabric blocks', () => {
 
   test('a changed payload fails its digest; a changed byte in the block fails the data hash', async () => {
     const changedEntry = structuredClone(bundle);
-    (changedEntry.entry.payload as { outcome: string }).outcome = 'denied';
+    (wholeEntry(changedEntry.entry).payload as { outcome: string }).outcome = 'denied';
     expect(reasons(changedEntry)).toEqual(['ENTRY_DIGEST', 'ENTRY_MISMATCH']);
 
     const changedBlock = structuredClone(bundle);

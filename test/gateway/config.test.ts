@@ -42,6 +42,11 @@ describe('loadConfig defaults', () => {
         },
       },
       compliance: { sweepIntervalMs: 30_000, sequenceGapGraceMs: 900_000 },
+      retention: {
+        sweepIntervalMs: 3_600_000,
+        keyName: undefined,
+        legalBasis: 'the retention period recorded with the entry (erasableAfter) has ended',
+      },
     });
   });
 

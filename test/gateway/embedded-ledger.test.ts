@@ -432,6 +432,8 @@ describe('checkIntegrity', () => {
     expect(report).toEqual({
       height: 4,
       stateKeys: stateOf(opened.store).size,
+      // The credit change's details, its stream and recordId index keys, its retention group.
+      privateKeys: 4,
       problems: [],
     });
     await closeLedger(opened);

@@ -29,13 +29,16 @@ let trust: TrustFile;
 /** Entries of earlier runs stay on a Fabric ledger: queries look from this run's start on. */
 let since: string;
 
-const examples = standardKinds.versions.flatMap((version) =>
-  version.examples.map((example, index) => ({
-    version,
-    example,
-    id: unique(`${version.kind}-v${version.version}-${index}`),
-  })),
-);
+// A kind only a transaction of its own records (an erasure) is tested with it: erasure.test.ts.
+const examples = standardKinds.versions
+  .filter((version) => version.recordedBy === undefined)
+  .flatMap((version) =>
+    version.examples.map((example, index) => ({
+      version,
+      example,
+      id: unique(`${version.kind}-v${version.version}-${index}`),
+    })),
+  );
 
 function keyOf(role: keyof TestGateway['keys']): string {
   return gateway.keys[role];
@@ -161,12 +164,12 @@ describe('the platform’s kinds at the API', () => {
     expect(share.status, share.text).toBe(201);
     const company = await lookup(CREDIT_CODE);
     const person = await lookup(RESIDENT_ID);
-    expect(entrySchema.parse(decision.body).payload.applicant).toEqual({
+    expect(entrySchema.parse(decision.body).payload?.applicant).toEqual({
       type: 'organization',
       ref: company.subject.ref,
     });
     expect(entrySchema.parse(decision.body).stream).toBe(company.stream);
-    expect(entrySchema.parse(share.body).payload.subject).toEqual({
+    expect(entrySchema.parse(share.body).payload?.subject).toEqual({
       type: 'person',
       ref: person.subject.ref,
     });

@@ -21,7 +21,7 @@ import {
 import { LedgerStore } from '../../gateway/src/embedded/ledger-store.js';
 import { openGateway } from '../../gateway/src/gateway.js';
 import { runGatewayProgram } from '../support/processes.js';
-import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
+import type { LedgerEntry, RecordedEntry } from '../../gateway/src/ledger/ledger.js';
 import type { TrailReport } from '../../gateway/src/trail-check.js';
 import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
 import { dataAccess } from '../support/sample-entries.js';
@@ -33,8 +33,8 @@ interface VerifyBody {
 
 let gateway: TestGateway;
 
-async function record(key: string, request: unknown): Promise<LedgerEntry> {
-  const response = await gateway.request<LedgerEntry>('POST', '/v1/entries', {
+async function record(key: string, request: unknown): Promise<RecordedEntry> {
+  const response = await gateway.request<RecordedEntry>('POST', '/v1/entries', {
     key,
     body: request,
   });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { standardKinds } from '../../chaincode/src/index.js';
-import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
+import type { RecordedEntry } from '../../gateway/src/ledger/ledger.js';
 import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
 import {
   CREDIT_CODE,
@@ -104,7 +104,7 @@ describe('GET /v1/statistics/entries-per-day', () => {
 
 describe('POST /v1/subjects/lookup', () => {
   test('gives the stream a credit change for that number was written to, in any spelling', async () => {
-    const written = await gateway.request<LedgerEntry>('POST', '/v1/entries', {
+    const written = await gateway.request<RecordedEntry>('POST', '/v1/entries', {
       key: gateway.keys['credit-writer'],
       body: creditChange({}, { subject: { type: 'person', idNumber: RESIDENT_ID } }),
     });

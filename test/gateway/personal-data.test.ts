@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { entryDigest } from '../../chaincode/src/index.js';
-import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
+import type { LedgerEntry, RecordedEntry } from '../../gateway/src/ledger/ledger.js';
 import { spellings } from '../support/identifier-spellings.js';
 import {
   TEST_LEDGER,
@@ -53,7 +53,7 @@ const NEEDLES = [
 ];
 
 interface BatchBody {
-  results: ({ status: number; error?: ErrorBody['error'] } & Partial<{ entry: LedgerEntry }>)[];
+  results: ({ status: number; error?: ErrorBody['error'] } & Partial<{ entry: RecordedEntry }>)[];
 }
 
 /** The HMAC the gateway must store, computed here with node:crypto and the key on disk. */
@@ -161,7 +161,7 @@ describe('credit subjects given as national identifiers', () => {
     const request = creditChange({}, personSubject(RESIDENT_ID));
     const ref = await expectedRef(gateway, RESIDENT_ID);
 
-    const created = await send<LedgerEntry>('POST', '/v1/entries', creditKey, request);
+    const created = await send<RecordedEntry>('POST', '/v1/entries', creditKey, request);
     expect(created.status).toBe(201);
     expect(created.body.payload).toEqual({
       ...creditChangePayload(),
@@ -189,7 +189,7 @@ describe('credit subjects given as national identifiers', () => {
     ['surrounding spaces and hyphens', ' 1101-0519-4912-3100-2X '],
   ])('the same number written with %s gives the same reference', async (_label, idNumber) => {
     const ref = await expectedRef(gateway, RESIDENT_ID);
-    const created = await send<LedgerEntry>(
+    const created = await send<RecordedEntry>(
       'POST',
       '/v1/entries',
       creditKey,
@@ -203,7 +203,7 @@ describe('credit subjects given as national identifiers', () => {
     const ref = await expectedRef(gateway, CREDIT_CODE);
     expect(ref).not.toBe(await expectedRef(gateway, RESIDENT_ID));
     for (const idNumber of ORGANIZATION_FORMS) {
-      const created = await send<LedgerEntry>(
+      const created = await send<RecordedEntry>(
         'POST',
         '/v1/entries',
         creditKey,
@@ -215,7 +215,7 @@ describe('credit subjects given as national identifiers', () => {
   });
 
   test('different numbers give different references', async () => {
-    const created = await send<LedgerEntry>(
+    const created = await send<RecordedEntry>(
       'POST',
       '/v1/entries',
       creditKey,
@@ -229,10 +229,10 @@ describe('credit subjects given as national identifiers', () => {
 
   test('a retry spelling the number differently is the same entry (200), another number conflicts', async () => {
     const request = creditChange({}, personSubject(RESIDENT_ID));
-    const first = await send<LedgerEntry>('POST', '/v1/entries', creditKey, request);
+    const first = await send<RecordedEntry>('POST', '/v1/entries', creditKey, request);
     expect(first.status).toBe(201);
 
-    const retry = await send<LedgerEntry>('POST', '/v1/entries', creditKey, {
+    const retry = await send<RecordedEntry>('POST', '/v1/entries', creditKey, {
       ...request,
       payload: { ...request.payload, ...personSubject('110105-19491231-002x') },
     });
@@ -408,7 +408,7 @@ describe('national identifiers never reach the disk, the logs or a response', ()
     ];
     for (const subject of subjects) {
       const request = creditChange({}, { subject });
-      const response = await send<LedgerEntry>('POST', '/v1/entries', creditKey, request);
+      const response = await send<RecordedEntry>('POST', '/v1/entries', creditKey, request);
       expect(response.status).toBe(201);
       accepted.push(request.id);
     }
@@ -555,7 +555,7 @@ describe('identifiers in the other spellings the hardening review found', () => 
   ])(
     'a credit subject written with %s gets the same reference as typed plainly',
     async (_label, idNumber) => {
-      const written = await gateway.request<LedgerEntry>('POST', '/v1/entries', {
+      const written = await gateway.request<RecordedEntry>('POST', '/v1/entries', {
         key: gateway.keys['credit-writer'],
         body: creditChange({}, personSubject(idNumber)),
       });
@@ -570,7 +570,7 @@ describe('identifiers in the other spellings the hardening review found', () => 
     const fullWidth = RESIDENT_ID.replace(/[0-9A-Z]/g, (char) =>
       String.fromCharCode(char.charCodeAt(0) + 0xfee0),
     );
-    const written = await gateway.request<LedgerEntry>('POST', '/v1/entries', {
+    const written = await gateway.request<RecordedEntry>('POST', '/v1/entries', {
       key: gateway.keys['credit-writer'],
       body: creditChange({}, personSubject(`${fullWidth.slice(0, 6)}\u200b${fullWidth.slice(6)}`)),
     });

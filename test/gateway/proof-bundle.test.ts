@@ -9,6 +9,7 @@ import {
   createCertificateAuthority,
   issueNodeIdentity,
 } from '../../gateway/src/identity/x509-identities.js';
+import { wholeEntry } from '../../gateway/src/ledger/ledger.js';
 import type { EmbeddedProofBundle as ProofBundle } from '../../gateway/src/proof/proof-bundle.js';
 import { endorsedResultBytes } from '../../gateway/src/proof/signed-payloads.js';
 import { trustFile, type TrustFile } from '../../gateway/src/transparency/trust-file.js';
@@ -119,23 +120,23 @@ describe('the verifier catches one changed thing, and says which', () => {
     [
       'a byte of the payload',
       (candidate) => {
-        (candidate.entry.payload as { action: string }).action = 'export';
+        (wholeEntry(candidate.entry).payload as { action: string }).action = 'export';
       },
       'ENTRY_DIGEST',
     ],
     [
       'the payload with a recomputed digest',
       (candidate) => {
-        (candidate.entry.payload as { action: string }).action = 'export';
-        candidate.entry.digest = entryDigest(candidate.entry);
+        (wholeEntry(candidate.entry).payload as { action: string }).action = 'export';
+        candidate.entry.digest = entryDigest(wholeEntry(candidate.entry));
       },
       'ENTRY_MISMATCH',
     ],
     [
       'the stored form to match a forged entry',
       (candidate) => {
-        (candidate.entry.payload as { action: string }).action = 'export';
-        candidate.entry.digest = entryDigest(candidate.entry);
+        (wholeEntry(candidate.entry).payload as { action: string }).action = 'export';
+        candidate.entry.digest = entryDigest(wholeEntry(candidate.entry));
         const { blockNumber: _n, ...committed } = candidate.entry;
         candidate.canonicalEntry = canonicalJson(committed);
       },
@@ -335,7 +336,7 @@ describe('npx audit-ledger verify', () => {
     expect(passed.stdout.trim().endsWith('VERIFIED')).toBe(true);
 
     const tampered = copy();
-    (tampered.entry.payload as { action: string }).action = 'export';
+    (wholeEntry(tampered.entry).payload as { action: string }).action = 'export';
     const bad = join(folder, 'tampered.json');
     await writeFile(bad, JSON.stringify(tampered));
     const failed = await cli('verify', bad, '--trust', trustPath, '--json');
@@ -392,7 +393,7 @@ describe('npx audit-ledger verify', () => {
 
     const [first, second] = bundles;
     const altered = structuredClone(second) as ProofBundle;
-    (altered.entry.payload as { action: string }).action = 'export';
+    (wholeEntry(altered.entry).payload as { action: string }).action = 'export';
     const tampered = await cli(
       'verify',
       await file('evidence-tampered.json', { ...evidence, bundles: [first, altered] }),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
+import type { LedgerEntry, RecordedEntry } from '../../gateway/src/ledger/ledger.js';
 import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
 import {
   RESIDENT_ID,
@@ -32,8 +32,8 @@ function reversedKeys(value: unknown): unknown {
   return value;
 }
 
-async function record(gateway: TestGateway, key: string, request: unknown): Promise<LedgerEntry> {
-  const response = await gateway.request<LedgerEntry>('POST', '/v1/entries', {
+async function record(gateway: TestGateway, key: string, request: unknown): Promise<RecordedEntry> {
+  const response = await gateway.request<RecordedEntry>('POST', '/v1/entries', {
     key,
     body: request,
   });

@@ -1,9 +1,15 @@
 import {
   decodeErrorEnvelope,
+  standardConsortium,
   type Consortium,
   type ContractErrorEnvelope,
+  type EntryRequest,
 } from '../../chaincode/src/index.js';
+// The kinds the gateway's own modules were built with, as a gateway sends entries.
+import { standardKinds } from '@audit-ledger/chaincode';
 import { ContractRunner } from '../../gateway/src/embedded/contract-runner.js';
+import type { TransientData } from '../../gateway/src/embedded/transaction-stub.js';
+import { recordingCall } from '../../gateway/src/ledger/recording-call.js';
 import type { TestIdentity } from './identities.js';
 import { MemoryWorldState } from './memory-state.js';
 
@@ -24,13 +30,28 @@ export class ContractHarness {
   clock = Date.parse('2026-03-01T08:00:00Z') / 1000;
 
   /** The standard contract, or one run by another consortium. */
-  constructor(consortium?: Consortium) {
+  constructor(private readonly consortium: Consortium = standardConsortium) {
     // The runner's own standard kinds: it loads the compiled contract, not these sources.
     this.runner = new ContractRunner(undefined, consortium);
   }
 
   submit(identity: TestIdentity, fcn: string, ...args: string[]): Promise<InvokeResult> {
     return this.invoke(identity, fcn, args, true);
+  }
+
+  /**
+   * RecordEntry as a gateway sends it: a private kind's payload in the transient field. `request`
+   * is sent as it is (it may be malformed), its payload moved only when it names such a kind.
+   */
+  recordEntry(identity: TestIdentity, request: unknown): Promise<InvokeResult> {
+    const call = recordingCall(standardKinds, this.consortium, [request as EntryRequest], true);
+    return this.invoke(identity, 'RecordEntry', [call.argument], true, call.transient);
+  }
+
+  /** RecordEntries as a gateway sends it (see recordEntry). */
+  recordEntries(identity: TestIdentity, requests: readonly unknown[]): Promise<InvokeResult> {
+    const call = recordingCall(standardKinds, this.consortium, requests as EntryRequest[]);
+    return this.invoke(identity, 'RecordEntries', [call.argument], true, call.transient);
   }
 
   evaluate(identity: TestIdentity, fcn: string, ...args: string[]): Promise<InvokeResult> {
@@ -42,6 +63,7 @@ export class ContractHarness {
     fcn: string,
     args: string[],
     commit: boolean,
+    transient?: TransientData,
   ): Promise<InvokeResult> {
     this.transactions += 1;
     const txId = `tx${String(this.transactions).padStart(6, '0')}`;
@@ -55,6 +77,7 @@ export class ContractHarness {
       txId,
       timestamp: { seconds, nanos },
       creator: { mspid: identity.mspId, idBytes: Buffer.from(identity.certificatePem) },
+      transient,
     });
     if (!simulation.ok) {
       const error = decodeErrorEnvelope(simulation.message);
@@ -64,7 +87,7 @@ export class ContractHarness {
       return { ok: false, error, message: simulation.message };
     }
     if (commit) {
-      this.state.apply(simulation.writes);
+      this.state.apply(simulation.writes, simulation.privateWrites);
     }
     const { event } = simulation;
     return {

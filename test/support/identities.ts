@@ -1,4 +1,4 @@
-import { defineConsortium } from '../../chaincode/src/index.js';
+import { defineConsortium, standardConsortium } from '../../chaincode/src/index.js';
 import {
   createCertificateAuthority,
   issueClientIdentity,
@@ -15,6 +15,7 @@ export const sharedRoleConsortium = defineConsortium({
     { mspId: 'CreditOrg', roles: ['credit-writer', 'sandbox-writer'] },
     { mspId: 'RegulatorOrg', roles: ['regulator'] },
   ],
+  collections: standardConsortium.collections,
 });
 
 const VALIDITY = {

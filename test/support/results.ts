@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
+import { canonicallyOrdered } from '../../chaincode/src/canonical-json.js';
 import {
+  detailsSha256,
   entriesFromReceipt,
   standardKinds,
   type AuditEntry,
@@ -19,6 +21,28 @@ export function payloadOf(result: InvokeResult): string {
 
 export function entryOf(result: InvokeResult): AuditEntry {
   return JSON.parse(payloadOf(result)) as AuditEntry;
+}
+
+/**
+ * The entry a `RecordEntry` answer confirms, whole: the answer for a kind whose details are held
+ * privately is the channel's record, to which the request's payload and stream are put back once
+ * they match the record's hash of them, as a gateway reading the details would see it.
+ */
+export function recordedEntryOf(
+  result: InvokeResult,
+  request: { kind: string; kindVersion?: number; payload: Record<string, unknown> },
+): AuditEntry {
+  const answer = entryOf(result);
+  if (answer.details === undefined) {
+    return answer;
+  }
+  const details = {
+    payload: canonicallyOrdered(request.payload),
+    stream: standardKinds.streamOf({ ...request, kindVersion: request.kindVersion ?? 1 }),
+  };
+  expect(answer.details.sha256, 'the record hashes the details sent').toBe(detailsSha256(details));
+  expect(answer, 'the answer holds no details').not.toHaveProperty('payload');
+  return { ...answer, ...details };
 }
 
 /** The entries a `RecordEntries` receipt confirms, rebuilt from the requests sent, as a gateway does. */

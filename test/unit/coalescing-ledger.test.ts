@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import type { EntryRequest } from '../../chaincode/src/index.js';
 import { CoalescingLedger } from '../../gateway/src/ledger/coalescing-ledger.js';
-import type { Ledger, LedgerEntry, Principal } from '../../gateway/src/ledger/ledger.js';
+import type { Ledger, Principal, RecordedEntry } from '../../gateway/src/ledger/ledger.js';
 import { dataAccess } from '../support/sample-entries.js';
 
 const WRITER: Principal = { name: 'sandbox-platform', role: 'sandbox-writer' };
@@ -10,12 +10,12 @@ const WRITER: Principal = { name: 'sandbox-platform', role: 'sandbox-writer' };
 class ManualLedger implements Pick<Ledger, 'recordEntries' | 'close'> {
   readonly sent: { size: number; commit: () => void }[] = [];
 
-  recordEntries(_principal: Principal, requests: EntryRequest[]): Promise<LedgerEntry[]> {
+  recordEntries(_principal: Principal, requests: EntryRequest[]): Promise<RecordedEntry[]> {
     return new Promise((resolve) => {
       this.sent.push({
         size: requests.length,
         commit: () => {
-          resolve(requests.map((request) => ({ ...request }) as unknown as LedgerEntry));
+          resolve(requests.map((request) => ({ ...request }) as unknown as RecordedEntry));
         },
       });
     });

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { standardKinds } from '@audit-ledger/chaincode';
 import type { EntriesReceipt } from '../../chaincode/src/index.js';
 import { entriesConfirmed } from '../../gateway/src/ledger/entries-confirmed.js';
-import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
+import type { RecordedEntry } from '../../gateway/src/ledger/ledger.js';
 import { ContractHarness } from '../support/contract-harness.js';
 import { testIdentities } from '../support/identities.js';
 import { entryOf, payloadOf } from '../support/results.js';
@@ -15,9 +15,9 @@ describe('entries confirmed by a receipt', () => {
     const [access, upload] = [dataAccess(), algorithmUpload()];
     const requests = [access, upload];
     const receipt = JSON.parse(
-      payloadOf(await harness.submit(ids.sandboxWriter, 'RecordEntries', JSON.stringify(requests))),
+      payloadOf(await harness.recordEntries(ids.sandboxWriter, requests)),
     ) as EntriesReceipt;
-    const stored = async (id: string): Promise<LedgerEntry> => ({
+    const stored = async (id: string): Promise<RecordedEntry> => ({
       ...entryOf(await harness.evaluate(ids.regulator, 'GetEntry', id)),
       blockNumber: 7,
     });

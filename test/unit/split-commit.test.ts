@@ -1,13 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import type { EntryRequest } from '../../chaincode/src/index.js';
-import { LedgerError, type LedgerEntry } from '../../gateway/src/ledger/ledger.js';
+import { LedgerError, type RecordedEntry } from '../../gateway/src/ledger/ledger.js';
 import { commitSplitting } from '../../gateway/src/ledger/split-commit.js';
 import { dataAccess } from '../support/sample-entries.js';
 
 const requests = Array.from({ length: 5 }, () => dataAccess() as EntryRequest);
 const [, refusedRequest] = requests;
 const committed = (batch: EntryRequest[]) =>
-  batch.map((request) => ({ ...request }) as unknown as LedgerEntry);
+  batch.map((request) => ({ ...request }) as unknown as RecordedEntry);
 
 describe('committing a batch in transactions, one refusal at a time', () => {
   test('an entry the contract refuses fails alone; the others are sent again and commit', async () => {

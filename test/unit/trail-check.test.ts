@@ -6,13 +6,14 @@ import {
   type LedgerEntry,
   type LedgerPage,
   type LedgerQuery,
+  type RecordedEntry,
 } from '../../gateway/src/ledger/ledger.js';
 import type { PeerCopies } from '../../gateway/src/ledger/peer-copies.js';
 import { TrailChecks, checkTrail, type TrailProgress } from '../../gateway/src/trail-check.js';
 import { dataAccess } from '../support/sample-entries.js';
 
 /** A ledger that only answers queries, from a fixed list in commit order. */
-function ledgerOf(entries: LedgerEntry[]): Ledger {
+function ledgerOf(entries: RecordedEntry[]): Ledger {
   const unused = () => Promise.reject(new Error('not used by trail checks'));
   return {
     kind: 'embedded',
@@ -21,6 +22,8 @@ function ledgerOf(entries: LedgerEntry[]): Ledger {
     getEntry: unused,
     countEntries: unused,
     countEntriesPerDay: unused,
+    eraseEntry: unused,
+    dueErasures: unused,
     pseudonymKey: unused,
     recordPseudonymKey: unused,
     readiness: () => Promise.resolve({ ready: true, parts: [] }),
@@ -35,15 +38,15 @@ function ledgerOf(entries: LedgerEntry[]): Ledger {
   };
 }
 
-function committed(source: string, sourceSeq: number): LedgerEntry {
+function committed(source: string, sourceSeq: number): RecordedEntry {
   const request = dataAccess({ sourceSeq }, { dataset: { id: 'shared' } });
   const entry = {
     ...request,
     kind: 'data-access' as const,
-    payload: request.payload as LedgerEntry['payload'],
+    payload: request.payload as RecordedEntry['payload'],
   };
   return {
-    ...(entry as LedgerEntry),
+    ...(entry as RecordedEntry),
     stream: 'dataset:shared',
     source,
     digest: entryDigest(entry),

@@ -48,10 +48,43 @@ export interface KindVersionDefinition<Payload extends z.ZodType> {
    * each value one or more identifiers from the payload. Kinds sharing a name share the index.
    */
   indexes?: Readonly<Record<string, (payload: z.output<Payload>) => string | readonly string[]>>;
+  /**
+   * Payloads held in a private data collection rather than on the channel, so that they can be
+   * erased: the channel keeps the entry's digest and the hash of its details, which prove what
+   * existed, while its stream and its own indexes (which name the subject) stay in the
+   * collection too.
+   */
+  details?: {
+    collection: string;
+    /**
+     * The group of entries that end together (a credit record and its changes) and whether this
+     * entry ends it: an ending entry's retention covers every earlier entry of its group.
+     */
+    retentionGroup?: {
+      index: NoInfer<keyof NonNullable<KindVersionDefinition<Payload>['indexes']>>;
+      endedBy: (payload: z.output<Payload>) => boolean;
+    };
+  };
+  /**
+   * The contract transaction that alone records entries of this kind, as part of what it does
+   * (an erasure records itself); RecordEntry and RecordEntries refuse them.
+   */
+  recordedBy?: string;
   /** The rules between fields the schema enforces, in words, for the docs. */
   rules?: readonly string[];
   /** Realistic payloads, in the stored form; each must pass the schema. */
   examples: readonly { summary: string; payload: z.input<Payload> }[];
+}
+
+/** Where a kind version's details live, and how its entries' retention groups. */
+export interface KindDetails {
+  collection: string;
+  retentionGroup?: {
+    index: string;
+    /** The group's identifier of a payload that passed the schema. */
+    of: (payload: unknown) => string;
+    endedBy: (payload: unknown) => boolean;
+  };
 }
 
 /** One kind version as the registry holds it: its payload type erased, checked by its schema. */
@@ -73,6 +106,10 @@ export interface KindVersion {
   indexNames: readonly string[];
   /** Each index's partitions for a payload that passed `payload`, without repeats. */
   indexPartitions: (payload: unknown) => [name: string, partition: string][];
+  /** Where its payload is held when not on the channel (see KindVersionDefinition.details). */
+  details: KindDetails | undefined;
+  /** See KindVersionDefinition.recordedBy; undefined when any writer records it. */
+  recordedBy: string | undefined;
   rules: readonly string[];
   examples: readonly { summary: string; payload: unknown }[];
 }
@@ -112,7 +149,39 @@ export function defineKindVersion<Payload extends z.ZodType>(
           (value): [string, string] => [name, value],
         );
       }),
+    details: detailsOf(definition, typed),
+    recordedBy: definition.recordedBy,
     rules: definition.rules ?? [],
     examples: definition.examples,
+  };
+}
+
+function detailsOf<Payload extends z.ZodType>(
+  definition: KindVersionDefinition<Payload>,
+  typed: (payload: unknown) => z.output<Payload>,
+): KindDetails | undefined {
+  const { details } = definition;
+  if (details === undefined) {
+    return undefined;
+  }
+  const group = details.retentionGroup;
+  const groupOf = group === undefined ? undefined : definition.indexes?.[group.index];
+  if (group !== undefined && groupOf === undefined) {
+    throw new Error(`kind ${definition.kind}: retention group ${group.index} is not an index`);
+  }
+  return {
+    collection: details.collection,
+    ...(group === undefined || groupOf === undefined
+      ? {}
+      : {
+          retentionGroup: {
+            index: group.index,
+            of: (payload: unknown) => {
+              const values = groupOf(typed(payload));
+              return typeof values === 'string' ? values : (values[0] ?? '');
+            },
+            endedBy: (payload: unknown) => group.endedBy(typed(payload)),
+          },
+        }),
   };
 }

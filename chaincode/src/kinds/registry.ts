@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Role } from '../roles';
 import { ContractError, type ErrorDetail } from '../contract-error';
-import { entryId } from '../text-schemas';
+import { entryId, timestamp } from '../text-schemas';
 import { formatPath, issueDetails } from '../validation';
 import { creditSubject, type KindVersion } from './kind-version';
 
@@ -28,6 +28,11 @@ export interface EntryRequest<Id = string> {
   kindVersion?: number;
   id: Id;
   sourceSeq?: number;
+  /**
+   * From when the entry may be erased (RFC 3339), for kinds whose details are held privately
+   * (KindVersion.details); for an entry that ends its retention group, the group's too.
+   */
+  erasableAfter?: string;
   payload: Record<string, unknown>;
 }
 
@@ -158,6 +163,17 @@ export class KindRegistry {
         details.push(...issueDetails(parsed.error, formatPath(pathPrefix, ['payload'])));
       }
     }
+    if (
+      version !== undefined &&
+      version.details === undefined &&
+      isRecord(raw) &&
+      raw.erasableAfter !== undefined
+    ) {
+      details.push({
+        path: formatPath(pathPrefix, ['erasableAfter']),
+        message: `kind ${version.kind} is not erasable: its payload is on the channel`,
+      });
+    }
     if (details.length > 0 || !envelope.success || version === undefined) {
       throw invalidEntry(details);
     }
@@ -198,6 +214,7 @@ export class KindRegistry {
         kindVersion: version.version === 1 ? z.literal(1).optional() : z.literal(version.version),
         id: form.id,
         sourceSeq: z.int().positive().optional(),
+        ...(version.details === undefined ? {} : { erasableAfter: timestamp.optional() }),
         payload: version.payloadWith(form.subject),
       }),
     }));
@@ -222,6 +239,7 @@ export class KindRegistry {
         kindVersion: z.int().min(1).optional(),
         id: form.id,
         sourceSeq: z.int().positive().optional(),
+        erasableAfter: timestamp.optional(),
         payload: z.unknown(),
       });
       this.envelopes.set(form.id, envelope);

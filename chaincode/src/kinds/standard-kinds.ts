@@ -5,6 +5,7 @@ import creditChangeV1 from './credit-change/v1';
 import creditShareV1 from './credit-share/v1';
 import dataAccessV1 from './data-access/v1';
 import datasetAdmissionV1 from './dataset-admission/v1';
+import entryErasureV1 from './entry-erasure/v1';
 import federatedRoundV1 from './federated-round/v1';
 import findingClosureV1 from './finding-closure/v1';
 import { KindRegistry } from './registry';
@@ -27,4 +28,5 @@ export const standardKinds = new KindRegistry([
   datasetAdmissionV1,
   commitmentCheckV1,
   findingClosureV1,
+  entryErasureV1,
 ]);

@@ -64,7 +64,7 @@ export function EntryView({ id, back }: { id: string; back: string }) {
         <dt>{t('column.committedAt')}</dt>
         <dd>{districtTime(entry.committedAt, language)}</dd>
         <dt>{t('column.stream')}</dt>
-        <dd>{entry.stream}</dd>
+        <dd>{entry.stream ?? '—'}</dd>
         <dt>{t('column.source')}</dt>
         <dd>
           {entry.source}
@@ -81,8 +81,36 @@ export function EntryView({ id, back }: { id: string; back: string }) {
         <dt>{t('entry.transaction')}</dt>
         <dd className="code">{entry.txId}</dd>
       </dl>
-      <h3>{t('entry.payload')}</h3>
-      <pre className="code">{JSON.stringify(entry.payload, null, 2)}</pre>
+      {entry.erased === undefined ? (
+        <>
+          <h3>{t('entry.payload')}</h3>
+          <pre className="code">{JSON.stringify(entry.payload, null, 2)}</pre>
+        </>
+      ) : (
+        <>
+          {/* The details are gone from the ledger; the digest above still proves what they were. */}
+          <h3>{t('entry.erased')}</h3>
+          <dl className="fields">
+            <dt>{t('entry.erasedAt')}</dt>
+            <dd>{districtTime(entry.erased.erasedAt, language)}</dd>
+            <dt>{t('entry.erasedBy')}</dt>
+            <dd>
+              {entry.erased.erasedBy.name} ({named('role', entry.erased.erasedBy.role)},{' '}
+              {entry.erased.erasedBy.mspId})
+            </dd>
+            <dt>{t('entry.erasureReason')}</dt>
+            <dd>{entry.erased.reason}</dd>
+            <dt>{t('entry.legalBasis')}</dt>
+            <dd>{entry.erased.legalBasis}</dd>
+            <dt>{t('entry.erasureEntry')}</dt>
+            <dd>
+              <a href={entryHref(`${entry.erased.erasedBy.mspId}/${entry.erased.erasureId}`, back)}>
+                {entry.erased.erasureId}
+              </a>
+            </dd>
+          </dl>
+        </>
+      )}
       {/* Keyed by name: another entry's page starts its verification afresh. */}
       <EntryVerification key={entryName(entry)} entry={entry} />
     </article>

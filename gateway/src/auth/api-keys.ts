@@ -47,6 +47,11 @@ export class ApiKeyRegistry {
     }));
   }
 
+  /** The principal of the key named `name`: whom the gateway's own scheduled work acts as. */
+  principalNamed(name: string): Principal | undefined {
+    return this.entries.find((entry) => entry.principal.name === name)?.principal;
+  }
+
   authenticate(presentedKey: string): Principal | undefined {
     const presented = createHash('sha256').update(presentedKey, 'utf8').digest();
     let match: Principal | undefined;

@@ -5,14 +5,37 @@ import { canonicalJson } from '@audit-ledger/chaincode';
  * The embedded ledger's blocks, shaped after Fabric's: a header of number, previous header hash
  * and data hash, where the data hash covers every transaction in the block and each
  * transaction records the hash of every value it wrote. Changing a stored value, a transaction
- * or a header breaks a hash that the next block (and the integrity check) depends on.
+ * or a header breaks a hash that the next block (and the integrity check) depends on. Fields
+ * added since the first blocks are optional and left out when empty, so those blocks still
+ * hash as they were stored.
  */
 
 export const GENESIS_PREVIOUS_HASH = '0'.repeat(64);
 
+/** A write to public state, as Fabric's KVWrite: the value's hash, or a delete. */
 export interface WriteRecord {
   key: string;
-  valueSha256: string;
+  /** Absent on a delete. */
+  valueSha256?: string;
+  isDelete?: true;
+}
+
+/**
+ * A write to a private collection, as Fabric's KVWriteHash: key and value hashed, never in
+ * clear. A purge is a delete that also erased the key's earlier values.
+ */
+export interface PrivateWriteRecord {
+  keySha256: string;
+  /** Absent on a delete or purge. */
+  valueSha256?: string;
+  isDelete?: true;
+  isPurge?: true;
+}
+
+/** One collection's part of a transaction's hashed private writes. */
+export interface CollectionWritesRecord {
+  collection: string;
+  writes: PrivateWriteRecord[];
 }
 
 /** A signature by the X.509 identity whose certificate hashes to `certificateSha256`. */
@@ -31,6 +54,8 @@ export interface TransactionRecord {
   fcn: string;
   argsSha256: string;
   writes: WriteRecord[];
+  /** Absent when the transaction wrote no private data. */
+  privateWrites?: CollectionWritesRecord[];
   event?: { name: string; payloadSha256: string };
   /** The creator's signature over its proposal. */
   creatorSignature: string;

@@ -9,28 +9,39 @@ import { JSONSerializer } from 'fabric-contract-api';
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract.js';
 import type { ChaincodeEvent, Proposal, StateReader } from './transaction-stub';
 import { TransactionStub } from './transaction-stub';
+import type { PrivateWrites, StateWrite } from './write-set';
 
 export type Simulation =
   | {
       ok: true;
       payload: string;
-      writes: Map<string, Uint8Array>;
+      /** Public writes by key, in the order first written. */
+      writes: Map<string, StateWrite>;
+      privateWrites: PrivateWrites;
       event: ChaincodeEvent | undefined;
     }
   | { ok: false; message: string };
+
+/** Runs a transaction's contract over committed state: ContractRunner, or a test's own. */
+export interface Simulator {
+  simulate(state: StateReader, proposal: Proposal): Promise<Simulation>;
+}
 
 /**
  * Runs the audit contract exactly as a Fabric chaincode process does: through
  * fabric-contract-api's dispatcher, with its metadata, argument marshalling and ClientIdentity.
  */
-export class ContractRunner {
+export class ContractRunner implements Simulator {
   private readonly chaincode: ChaincodeFromContract;
 
   /**
    * Over other kinds or another consortium than the standard ones, the contract a peer would
    * run had it those.
    */
-  constructor(kinds: KindRegistry = standardKinds, consortium: Consortium = standardConsortium) {
+  constructor(
+    kinds: KindRegistry = standardKinds,
+    private readonly consortium: Consortium = standardConsortium,
+  ) {
     // The dispatcher constructs contracts itself, without arguments.
     const contract =
       kinds === standardKinds && consortium === standardConsortium
@@ -50,7 +61,7 @@ export class ContractRunner {
   }
 
   async simulate(state: StateReader, proposal: Proposal): Promise<Simulation> {
-    const stub = new TransactionStub(state, proposal);
+    const stub = new TransactionStub(state, proposal, this.consortium);
     const response = await this.chaincode.Invoke(stub.asChaincodeStub());
     if (response.status !== 200) {
       return { ok: false, message: response.message ?? '' };
@@ -59,6 +70,7 @@ export class ContractRunner {
       ok: true,
       payload: Buffer.from(response.payload ?? []).toString('utf8'),
       writes: stub.writes,
+      privateWrites: stub.privateWrites,
       event: stub.event,
     };
   }

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import {
   canonicalJson,
+  channelForm,
   decodeErrorEnvelope,
   ENTRY_KEY_PREFIX,
   entryKey,
   peerOrganizations,
   type AuditEntry,
+  type ReadEntry,
   type EntriesReceipt,
   type EntryPage,
   type EntryRequest,
@@ -18,8 +20,12 @@ import type { BlockHeaderSource } from '../ledger/block-header-source';
 import type { PackedHashes } from '../transparency/packed-hashes';
 import {
   LedgerError,
+  type DueErasure,
+  type ErasureRequest,
   type Ledger,
   type LedgerEntry,
+  type RecordedEntry,
+  wholeEntry,
   type LedgerPage,
   type LedgerCount,
   type LedgerCountQuery,
@@ -41,6 +47,7 @@ import type { LedgerStore } from './ledger-store';
 import { signWith, type CommitOutcome } from './transaction-committer';
 import type { Proposal } from './transaction-stub';
 import { entriesConfirmed } from '../ledger/entries-confirmed';
+import { recordingCall, type RecordingCall } from '../ledger/recording-call';
 
 export interface IdentityResolver {
   identityFor(principal: Principal): Promise<X509Identity>;
@@ -101,32 +108,60 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     }
   }
 
-  async recordEntry(principal: Principal, request: EntryRequest): Promise<LedgerEntry> {
+  async recordEntry(principal: Principal, request: EntryRequest): Promise<RecordedEntry> {
+    if (this.kinds.namedBy(request)?.details !== undefined) {
+      // Its answer is the channel's record only: the entry is rebuilt from a receipt instead.
+      const [entry] = await this.recordEntries(principal, [request]);
+      if (entry === undefined) {
+        throw new LedgerError('INTERNAL', 'the ledger confirmed no entry');
+      }
+      return entry;
+    }
     // Arguments need not be canonical: the contract parses them, and the block hashes them as sent.
-    const { payload, blockNumber } = await this.submit(principal, 'RecordEntry', [
-      JSON.stringify(request),
-    ]);
+    const { payload, blockNumber } = await this.submit(principal, 'RecordEntry', {
+      argument: JSON.stringify(request),
+    });
     return { ...(JSON.parse(payload) as AuditEntry), blockNumber };
   }
 
-  async recordEntries(principal: Principal, requests: EntryRequest[]): Promise<LedgerEntry[]> {
-    const { payload, blockNumber } = await this.submit(principal, 'RecordEntries', [
-      JSON.stringify(requests),
-    ]);
+  async recordEntries(principal: Principal, requests: EntryRequest[]): Promise<RecordedEntry[]> {
+    const { payload, blockNumber } = await this.submit(
+      principal,
+      'RecordEntries',
+      recordingCall(this.kinds, this.consortium, requests),
+    );
     return entriesConfirmed(
       this.kinds,
       requests,
       JSON.parse(payload) as EntriesReceipt,
       blockNumber,
-      (id) => this.getEntry(principal, id),
+      async (id) => wholeEntry(await this.getEntry(principal, id)),
     );
   }
 
   async getEntry(principal: Principal, id: string): Promise<LedgerEntry> {
-    const payload = await this.evaluate(principal, 'GetEntry', [id]);
-    const entry = this.locate(JSON.parse(payload) as AuditEntry);
-    this.assertRecorded(entry, payload);
+    const entry = this.locate(
+      JSON.parse(await this.evaluate(principal, 'GetEntry', [id])) as ReadEntry,
+    );
+    this.assertRecorded(entry);
     return entry;
+  }
+
+  async eraseEntry(principal: Principal, request: ErasureRequest): Promise<LedgerEntry> {
+    const { payload, blockNumber } = await this.submit(principal, 'EraseEntry', {
+      argument: JSON.stringify(request),
+    });
+    return { ...(JSON.parse(payload) as AuditEntry), blockNumber };
+  }
+
+  async dueErasures(
+    principal: Principal,
+    page: { pageSize: number; bookmark: string },
+  ): Promise<{ items: DueErasure[]; bookmark: string }> {
+    return JSON.parse(await this.evaluate(principal, 'ListDueErasures', [canonicalJson(page)])) as {
+      items: DueErasure[];
+      bookmark: string;
+    };
   }
 
   async queryEntries(principal: Principal, query: LedgerQuery): Promise<LedgerPage> {
@@ -134,7 +169,7 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     const page = JSON.parse(payload) as EntryPage;
     const items = page.items.map((entry) => {
       const located = this.locate(entry);
-      this.assertRecorded(located, canonicalJson(entry));
+      this.assertRecorded(located);
       return located;
     });
     return { items, bookmark: page.bookmark };
@@ -152,7 +187,9 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
   }
 
   async recordPseudonymKey(principal: Principal, fingerprint: string): Promise<PseudonymKeyRecord> {
-    const { payload } = await this.submit(principal, 'RecordPseudonymKey', [fingerprint]);
+    const { payload } = await this.submit(principal, 'RecordPseudonymKey', {
+      argument: fingerprint,
+    });
     return JSON.parse(payload) as PseudonymKeyRecord;
   }
 
@@ -208,7 +245,7 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
       ledger: 'embedded',
       channel: CHANNEL,
       entry,
-      canonicalEntry: canonicalJson(committed),
+      canonicalEntry: canonicalJson(channelForm(committed)),
       transactionIndex,
       block,
       certificates,
@@ -255,7 +292,7 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
   private async submit(
     principal: Principal,
     fcn: string,
-    args: string[],
+    call: RecordingCall,
   ): Promise<Extract<CommitOutcome, { ok: true }>> {
     if (this.closed) {
       throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
@@ -271,6 +308,7 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     // The commit is wrapped so that the next send waits for this send only, not for its commit.
     const sending = this.sends.then(async () => {
       const [creator, endorsers, orderer] = await signers;
+      const args = [call.argument];
       const { txId, timestamp } = this.proposal(creator, fcn, args);
       return {
         committed: this.committer.commit({
@@ -281,6 +319,7 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
           creator,
           endorsers,
           orderer,
+          transient: call.transient,
         }),
       };
     });
@@ -297,7 +336,9 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
       throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
     }
     const identity = await this.identities.identityFor(principal);
-    const simulation = await this.runner.simulate(this.store, this.proposal(identity, fcn, args));
+    const simulation = await this.runner.simulate(this.store, {
+      ...this.proposal(identity, fcn, args),
+    });
     if (!simulation.ok) {
       throw toLedgerError(simulation.message);
     }
@@ -321,7 +362,7 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     };
   }
 
-  private locate(entry: AuditEntry): LedgerEntry {
+  private locate(entry: ReadEntry): LedgerEntry {
     const blockNumber = this.store.blockNumberOf(entry.txId);
     if (blockNumber === undefined) {
       throw new LedgerError(
@@ -332,8 +373,13 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     return { ...entry, blockNumber };
   }
 
-  /** The stored entry must be, byte for byte, what its block recorded writing. */
-  private assertRecorded(entry: LedgerEntry, canonicalEntry: string): void {
+  /**
+   * What the channel stores of the entry must be, byte for byte, what its block recorded writing
+   * (the details held privately are checked against their hash by the contract as it reads them).
+   */
+  private assertRecorded(entry: LedgerEntry): void {
+    const { blockNumber: _located, ...read } = entry;
+    const canonicalEntry = canonicalJson(channelForm(read));
     const recorded = this.recordedEntryHashes(entry.blockNumber)?.get(
       `${entry.txId}\u0000${entryKey(entry.id, entry.submitter.mspId)}`,
     );
@@ -361,7 +407,7 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
       recorded = new Map();
       for (const transaction of block.transactions) {
         for (const write of transaction.writes) {
-          if (write.key.startsWith(ENTRY_KEY_PREFIX)) {
+          if (write.key.startsWith(ENTRY_KEY_PREFIX) && write.valueSha256 !== undefined) {
             recorded.set(`${transaction.txId}\u0000${write.key}`, write.valueSha256);
           }
         }

@@ -23,7 +23,8 @@ import {
 } from '../ledger/entry-day-counts';
 import { openDurableDatabase } from '../sqlite';
 import { PackedHashes } from '../transparency/packed-hashes';
-import type { StateReader } from './transaction-stub';
+import { EMBEDDED_CHAINCODE, type StateReader } from './transaction-stub';
+import type { PrivateWrites, StateWrite } from './write-set';
 
 export interface IntegrityProblem {
   /**
@@ -39,7 +40,16 @@ export interface IntegrityProblem {
 export interface IntegrityReport {
   height: number;
   stateKeys: number;
+  /** Keys held in private collections, all collections together. */
+  privateKeys: number;
   problems: IntegrityProblem[];
+}
+
+/** One transaction of a block to append, with the writes its record hashes. */
+export interface CommittedTransaction {
+  record: TransactionRecord;
+  writes: ReadonlyMap<string, StateWrite>;
+  privateWrites: PrivateWrites;
 }
 
 interface BlockRow {
@@ -63,10 +73,14 @@ function rowToBlock(row: BlockRow): Block {
   return block;
 }
 
-/** The one contract an embedded ledger runs, as its counts name it (a channel may hold several). */
-export const EMBEDDED_CHAINCODE = 'audit';
-
 const utf8 = new TextDecoder();
+
+const PRIVATE_STATE_COLUMNS = `(
+  collection TEXT NOT NULL,
+  key BLOB NOT NULL,
+  value BLOB NOT NULL,
+  PRIMARY KEY (collection, key)
+) WITHOUT ROWID`;
 
 /**
  * The entries a transaction recorded, as counted: read from the values it wrote under entry
@@ -102,17 +116,22 @@ function countedEntries(
 }
 
 /**
- * World state and block log in one SQLite file. A block and the state writes it records are
- * committed in one SQLite transaction (WAL, synchronous=FULL), so a crash never leaves half of
- * either, and a restart resumes at the same height. Keys are BLOBs of their UTF-8 bytes, so
- * SQLite's ordering is Fabric's; statements take keys as text and cast them, which spares a
- * buffer per key.
+ * World state, private collections' state and block log in one SQLite file. A block and the
+ * state writes it records are committed in one SQLite transaction (WAL, synchronous=FULL), so a
+ * crash never leaves half of either, and a restart resumes at the same height. Keys are BLOBs of
+ * their UTF-8 bytes, so SQLite's ordering is Fabric's; statements take keys as text and cast
+ * them, which spares a buffer per key. A private value deleted or purged leaves the files'
+ * bytes: SQLite zeroes what it deletes (secure_delete), and the block that deleted it is
+ * checkpointed out of the write-ahead log, which is then truncated (older frames there still
+ * hold the value).
  */
 export class LedgerStore implements StateReader {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<LedgerStore['prepareStatements']>;
   /** Entries per day, counted with each block; none when the ledger is opened read-only. */
   private readonly counts: EntryDayCounts | undefined;
+  /** Whether a deleted private value may still be in the write-ahead log's bytes. */
+  private logHoldsErasedData = false;
 
   /** `readOnly` opens an existing ledger without changing it (for offline checks). */
   constructor(
@@ -127,7 +146,14 @@ export class LedgerStore implements StateReader {
       // the log into the database every ~40 MB instead of every 4 MB copies such a page once
       // for many blocks instead of once per block.
       this.db.pragma('wal_autocheckpoint = 10000');
+      // Always, not only for private data: a page split moving a private value while this was
+      // off would leave a copy that a later purge could not find.
+      this.db.pragma('secure_delete = ON');
       this.createSchema();
+    } else if (!this.hasPrivateState()) {
+      // A ledger from before private data, which this connection may not add a table to. It
+      // holds no private data, as an empty table of this connection's own says.
+      this.db.exec(`CREATE TEMP TABLE private_state ${PRIVATE_STATE_COLUMNS}`);
     }
     this.statements = this.prepareStatements();
     if (!options.readOnly) {
@@ -156,9 +182,18 @@ export class LedgerStore implements StateReader {
     }
   }
 
+  private hasPrivateState(): boolean {
+    return (
+      this.db
+        .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'private_state'")
+        .get() !== undefined
+    );
+  }
+
   private createSchema(): void {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS state (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS private_state ${PRIVATE_STATE_COLUMNS};
       CREATE TABLE IF NOT EXISTS blocks (
         number INTEGER PRIMARY KEY,
         previous_hash TEXT NOT NULL,
@@ -185,6 +220,22 @@ export class LedgerStore implements StateReader {
       ),
       put: this.db.prepare<[string, Uint8Array]>(
         'INSERT INTO state (key, value) VALUES (CAST(? AS BLOB), ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+      delete: this.db.prepare<[string]>('DELETE FROM state WHERE key = CAST(? AS BLOB)'),
+      getPrivate: this.db.prepare<[string, string], { value: Buffer }>(
+        'SELECT value FROM private_state WHERE collection = ? AND key = CAST(? AS BLOB)',
+      ),
+      privateRange: this.db.prepare<[string, string, string, string], { key: Buffer }>(
+        "SELECT key FROM private_state WHERE collection = ? AND key >= CAST(? AS BLOB) AND (? = '' OR key < CAST(? AS BLOB)) ORDER BY key",
+      ),
+      putPrivate: this.db.prepare<[string, string, Uint8Array]>(
+        'INSERT INTO private_state (collection, key, value) VALUES (?, CAST(? AS BLOB), ?) ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value',
+      ),
+      deletePrivate: this.db.prepare<[string, string]>(
+        'DELETE FROM private_state WHERE collection = ? AND key = CAST(? AS BLOB)',
+      ),
+      allPrivate: this.db.prepare<[], { collection: string; key: Buffer; value: Buffer }>(
+        'SELECT collection, key, value FROM private_state',
       ),
       head: this.db.prepare<[], BlockRow>('SELECT * FROM blocks ORDER BY number DESC LIMIT 1'),
       // Without the head block's data, which can be a megabyte: a read asks for it often.
@@ -225,6 +276,16 @@ export class LedgerStore implements StateReader {
       .map((row) => row.key.toString('utf8'));
   }
 
+  getPrivate(collection: string, key: string): Uint8Array | undefined {
+    return this.statements.getPrivate.get(collection, key)?.value;
+  }
+
+  privateKeysInRange(collection: string, startKey: string, endKey: string): string[] {
+    return this.statements.privateRange
+      .all(collection, startKey, endKey, endKey)
+      .map((row) => row.key.toString('utf8'));
+  }
+
   /** Number of blocks; the next block's number. */
   height(): number {
     return this.statements.height.get()?.height ?? 0;
@@ -232,14 +293,16 @@ export class LedgerStore implements StateReader {
 
   /**
    * Appends one block holding `transactions`, signed by `signBlock` over its header hash, and
-   * applies their writes, atomically. `certificates` are the PEMs the signatures refer to.
+   * applies their writes, public and private, atomically. `certificates` are the PEMs the
+   * signatures refer to. Once a block deleted or purged a private value, the write-ahead log is
+   * emptied into the database and truncated, so no earlier version of it stays in either file.
    */
   appendBlock(
-    transactions: { record: TransactionRecord; writes: Map<string, Uint8Array> }[],
+    transactions: CommittedTransaction[],
     signBlock: (headerHash: string) => IdentitySignature,
     certificates: readonly string[],
   ): Block {
-    return this.db
+    const block = this.db
       .transaction(() => {
         const head = this.statements.head.get();
         const block = buildBlock(
@@ -260,21 +323,67 @@ export class LedgerStore implements StateReader {
         for (const pem of certificates) {
           this.statements.insertCertificate.run(sha256Hex(pem), pem);
         }
-        for (const { record, writes } of transactions) {
+        for (const { record, writes, privateWrites } of transactions) {
           this.statements.insertTransaction.run(record.txId, header.number);
-          for (const [key, value] of writes) {
-            this.statements.put.run(key, value);
+          for (const [key, write] of writes) {
+            if (write.kind === 'put') {
+              this.statements.put.run(key, write.value);
+            } else {
+              this.statements.delete.run(key);
+            }
           }
+          this.applyPrivateWrites(privateWrites);
         }
         // Not counted here while older blocks wait for countBacklog, which counts it in turn.
         this.counts?.addBlock(header.number, () =>
           transactions.flatMap(({ record, writes }) =>
-            countedEntries(record, (key) => writes.get(key)),
+            countedEntries(record, (key) => {
+              const write = writes.get(key);
+              return write?.kind === 'put' ? write.value : undefined;
+            }),
           ),
         );
         return block;
       })
       .immediate();
+    if (this.logHoldsErasedData) {
+      this.truncateLog();
+    }
+    return block;
+  }
+
+  private applyPrivateWrites(privateWrites: PrivateWrites): void {
+    for (const [collection, writes] of privateWrites) {
+      for (const [key, write] of writes) {
+        if (write.kind === 'put') {
+          this.statements.putPrivate.run(collection, key, write.value);
+        } else {
+          this.statements.deletePrivate.run(collection, key);
+          this.logHoldsErasedData = true;
+        }
+      }
+    }
+  }
+
+  /**
+   * Copies the log into the database (whose pages then hold only zeroes where erased values
+   * were) and truncates it. A reader still on an older snapshot can hold it up past SQLite's
+   * busy timeout; the block is committed all the same, and the next one tries again.
+   */
+  private truncateLog(): void {
+    let reason: string;
+    try {
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      this.logHoldsErasedData = result?.busy !== 0;
+      reason = 'readers kept it busy';
+    } catch (error) {
+      reason = (error as Error).message;
+    }
+    if (this.logHoldsErasedData) {
+      process.emitWarning(
+        `${this.file}: the write-ahead log still holds erased private data (${reason}); the next block tries again`,
+      );
+    }
   }
 
   /**
@@ -352,12 +461,16 @@ export class LedgerStore implements StateReader {
 
   /**
    * Recomputes every header and data hash, follows the chain from the first block, and checks
-   * that each stored value is the last value a block recorded for its key. `checkBlock` adds
-   * its own findings for each block, read once.
+   * that each stored value, public or private, is the last value a block recorded for its key
+   * (a key whose last write was a delete or purge must hold none). `checkBlock` adds its own
+   * findings for each block, read once.
    */
   checkIntegrity(checkBlock?: (block: Block) => IntegrityProblem[]): IntegrityReport {
     const problems: IntegrityProblem[] = [];
-    const lastWrite = new Map<string, string>();
+    /** The value hash each key's last write recorded; undefined for a delete. */
+    const lastWrite = new Map<string, string | undefined>();
+    /** Likewise by collection and key hash: blocks name private keys by hash only. */
+    const lastPrivateWrite = new Map<string, string | undefined>();
     let previousHash = GENESIS_PREVIOUS_HASH;
     let height = 0;
     for (const row of this.statements.allBlocks.iterate()) {
@@ -384,6 +497,11 @@ export class LedgerStore implements StateReader {
         for (const write of transaction.writes) {
           lastWrite.set(write.key, write.valueSha256);
         }
+        for (const { collection, writes } of transaction.privateWrites ?? []) {
+          for (const write of writes) {
+            lastPrivateWrite.set(privateWhere(collection, write.keySha256), write.valueSha256);
+          }
+        }
       }
       previousHash = block.headerHash;
       height += 1;
@@ -392,30 +510,26 @@ export class LedgerStore implements StateReader {
     for (const { key, value } of this.statements.allState.iterate()) {
       stateKeys += 1;
       const textKey = key.toString('utf8');
-      const recorded = lastWrite.get(textKey);
-      if (recorded === undefined) {
-        problems.push({
-          kind: 'state',
-          where: JSON.stringify(textKey),
-          message: 'no block wrote this key',
-        });
-      } else if (recorded !== sha256Hex(value)) {
-        problems.push({
-          kind: 'state',
-          where: JSON.stringify(textKey),
-          message: 'value differs from what its block recorded',
-        });
+      problems.push(...valueProblems(lastWrite, textKey, value, JSON.stringify(textKey)));
+    }
+    let privateKeys = 0;
+    for (const { collection, key, value } of this.statements.allPrivate.iterate()) {
+      privateKeys += 1;
+      const where = privateWhere(collection, sha256Hex(key));
+      problems.push(...valueProblems(lastPrivateWrite, where, value, where));
+    }
+    // What valueProblems left: keys no stored value was found under.
+    for (const [key, valueSha256] of lastWrite) {
+      if (valueSha256 !== undefined) {
+        problems.push(missingWrite(JSON.stringify(key)));
       }
-      lastWrite.delete(textKey);
     }
-    for (const key of lastWrite.keys()) {
-      problems.push({
-        kind: 'state',
-        where: JSON.stringify(key),
-        message: 'recorded write is missing',
-      });
+    for (const [where, valueSha256] of lastPrivateWrite) {
+      if (valueSha256 !== undefined) {
+        problems.push(missingWrite(where));
+      }
     }
-    return { height, stateKeys, problems };
+    return { height, stateKeys, privateKeys, problems };
   }
 
   close(): void {
@@ -428,4 +542,37 @@ export class LedgerStore implements StateReader {
     }
     return this.counts;
   }
+}
+
+/** Where a private value is, in integrity reports: its collection and its key's hash. */
+function privateWhere(collection: string, keySha256: string): string {
+  return `${collection} key sha256:${keySha256}`;
+}
+
+/**
+ * What is wrong with `value`, stored under `key`, against the value hash its last recorded
+ * write left in `lastWrites` (undefined for a delete); takes the key out of `lastWrites`.
+ */
+function valueProblems(
+  lastWrites: Map<string, string | undefined>,
+  key: string,
+  value: Uint8Array,
+  where: string,
+): IntegrityProblem[] {
+  const written = lastWrites.has(key);
+  const recorded = lastWrites.get(key);
+  lastWrites.delete(key);
+  if (!written) {
+    return [{ kind: 'state', where, message: 'no block wrote this key' }];
+  }
+  if (recorded === undefined) {
+    return [{ kind: 'state', where, message: 'a block deleted this key, yet it holds a value' }];
+  }
+  return recorded === sha256Hex(value)
+    ? []
+    : [{ kind: 'state', where, message: 'value differs from what its block recorded' }];
+}
+
+function missingWrite(where: string): IntegrityProblem {
+  return { kind: 'state', where, message: 'recorded write is missing' };
 }

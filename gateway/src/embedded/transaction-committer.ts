@@ -8,8 +8,10 @@ import {
   proposalBytes,
 } from '../proof/signed-payloads';
 import { sha256Hex, type IdentitySignature, type TransactionRecord } from './block-log';
-import { ContractRunner } from './contract-runner';
+import { ContractRunner, type Simulator } from './contract-runner';
 import type { LedgerStore } from './ledger-store';
+import type { TransientData } from './transaction-stub';
+import { privateWriteRecords, writeRecords } from './write-set';
 
 /** One transaction to simulate and commit, with everyone who signs it. */
 export interface CommitRequest {
@@ -20,6 +22,8 @@ export interface CommitRequest {
   creator: X509Identity;
   endorsers: X509Identity[];
   orderer: X509Identity;
+  /** For the contract alone: never recorded, hashed or logged. */
+  transient?: TransientData;
 }
 
 /** The contract's payload and where it landed, or the contract's refusal. */
@@ -49,14 +53,11 @@ export function signWith(identity: X509Identity, data: Buffer): IdentitySignatur
  * the previous commit left.
  */
 export class TransactionCommitter {
-  private readonly runner: ContractRunner;
-
   constructor(
     private readonly store: LedgerStore,
     kinds?: KindRegistry,
-  ) {
-    this.runner = new ContractRunner(kinds);
-  }
+    private readonly runner: Simulator = new ContractRunner(kinds),
+  ) {}
 
   async commit(request: CommitRequest): Promise<CommitOutcome> {
     const { creator: identity, endorsers, orderer } = request;
@@ -67,6 +68,7 @@ export class TransactionCommitter {
       txId: request.txId,
       timestamp: request.timestamp,
       creator: { mspid: identity.mspId, idBytes: Buffer.from(identity.certificatePem) },
+      transient: request.transient,
     });
     if (!simulation.ok) {
       return simulation;
@@ -77,10 +79,10 @@ export class TransactionCommitter {
       creator: { mspId: identity.mspId, certificateSha256: sha256Hex(identity.certificatePem) },
       fcn: request.fcn,
       argsSha256: sha256Hex(canonicalJson(request.args)),
-      writes: [...simulation.writes].map(([key, value]) => ({
-        key,
-        valueSha256: sha256Hex(value),
-      })),
+      writes: writeRecords(simulation.writes),
+      ...(simulation.privateWrites.size === 0
+        ? {}
+        : { privateWrites: privateWriteRecords(simulation.privateWrites) }),
       ...(simulation.event === undefined
         ? {}
         : {
@@ -96,7 +98,7 @@ export class TransactionCommitter {
       endorsements: endorsers.map((endorser) => signWith(endorser, endorsedResultBytes(result))),
     };
     const block = this.store.appendBlock(
-      [{ record, writes: simulation.writes }],
+      [{ record, writes: simulation.writes, privateWrites: simulation.privateWrites }],
       (headerHash) => signWith(orderer, blockSignatureBytes(headerHash)),
       [identity, ...endorsers, orderer].map((signer) => signer.certificatePem),
     );

@@ -107,30 +107,37 @@ export class EventLog {
   }
 
   /**
-   * Logs the next block's entries and returns them as observed; run it in the transaction that
-   * feeds everything else from the block, so each block is fed exactly once.
+   * Logs the next block's entries and returns those the rules observe (every entry the channel
+   * holds whole); run it in the transaction that feeds everything else from the block, so each
+   * block is fed exactly once.
    */
   addBlock(block: CommittedBlock): ObservedEntry[] {
     const height = this.height();
     if (block.number !== height) {
       throw new Error(`block ${block.number} is not the next block to log (${height})`);
     }
-    const observed = block.entries.map(({ entry, stored }, index): ObservedEntry => {
+    const observed: ObservedEntry[] = [];
+    block.entries.forEach(({ entry, stored }, index) => {
+      // An entry whose details are held privately is logged as the channel holds it: no
+      // stream (it names the subject), no payload, nothing here for its erasure to miss.
+      const stream = 'stream' in entry ? entry.stream : '';
       this.statements.insert.run(
         block.number,
         index,
         entry.submitter.mspId,
         entry.kind,
-        entry.stream,
+        stream,
         entry.source,
         entry.committedAt,
         stored,
       );
-      return {
-        ...entry,
-        blockNumber: block.number,
-        position: positionId({ block: block.number, index }),
-      };
+      if ('payload' in entry) {
+        observed.push({
+          ...entry,
+          blockNumber: block.number,
+          position: positionId({ block: block.number, index }),
+        });
+      }
     });
     this.statements.advance.run(block.number + 1);
     return observed;

@@ -3,7 +3,10 @@ import type { Contract, Gateway, Network } from '@hyperledger/fabric-gateway';
 import { common, peer as peerProtos } from '@hyperledger/fabric-protos';
 import {
   canonicalJson,
+  channelForm,
+  standardConsortium,
   type AuditEntry,
+  type ReadEntry,
   type EntriesReceipt,
   type EntryPage,
   type EntryRequest,
@@ -13,8 +16,12 @@ import {
 import type { Logger } from 'pino';
 import {
   LedgerError,
+  type DueErasure,
+  type ErasureRequest,
   type Ledger,
   type LedgerEntry,
+  type RecordedEntry,
+  wholeEntry,
   type LedgerPage,
   type LedgerCount,
   type LedgerCountQuery,
@@ -48,6 +55,7 @@ import { blockInAnswer, transactionIndexIn, type PeerBlockAnswer } from './signe
 import { submitUntilCommitted } from './submit-until-committed';
 import type { FabricIdentities } from './fabric-identities';
 import { entriesConfirmed } from '../ledger/entries-confirmed';
+import { membersOfAll, recordingCall, type RecordingCall } from '../ledger/recording-call';
 
 const utf8 = new TextDecoder();
 const { TxValidationCode } = peerProtos;
@@ -144,33 +152,80 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     this.follower.start();
   }
 
-  async recordEntry(principal: Principal, request: EntryRequest): Promise<LedgerEntry> {
-    const { payload, blockNumber } = await this.submit(
-      principal,
-      'RecordEntry',
-      JSON.stringify(request),
-    );
+  async recordEntry(principal: Principal, request: EntryRequest): Promise<RecordedEntry> {
+    if (this.kinds.namedBy(request)?.details !== undefined) {
+      // Its answer is the channel's record only: the entry is rebuilt from a receipt instead.
+      const [entry] = await this.recordEntries(principal, [request]);
+      if (entry === undefined) {
+        throw new LedgerError('INTERNAL', 'the ledger confirmed no entry');
+      }
+      return entry;
+    }
+    const { payload, blockNumber } = await this.submit(principal, 'RecordEntry', {
+      argument: JSON.stringify(request),
+    });
     return { ...(JSON.parse(payload) as AuditEntry), blockNumber };
   }
 
-  async recordEntries(principal: Principal, requests: EntryRequest[]): Promise<LedgerEntry[]> {
+  async recordEntries(principal: Principal, requests: EntryRequest[]): Promise<RecordedEntry[]> {
     const { payload, blockNumber } = await this.submit(
       principal,
       'RecordEntries',
-      JSON.stringify(requests),
+      recordingCall(this.kinds, standardConsortium, requests),
     );
     return entriesConfirmed(
       this.kinds,
       requests,
       JSON.parse(payload) as EntriesReceipt,
       blockNumber,
-      (id) => this.getEntry(principal, id),
+      async (id) => wholeEntry(await this.getEntry(principal, id)),
     );
   }
 
   async getEntry(principal: Principal, id: string): Promise<LedgerEntry> {
-    const entry = JSON.parse(await this.evaluate(principal, 'GetEntry', id)) as AuditEntry;
+    const entry = JSON.parse(
+      await this.evaluate(principal, 'GetEntry', id, await this.detailsReaders(principal)),
+    ) as ReadEntry;
     return { ...entry, blockNumber: await this.blockOf(principal, entry.txId) };
+  }
+
+  async eraseEntry(principal: Principal, request: ErasureRequest): Promise<LedgerEntry> {
+    const { details } = await this.getEntry(
+      principal,
+      `${request.entry.mspId}/${request.entry.id}`,
+    );
+    // Only the collection's members hold the details it reads and purges.
+    const { payload, blockNumber } = await this.submit(principal, 'EraseEntry', {
+      argument: JSON.stringify(request),
+      ...(details === undefined
+        ? {}
+        : {
+            endorsingOrganizations: membersOfAll(standardConsortium, new Set([details.collection])),
+          }),
+    });
+    return { ...(JSON.parse(payload) as AuditEntry), blockNumber };
+  }
+
+  async dueErasures(
+    principal: Principal,
+    page: { pageSize: number; bookmark: string },
+  ): Promise<{ items: DueErasure[]; bookmark: string }> {
+    return JSON.parse(await this.evaluate(principal, 'ListDueErasures', canonicalJson(page))) as {
+      items: DueErasure[];
+      bookmark: string;
+    };
+  }
+
+  /**
+   * Where a read that may return private details is evaluated: the reader's own organisation's
+   * peers when it holds a collection (another organisation's peer may not hold the details),
+   * anywhere otherwise.
+   */
+  private async detailsReaders(principal: Principal): Promise<string[] | undefined> {
+    const { mspId } = await this.options.identities.identityFor(principal);
+    return standardConsortium.collections.some((collection) => collection.members.includes(mspId))
+      ? [mspId]
+      : undefined;
   }
 
   /**
@@ -213,7 +268,7 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
       ledger: 'fabric',
       channel,
       entry,
-      canonicalEntry: canonicalJson(committed),
+      canonicalEntry: canonicalJson(channelForm(committed)),
       transactionIndex: transactionIndexIn(block, entry.txId),
       peerBlocks: answers,
     };
@@ -244,7 +299,9 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
   }
 
   async recordPseudonymKey(principal: Principal, fingerprint: string): Promise<PseudonymKeyRecord> {
-    const { payload } = await this.submit(principal, 'RecordPseudonymKey', fingerprint);
+    const { payload } = await this.submit(principal, 'RecordPseudonymKey', {
+      argument: fingerprint,
+    });
     return JSON.parse(payload) as PseudonymKeyRecord;
   }
 
@@ -281,7 +338,12 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     onPeersOf?: string[],
   ): Promise<LedgerPage> {
     const page = JSON.parse(
-      await this.evaluate(principal, 'QueryEntries', canonicalJson(query), onPeersOf),
+      await this.evaluate(
+        principal,
+        'QueryEntries',
+        canonicalJson(query),
+        onPeersOf ?? (await this.detailsReaders(principal)),
+      ),
     ) as EntryPage;
     const items: LedgerEntry[] = [];
     for (const entry of page.items) {
@@ -331,14 +393,19 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
   private async submit(
     principal: Principal,
     transaction: string,
-    argument: string,
+    call: RecordingCall,
   ): Promise<{ payload: string; blockNumber: number }> {
+    const { argument, transient, endorsingOrganizations } = call;
     for (let endorsement = 1; ; endorsement += 1) {
       const { contract } = await this.contractFor(principal);
       let txId: string | undefined;
       try {
         const endorsed = await contract
-          .newProposal(transaction, { arguments: [argument] })
+          .newProposal(transaction, {
+            arguments: [argument],
+            ...(transient === undefined ? {} : { transientData: transient }),
+            ...(endorsingOrganizations === undefined ? {} : { endorsingOrganizations }),
+          })
           .endorse();
         txId = endorsed.getTransactionId();
         const { status } = await submitUntilCommitted(endorsed);

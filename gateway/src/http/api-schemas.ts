@@ -77,16 +77,39 @@ export const errorBodySchema = z.strictObject({
   }),
 });
 
+const sha256Reference = z.string().regex(/^sha256:[0-9a-f]{64}$/);
+
 export const entrySchema = z.strictObject({
   id: z.string(),
   kind: z.string().describe('One of the kinds GET /v1/kinds lists'),
   /** Absent only on entries recorded before kinds had versions: those are version 1. */
   kindVersion: z.int().min(1).optional(),
-  stream: z.string(),
+  stream: z.string().optional().describe('Absent once the details are erased'),
   source: z.string(),
   sourceSeq: z.number().int().min(1).optional(),
-  payload: z.record(z.string(), z.unknown()),
-  digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  payload: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Absent once the details are erased'),
+  details: z
+    .strictObject({ collection: z.string(), sha256: sha256Reference })
+    .optional()
+    .describe(
+      'Where the payload and stream are held when not on the channel (a private data collection), and the hash that proves them after erasure',
+    ),
+  erasableAfter: timestamp.optional().describe('From when the writer let the details be erased'),
+  erased: z
+    .strictObject({
+      erasureId: z.string().describe('The entry-erasure entry that records the erasure'),
+      erasedAt: timestamp,
+      erasedBy: z.strictObject({ mspId: z.string(), name: z.string(), role: z.enum(ROLES) }),
+      reason: z.string(),
+      legalBasis: z.string(),
+      txId: z.string(),
+    })
+    .optional()
+    .describe('Present once the details were erased: when, by whom and why'),
+  digest: sha256Reference,
   txId: z.string(),
   blockNumber: z.number().int().min(0),
   committedAt: timestamp,

@@ -1,6 +1,7 @@
 import { issueDetails } from '@audit-ledger/chaincode';
 import { Router, type Request, type Response } from 'express';
 import type { EntryService } from '../entry-service';
+import type { ErasureService } from '../erasure-service';
 import type { Ledger, LedgerEntry, Principal } from '../ledger/ledger';
 import type { Metrics } from '../metrics';
 import type { Operation, OutboxStore } from '../outbox/outbox-store';
@@ -13,6 +14,7 @@ import { principalOf, requireJson } from './request-handlers';
 export interface EntryRouteDependencies {
   ledger: Ledger;
   entries: EntryService;
+  erasures: ErasureService;
   outbox: { store: OutboxStore; worker: OutboxWorker };
   metrics: Metrics;
 }
@@ -120,6 +122,20 @@ export function createEntryRouter(deps: EntryRouteDependencies): Router {
   router.get('/v1/entries/:id', async (request: Request<{ id: string }>, response: Response) => {
     response.json(await entries.get(principalOf(response), request.params.id));
   });
+
+  router.post(
+    '/v1/entries/:id/erase',
+    requireJson,
+    async (request: Request<{ id: string }>, response: Response) => {
+      const outcome = await deps.erasures.erase(
+        principalOf(response),
+        request.params.id,
+        request.body,
+      );
+      countCommitted([outcome.erasure]);
+      response.status(201).json(outcome);
+    },
+  );
 
   router.post('/v1/verify', requireJson, async (request: Request, response: Response) => {
     response.json(await entries.verify(principalOf(response), request.body));

@@ -16,6 +16,9 @@ const STATUS_BY_CODE: Record<RequestErrorCode, number> = {
   ENTRY_AMBIGUOUS: 409,
   ENTRY_CONFLICT: 409,
   FINDING_CLOSED: 409,
+  NOT_ERASABLE: 409,
+  ERASURE_NOT_DUE: 409,
+  ALREADY_ERASED: 409,
   SEQ_EXISTS: 409,
   SETTING_CONFLICT: 409,
   ENTRY_TOO_LARGE: 413,
@@ -27,6 +30,7 @@ const STATUS_BY_CODE: Record<RequestErrorCode, number> = {
   NOT_AVAILABLE_ON_THIS_LEDGER: 501,
   LEDGER_UNAVAILABLE: 503,
   BUSY: 503,
+  DETAILS_UNAVAILABLE: 503,
 };
 
 export function httpStatusOf(code: RequestErrorCode): number {

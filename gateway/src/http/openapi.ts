@@ -25,6 +25,7 @@ import {
 } from './api-schemas';
 import { jsonSchemaOf as schemaOf } from './json-schema';
 import { DEFAULT_DAYS, MAX_DAYS } from '../entries-per-day';
+import { erasureRequestBody } from '../erasure-service';
 import { subjectLookupRequest } from '../subject-lookup';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -124,6 +125,7 @@ export function buildOpenApiDocument(
         Finding: schemaOf(findingSchema, 'output'),
         FindingPage: schemaOf(findingPageSchema, 'output'),
         CloseFindingRequest: schemaOf(closeFindingRequest),
+        ErasureRequest: schemaOf(erasureRequestBody),
       },
     },
     security: [{ apiKey: [] }],
@@ -221,6 +223,30 @@ export function buildOpenApiDocument(
               'Several organisations recorded this id; name one as {MSP id}/{id} (ENTRY_AMBIGUOUS)',
             ),
             ...commonErrors,
+          },
+        },
+      },
+      '/v1/entries/{id}/erase': {
+        post: {
+          summary:
+            'Erase an entry’s details once its retention has ended: purged from the private data collection that held them, recorded as an entry-erasure entry',
+          parameters: idInPath,
+          requestBody: { required: true, content: json(ref('ErasureRequest')) },
+          responses: {
+            '201': {
+              description: 'The erasure entry, and the entry as it now reads (marked erased)',
+              content: json({
+                type: 'object',
+                required: ['erasure', 'entry'],
+                properties: { erasure: ref('Entry'), entry: ref('Entry') },
+              }),
+            },
+            ...commonErrors,
+            '403': errorResponse('Only a credit writer or a regulator erases (FORBIDDEN)'),
+            '404': errorResponse('No entry the caller may read (NOT_FOUND)'),
+            '409': errorResponse(
+              'The entry keeps its payload on the channel (NOT_ERASABLE), its retention has not ended (ERASURE_NOT_DUE), or it is erased already (ALREADY_ERASED)',
+            ),
           },
         },
       },

@@ -1,7 +1,10 @@
 import type { EntryRequest, PseudonymKeyRecord } from '@audit-ledger/chaincode';
 import type {
+  DueErasure,
+  ErasureRequest,
   Ledger,
   LedgerEntry,
+  RecordedEntry,
   LedgerPage,
   LedgerCount,
   LedgerCountQuery,
@@ -21,7 +24,7 @@ export interface CoalescingOptions {
 
 interface Waiting {
   request: EntryRequest;
-  resolve: (entry: LedgerEntry) => void;
+  resolve: (entry: RecordedEntry) => void;
   reject: (error: unknown) => void;
 }
 
@@ -62,7 +65,7 @@ export class CoalescingLedger implements Ledger {
     return this.inner.kind;
   }
 
-  recordEntry(principal: Principal, request: EntryRequest): Promise<LedgerEntry> {
+  recordEntry(principal: Principal, request: EntryRequest): Promise<RecordedEntry> {
     if (this.options.maxEntries <= 1) {
       return this.inner.recordEntry(principal, request);
     }
@@ -72,14 +75,14 @@ export class CoalescingLedger implements Ledger {
       queue = { key, principal, waiting: [], committing: new Set(), timer: undefined };
       this.queues.set(key, queue);
     }
-    const entry = new Promise<LedgerEntry>((resolve, reject) => {
+    const entry = new Promise<RecordedEntry>((resolve, reject) => {
       queue.waiting.push({ request, resolve, reject });
     });
     this.schedule(queue);
     return entry;
   }
 
-  recordEntries(principal: Principal, requests: EntryRequest[]): Promise<LedgerEntry[]> {
+  recordEntries(principal: Principal, requests: EntryRequest[]): Promise<RecordedEntry[]> {
     return this.inner.recordEntries(principal, requests);
   }
 
@@ -93,6 +96,17 @@ export class CoalescingLedger implements Ledger {
 
   countEntries(principal: Principal, query: LedgerCountQuery): Promise<LedgerCount> {
     return this.inner.countEntries(principal, query);
+  }
+
+  eraseEntry(principal: Principal, request: ErasureRequest): Promise<LedgerEntry> {
+    return this.inner.eraseEntry(principal, request);
+  }
+
+  dueErasures(
+    principal: Principal,
+    page: { pageSize: number; bookmark: string },
+  ): Promise<{ items: DueErasure[]; bookmark: string }> {
+    return this.inner.dueErasures(principal, page);
   }
 
   pseudonymKey(principal: Principal): Promise<PseudonymKeyRecord | undefined> {

@@ -1,9 +1,13 @@
-import type { AuditEntry } from '@audit-ledger/chaincode';
+import type { AuditEntry, ChannelRecord } from '@audit-ledger/chaincode';
 import type { Principal } from './ledger';
 
-/** An entry as committed: parsed, and the canonical JSON the ledger stores, as stored. */
+/**
+ * An entry as committed: parsed, and the canonical JSON the channel stores, as stored. For an
+ * entry whose details are held privately that is its record, without payload or stream: what
+ * every organisation's peer holds, and all that events and rules see of it.
+ */
 export interface CommittedEntry {
-  entry: AuditEntry;
+  entry: AuditEntry | ChannelRecord;
   stored: string;
 }
 
@@ -16,7 +20,7 @@ export interface CommittedBlock {
 /** An entry from the bytes the ledger stored for it. */
 export function committedEntry(bytes: Uint8Array): CommittedEntry {
   const stored = utf8.decode(bytes);
-  return { entry: JSON.parse(stored) as AuditEntry, stored };
+  return { entry: JSON.parse(stored) as AuditEntry | ChannelRecord, stored };
 }
 
 const utf8 = new TextDecoder();

@@ -4,7 +4,7 @@ import {
   type EntryRequest,
   type KindRegistry,
 } from '@audit-ledger/chaincode';
-import type { LedgerEntry } from './ledger';
+import type { RecordedEntry } from './ledger';
 
 /**
  * The entries a recording transaction's receipt confirms, in request order: each rebuilt from the
@@ -16,8 +16,8 @@ export function entriesConfirmed(
   requests: readonly EntryRequest[],
   receipt: EntriesReceipt,
   blockNumber: number,
-  readBack: (id: string) => Promise<LedgerEntry>,
-): Promise<LedgerEntry[]> {
+  readBack: (id: string) => Promise<RecordedEntry>,
+): Promise<RecordedEntry[]> {
   const rebuilt = entriesFromReceipt(kinds, requests, receipt);
   return Promise.all(
     receipt.entries.map(async ({ id }, index) => {

@@ -1,11 +1,13 @@
-import type {
-  AuditEntry,
-  ContractErrorCode,
-  EntryQuery,
-  EntryRequest,
-  ErrorDetail,
-  PseudonymKeyRecord,
-  Role,
+import {
+  isErased,
+  type AuditEntry,
+  type ContractErrorCode,
+  type EntryQuery,
+  type EntryRequest,
+  type ErrorDetail,
+  type PseudonymKeyRecord,
+  type ReadEntry,
+  type Role,
 } from '@audit-ledger/chaincode';
 
 /** Who a request acts as: an API key's name and role, mapped by each ledger to an identity. */
@@ -14,8 +16,34 @@ export interface Principal {
   role: Role;
 }
 
-/** A committed entry and the block that holds its transaction. */
-export type LedgerEntry = AuditEntry & { blockNumber: number };
+/** A committed entry (whole, or with its details erased) and the block of its transaction. */
+export type LedgerEntry = ReadEntry & { blockNumber: number };
+
+/** An entry as its recording transaction confirmed it: whole. */
+export type RecordedEntry = AuditEntry & { blockNumber: number };
+
+/** The entry `entry` is, whole: a read that found its details erased is refused. */
+export function wholeEntry(entry: LedgerEntry): RecordedEntry {
+  if (isErased(entry)) {
+    throw new LedgerError('ALREADY_ERASED', `the details of entry ${entry.id} were erased`);
+  }
+  return entry;
+}
+
+/** Erasing an entry's details: the erasure entry's id, the entry, why and on what basis. */
+export interface ErasureRequest {
+  id: string;
+  entry: { mspId: string; id: string };
+  reason: string;
+  legalBasis: string;
+}
+
+/** An entry whose retention has ended and that is not erased yet. */
+export interface DueErasure {
+  mspId: string;
+  id: string;
+  erasableAfter: string;
+}
 
 export interface LedgerPage {
   items: LedgerEntry[];
@@ -90,9 +118,9 @@ export interface LedgerReadiness {
  */
 export interface Ledger {
   readonly kind: 'embedded' | 'fabric';
-  recordEntry(principal: Principal, request: EntryRequest): Promise<LedgerEntry>;
+  recordEntry(principal: Principal, request: EntryRequest): Promise<RecordedEntry>;
   /** All or nothing, as one transaction. */
-  recordEntries(principal: Principal, requests: EntryRequest[]): Promise<LedgerEntry[]>;
+  recordEntries(principal: Principal, requests: EntryRequest[]): Promise<RecordedEntry[]>;
   getEntry(principal: Principal, id: string): Promise<LedgerEntry>;
   queryEntries(principal: Principal, query: LedgerQuery): Promise<LedgerPage>;
   /** How many entries of one index the principal may read, without reading them. */
@@ -106,6 +134,16 @@ export interface Ledger {
     principal: Principal,
     days: { from: string; to: string },
   ): Promise<LedgerDayCounts>;
+  /**
+   * Erases an entry's details whose retention has ended, and records the erasure: answers the
+   * `entry-erasure` entry.
+   */
+  eraseEntry(principal: Principal, request: ErasureRequest): Promise<LedgerEntry>;
+  /** Entries due for erasure that the principal may erase, earliest first, a page at a time. */
+  dueErasures(
+    principal: Principal,
+    page: { pageSize: number; bookmark: string },
+  ): Promise<{ items: DueErasure[]; bookmark: string }>;
   /** The consortium pseudonym key's recorded fingerprint; undefined until setup records one. */
   pseudonymKey(principal: Principal): Promise<PseudonymKeyRecord | undefined>;
   /** Records it once: the same fingerprint again changes nothing, another is SETTING_CONFLICT. */

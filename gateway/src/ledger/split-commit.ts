@@ -1,7 +1,7 @@
 import type { EntryRequest, ErrorDetail } from '@audit-ledger/chaincode';
-import { LedgerError, type LedgerEntry } from './ledger';
+import { LedgerError, type RecordedEntry } from './ledger';
 
-export type ItemOutcome = { ok: true; entry: LedgerEntry } | { ok: false; error: LedgerError };
+export type ItemOutcome = { ok: true; entry: RecordedEntry } | { ok: false; error: LedgerError };
 
 /** `entries[3].payload.x` → position 3 and `payload.x`. */
 function splitBatchPath(path: string): { position: number; rest: string } | undefined {
@@ -53,7 +53,7 @@ function refusedEntries<Item>(
  */
 export async function commitSplitting(
   requests: readonly EntryRequest[],
-  commit: (requests: EntryRequest[]) => Promise<LedgerEntry[]>,
+  commit: (requests: EntryRequest[]) => Promise<RecordedEntry[]>,
   perTransaction: number,
 ): Promise<ItemOutcome[]> {
   const outcomes = new Map<number, ItemOutcome>();

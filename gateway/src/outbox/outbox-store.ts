@@ -1,3 +1,4 @@
+import { channelForm } from '@audit-ledger/chaincode';
 import type Database from 'better-sqlite3';
 import type {
   AdmittedBatch,
@@ -5,7 +6,7 @@ import type {
   BatchItemResult,
   RecordOutcome,
 } from '../entry-service';
-import type { Principal } from '../ledger/ledger';
+import type { LedgerEntry, Principal } from '../ledger/ledger';
 import { openDurableDatabase } from '../sqlite';
 
 /** What a caller asked for, already admitted: safe to store (pseudonymised) and to retry (ids fixed). */
@@ -15,11 +16,15 @@ export type OperationWork =
 export type OperationResult =
   { type: 'entry'; outcome: RecordOutcome } | { type: 'batch'; results: BatchItemResult[] };
 
+/**
+ * An operation as its caller asks after it. Its work is kept only while it is pending: once
+ * committed or failed, the request is dropped and a committed entry whose details are held
+ * privately is kept as the channel holds it, so that erasing the details leaves no copy here.
+ */
 export interface Operation {
   id: string;
   principal: Principal;
   status: 'pending' | 'committed' | 'failed';
-  work: OperationWork;
   result?: OperationResult;
   error?: { code: string; message: string; details?: { path: string; message: string }[] };
   attempts: number;
@@ -39,12 +44,17 @@ interface OperationRow {
   completed_at: string | null;
 }
 
+/** A pending operation, with the work still to do. */
+export type PendingOperation = Operation & { work: OperationWork };
+
+/** What an operation's work becomes once it is done. */
+const DONE = 'null';
+
 function rowToOperation(row: OperationRow): Operation {
   const operation: Operation = {
     id: row.id,
     principal: JSON.parse(row.principal) as Principal,
     status: row.status,
-    work: JSON.parse(row.work) as OperationWork,
     attempts: row.attempts,
     createdAt: row.created_at,
   };
@@ -58,6 +68,26 @@ function rowToOperation(row: OperationRow): Operation {
     operation.completedAt = row.completed_at;
   }
   return operation;
+}
+
+/** A result as kept: entries whose details are held privately in the channel's form. */
+function keptResult(result: OperationResult): OperationResult {
+  if (result.type === 'entry') {
+    const { outcome } = result;
+    return { type: 'entry', outcome: { ...outcome, entry: keptEntry(outcome.entry) } };
+  }
+  return {
+    type: 'batch',
+    results: result.results.map((item) =>
+      'entry' in item ? { ...item, entry: keptEntry(item.entry) } : item,
+    ),
+  };
+}
+
+function keptEntry(entry: LedgerEntry): LedgerEntry {
+  return entry.details === undefined
+    ? entry
+    : ({ ...channelForm(entry), blockNumber: entry.blockNumber } as LedgerEntry);
 }
 
 /**
@@ -78,6 +108,8 @@ export class OutboxStore {
 
   constructor(file: string) {
     this.db = openDurableDatabase(file);
+    // A request's payload is overwritten when its work is dropped, not left in a free page.
+    this.db.pragma('secure_delete = ON');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS operations (
         id TEXT PRIMARY KEY,
@@ -100,8 +132,8 @@ export class OutboxStore {
       pending: this.db.prepare<[number], OperationRow>(
         "SELECT * FROM operations WHERE status = 'pending' ORDER BY created_at, id LIMIT ?",
       ),
-      complete: this.db.prepare<[string, string | null, string | null, string, string]>(
-        'UPDATE operations SET status = ?, result = ?, error = ?, completed_at = ? WHERE id = ?',
+      complete: this.db.prepare<[string, string, string | null, string | null, string, string]>(
+        'UPDATE operations SET status = ?, work = ?, result = ?, error = ?, completed_at = ? WHERE id = ?',
       ),
       attempted: this.db.prepare<[string]>(
         'UPDATE operations SET attempts = attempts + 1 WHERE id = ?',
@@ -164,8 +196,10 @@ export class OutboxStore {
     return row === undefined ? undefined : rowToOperation(row);
   }
 
-  pending(limit: number): Operation[] {
-    return this.statements.pending.all(limit).map(rowToOperation);
+  pending(limit: number): PendingOperation[] {
+    return this.statements.pending
+      .all(limit)
+      .map((row) => ({ ...rowToOperation(row), work: JSON.parse(row.work) as OperationWork }));
   }
 
   markAttempted(ids: readonly string[]): void {
@@ -187,13 +221,22 @@ export class OutboxStore {
         const done = 'result' in outcome;
         this.statements.complete.run(
           done ? 'committed' : 'failed',
-          done ? JSON.stringify(outcome.result) : null,
+          DONE,
+          done ? JSON.stringify(keptResult(outcome.result)) : null,
           done ? null : JSON.stringify(outcome.error),
           now.toISOString(),
           outcome.id,
         );
       }
     })();
+  }
+
+  /**
+   * Empties the write-ahead log into the database and truncates it, so that no earlier version
+   * of a page (a dropped request among them) stays in the log file: after an erasure.
+   */
+  forgetDropped(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /** How many operations wait, and since when the oldest has. */

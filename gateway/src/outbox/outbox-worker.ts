@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { EntryService } from '../entry-service';
 import { RequestError } from '../request-error';
 import { LedgerError, type LedgerEntry } from '../ledger/ledger';
-import type { Operation, OperationResult, OutboxStore } from './outbox-store';
+import type { OperationResult, OutboxStore, PendingOperation } from './outbox-store';
 
 const OPERATIONS_PER_ROUND = 256;
 const MAX_BACKOFF_MS = 5_000;
@@ -19,7 +19,7 @@ function committedBy(result: OperationResult): LedgerEntry[] {
 
 type Attempt =
   | { id: string; result: OperationResult }
-  | { id: string; error: NonNullable<Operation['error']> }
+  | { id: string; error: NonNullable<PendingOperation['error']> }
   | { id: string; retry: true };
 
 /**
@@ -94,7 +94,7 @@ export class OutboxWorker {
     return attempts.length - finished.length;
   }
 
-  private async attempt(operation: Operation): Promise<Attempt> {
+  private async attempt(operation: PendingOperation): Promise<Attempt> {
     const { id, principal, work } = operation;
     try {
       if (work.type === 'entry') {

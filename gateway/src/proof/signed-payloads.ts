@@ -11,7 +11,7 @@ import { sha256Hex, type TransactionRecord } from '../embedded/block-log';
 export const CHANNEL = 'audit';
 
 type Proposed = Pick<TransactionRecord, 'txId' | 'timestamp' | 'creator' | 'fcn' | 'argsSha256'>;
-type Endorsed = Proposed & Pick<TransactionRecord, 'writes' | 'event'>;
+type Endorsed = Proposed & Pick<TransactionRecord, 'writes' | 'privateWrites' | 'event'>;
 
 export function proposalBytes(record: Proposed): Buffer {
   const { txId, timestamp, creator, fcn, argsSha256 } = record;
@@ -25,6 +25,8 @@ export function endorsedResultBytes(record: Endorsed): Buffer {
     canonicalJson({
       proposalSha256: sha256Hex(proposalBytes(record)),
       writes: record.writes,
+      // Named only when present, so results endorsed before private data still verify.
+      ...(record.privateWrites === undefined ? {} : { privateWrites: record.privateWrites }),
       event: record.event ?? null,
     }),
   );

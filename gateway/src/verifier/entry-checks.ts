@@ -1,4 +1,10 @@
-import { canonicalJson, entryDigest } from '@audit-ledger/chaincode';
+import {
+  canonicalJson,
+  channelForm,
+  detailsSha256,
+  entryDigest,
+  isErased,
+} from '@audit-ledger/chaincode';
 import type { LedgerEntry } from '../ledger/ledger';
 import type { CheckpointInclusion } from '../proof/proof-bundle';
 import { leafHash, verifyInclusion } from '../transparency/merkle-tree';
@@ -6,16 +12,46 @@ import type { TrustFile } from '../transparency/trust-file';
 import { fail, pass, type CheckResult } from './check-report';
 import { checkCheckpoint } from './checkpoint-checks';
 
-/** The entry shown is the entry committed: its digest and its canonical form. */
+/**
+ * The entry shown is the entry committed: its digest, the hash of its details when they are held
+ * privately, and the form the channel stores of it. An erased entry has neither payload nor
+ * details left to hash: what it still proves is that an entry with that digest and details hash
+ * was committed; its erasure is an entry of its own, with a bundle of its own.
+ */
 export function checkEntry(entry: LedgerEntry, canonicalEntry: string): CheckResult[] {
-  const { blockNumber: _position, ...committed } = entry;
-  return [
-    entryDigest(entry) === entry.digest
-      ? pass('entry digest', `${entry.digest} recomputed from the payload`)
-      : fail('entry digest', 'the payload does not hash to the committed digest', 'ENTRY_DIGEST'),
-    canonicalJson(committed) === canonicalEntry
+  const { blockNumber: _position, ...read } = entry;
+  const stored =
+    canonicalJson(channelForm(read)) === canonicalEntry
       ? pass('canonical entry', 'the entry is the one written')
-      : fail('canonical entry', 'the entry differs from its canonical form', 'ENTRY_MISMATCH'),
+      : fail('canonical entry', 'the entry differs from its canonical form', 'ENTRY_MISMATCH');
+  if (isErased(read)) {
+    const { erased } = read;
+    return [
+      pass(
+        'erased details',
+        `erased ${erased.erasedAt} by ${erased.erasedBy.mspId}/${erased.erasedBy.name} (${erased.erasureId}); committed with digest ${read.digest}, details ${read.details.sha256}`,
+      ),
+      stored,
+    ];
+  }
+  const details =
+    read.details === undefined
+      ? []
+      : [
+          detailsSha256({ payload: read.payload, stream: read.stream }) === read.details.sha256
+            ? pass('details hash', `${read.details.sha256}, held in ${read.details.collection}`)
+            : fail(
+                'details hash',
+                'the payload and stream do not hash to the committed details hash',
+                'DETAILS_HASH',
+              ),
+        ];
+  return [
+    entryDigest(read) === read.digest
+      ? pass('entry digest', `${read.digest} recomputed from the payload`)
+      : fail('entry digest', 'the payload does not hash to the committed digest', 'ENTRY_DIGEST'),
+    ...details,
+    stored,
   ];
 }
 

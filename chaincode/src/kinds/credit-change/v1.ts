@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { freeText, identifier, prefixedSha256, timestamp } from '../../text-schemas';
+import { CREDIT_DETAILS_COLLECTION } from '../../consortium';
 import { creditSubject, defineKindVersion } from '../kind-version';
 
 export const CREDIT_CATEGORIES = [
@@ -67,8 +68,17 @@ export default defineKindVersion({
   subjectFields: ['subject'],
   stream: { name: 'subject', of: (record) => record.subject.ref },
   indexes: { recordId: (record) => record.recordId },
+  details: {
+    collection: CREDIT_DETAILS_COLLECTION,
+    // A record's history ends with it: revoked or expired, its retention runs for every change.
+    retentionGroup: {
+      index: 'recordId',
+      endedBy: (record) => record.change === 'revoke' || record.change === 'expire',
+    },
+  },
   rules: [
     '`create` carries `after` only; `update` carries `before` and `after`, and they differ; `revoke` and `expire` carry `before` only.',
+    '`erasableAfter` on a `revoke` or `expire` (for adverse records, five years after the record ends) makes every change of the record erasable from then; only the credit authority’s and the regulator’s peers hold the payload.',
   ],
   examples: [
     {

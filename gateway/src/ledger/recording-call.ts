@@ -1,0 +1,59 @@
+import {
+  DETAILS_TRANSIENT_FIELD,
+  type Consortium,
+  type EntryRequest,
+  type KindRegistry,
+} from '@audit-ledger/chaincode';
+
+/**
+ * How a recording transaction is sent: its argument, and for entries whose details are held
+ * privately, their payloads in the transient field (which no block keeps) and the organisations
+ * that may endorse it (the collection's members: only their peers hold the details).
+ */
+export interface RecordingCall {
+  argument: string;
+  transient?: Record<string, string>;
+  endorsingOrganizations?: string[];
+}
+
+/** The organisations holding every one of `collections`, in the consortium's order. */
+export function membersOfAll(consortium: Consortium, collections: ReadonlySet<string>): string[] {
+  return consortium.organizations
+    .map((member) => member.mspId)
+    .filter((mspId) =>
+      [...collections].every((name) =>
+        consortium.collections.some(
+          (collection) => collection.name === name && collection.members.includes(mspId),
+        ),
+      ),
+    );
+}
+
+/** `RecordEntries`' call for `requests`; `RecordEntry`'s when `single`. */
+export function recordingCall(
+  kinds: KindRegistry,
+  consortium: Consortium,
+  requests: readonly EntryRequest[],
+  single = false,
+): RecordingCall {
+  const payloads: Record<string, unknown> = {};
+  const collections = new Set<string>();
+  const sent = requests.map((request, index) => {
+    const collection = kinds.namedBy(request)?.details?.collection;
+    if (collection === undefined) {
+      return request;
+    }
+    collections.add(collection);
+    payloads[String(index)] = request.payload;
+    const { payload: _inTransient, ...rest } = request;
+    return rest;
+  });
+  const argument = JSON.stringify(single ? sent[0] : sent);
+  return collections.size === 0
+    ? { argument }
+    : {
+        argument,
+        transient: { [DETAILS_TRANSIENT_FIELD]: JSON.stringify(payloads) },
+        endorsingOrganizations: membersOfAll(consortium, collections),
+      };
+}
