@@ -24,6 +24,8 @@ export default defineConfig({
       'test/gateway/entry-kinds.test.ts',
       'test/gateway/events-api.test.ts',
       'test/gateway/findings-api.test.ts',
+      'test/gateway/erasure.test.ts',
+      'test/gateway/erasure-scan.test.ts',
     ],
     fileParallelism: false,
     testTimeout: 180_000,

@@ -10,6 +10,7 @@
 #   network.sh identity add <MSP id> <name> <role>   register and enroll a client identity
 #   network.sh identity revoke <MSP id> <name>       revoke it and publish the CRL on the channel
 #   network.sh floor          deploy (or restart) the benchmark's trivial contract beside the audit one
+#   network.sh compact        this host's peers, one at a time: erased private data leaves no copy
 #
 # Each organisation on its own host, holding only its own keys (docs/deployment.md), in order:
 #   network.sh host init <MSP id> [--host <address>] [--bft]   its CA, identities and keys
@@ -292,6 +293,25 @@ cmd_floor() {
   say "the floor contract is deployed on channel $CHANNEL"
 }
 
+# Purged private data stays in a peer's LevelDB journals and tables until they are compacted:
+# each of this host's peers is stopped, its databases compacted offline, and started again, one
+# at a time so that the others go on endorsing (docs/privacy.md).
+cmd_compact() {
+  require_ready
+  local tool="$STATE_DIR/bin/leveldb" org name databases
+  local go="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
+  [[ -x "$go" ]] || fail "compacting needs Go (https://go.dev/dl) to build network/tools/leveldb"
+  (cd "$NETWORK_DIR/tools/leveldb" && "$go" build -o "$tool" .) || fail "could not build network/tools/leveldb"
+  for org in $(local_peer_orgs); do
+    name="$(peer_name "$org")"
+    stop_nodes "$name"
+    mapfile -t databases < <(find "$STATE_DIR/nodes/$name/ledger" -name CURRENT -printf '%h\n')
+    "$tool" compact "${databases[@]}" || fail "compacting $name's databases failed; it is stopped"
+    start_nodes "$name"
+    say "compacted ${#databases[@]} databases of $name"
+  done
+}
+
 cmd_identity() {
   require_ready
   case "${1:-}" in
@@ -325,6 +345,7 @@ case "$command" in
   start) require_ready; start_nodes "${@:?usage: network.sh start <node>...}"; say "started $*" ;;
   identity) cmd_identity "$@" ;;
   floor) cmd_floor ;;
+  compact) cmd_compact ;;
   host) cmd_host "$@" ;;
   *) sed -n '2,23s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; [[ -z "$command" || "$command" == --help ]] || exit 2 ;;
 esac

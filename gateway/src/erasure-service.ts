@@ -1,4 +1,4 @@
-import { entryId, freeText, issueDetails } from '@audit-ledger/chaincode';
+import { entryId, freeText, issueDetails, type KindRegistry } from '@audit-ledger/chaincode';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
@@ -24,6 +24,9 @@ export interface SweepOutcome {
   failed: number;
 }
 
+/** The kind each erasure records; the roles that may write it may erase. */
+const ERASURE_KIND = 'entry-erasure';
+
 /** Due entries asked for per page of a sweep. */
 const SWEEP_PAGE = 100;
 
@@ -36,12 +39,17 @@ export class ErasureService {
   /** `onErased` runs after each erasure: the gateway's own stores forget what they dropped. */
   constructor(
     private readonly ledger: Ledger,
+    private readonly kinds: KindRegistry,
     private readonly logger: Logger,
     private readonly onErased: () => void,
   ) {}
 
   /** Erases the entry `id` (or `{MSP id}/{id}`) names, as GET /v1/entries/{id} finds it. */
   async erase(principal: Principal, id: string, body: unknown): Promise<ErasureOutcome> {
+    // Said before the entry is looked up: a role that may not erase learns nothing of it.
+    if (!this.kinds.writableKinds(principal.role).includes(ERASURE_KIND)) {
+      throw new RequestError('FORBIDDEN', `role ${principal.role} may not erase entries`);
+    }
     const parsed = erasureRequestBody.safeParse(body);
     if (!parsed.success) {
       throw new RequestError(

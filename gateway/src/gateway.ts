@@ -195,7 +195,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     },
   );
   dispatcher.start();
-  const erasures = new ErasureService(ledger, logger, () => {
+  const erasures = new ErasureService(ledger, kinds, logger, () => {
     store.forgetDropped();
   });
   const retentionSweep = startRetentionSweep(config, apiKeys, erasures, logger);

@@ -169,7 +169,10 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     PORT: '0',
     HOME: homedir(),
     ...ledgerEnvironment(),
-    ...(fabric === undefined ? {} : { API_KEYS_FILE: fabric.file }),
+    // The credit writer's key sweeps what is due, as the development one does on the embedded ledger.
+    ...(fabric === undefined
+      ? {}
+      : { API_KEYS_FILE: fabric.file, RETENTION_SWEEP_KEY: fabric.names['credit-writer'] }),
     ...env,
   });
   const logs: string[] = [];
