@@ -62,7 +62,7 @@ const environment = z.object({
   COMPLIANCE_SWEEP_MS: wholeNumber('milliseconds', 100, 3_600_000).default(30_000),
   SEQUENCE_GAP_GRACE_MS: wholeNumber('milliseconds', 0, 604_800_000).default(900_000),
   RETENTION_SWEEP_MS: wholeNumber('milliseconds', 0, 86_400_000).default(3_600_000),
-  RETENTION_SWEEP_KEY: z.string().min(1).optional(),
+  CREDIT_DETAILS_KEY: z.string().min(1).optional(),
   RETENTION_LEGAL_BASIS: z
     .string()
     .min(1)
@@ -130,11 +130,14 @@ export type Config = Readonly<{
   /** How often compliance deadlines are checked, and how long a `sourceSeq` gap may last. */
   compliance: { sweepIntervalMs: number; sequenceGapGraceMs: number };
   /**
-   * The retention sweep: how often it erases what is due (0: never), the API key it acts as
-   * (a credit writer's or a regulator's; undefined: the development credit writer's, where
-   * the gateway made development keys, otherwise no sweep), and the legal basis it records.
+   * The API key the gateway acts as for credit details (a credit writer's or a regulator's):
+   * the retention sweep erases as it, and the compliance rules read credit changes as it.
+   * Undefined: the development regulator's, where the gateway made development keys; otherwise
+   * no sweep, and rules that see no credit change.
    */
-  retention: { sweepIntervalMs: number; keyName: string | undefined; legalBasis: string };
+  creditDetailsKey: string | undefined;
+  /** The retention sweep: how often it erases what is due (0: never), citing what. */
+  retention: { sweepIntervalMs: number; legalBasis: string };
 }>;
 
 export class ConfigError extends Error {
@@ -230,9 +233,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       sweepIntervalMs: values.COMPLIANCE_SWEEP_MS,
       sequenceGapGraceMs: values.SEQUENCE_GAP_GRACE_MS,
     }),
+    creditDetailsKey: values.CREDIT_DETAILS_KEY,
     retention: Object.freeze({
       sweepIntervalMs: values.RETENTION_SWEEP_MS,
-      keyName: values.RETENTION_SWEEP_KEY,
       legalBasis: values.RETENTION_LEGAL_BASIS,
     }),
   });

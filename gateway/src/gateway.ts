@@ -11,8 +11,9 @@ import {
   loadOrCreateDevKeys,
   readApiKeysFile,
 } from './auth/api-keys';
-import type { Config } from './config';
-import type { Ledger } from './ledger/ledger';
+import { isErased, type AuditEntry, type ChannelRecord } from '@audit-ledger/chaincode';
+import { ConfigError, type Config } from './config';
+import { LedgerError, type Ledger, type Principal } from './ledger/ledger';
 import { Metrics } from './metrics';
 import { openLedger, type OpenedLedger } from './open-ledger';
 import { buildProofBundle } from './proof/bundle-builder';
@@ -84,29 +85,62 @@ async function cursorKey(config: Config): Promise<Buffer> {
 }
 
 /**
- * Erases what is due every `retention.sweepIntervalMs`, one sweep at a time, as the API key the
- * configuration names (or, with development keys, the development credit writer).
+ * The principal the gateway acts as for credit details (see Config.creditDetailsKey): a credit
+ * writer or a regulator; undefined, and said so, when none is configured or made.
  */
-function startRetentionSweep(
+function creditDetailsPrincipal(
   config: Config,
   apiKeys: ApiKeyRegistry,
+  logger: Logger,
+): Principal | undefined {
+  const name =
+    config.creditDetailsKey ??
+    (config.apiKeysFile === undefined ? devKeyName('regulator') : undefined);
+  const principal = name === undefined ? undefined : apiKeys.principalNamed(name);
+  if (principal === undefined) {
+    logger.warn(
+      { key: name },
+      name === undefined
+        ? 'no CREDIT_DETAILS_KEY: no retention sweep, and compliance rules see no credit change'
+        : 'CREDIT_DETAILS_KEY names no API key: no retention sweep, and compliance rules see no credit change',
+    );
+    return undefined;
+  }
+  if (principal.role !== 'credit-writer' && principal.role !== 'regulator') {
+    throw new ConfigError([
+      `CREDIT_DETAILS_KEY must name a credit writer's or a regulator's key, not a ${principal.role}'s`,
+    ]);
+  }
+  return principal;
+}
+
+/** An entry whose details are held privately, whole, as `principal` reads it (EventFeedOptions). */
+function detailsReader(ledger: Ledger, principal: Principal) {
+  return async (record: ChannelRecord): Promise<AuditEntry | undefined> => {
+    try {
+      const read = await ledger.getEntry(principal, `${record.submitter.mspId}/${record.id}`);
+      return isErased(read) ? undefined : read;
+    } catch (error) {
+      if (
+        error instanceof LedgerError &&
+        (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')
+      ) {
+        return undefined;
+      }
+      throw error;
+    }
+  };
+}
+
+/** Erases what is due every `retention.sweepIntervalMs`, one sweep at a time, as `principal`. */
+function startRetentionSweep(
+  config: Config,
+  principal: Principal | undefined,
   erasures: ErasureService,
   logger: Logger,
 ): { stop(): Promise<void> } {
-  const { sweepIntervalMs, keyName, legalBasis } = config.retention;
-  const name =
-    keyName ?? (config.apiKeysFile === undefined ? devKeyName('credit-writer') : undefined);
-  const principal = name === undefined ? undefined : apiKeys.principalNamed(name);
-  if (sweepIntervalMs === 0) {
-    return { stop: () => Promise.resolve() };
-  }
-  if (principal === undefined) {
-    logger.warn(
-      { key: keyName },
-      keyName === undefined
-        ? 'no RETENTION_SWEEP_KEY: entries due for erasure wait for an explicit erase'
-        : 'RETENTION_SWEEP_KEY names no API key: no retention sweep',
-    );
+  const { sweepIntervalMs, legalBasis } = config.retention;
+  if (sweepIntervalMs === 0 || principal === undefined) {
     return { stop: () => Promise.resolve() };
   }
   let running: Promise<unknown> | undefined;
@@ -175,12 +209,16 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     metrics.countCommitted(ledger.kind, committed);
   });
   worker.start();
+  const detailsPrincipal = creditDetailsPrincipal(config, apiKeys, logger);
   const feed = new EventFeed({
     file: join(config.dataDir, 'events.sqlite'),
     blocks: committedBlocks,
     rules: standardRules,
     ruleSettings: { sequenceGapGraceMs: config.compliance.sequenceGapGraceMs },
     sweepIntervalMs: config.compliance.sweepIntervalMs,
+    ...(detailsPrincipal === undefined
+      ? {}
+      : { readDetails: detailsReader(ledger, detailsPrincipal) }),
     logger,
   });
   feed.start();
@@ -198,7 +236,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
   const erasures = new ErasureService(ledger, kinds, logger, () => {
     store.forgetDropped();
   });
-  const retentionSweep = startRetentionSweep(config, apiKeys, erasures, logger);
+  const retentionSweep = startRetentionSweep(config, detailsPrincipal, erasures, logger);
   const app = createApp({
     ledger,
     kinds,

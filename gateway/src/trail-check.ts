@@ -162,7 +162,8 @@ async function comparePeerCopies(
 ): Promise<TrailReport['peers']> {
   const differing: string[] = [];
   const unreadable: string[] = [];
-  for (const mspId of copies.organizations) {
+  const holding = copies.organizationsHolding(query);
+  for (const mspId of holding) {
     try {
       const copy = await readTrail(
         (bookmark) => copies.queryEntriesOn(mspId, principal, { ...query, bookmark }),
@@ -181,13 +182,17 @@ async function comparePeerCopies(
       unreadable.push(`${mspId} (${error.message})`);
     }
   }
-  const agreeing = copies.organizations.filter(
+  const agreeing = holding.filter(
     (mspId) => !differing.includes(mspId) && !unreadable.some((entry) => entry.startsWith(mspId)),
   );
+  const notHolding = copies.organizations.filter((mspId) => !holding.includes(mspId));
   const parts = [
     agreeing.length > 0 ? `the same on the peers of ${agreeing.join(', ')}` : '',
     differing.length > 0 ? `different on the peers of ${differing.join(', ')}` : '',
     unreadable.length > 0 ? `not readable from ${unreadable.join(', ')}` : '',
+    notHolding.length > 0
+      ? `not compared on the peers of ${notHolding.join(', ')}, which hold hashes of its private details only`
+      : '',
   ].filter((part) => part !== '');
   return {
     checked: unreadable.length === 0,

@@ -6,13 +6,23 @@ import {
   type Network,
   type ProposalOptions,
 } from '@hyperledger/fabric-gateway';
-import { decodeErrorEnvelope, type AuditEntry } from '../../chaincode/src/index.js';
+import { standardConsortium, standardKinds } from '@audit-ledger/chaincode';
+import {
+  decodeErrorEnvelope,
+  type AuditEntry,
+  type EntryRequest,
+} from '../../chaincode/src/index.js';
 import { submitUntilCommitted } from '../../gateway/src/fabric/submit-until-committed.js';
-import { entriesConfirmedBy } from '../support/results.js';
+import { recordingCall } from '../../gateway/src/ledger/recording-call.js';
+import { entriesConfirmedBy, wholeEntryAnswered } from '../support/results.js';
 
 const utf8 = new TextDecoder();
 
-/** Submits RecordEntry and waits for its commit; returns the entry and how the commit went. */
+/**
+ * Submits RecordEntry as the gateway does (a private kind's payload in the transient field,
+ * endorsed by the organisations holding it) and waits for its commit; returns the entry, whole,
+ * and how the commit went.
+ */
 export async function recordEntry(
   contract: Contract,
   request: object,
@@ -21,18 +31,41 @@ export async function recordEntry(
   entry: AuditEntry;
   status: { code: number; successful: boolean; blockNumber: bigint };
 }> {
-  return submit(contract, 'RecordEntry', JSON.stringify(request), options).then(
-    ({ result, status }) => ({ entry: JSON.parse(result) as AuditEntry, status }),
-  );
+  const call = recordingCall(standardKinds, standardConsortium, [request as EntryRequest], true);
+  const { result, status } = await submit(contract, 'RecordEntry', call.argument, {
+    ...sentAsTheGatewaySends(call),
+    ...options,
+  });
+  return {
+    entry: wholeEntryAnswered(
+      result,
+      request as EntryRequest & { payload: Record<string, unknown> },
+    ),
+    status,
+  };
 }
 
 export async function recordEntries(contract: Contract, requests: object[]) {
+  const call = recordingCall(standardKinds, standardConsortium, requests as EntryRequest[]);
   const { result, status, transactionId } = await submit(
     contract,
     'RecordEntries',
-    JSON.stringify(requests),
+    call.argument,
+    sentAsTheGatewaySends(call),
   );
   return { entries: entriesConfirmedBy(result, requests), status, transactionId };
+}
+
+/** A recording call's transient field and endorsers, as proposal options. */
+export function sentAsTheGatewaySends(
+  call: ReturnType<typeof recordingCall>,
+): Omit<ProposalOptions, 'arguments'> {
+  return {
+    ...(call.transient === undefined ? {} : { transientData: call.transient }),
+    ...(call.endorsingOrganizations === undefined
+      ? {}
+      : { endorsingOrganizations: call.endorsingOrganizations }),
+  };
 }
 
 const FAILED_PRECONDITION: number = grpcStatus.FAILED_PRECONDITION;

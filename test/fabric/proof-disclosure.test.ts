@@ -6,6 +6,7 @@
  * regulator, who may read both, receives the whole block.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { standardConsortium, standardKinds } from '@audit-ledger/chaincode';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -14,11 +15,13 @@ import type {
   FabricTransactionBundle,
   ProofBundle,
 } from '../../gateway/src/proof/proof-bundle.js';
+import { recordingCall } from '../../gateway/src/ledger/recording-call.js';
 import { trustFile, type TrustFile } from '../../gateway/src/transparency/trust-file.js';
 import { checkBundle } from '../../gateway/src/verifier/bundle-checks.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
 import { runGatewayProgram } from '../support/processes.js';
 import { creditChange, dataAccess, unique } from '../support/sample-entries.js';
+import { sentAsTheGatewaySends } from './ledger-calls.js';
 import { CLIENTS, connectAs, type Session } from './network.js';
 
 const TRUST_FILE = join(resolve(__dirname, '../../network/.state'), 'trust.json');
@@ -54,13 +57,20 @@ async function entriesSharingABlock(): Promise<{
     const sandboxId = unique('shared-block-sandbox');
     const creditId = unique('shared-block-credit');
     const recordId = unique('CR-shared-block');
+    const creditCall = recordingCall(
+      standardKinds,
+      standardConsortium,
+      [creditChange({ id: creditId }, { recordId })],
+      true,
+    );
     const endorsed = await Promise.all([
       sandbox.contract
         .newProposal('RecordEntry', { arguments: [JSON.stringify(dataAccess({ id: sandboxId }))] })
         .endorse(),
       credit.contract
         .newProposal('RecordEntry', {
-          arguments: [JSON.stringify(creditChange({ id: creditId }, { recordId }))],
+          ...sentAsTheGatewaySends(creditCall),
+          arguments: [creditCall.argument],
         })
         .endorse(),
     ]);

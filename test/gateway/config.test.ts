@@ -42,9 +42,9 @@ describe('loadConfig defaults', () => {
         },
       },
       compliance: { sweepIntervalMs: 30_000, sequenceGapGraceMs: 900_000 },
+      creditDetailsKey: undefined,
       retention: {
         sweepIntervalMs: 3_600_000,
-        keyName: undefined,
         legalBasis: 'the retention period recorded with the entry (erasableAfter) has ended',
       },
     });

@@ -17,6 +17,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RecordedEntry } from '../../gateway/src/ledger/ledger.js';
+import { openEventStream } from '../support/event-stream.js';
 import { TEST_LEDGER, startTestGateway, type TestGateway } from '../support/gateway-server.js';
 import { creditChange, unique } from '../support/sample-entries.js';
 
@@ -160,6 +161,11 @@ describe('every byte the system keeps, after erasure', () => {
     gateway = await startTestGateway({ DATA_DIR: dataDir, RETENTION_SWEEP_MS: '0' });
     erased = await person(true);
     kept = await person(false);
+    // The gateway's events and compliance state follow the blocks: the scan waits for them to
+    // have taken in both erasures (the rules forget an erased change as they observe its erasure).
+    const erasures = await openEventStream(`${gateway.url}/v1/events?kind=entry-erasure`, {
+      authorization: `Bearer ${gateway.keys.regulator}`,
+    });
     for (const entry of erased.entries) {
       const erasure = await gateway.request(
         'POST',
@@ -171,6 +177,8 @@ describe('every byte the system keeps, after erasure', () => {
       );
       expect(erasure.status, erasure.text).toBe(201);
     }
+    await erasures.waitFor(erased.entries.length, 60_000);
+    erasures.close();
     // The kept person's details are still read whole, from the collection.
     const read = await gateway.request<RecordedEntry>(
       'GET',

@@ -166,6 +166,41 @@ describe(`compliance findings on ${TEST_LEDGER}`, { timeout: 120_000 }, () => {
     expect(found[0]?.summary).not.toContain(PSEUDONYM);
   });
 
+  test('share-without-legal-basis: sharing a record a credit change revoked is found; one in force is not', async () => {
+    // The credit change's details are private: the rules read them through the ledger.
+    const subject = { type: 'organization', ref: PSEUDONYM };
+    const [revokedRecord, liveRecord] = [unique('revoked-record'), unique('live-record')];
+    await write('credit-writer', [
+      entryOfKind('credit-change', {
+        subject,
+        recordId: revokedRecord,
+        change: 'revoke',
+        before: `sha256:${'a1'.repeat(32)}`,
+        after: undefined,
+        occurredAt: '2026-04-01T10:00:00+08:00',
+      }),
+    ]);
+    const share = (record: string) =>
+      entryOfKind('credit-share', {
+        subject,
+        records: [record],
+        legalBasis: '《深圳经济特区社会信用条例》第二十条',
+        occurredAt: '2026-04-03T10:00:00+08:00',
+      });
+    const ofLive = share(liveRecord);
+    const ofRevoked = share(revokedRecord);
+    await write('credit-writer', [ofLive, ofRevoked]);
+    const found = await judged('share-without-legal-basis', ofRevoked.id, [
+      ofLive.id,
+      ofRevoked.id,
+    ]);
+    expect(found.map((finding) => finding.entry.id)).toEqual([ofRevoked.id]);
+    expect(found[0]?.details).toMatchObject({
+      flaws: ['ended-records'],
+      endedRecords: [revokedRecord],
+    });
+  });
+
   test('commitment-overdue: materials past due without a check are found; ones checked in time are not', async () => {
     const approval = (matter: string) =>
       entryOfKind('approval-decision', {

@@ -169,10 +169,10 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     PORT: '0',
     HOME: homedir(),
     ...ledgerEnvironment(),
-    // The credit writer's key sweeps what is due, as the development one does on the embedded ledger.
+    // The regulator's key reads credit details, as the development one does on the embedded ledger.
     ...(fabric === undefined
       ? {}
-      : { API_KEYS_FILE: fabric.file, RETENTION_SWEEP_KEY: fabric.names['credit-writer'] }),
+      : { API_KEYS_FILE: fabric.file, CREDIT_DETAILS_KEY: fabric.names.regulator }),
     ...env,
   });
   const logs: string[] = [];

@@ -32,7 +32,15 @@ export function recordedEntryOf(
   result: InvokeResult,
   request: { kind: string; kindVersion?: number; payload: Record<string, unknown> },
 ): AuditEntry {
-  const answer = entryOf(result);
+  return wholeEntryAnswered(payloadOf(result), request);
+}
+
+/** recordedEntryOf for the answer's text, as a client on the network receives it. */
+export function wholeEntryAnswered(
+  answered: string,
+  request: { kind: string; kindVersion?: number; payload: Record<string, unknown> },
+): AuditEntry {
+  const answer = JSON.parse(answered) as AuditEntry;
   if (answer.details === undefined) {
     return answer;
   }

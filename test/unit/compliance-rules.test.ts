@@ -531,6 +531,36 @@ describe('share-without-legal-basis', () => {
     restored.observe(ended('expire'), ended('create', { occurredAt: '2026-06-02T17:00:00+08:00' }));
     expect(restored.observe(share())).toEqual([]);
   });
+
+  const erasureOf = (entry: ObservedEntry) =>
+    committed('entry-erasure', {
+      'entry.mspId': entry.submitter.mspId,
+      'entry.id': entry.id,
+      'entry.digest': entry.digest,
+    });
+
+  test('erasing the change that ended a record forgets it: its subject and record leave the state', () => {
+    const run = new RuleRun(ruleNamed('share-without-legal-basis'));
+    const revoked = ended('revoke');
+    run.observe(revoked, ended('expire', { recordId: 'CR-2026-000402' }), erasureOf(revoked));
+    const findings = run.observe(share());
+    expect(findings.map((finding) => finding.details.endedRecords)).toEqual([['CR-2026-000402']]);
+    expect(JSON.stringify(run.state.list(''))).not.toContain('CR-2026-000318');
+  });
+
+  test('erasing an earlier end of a record, restored and ended again since, keeps the later end', () => {
+    const run = new RuleRun(ruleNamed('share-without-legal-basis'));
+    const first = ended('revoke', { occurredAt: '2026-06-01T10:00:00+08:00' });
+    run.observe(
+      first,
+      ended('create', { occurredAt: '2026-06-01T11:00:00+08:00' }),
+      ended('expire', { recordId: 'CR-2026-000318' }),
+      erasureOf(first),
+    );
+    expect(run.observe(share()).map((finding) => finding.details.endedRecords)).toEqual([
+      ['CR-2026-000318'],
+    ]);
+  });
 });
 
 describe('commitment-overdue', () => {

@@ -86,8 +86,12 @@ describe('trail checks over a stream written by several sources', () => {
 
 describe("trail checks comparing each organisation's copy", () => {
   const entries = [committed('A', 1), committed('A', 2), committed('A', 3)];
-  const copiesOf = (held: Record<string, LedgerEntry[] | Error>): PeerCopies => ({
+  const copiesOf = (
+    held: Record<string, LedgerEntry[] | Error>,
+    holding: string[] = Object.keys(held),
+  ): PeerCopies => ({
     organizations: Object.keys(held),
+    organizationsHolding: () => holding,
     queryEntriesOn: (mspId) => {
       const copy = held[mspId];
       return copy instanceof Error
@@ -107,6 +111,27 @@ describe("trail checks comparing each organisation's copy", () => {
     expect(report.peers).toEqual({
       checked: true,
       detail: 'the trail is the same on the peers of SandboxOrg, CreditOrg',
+      differing: [],
+    });
+  });
+
+  test('a peer that holds hashes of a trail’s private details only is not compared, and said so', async () => {
+    const report = await checkTrail(
+      ledgerOf(entries),
+      regulator,
+      { source: 'A' },
+      {
+        copies: copiesOf({ SandboxOrg: [], CreditOrg: entries, RegulatorOrg: entries }, [
+          'CreditOrg',
+          'RegulatorOrg',
+        ]),
+      },
+    );
+    expect(report.complete).toBe(true);
+    expect(report.peers).toEqual({
+      checked: true,
+      detail:
+        'the trail is the same on the peers of CreditOrg, RegulatorOrg; not compared on the peers of SandboxOrg, which hold hashes of its private details only',
       differing: [],
     });
   });

@@ -6,6 +6,7 @@ import {
   parseFindingEventId,
   type FindingEvent,
 } from '../compliance/compliance-engine';
+import type { AuditEntry, ChannelRecord } from '@audit-ledger/chaincode';
 import type { ComplianceRule, RuleSettings } from '../compliance/rule';
 import type { BlockFollowing, CommittedBlock, CommittedBlocks } from '../ledger/committed-blocks';
 import type { Principal } from '../ledger/ledger';
@@ -46,6 +47,12 @@ export interface EventFeedOptions {
   ruleSettings: RuleSettings;
   /** How often deadlines are checked when no block commits. */
   sweepIntervalMs: number;
+  /**
+   * An entry whose details are held privately, read whole for the compliance rules; undefined
+   * when this gateway may not read it or it was erased meanwhile. Without it, the rules observe
+   * what the channel holds whole only.
+   */
+  readDetails?: (record: ChannelRecord) => Promise<AuditEntry | undefined>;
   logger: Logger;
   now?: () => number;
 }
@@ -71,6 +78,8 @@ export class EventFeed {
     // a machine that loses power loses at most its last commits, which the feed follows again
     // from the blocks and webhooks deliver again (receivers drop a webhook-id seen before).
     this.db = openRebuildableDatabase(options.file);
+    // Compliance state forgets an erased credit change; its bytes must not linger in free pages.
+    this.db.pragma('secure_delete = ON');
     this.log = new EventLog(this.db);
     this.compliance = new ComplianceEngine(this.db, options.rules, options.ruleSettings);
     this.webhooks = new WebhookStore(this.db);
@@ -80,9 +89,7 @@ export class EventFeed {
   }
 
   start(): void {
-    this.following ??= this.options.blocks.follow(this.log.height(), (block) => {
-      this.feed(block);
-    });
+    this.following ??= this.options.blocks.follow(this.log.height(), (block) => this.feed(block));
     this.sweeper ??= setInterval(() => {
       this.sweep();
     }, this.options.sweepIntervalMs);
@@ -159,10 +166,13 @@ export class EventFeed {
     this.db.close();
   }
 
-  private feed(block: CommittedBlock): void {
+  private async feed(block: CommittedBlock): Promise<void> {
     try {
+      // Read before the transaction, which is synchronous; a failed read hands the block over
+      // again (see CommittedBlocks.follow), so no rule misses an entry it may read.
+      const whole = await this.wholeEntries(block);
       this.db.transaction(() => {
-        this.compliance.observe(this.log.addBlock(block));
+        this.compliance.observe(this.log.addBlock(block, whole));
       })();
     } catch (error) {
       this.options.logger.error({ err: error, block: block.number }, 'feeding a block failed');
@@ -170,6 +180,23 @@ export class EventFeed {
     }
     this.sweep();
     this.changes.emit('change');
+  }
+
+  private async wholeEntries(block: CommittedBlock): Promise<Map<number, AuditEntry>> {
+    const whole = new Map<number, AuditEntry>();
+    const { readDetails } = this.options;
+    if (readDetails === undefined) {
+      return whole;
+    }
+    for (const [index, { entry }] of block.entries.entries()) {
+      if (!('payload' in entry)) {
+        const read = await readDetails(entry);
+        if (read !== undefined) {
+          whole.set(index, read);
+        }
+      }
+    }
+    return whole;
   }
 
   private sweep(): void {

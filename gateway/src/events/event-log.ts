@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { AuditEntry } from '@audit-ledger/chaincode';
 import type { ObservedEntry } from '../compliance/rule';
 import type { CommittedBlock } from '../ledger/committed-blocks';
 import { RequestError } from '../request-error';
@@ -107,11 +108,15 @@ export class EventLog {
   }
 
   /**
-   * Logs the next block's entries and returns those the rules observe (every entry the channel
-   * holds whole); run it in the transaction that feeds everything else from the block, so each
-   * block is fed exactly once.
+   * Logs the next block's entries and returns those the rules observe: every entry the channel
+   * holds whole, and those whose details `whole` holds (by index in the block), read by a
+   * gateway that may. Run it in the transaction that feeds everything else from the block, so
+   * each block is fed exactly once.
    */
-  addBlock(block: CommittedBlock): ObservedEntry[] {
+  addBlock(
+    block: CommittedBlock,
+    whole: ReadonlyMap<number, AuditEntry> = new Map(),
+  ): ObservedEntry[] {
     const height = this.height();
     if (block.number !== height) {
       throw new Error(`block ${block.number} is not the next block to log (${height})`);
@@ -131,9 +136,10 @@ export class EventLog {
         entry.committedAt,
         stored,
       );
-      if ('payload' in entry) {
+      const read = 'payload' in entry ? entry : whole.get(index);
+      if (read !== undefined) {
         observed.push({
-          ...entry,
+          ...read,
           blockNumber: block.number,
           position: positionId({ block: block.number, index }),
         });

@@ -327,6 +327,22 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     return this.peers.map((peer) => peer.mspId);
   }
 
+  organizationsHolding(query: LedgerQuery): string[] {
+    const collections = new Set(
+      this.kinds.versions.flatMap((version) =>
+        version.details !== undefined &&
+        (query.by === 'stream' || version.indexNames.includes(query.by))
+          ? [version.details.collection]
+          : [],
+      ),
+    );
+    if (collections.size === 0) {
+      return this.organizations;
+    }
+    const members = membersOfAll(standardConsortium, collections);
+    return this.organizations.filter((mspId) => members.includes(mspId));
+  }
+
   /** The query evaluated by a peer of `mspId` alone, to compare that organisation's copy. */
   queryEntriesOn(mspId: string, principal: Principal, query: LedgerQuery): Promise<LedgerPage> {
     return this.query(principal, query, [mspId]);

@@ -6,6 +6,11 @@ import type { LedgerPage, LedgerQuery, Principal } from './ledger';
  */
 export interface PeerCopies {
   readonly organizations: readonly string[];
+  /**
+   * Those of `organizations` whose peers hold what `query` reads: all, unless it reads an index
+   * a private data collection holds, which only the collection's members' peers have.
+   */
+  organizationsHolding(query: LedgerQuery): readonly string[];
   /** The query evaluated on a peer of `mspId` only. */
   queryEntriesOn(mspId: string, principal: Principal, query: LedgerQuery): Promise<LedgerPage>;
 }

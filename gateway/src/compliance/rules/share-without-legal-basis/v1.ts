@@ -18,6 +18,11 @@ interface CreditShare {
   occurredAt: string;
 }
 
+/** The fields of an `entry-erasure` v1 payload this rule reads. */
+interface Erasure {
+  entry: { mspId: string; id: string };
+}
+
 /** How a record left the credit file. */
 interface Ended {
   change: 'revoke' | 'expire';
@@ -48,23 +53,42 @@ function endedKey(subjectRef: string, recordId: string): string {
   return stateKey('ended:', subjectRef, recordId);
 }
 
+/** The ended record an entry's revoke or expire recorded, by the entry's qualified id. */
+function endingKey(entryId: string): string {
+  return stateKey('ending:', entryId);
+}
+
 export default {
   id: 'share-without-legal-basis',
   version: 1,
   title: { en: 'credit records shared without legal basis', 'zh-CN': '信用信息无合法依据共享' },
   description:
-    'A `credit-share` is a finding when its `legalBasis` cites no law or regulation, or when it shares a record that had left the credit file. A basis cites one when it holds a title in 《》, an article (第…条), a Chinese name ending in 法, 条例 or 规定 with at least two characters before the ending (个人信息保护法, 征信业管理条例; 依法 alone is no citation), or the English word law, regulation or article; 工作需要 or 依申请 cite nothing. A shared record (`records`) had left the file when a `credit-change` of the same subject and `recordId` revoked or expired it before the share’s `occurredAt`, as recorded before the share, and no later `create` or `update` restored it. Credit information may only leave the credit authority on a stated legal ground, and only while it is still in force.',
-  observes: ['credit-change', 'credit-share'],
+    'A `credit-share` is a finding when its `legalBasis` cites no law or regulation, or when it shares a record that had left the credit file. A basis cites one when it holds a title in 《》, an article (第…条), a Chinese name ending in 法, 条例 or 规定 with at least two characters before the ending (个人信息保护法, 征信业管理条例; 依法 alone is no citation), or the English word law, regulation or article; 工作需要 or 依申请 cite nothing. A shared record (`records`) had left the file when a `credit-change` of the same subject and `recordId` revoked or expired it before the share’s `occurredAt`, as recorded before the share, and no later `create` or `update` restored it. Once the change that ended a record is erased, the rule forgets that it ended. Credit information may only leave the credit authority on a stated legal ground, and only while it is still in force.',
+  observes: ['credit-change', 'credit-share', 'entry-erasure'],
   observe(entry, state) {
+    // An erased change's subject and record are forgotten with it.
+    const erasure = payloadOf(entry, 'entry-erasure') as Erasure | undefined;
+    if (erasure !== undefined) {
+      const ending = endingKey(`${erasure.entry.mspId}/${erasure.entry.id}`);
+      const ended = state.get(ending) as string | undefined;
+      if (ended !== undefined) {
+        state.remove(ended);
+        state.remove(ending);
+      }
+      return [];
+    }
     const change = payloadOf(entry, 'credit-change') as CreditChange | undefined;
     if (change !== undefined) {
       const key = endedKey(change.subject.ref, change.recordId);
+      // A record ends once at a time: the entry that ended it before no longer does.
+      const before = state.get(key) as Ended | undefined;
+      if (before !== undefined) {
+        state.remove(endingKey(before.entryId));
+      }
       if (change.change === 'revoke' || change.change === 'expire') {
-        state.put(key, {
-          change: change.change,
-          at: change.occurredAt,
-          entryId: qualifiedId(entry),
-        } satisfies Ended);
+        const entryId = qualifiedId(entry);
+        state.put(key, { change: change.change, at: change.occurredAt, entryId } satisfies Ended);
+        state.put(endingKey(entryId), key);
       } else {
         state.remove(key);
       }
