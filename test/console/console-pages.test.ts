@@ -245,6 +245,45 @@ describe('the console’s pages', () => {
     }
   });
 
+  test('an erased credit change shows who erased it and why, no details, and still verifies', async () => {
+    const recordId = unique('CR-console-erased');
+    const written = await write(
+      creditChange(
+        { erasableAfter: '2021-06-30T00:00:00+08:00' },
+        { recordId, change: 'revoke', before: `sha256:${'a1'.repeat(32)}`, after: undefined },
+      ),
+      gateway.keys['credit-writer'],
+    );
+    const name = encodeURIComponent(`CreditOrg/${written.id}`);
+    const erased = await gateway.request('POST', `/v1/entries/${name}/erase`, {
+      key: gateway.keys.regulator,
+      body: { reason: '不良信息保存期限届满', legalBasis: '《征信业管理条例》第十六条' },
+    });
+    expect(erased.status, erased.text).toBe(201);
+    // The accessibility check injects axe, which the console's CSP would refuse.
+    const { page, close } = await openConsole({ bypassCSP: true });
+    try {
+      await signIn(page, gateway.keys.regulator);
+      await showPage(page, `#/entries/${name}`);
+      await page.getByRole('heading', { name: '内容已依法删除' }).waitFor();
+      const shown = await page.locator('article').innerText();
+      expect(shown).toContain('不良信息保存期限届满');
+      expect(shown).toContain('《征信业管理条例》第十六条');
+      expect(shown).toContain(written.digest);
+      expect(shown).not.toContain(recordId);
+      expect(await page.getByRole('heading', { name: '内容', exact: true }).count()).toBe(0);
+
+      await loadTrust(page);
+      await page.getByRole('button', { name: '核验', exact: true }).click();
+      const verdict = page.getByTestId('verdict');
+      await verdict.waitFor();
+      expect(await verdict.innerText()).toMatch(/^VERIFIED/);
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   test('a person is found by number; the number is in no URL and kept nowhere', async () => {
     const subjectEntry = await write(
       creditChange({}, { subject: { type: 'person', idNumber: RESIDENT_ID } }),

@@ -14,6 +14,7 @@ import type { RecordedEntry } from '../../gateway/src/ledger/ledger.js';
 import type { ProofBundle } from '../../gateway/src/proof/proof-bundle.js';
 import { trustFile, type TrustFile } from '../../gateway/src/transparency/trust-file.js';
 import { checkBundle } from '../../gateway/src/verifier/bundle-checks.js';
+import { verifyBundleText } from '../../gateway/src/verifier/offline-verification.js';
 import {
   TEST_LEDGER,
   startTestGateway,
@@ -298,6 +299,10 @@ describe('erasing a credit change’s details', () => {
       expect(proof.status, proof.text).toBe(200);
       expect(JSON.stringify(proof.body)).not.toContain(subject.ref);
       expect(checkBundle(proof.body, trust).filter((check) => !check.ok)).toEqual([]);
+      // As the command line and the console read a saved bundle: from its text.
+      const report = verifyBundleText(JSON.stringify(proof.body), trust);
+      expect(report.checks.filter((check) => !check.ok)).toEqual([]);
+      expect(report.verified).toBe(true);
     }
   });
 

@@ -101,7 +101,8 @@ export const proofBundleShape = z.intersection(
     entry: z.looseObject({
       kind: z.string(),
       id: z.string(),
-      payload: z.record(z.string(), z.unknown()),
+      // Absent once the entry's details are erased: its digest and details hash remain.
+      payload: z.record(z.string(), z.unknown()).optional(),
       txId: z.string(),
       digest: z.string(),
       blockNumber: z.int().nonnegative(),
