@@ -11,13 +11,14 @@
  */
 import { execFile } from 'node:child_process';
 import { createHmac, randomInt } from 'node:crypto';
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RecordedEntry } from '../../gateway/src/ledger/ledger.js';
 import { openEventStream } from '../support/event-stream.js';
+import { filesUnder } from '../support/files.js';
 import { TEST_LEDGER, startTestGateway, type TestGateway } from '../support/gateway-server.js';
 import { creditChange, unique } from '../support/sample-entries.js';
 
@@ -35,19 +36,6 @@ function residentId(): string {
     .split('')
     .reduce((total, digit, index) => total + Number(digit) * (weights[index] ?? 0), 0);
   return `${body}${'10X98765432'[sum % 11] ?? ''}`;
-}
-
-async function filesUnder(folder: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const item of await readdir(folder, { withFileTypes: true })) {
-    const path = join(folder, item.name);
-    if (item.isDirectory()) {
-      files.push(...(await filesUnder(path)));
-    } else if (item.isFile()) {
-      files.push(path);
-    }
-  }
-  return files;
 }
 
 /** What the system keeps, by where: a file's bytes, or what a LevelDB database holds. */

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -14,6 +14,7 @@ import {
   type HttpResult,
   type TestGateway,
 } from '../support/gateway-server.js';
+import { filesUnder } from '../support/files.js';
 import {
   CREDIT_CODE,
   RESIDENT_ID,
@@ -70,19 +71,6 @@ function needlesIn(text: string): string[] {
 
 function needlesInBytes(bytes: Buffer): string[] {
   return NEEDLES.filter((needle) => bytes.includes(Buffer.from(needle, 'utf8')));
-}
-
-async function filesUnder(folder: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const item of await readdir(folder, { withFileTypes: true })) {
-    const path = join(folder, item.name);
-    if (item.isDirectory()) {
-      files.push(...(await filesUnder(path)));
-    } else {
-      files.push(path);
-    }
-  }
-  return files;
 }
 
 /** Every file under the data folder, as raw bytes. */

@@ -47,7 +47,7 @@ import type { LedgerStore } from './ledger-store';
 import { signWith, type CommitOutcome } from './transaction-committer';
 import type { Proposal } from './transaction-stub';
 import { entriesConfirmed } from '../ledger/entries-confirmed';
-import { recordingCall, type RecordingCall } from '../ledger/recording-call';
+import { recordedOne, recordingCall, type RecordingCall } from '../ledger/recording-call';
 
 export interface IdentityResolver {
   identityFor(principal: Principal): Promise<X509Identity>;
@@ -108,20 +108,17 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     }
   }
 
-  async recordEntry(principal: Principal, request: EntryRequest): Promise<RecordedEntry> {
-    if (this.kinds.namedBy(request)?.details !== undefined) {
-      // Its answer is the channel's record only: the entry is rebuilt from a receipt instead.
-      const [entry] = await this.recordEntries(principal, [request]);
-      if (entry === undefined) {
-        throw new LedgerError('INTERNAL', 'the ledger confirmed no entry');
-      }
-      return entry;
-    }
-    // Arguments need not be canonical: the contract parses them, and the block hashes them as sent.
-    const { payload, blockNumber } = await this.submit(principal, 'RecordEntry', {
-      argument: JSON.stringify(request),
+  recordEntry(principal: Principal, request: EntryRequest): Promise<RecordedEntry> {
+    return recordedOne(this.kinds, request, {
+      alone: async () => {
+        // Arguments need not be canonical: the contract parses them, and the block hashes them as sent.
+        const { payload, blockNumber } = await this.submit(principal, 'RecordEntry', {
+          argument: JSON.stringify(request),
+        });
+        return { ...(JSON.parse(payload) as AuditEntry), blockNumber };
+      },
+      inBatch: (requests) => this.recordEntries(principal, requests),
     });
-    return { ...(JSON.parse(payload) as AuditEntry), blockNumber };
   }
 
   async recordEntries(principal: Principal, requests: EntryRequest[]): Promise<RecordedEntry[]> {

@@ -55,7 +55,12 @@ import { blockInAnswer, transactionIndexIn, type PeerBlockAnswer } from './signe
 import { submitUntilCommitted } from './submit-until-committed';
 import type { FabricIdentities } from './fabric-identities';
 import { entriesConfirmed } from '../ledger/entries-confirmed';
-import { membersOfAll, recordingCall, type RecordingCall } from '../ledger/recording-call';
+import {
+  membersOfAll,
+  recordedOne,
+  recordingCall,
+  type RecordingCall,
+} from '../ledger/recording-call';
 
 const utf8 = new TextDecoder();
 const { TxValidationCode } = peerProtos;
@@ -152,19 +157,16 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     this.follower.start();
   }
 
-  async recordEntry(principal: Principal, request: EntryRequest): Promise<RecordedEntry> {
-    if (this.kinds.namedBy(request)?.details !== undefined) {
-      // Its answer is the channel's record only: the entry is rebuilt from a receipt instead.
-      const [entry] = await this.recordEntries(principal, [request]);
-      if (entry === undefined) {
-        throw new LedgerError('INTERNAL', 'the ledger confirmed no entry');
-      }
-      return entry;
-    }
-    const { payload, blockNumber } = await this.submit(principal, 'RecordEntry', {
-      argument: JSON.stringify(request),
+  recordEntry(principal: Principal, request: EntryRequest): Promise<RecordedEntry> {
+    return recordedOne(this.kinds, request, {
+      alone: async () => {
+        const { payload, blockNumber } = await this.submit(principal, 'RecordEntry', {
+          argument: JSON.stringify(request),
+        });
+        return { ...(JSON.parse(payload) as AuditEntry), blockNumber };
+      },
+      inBatch: (requests) => this.recordEntries(principal, requests),
     });
-    return { ...(JSON.parse(payload) as AuditEntry), blockNumber };
   }
 
   async recordEntries(principal: Principal, requests: EntryRequest[]): Promise<RecordedEntry[]> {

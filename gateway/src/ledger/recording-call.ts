@@ -4,6 +4,7 @@ import {
   type EntryRequest,
   type KindRegistry,
 } from '@audit-ledger/chaincode';
+import { LedgerError, type RecordedEntry } from './ledger';
 
 /**
  * How a recording transaction is sent: its argument, and for entries whose details are held
@@ -56,4 +57,27 @@ export function recordingCall(
         transient: { [DETAILS_TRANSIENT_FIELD]: JSON.stringify(payloads) },
         endorsingOrganizations: membersOfAll(consortium, collections),
       };
+}
+
+/**
+ * RecordEntry of `request`: for a kind whose details are private, sent as a batch of one,
+ * since that transaction answers the channel's record only and the entry is rebuilt from the
+ * batch's receipt instead.
+ */
+export async function recordedOne(
+  kinds: KindRegistry,
+  request: EntryRequest,
+  record: {
+    alone: () => Promise<RecordedEntry>;
+    inBatch: (requests: EntryRequest[]) => Promise<RecordedEntry[]>;
+  },
+): Promise<RecordedEntry> {
+  if (kinds.namedBy(request)?.details === undefined) {
+    return record.alone();
+  }
+  const [entry] = await record.inBatch([request]);
+  if (entry === undefined) {
+    throw new LedgerError('INTERNAL', 'the ledger confirmed no entry');
+  }
+  return entry;
 }
