@@ -14,7 +14,7 @@ import { canonicalJson } from './canonical-json';
 import { formatTxTimestamp, toLedgerTime } from './commit-time';
 import { MSP_ID, holdsCollection, standardConsortium, type Consortium } from './consortium';
 import { ContractError, encodeErrorEnvelope } from './contract-error';
-import { readEntries, requestsWithDetails, splitEntry } from './entry-details';
+import { groupMembersListed, readEntries, requestsWithDetails, splitEntry } from './entry-details';
 import { entryQueriesOf } from './entry-query';
 import { entryOf, receiptOf, type EntriesReceipt, type TransactionStamp } from './entry-receipt';
 import { countParts, readMergedPage, readableParts } from './index-partitions';
@@ -28,9 +28,7 @@ import {
   erasureKey,
   indexKey,
   indexValue,
-  indexedIds,
   privateIndexKey,
-  retentionGroupKey,
   retentionKey,
   sequenceKey,
   settingKey,
@@ -550,7 +548,7 @@ export class AuditContract extends Contract {
     for (const [key, ids] of indexed) {
       writes.push([key, Buffer.from(indexValue(ids))]);
     }
-    writes.push(...(await this.retentionWrites(ctx, caller, entries, txId)));
+    writes.push(...(await this.retentionWrites(ctx, caller, entries, txId, pathOf)));
     await putStates(ctx.stub, writes);
 
     const event: EntriesRecordedEvent = {
@@ -563,15 +561,20 @@ export class AuditContract extends Contract {
   /**
    * The retention each entry sets: its own `erasableAfter`, and for an entry that ends its
    * retention group (a credit record revoked or expired), every earlier entry of the group's,
-   * unless one of them was due sooner already. Each group's waiting entries are listed under a
-   * key in the collection (point reads: Fabric refuses writes after a private range query).
+   * unless one of them was due sooner already. The writer names those earlier entries in the
+   * transient field `retentionGroups` (the gateway finds them by the group's index, which a
+   * write cannot range-read: Fabric refuses writes after a private range query); each is checked
+   * here to be the caller's organisation's, of the same kind and group, and recorded before.
+   * One left out keeps no retention from this end: erasure can come late, never early.
    */
   private async retentionWrites(
     ctx: Context,
     caller: Caller,
     entries: readonly AuditEntry[],
     txId: string,
+    pathOf: (index: number) => string,
   ): Promise<(readonly [string, Uint8Array])[]> {
+    const listed = groupMembersListed(ctx, entries.length);
     const retentions = new Map<string, string>();
     const setSooner = (id: string, erasableAfter: string) => {
       const earlier = retentions.get(id);
@@ -579,48 +582,59 @@ export class AuditContract extends Contract {
         retentions.set(id, erasableAfter);
       }
     };
-    // A transaction does not read its own writes: each group is read once and written once.
-    const groups = new Map<string, { collection: string; ids: string[]; stored: boolean }>();
-    for (const entry of entries) {
+    for (const [index, entry] of entries.entries()) {
       const erasableAfter =
         entry.erasableAfter === undefined ? undefined : toLedgerTime(entry.erasableAfter);
       if (erasableAfter !== undefined) {
         setSooner(entry.id, erasableAfter);
       }
       const details = this.kinds.find(entry.kind, entry.kindVersion ?? 1)?.details;
-      const retentionGroup = details?.retentionGroup;
-      if (details === undefined || retentionGroup === undefined) {
+      const group = details?.retentionGroup;
+      const ends = erasableAfter !== undefined && group?.endedBy(entry.payload) === true;
+      const members = listed.get(index) ?? [];
+      const where = `transient.retentionGroups.${index}`;
+      if (!ends && members.length > 0) {
+        throw new ContractError('INVALID_ARGUMENT', 'only an entry that ends its group lists it', [
+          { path: where, message: `${formatPath(pathOf(index), ['kind'])} ends no group` },
+        ]);
+      }
+      if (!ends || details === undefined) {
         continue;
       }
-      const key = retentionGroupKey(
-        retentionGroup.index,
-        retentionGroup.of(entry.payload),
-        caller.mspId,
-      );
-      let group = groups.get(key);
-      if (group === undefined) {
-        const bytes = await ctx.stub.getPrivateData(details.collection, key);
-        const stored = bytes.length > 0;
-        group = {
-          collection: details.collection,
-          ids: stored ? indexedIds(Buffer.from(bytes).toString('utf8')) : [],
-          stored,
-        };
-        groups.set(key, group);
+      const value = group.of(entry.payload);
+      // The group's entries written beside this one in the same transaction.
+      for (const other of entries.slice(0, index)) {
+        if (other.kind === entry.kind && group.of(other.payload) === value) {
+          setSooner(other.id, erasableAfter);
+        }
       }
-      group.ids.push(entry.id);
-      if (erasableAfter !== undefined && retentionGroup.endedBy(entry.payload)) {
-        group.ids.forEach((id) => {
-          setSooner(id, erasableAfter);
-        });
-        group.ids = [];
-      }
-    }
-    for (const [key, group] of groups) {
-      if (group.ids.length > 0) {
-        await ctx.stub.putPrivateData(group.collection, key, Buffer.from(indexValue(group.ids)));
-      } else if (group.stored) {
-        await ctx.stub.purgePrivateData(group.collection, key);
+      for (const [position, id] of members.entries()) {
+        const refuse = (message: string) =>
+          new ContractError('INVALID_ARGUMENT', `entry ${id} is not of this entry's group`, [
+            { path: `${where}[${position}]`, message },
+          ]);
+        const key = entryKey(id, caller.mspId);
+        const record = await readEntryAt(ctx, key);
+        if (record?.kind !== entry.kind || record.details === undefined) {
+          throw refuse(`names no ${entry.kind} entry of ${caller.mspId}`);
+        }
+        const held = await ctx.stub.getPrivateData(details.collection, key);
+        if (held.length === 0) {
+          // Erased already, or not yet on this peer: nothing to retain, or ask again.
+          const [mark] = await getStates(ctx.stub, [erasureKey(caller.mspId, id)]);
+          if (mark !== undefined && mark.length > 0) {
+            continue;
+          }
+          throw new ContractError(
+            'DETAILS_UNAVAILABLE',
+            `the details of ${id} are not on this peer yet; ask again`,
+          );
+        }
+        const { payload } = JSON.parse(Buffer.from(held).toString('utf8')) as EntryDetails;
+        if (group.of(payload) !== value) {
+          throw refuse(`is of another ${group.index}`);
+        }
+        setSooner(id, erasableAfter);
       }
     }
     if (retentions.size === 0) {

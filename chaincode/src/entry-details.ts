@@ -23,6 +23,46 @@ import { getStates } from './state-batches';
 /** The transient field holding such payloads: JSON `{"<request index>": payload}`. */
 export const DETAILS_TRANSIENT_FIELD = 'details';
 
+/**
+ * The transient field listing, for each request that ends its retention group, the ids of the
+ * group's entries recorded before: JSON `{"<request index>": [id, …]}` (see retentionWrites).
+ */
+export const RETENTION_GROUPS_TRANSIENT_FIELD = 'retentionGroups';
+
+/** The ids each request index lists in RETENTION_GROUPS_TRANSIENT_FIELD. */
+export function groupMembersListed(ctx: Context, requests: number): Map<number, string[]> {
+  const field = ctx.stub.getTransient().get(RETENTION_GROUPS_TRANSIENT_FIELD);
+  const listed = new Map<number, string[]>();
+  if (field === undefined) {
+    return listed;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(field).toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const refuse = (path: string, message: string) =>
+    new ContractError('INVALID_ARGUMENT', 'the transient field retentionGroups is invalid', [
+      { path, message },
+    ]);
+  if (!isRecord(parsed)) {
+    throw refuse('transient.retentionGroups', 'must be a JSON object of request index to ids');
+  }
+  for (const [index, ids] of Object.entries(parsed)) {
+    const position = Number(index);
+    const path = `transient.retentionGroups.${index}`;
+    if (!Number.isInteger(position) || position < 0 || position >= requests) {
+      throw refuse(path, 'names no request');
+    }
+    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) {
+      throw refuse(path, 'must be a list of entry ids');
+    }
+    listed.set(position, ids as string[]);
+  }
+  return listed;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

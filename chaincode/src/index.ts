@@ -43,7 +43,7 @@ export {
   type ReadEntry,
   type Submitter,
 } from './audit-entry';
-export { DETAILS_TRANSIENT_FIELD } from './entry-details';
+export { DETAILS_TRANSIENT_FIELD, RETENTION_GROUPS_TRANSIENT_FIELD } from './entry-details';
 export { channelForm, detailsSha256 } from './channel-form';
 export {
   MAX_JSON_DEPTH,

@@ -156,15 +156,6 @@ export function dueRange(until: string): { startKey: string; endKey: string } {
   return { startKey: join('due', ''), endKey: join('due', until) };
 }
 
-/**
- * In the collection that holds a retention group's details: the ids of the group's entries
- * waiting for the entry that ends the group (see KindDetails.retentionGroup). Purged when it
- * ends, so that nothing keeps the group's identifier once its entries are erased.
- */
-export function retentionGroupKey(index: string, group: string, mspId: string): string {
-  return join('group', index, group, mspId);
-}
-
 /** Marks an entry as erased: its value is the erasure (see ErasureMark). */
 export function erasureKey(mspId: string, id: string): string {
   return join('erased', mspId, id);

@@ -432,8 +432,8 @@ describe('checkIntegrity', () => {
     expect(report).toEqual({
       height: 4,
       stateKeys: stateOf(opened.store).size,
-      // The credit change's details, its stream and recordId index keys, its retention group.
-      privateKeys: 4,
+      // The credit change's details, and its stream and recordId index keys.
+      privateKeys: 3,
       problems: [],
     });
     await closeLedger(opened);

@@ -48,9 +48,22 @@ export class ContractHarness {
     return this.invoke(identity, 'RecordEntry', [call.argument], true, call.transient);
   }
 
-  /** RecordEntries as a gateway sends it (see recordEntry). */
-  recordEntries(identity: TestIdentity, requests: readonly unknown[]): Promise<InvokeResult> {
-    const call = recordingCall(standardKinds, this.consortium, requests as EntryRequest[]);
+  /**
+   * RecordEntries as a gateway sends it (see recordEntry), with `groups` listing the earlier
+   * entries of the retention group a request ends, by request index.
+   */
+  recordEntries(
+    identity: TestIdentity,
+    requests: readonly unknown[],
+    groups: ReadonlyMap<number, string[]> = new Map(),
+  ): Promise<InvokeResult> {
+    const call = recordingCall(
+      standardKinds,
+      this.consortium,
+      requests as EntryRequest[],
+      false,
+      groups,
+    );
     return this.invoke(identity, 'RecordEntries', [call.argument], true, call.transient);
   }
 

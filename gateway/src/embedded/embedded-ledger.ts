@@ -47,7 +47,12 @@ import type { LedgerStore } from './ledger-store';
 import { signWith, type CommitOutcome } from './transaction-committer';
 import type { Proposal } from './transaction-stub';
 import { entriesConfirmed } from '../ledger/entries-confirmed';
-import { recordedOne, recordingCall, type RecordingCall } from '../ledger/recording-call';
+import {
+  recordedOne,
+  recordingCall,
+  retentionGroupsOf,
+  type RecordingCall,
+} from '../ledger/recording-call';
 
 export interface IdentityResolver {
   identityFor(principal: Principal): Promise<X509Identity>;
@@ -125,7 +130,15 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     const { payload, blockNumber } = await this.submit(
       principal,
       'RecordEntries',
-      recordingCall(this.kinds, this.consortium, requests),
+      recordingCall(
+        this.kinds,
+        this.consortium,
+        requests,
+        false,
+        await retentionGroupsOf(this.kinds, requests, (query) =>
+          this.queryEntries(principal, query),
+        ),
+      ),
     );
     return entriesConfirmed(
       this.kinds,

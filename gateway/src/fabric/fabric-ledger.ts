@@ -59,6 +59,7 @@ import {
   membersOfAll,
   recordedOne,
   recordingCall,
+  retentionGroupsOf,
   type RecordingCall,
 } from '../ledger/recording-call';
 
@@ -173,7 +174,15 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     const { payload, blockNumber } = await this.submit(
       principal,
       'RecordEntries',
-      recordingCall(this.kinds, standardConsortium, requests),
+      recordingCall(
+        this.kinds,
+        standardConsortium,
+        requests,
+        false,
+        await retentionGroupsOf(this.kinds, requests, (query) =>
+          this.queryEntries(principal, query),
+        ),
+      ),
     );
     return entriesConfirmed(
       this.kinds,

@@ -1,10 +1,12 @@
 import {
   DETAILS_TRANSIENT_FIELD,
+  RETENTION_GROUPS_TRANSIENT_FIELD,
+  isErased,
   type Consortium,
   type EntryRequest,
   type KindRegistry,
 } from '@audit-ledger/chaincode';
-import { LedgerError, type RecordedEntry } from './ledger';
+import { LedgerError, type LedgerPage, type LedgerQuery, type RecordedEntry } from './ledger';
 
 /**
  * How a recording transaction is sent: its argument, and for entries whose details are held
@@ -30,12 +32,16 @@ export function membersOfAll(consortium: Consortium, collections: ReadonlySet<st
     );
 }
 
-/** `RecordEntries`' call for `requests`; `RecordEntry`'s when `single`. */
+/**
+ * `RecordEntries`' call for `requests`; `RecordEntry`'s when `single`. `groups` lists, by request
+ * index, the earlier entries of the retention group a request ends (see retentionGroupsOf).
+ */
 export function recordingCall(
   kinds: KindRegistry,
   consortium: Consortium,
   requests: readonly EntryRequest[],
   single = false,
+  groups: ReadonlyMap<number, string[]> = new Map(),
 ): RecordingCall {
   const payloads: Record<string, unknown> = {};
   const collections = new Set<string>();
@@ -54,9 +60,58 @@ export function recordingCall(
     ? { argument }
     : {
         argument,
-        transient: { [DETAILS_TRANSIENT_FIELD]: JSON.stringify(payloads) },
+        transient: {
+          [DETAILS_TRANSIENT_FIELD]: JSON.stringify(payloads),
+          ...(groups.size === 0
+            ? {}
+            : { [RETENTION_GROUPS_TRANSIENT_FIELD]: JSON.stringify(Object.fromEntries(groups)) }),
+        },
         endorsingOrganizations: membersOfAll(consortium, collections),
       };
+}
+
+/**
+ * For each request that ends its retention group with an `erasableAfter` (a credit record's
+ * `revoke` or `expire`), the ids of the group's entries already recorded, as the writer reads
+ * them by the group's index: the contract checks each, and they become erasable with it. A
+ * request whose payload does not parse lists nothing; the contract refuses it anyway.
+ */
+export async function retentionGroupsOf(
+  kinds: KindRegistry,
+  requests: readonly EntryRequest[],
+  query: (query: LedgerQuery) => Promise<LedgerPage>,
+): Promise<Map<number, string[]>> {
+  const groups = new Map<number, string[]>();
+  for (const [index, request] of requests.entries()) {
+    const group = kinds.namedBy(request)?.details?.retentionGroup;
+    let value: string | undefined;
+    try {
+      value =
+        request.erasableAfter !== undefined && group?.endedBy(request.payload) === true
+          ? group.of(request.payload)
+          : undefined;
+    } catch {
+      value = undefined;
+    }
+    if (group === undefined || value === undefined) {
+      continue;
+    }
+    const ids: string[] = [];
+    let bookmark = '';
+    do {
+      const page = await query({ by: group.index, value, pageSize: 500, bookmark });
+      for (const entry of page.items) {
+        if (entry.kind === request.kind && !isErased(entry)) {
+          ids.push(entry.id);
+        }
+      }
+      bookmark = page.bookmark;
+    } while (bookmark !== '');
+    if (ids.length > 0) {
+      groups.set(index, ids);
+    }
+  }
+  return groups;
 }
 
 /**
