@@ -20,6 +20,9 @@ import {
 } from './event-log';
 import { WebhookStore, type EventTopic } from './webhook-store';
 
+/** The kind an erasure records (see EraseEntry). */
+const ERASURE_KIND = 'entry-erasure';
+
 /** One event as it travels, by Server-Sent Events or webhook. */
 export interface DeliverableEvent {
   /** The ledger position of an entry, `f<sequence>` of a finding event. */
@@ -174,6 +177,10 @@ export class EventFeed {
       this.db.transaction(() => {
         this.compliance.observe(this.log.addBlock(block, whole));
       })();
+      if (block.entries.some(({ entry }) => entry.kind === ERASURE_KIND)) {
+        // What the rules forgot of an erased entry must not stay in older frames of the log.
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      }
     } catch (error) {
       this.options.logger.error({ err: error, block: block.number }, 'feeding a block failed');
       throw error;
