@@ -4,6 +4,7 @@ import { canRead, identifyCaller, type Caller } from './access-policy';
 import { assertMayWriteSomething, checkAdmission } from './admission';
 import {
   ENTRIES_RECORDED_EVENT,
+  ERASURE_KIND,
   type AuditEntry,
   type ChannelRecord,
   type EntriesRecordedEvent,
@@ -685,9 +686,6 @@ interface Retention {
 
 /** The channel indexes an entry whose details are private stays in: they name no subject. */
 const CHANNEL_INDEXES_OF_PRIVATE_ENTRIES: ReadonlySet<string> = new Set(['kind', 'source']);
-
-/** The kind of the entry an erasure records. */
-const ERASURE_KIND = 'entry-erasure';
 
 const erasureRequest = z.strictObject({
   /** The erasure entry's own id. */

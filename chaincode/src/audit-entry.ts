@@ -75,6 +75,9 @@ export interface EntryPage {
 /** The one chaincode event each recording transaction emits: ids and kinds, nothing personal. */
 export const ENTRIES_RECORDED_EVENT = 'EntriesRecorded';
 
+/** The kind an erasure records, beside the purge, in EraseEntry's transaction alone. */
+export const ERASURE_KIND = 'entry-erasure';
+
 export interface EntriesRecordedEvent {
   entries: { id: string; kind: string }[];
 }

@@ -30,6 +30,7 @@ export {
 } from './pseudonym-key';
 export {
   ENTRIES_RECORDED_EVENT,
+  ERASURE_KIND,
   isErased,
   type AuditEntry,
   type ChannelRecord,

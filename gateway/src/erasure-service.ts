@@ -1,4 +1,10 @@
-import { entryId, freeText, issueDetails, type KindRegistry } from '@audit-ledger/chaincode';
+import {
+  ERASURE_KIND,
+  entryId,
+  freeText,
+  issueDetails,
+  type KindRegistry,
+} from '@audit-ledger/chaincode';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
@@ -24,9 +30,6 @@ export interface SweepOutcome {
   failed: number;
 }
 
-/** The kind each erasure records; the roles that may write it may erase. */
-const ERASURE_KIND = 'entry-erasure';
-
 /** Due entries asked for per page of a sweep. */
 const SWEEP_PAGE = 100;
 
@@ -46,7 +49,8 @@ export class ErasureService {
 
   /** Erases the entry `id` (or `{MSP id}/{id}`) names, as GET /v1/entries/{id} finds it. */
   async erase(principal: Principal, id: string, body: unknown): Promise<ErasureOutcome> {
-    // Said before the entry is looked up: a role that may not erase learns nothing of it.
+    // Said before the entry is looked up: a role that may not erase learns nothing of it. The
+    // roles that may write the erasure kind are those that may erase.
     if (!this.kinds.writableKinds(principal.role).includes(ERASURE_KIND)) {
       throw new RequestError('FORBIDDEN', `role ${principal.role} may not erase entries`);
     }

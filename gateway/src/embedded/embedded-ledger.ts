@@ -47,12 +47,7 @@ import type { LedgerStore } from './ledger-store';
 import { signWith, type CommitOutcome } from './transaction-committer';
 import type { Proposal } from './transaction-stub';
 import { entriesConfirmed } from '../ledger/entries-confirmed';
-import {
-  recordedOne,
-  recordingCall,
-  retentionGroupsOf,
-  type RecordingCall,
-} from '../ledger/recording-call';
+import { recordedOne, recordEntriesCall, type RecordingCall } from '../ledger/recording-call';
 
 export interface IdentityResolver {
   identityFor(principal: Principal): Promise<X509Identity>;
@@ -130,14 +125,8 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     const { payload, blockNumber } = await this.submit(
       principal,
       'RecordEntries',
-      recordingCall(
-        this.kinds,
-        this.consortium,
-        requests,
-        false,
-        await retentionGroupsOf(this.kinds, requests, (query) =>
-          this.queryEntries(principal, query),
-        ),
+      await recordEntriesCall(this.kinds, this.consortium, requests, (query) =>
+        this.queryEntries(principal, query),
       ),
     );
     return entriesConfirmed(

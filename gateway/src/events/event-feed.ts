@@ -6,7 +6,7 @@ import {
   parseFindingEventId,
   type FindingEvent,
 } from '../compliance/compliance-engine';
-import type { AuditEntry, ChannelRecord } from '@audit-ledger/chaincode';
+import { ERASURE_KIND, type AuditEntry, type ChannelRecord } from '@audit-ledger/chaincode';
 import type { ComplianceRule, RuleSettings } from '../compliance/rule';
 import type { BlockFollowing, CommittedBlock, CommittedBlocks } from '../ledger/committed-blocks';
 import type { Principal } from '../ledger/ledger';
@@ -19,9 +19,6 @@ import {
   type LoggedEntry,
 } from './event-log';
 import { WebhookStore, type EventTopic } from './webhook-store';
-
-/** The kind an erasure records (see EraseEntry). */
-const ERASURE_KIND = 'entry-erasure';
 
 /** One event as it travels, by Server-Sent Events or webhook. */
 export interface DeliverableEvent {

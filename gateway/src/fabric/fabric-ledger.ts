@@ -56,10 +56,10 @@ import { submitUntilCommitted } from './submit-until-committed';
 import type { FabricIdentities } from './fabric-identities';
 import { entriesConfirmed } from '../ledger/entries-confirmed';
 import {
+  detailsHolders,
   membersOfAll,
   recordedOne,
-  recordingCall,
-  retentionGroupsOf,
+  recordEntriesCall,
   type RecordingCall,
 } from '../ledger/recording-call';
 
@@ -174,14 +174,8 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     const { payload, blockNumber } = await this.submit(
       principal,
       'RecordEntries',
-      recordingCall(
-        this.kinds,
-        standardConsortium,
-        requests,
-        false,
-        await retentionGroupsOf(this.kinds, requests, (query) =>
-          this.queryEntries(principal, query),
-        ),
+      await recordEntriesCall(this.kinds, standardConsortium, requests, (query) =>
+        this.queryEntries(principal, query),
       ),
     );
     return entriesConfirmed(
@@ -201,18 +195,11 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
   }
 
   async eraseEntry(principal: Principal, request: ErasureRequest): Promise<LedgerEntry> {
-    const { details } = await this.getEntry(
-      principal,
-      `${request.entry.mspId}/${request.entry.id}`,
-    );
-    // Only the collection's members hold the details it reads and purges.
+    // Only the collections' members hold the details it reads and purges; an entry that holds
+    // none is refused by them alike.
     const { payload, blockNumber } = await this.submit(principal, 'EraseEntry', {
       argument: JSON.stringify(request),
-      ...(details === undefined
-        ? {}
-        : {
-            endorsingOrganizations: membersOfAll(standardConsortium, new Set([details.collection])),
-          }),
+      endorsingOrganizations: detailsHolders(this.kinds, standardConsortium),
     });
     return { ...(JSON.parse(payload) as AuditEntry), blockNumber };
   }

@@ -71,12 +71,42 @@ export function recordingCall(
 }
 
 /**
+ * `RecordEntries`' call for `requests` as a ledger sends it: with the earlier entries of each
+ * retention group a request ends, found by `query` (the writer's own reads).
+ */
+export async function recordEntriesCall(
+  kinds: KindRegistry,
+  consortium: Consortium,
+  requests: readonly EntryRequest[],
+  query: (query: LedgerQuery) => Promise<LedgerPage>,
+): Promise<RecordingCall> {
+  return recordingCall(
+    kinds,
+    consortium,
+    requests,
+    false,
+    await retentionGroupsOf(kinds, requests, query),
+  );
+}
+
+/**
+ * The organisations that hold every collection `kinds` keep details in: those whose peers can
+ * endorse a transaction reading or purging details of any of them.
+ */
+export function detailsHolders(kinds: KindRegistry, consortium: Consortium): string[] {
+  const collections = kinds.versions.flatMap((version) =>
+    version.details === undefined ? [] : [version.details.collection],
+  );
+  return membersOfAll(consortium, new Set(collections));
+}
+
+/**
  * For each request that ends its retention group with an `erasableAfter` (a credit record's
  * `revoke` or `expire`), the ids of the group's entries already recorded, as the writer reads
  * them by the group's index: the contract checks each, and they become erasable with it. A
  * request whose payload does not parse lists nothing; the contract refuses it anyway.
  */
-export async function retentionGroupsOf(
+async function retentionGroupsOf(
   kinds: KindRegistry,
   requests: readonly EntryRequest[],
   query: (query: LedgerQuery) => Promise<LedgerPage>,

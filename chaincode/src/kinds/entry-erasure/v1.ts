@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERASURE_KIND } from '../../audit-entry';
 import { MSP_ID } from '../../consortium';
 import { entryId, freeText, identifier, prefixedSha256, timestamp } from '../../text-schemas';
 import { defineKindVersion } from '../kind-version';
@@ -19,7 +20,7 @@ const payload = z.strictObject({
 });
 
 export default defineKindVersion({
-  kind: 'entry-erasure',
+  kind: ERASURE_KIND,
   version: 1,
   title: { en: 'entry erasure', 'zh-CN': '记录删除' },
   description:
