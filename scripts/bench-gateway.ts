@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 /** The gateway as a process of its own on a fresh data folder, as the benchmarks drive it. */
 
-const MAIN = resolve(__dirname, '../../gateway/dist/main.js');
+const MAIN = require.resolve('@audit-ledger/gateway/dist/main.js');
 // As `npm start` runs the gateway: with its heap budget, which keeps its memory bounded.
 const GATEWAY_NODE_FLAGS = ['--max-old-space-size=512'];
 

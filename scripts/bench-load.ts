@@ -69,6 +69,8 @@ export interface RunResult {
   seconds: number;
   latenciesMs: number[];
   errors: number;
+  /** Failed entries by what the gateway or the connection answered, e.g. `503 LEDGER_UNAVAILABLE`. */
+  errorReasons: Record<string, number>;
   rssMb: number;
   /** Gateway CPU time (all its threads) over the run. */
   cpuSeconds: number;
@@ -92,6 +94,12 @@ export interface LoadOptions {
   rate?: number | undefined;
   /** Watch the entries' events (a stream and a webhook) during the run. */
   events?: boolean;
+  /**
+   * Seconds of the same load before the measured run, on the same gateway: a gateway, its
+   * connections and the contract services just started run cold for the first seconds, which
+   * is not the steady rate a deployment serves. Reported apart, never mixed into the figures.
+   */
+  warmUpSeconds?: number;
 }
 
 interface Readiness {
@@ -163,25 +171,48 @@ function post(
   });
 }
 
+function newConnections(options: LoadOptions): Agent {
+  return new Agent({ keepAlive: true, maxSockets: options.clients });
+}
+
+/** Why a request failed, as the gateway's error answer names it, e.g. `409 DUPLICATE_ENTRY`. */
+function failureReason(response: Response): string {
+  try {
+    const { error } = JSON.parse(response.body) as { error?: { code?: unknown } };
+    return typeof error?.code === 'string'
+      ? `${response.status} ${error.code}`
+      : `${response.status}`;
+  } catch {
+    return `${response.status}`;
+  }
+}
+
 export async function load(
   gateway: Gateway,
   label: string,
   mode: Mode,
   options: LoadOptions,
   sampleNetworkNow?: () => Promise<NetworkSample>,
+  /** Kept-alive connections to reuse, e.g. a warm-up's; the run's own otherwise. */
+  connections?: Agent,
 ): Promise<RunResult> {
   const key = gateway.keys['sandbox-writer'] ?? '';
   const deadline = Date.now() + options.seconds * 1000;
   const latenciesMs: number[] = [];
   let entries = 0;
   let errors = 0;
+  const errorReasons: Record<string, number> = {};
+  const countFailure = (reason: string, count: number) => {
+    errors += count;
+    errorReasons[reason] = (errorReasons[reason] ?? 0) + count;
+  };
   let peakRss = 0;
   const sampler = setInterval(() => {
     void rssMb(gateway.child.pid).then((mb) => {
       peakRss = Math.max(peakRss, mb);
     });
   }, 250);
-  const agent = new Agent({ keepAlive: true, maxSockets: options.clients });
+  const agent = connections ?? newConnections(options);
   const url = new URL(`${gateway.url}/v1/entries${mode === 'batch' ? '/batch' : ''}`);
   const headers = {
     authorization: `Bearer ${key}`,
@@ -189,6 +220,8 @@ export async function load(
     ...(mode === 'async' ? { prefer: 'respond-async' } : {}),
   };
   const watch = options.events === true ? await watchEvents(gateway) : undefined;
+  // The gateway's count runs from its start, warm-up included.
+  const committedAtStart = mode === 'async' ? await committedEntries(gateway) : 0;
   const started = Date.now();
   const cpuAtStart = await cpuSeconds(gateway.child.pid);
   const networkAtStart = await sampleNetworkNow?.();
@@ -196,7 +229,7 @@ export async function load(
   const ticker = setInterval(() => {
     shown.update(Math.round((Date.now() - started) / 1000), options.seconds, `${entries} entries`);
   }, 1000);
-  /** Sends one request; resolves the entries it wrote and the entries it failed to write. */
+  /** Sends one request; resolves the entries it wrote and counts those it failed to write. */
   const send = async (): Promise<{ written: number; failed: number }> => {
     const body =
       mode === 'batch'
@@ -204,11 +237,27 @@ export async function load(
         : sampleEntry();
     const response = await post(agent, url, headers, JSON.stringify(body));
     if (mode !== 'batch') {
-      const written = response.status === (mode === 'async' ? 202 : 201) ? 1 : 0;
-      return { written, failed: 1 - written };
+      if (response.status === (mode === 'async' ? 202 : 201)) {
+        return { written: 1, failed: 0 };
+      }
+      countFailure(failureReason(response), 1);
+      return { written: 0, failed: 1 };
     }
-    const answer = JSON.parse(response.body) as { results?: { status: number }[] };
-    const written = answer.results?.filter((result) => result.status === 201).length ?? 0;
+    const answer = JSON.parse(response.body) as {
+      results?: { status: number; error?: { code?: string } }[];
+    };
+    if (answer.results === undefined) {
+      countFailure(failureReason(response), options.batchSize);
+      return { written: 0, failed: options.batchSize };
+    }
+    let written = 0;
+    for (const result of answer.results) {
+      if (result.status === 201) {
+        written += 1;
+      } else {
+        countFailure(`${result.status} ${result.error?.code ?? ''}`.trim(), 1);
+      }
+    }
     return { written, failed: options.batchSize - written };
   };
   if (options.rate === undefined) {
@@ -216,10 +265,9 @@ export async function load(
       Array.from({ length: options.clients }, async () => {
         while (Date.now() < deadline) {
           const sent = performance.now();
-          const { written, failed } = await send();
+          const { written } = await send();
           latenciesMs.push(performance.now() - sent);
           entries += written;
-          errors += failed;
         }
       }),
     );
@@ -231,26 +279,29 @@ export async function load(
         try {
           const { written, failed } = await send();
           entries += written;
-          errors += failed;
           return failed === 0;
-        } catch {
+        } catch (error) {
           // Refused or reset: at this rate the connections ran out, which is the answer too.
-          errors += 1;
+          countFailure((error as NodeJS.ErrnoException).code ?? String(error), 1);
           return false;
         }
       },
     });
     latenciesMs.push(...run.latenciesMs);
   }
-  agent.destroy();
+  if (connections === undefined) {
+    agent.destroy();
+  }
   clearInterval(ticker);
   shown.finish(options.seconds, `${entries} entries`);
   if (mode === 'async') {
     // Accepted is not committed: the run ends when the outbox is empty, and counts what the
     // gateway committed; an accepted entry that failed to commit is an error.
     await untilReady(gateway, ({ outbox }) => outbox.depth === 0);
-    const committed = await committedEntries(gateway);
-    errors += Math.max(0, entries - committed);
+    const committed = (await committedEntries(gateway)) - committedAtStart;
+    if (entries > committed) {
+      countFailure('accepted, never committed', entries - committed);
+    }
     entries = Math.min(entries, committed);
   }
   clearInterval(sampler);
@@ -267,10 +318,14 @@ export async function load(
     seconds,
     latenciesMs: latenciesMs.sort((a, b) => a - b),
     errors,
+    errorReasons,
     rssMb: peakRss,
     cpuSeconds: (await cpuSeconds(gateway.child.pid)) - cpuAtStart,
   };
 }
+
+/** A measured run, and the warm-up before it on the same gateway when there was one. */
+export type MeasuredRun = RunResult & { warmUp?: RunResult };
 
 export async function measure(
   label: string,
@@ -278,16 +333,40 @@ export async function measure(
   mode: Mode,
   options: LoadOptions,
   fabric?: FabricUnderTest,
-): Promise<RunResult> {
+): Promise<MeasuredRun> {
   const gateway = await startGateway(env);
   try {
-    if (fabric === undefined) {
-      return await load(gateway, label, mode, options);
+    if (fabric !== undefined) {
+      await indexCaughtUp(gateway, await chainHeight(fabric.connection));
     }
-    await indexCaughtUp(gateway, await chainHeight(fabric.connection));
-    return await load(gateway, label, mode, options, () =>
-      sampleNetwork(fabric.connection, fabric.pidDirs, 'audit'),
-    );
+    const { warmUpSeconds = 0 } = options;
+    const connections = newConnections(options);
+    try {
+      const warmUp =
+        warmUpSeconds > 0
+          ? await load(
+              gateway,
+              `${label} warm-up`,
+              mode,
+              { ...options, seconds: warmUpSeconds, events: false },
+              undefined,
+              connections,
+            )
+          : undefined;
+      const run = await load(
+        gateway,
+        label,
+        mode,
+        options,
+        fabric === undefined
+          ? undefined
+          : () => sampleNetwork(fabric.connection, fabric.pidDirs, 'audit'),
+        connections,
+      );
+      return warmUp === undefined ? run : { ...run, warmUp };
+    } finally {
+      connections.destroy();
+    }
   } finally {
     await stopGateway(gateway);
   }

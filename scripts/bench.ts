@@ -29,7 +29,8 @@ import {
  * POST, coalescing off — as the baseline, and prints a table and, last, one JSON line.
  */
 
-const USAGE = `usage: npm run bench -- --ledger embedded|fabric [--mode single|batch|async] [--seconds N] [--clients N] [--batch-size N] [--rate N] [--events]
+const USAGE = `usage: npm run bench -- --ledger embedded|fabric [--mode single|batch|async] [--seconds N] [--warm-up N] [--clients N] [--batch-size N] [--rate N] [--events]
+  --warm-up N: seconds of the same load on each gateway before its measured run (default 10), reported apart
   --rate N: single or async POSTs in an open loop, N a second, latency from each one's due time (--clients: connections)
   --events: also watch every entry's event (a stream and a webhook) and report commit-to-delivery latency
   on Fabric: [--connection FILE --organization MSP] [--pids DIR]...  (one organisation's gateway, nodes' pid folders)`;
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
       ledger: { type: 'string', default: 'embedded' },
       mode: { type: 'string', default: 'single' },
       seconds: { type: 'string', default: '60' },
+      'warm-up': { type: 'string', default: '10' },
       clients: { type: 'string' },
       'batch-size': { type: 'string', default: '500' },
       rate: { type: 'string' },
@@ -62,13 +64,18 @@ ${USAGE}`);
   const mode = values.mode;
   const seconds = Number(values.seconds);
   const batchSize = Number(values['batch-size']);
+  const warmUpSeconds = Number(values['warm-up']);
   const rate = values.rate === undefined ? undefined : Number(values.rate);
   // An open loop needs connections for every request in flight: a second's worth at most.
   const clients = Number(
     values.clients ?? (mode === 'batch' ? 8 : rate === undefined ? 64 : Math.min(rate, 1024)),
   );
   if (
-    ![seconds, batchSize, clients, rate ?? 1].every((value) => Number.isInteger(value) && value > 0)
+    ![seconds, batchSize, clients, rate ?? 1].every(
+      (value) => Number.isInteger(value) && value > 0,
+    ) ||
+    !Number.isInteger(warmUpSeconds) ||
+    warmUpSeconds < 0
   ) {
     throw new Error(USAGE);
   }
@@ -85,7 +92,7 @@ ${USAGE}`);
     mode,
     ledgerEnvironment,
     mode,
-    { seconds, clients, batchSize, rate, events: values.events },
+    { seconds, clients, batchSize, rate, events: values.events, warmUpSeconds },
     fabric,
   );
   const baseline = await measure(
@@ -96,6 +103,7 @@ ${USAGE}`);
       seconds: Math.min(seconds, 20),
       clients: 64,
       batchSize,
+      warmUpSeconds: Math.min(warmUpSeconds, 5),
     },
     fabric,
   );
@@ -134,14 +142,35 @@ ${USAGE}`);
       'gateway RSS MB',
       'gateway CPU µs/entry',
     ],
-    ...gatewayRuns.map(([name, run]) => [
-      name,
-      ...figures(run),
-      run.rssMb.toFixed(0),
-      ((run.cpuSeconds * 1e6) / Math.max(1, run.entries)).toFixed(0),
-    ]),
+    ...gatewayRuns.flatMap(([name, run]) =>
+      [
+        [`${name}, warm-up before it (not measured)`, run.warmUp] as const,
+        [name, run] as const,
+      ].flatMap(([label, shown]) =>
+        shown === undefined
+          ? []
+          : [
+              [
+                label,
+                ...figures(shown),
+                shown.rssMb.toFixed(0),
+                ((shown.cpuSeconds * 1e6) / Math.max(1, shown.entries)).toFixed(0),
+              ],
+            ],
+      ),
+    ),
     ...(floor?.runs.map((run) => [run.label, ...figures(run), '-', '-']) ?? []),
   ]);
+  for (const [name, run] of gatewayRuns) {
+    for (const [label, shown] of [
+      [`${name}, warm-up`, run.warmUp],
+      [name, run],
+    ] as const) {
+      for (const [reason, count] of Object.entries(shown?.errorReasons ?? {})) {
+        process.stdout.write(`${label}: ${count} failed with ${reason}\n`);
+      }
+    }
+  }
   const costs =
     measured.network === undefined || connection === undefined
       ? undefined
@@ -181,6 +210,18 @@ ${USAGE}`);
       p50Ms: round(percentile(measured.latenciesMs, 0.5)),
       p95Ms: round(percentile(measured.latenciesMs, 0.95)),
       p99Ms: round(percentile(measured.latenciesMs, 0.99)),
+      ...(measured.errors === 0
+        ? {}
+        : { errors: measured.errors, errorReasons: measured.errorReasons }),
+      ...(measured.warmUp === undefined
+        ? {}
+        : {
+            warmUp: {
+              seconds: warmUpSeconds,
+              entriesPerSec: Math.round(perSecond(measured.warmUp)),
+              p99Ms: round(percentile(measured.warmUp.latenciesMs, 0.99)),
+            },
+          }),
       baselineEntriesPerSec: Math.round(perSecond(baseline)),
       speedup: round(perSecond(measured) / perSecond(baseline)),
       gatewayRssMb: Math.round(measured.rssMb),
