@@ -1,4 +1,5 @@
 import { readConnectionFile } from '@audit-ledger/gateway/dist/fabric/connection-file';
+import { stat, statfs } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chainHeight, costPerEntry, sampleNetwork } from './bench-fabric';
@@ -19,8 +20,21 @@ import {
  * each size asked for; every window reports the entries written so far, its entries/s and p99,
  * and each kind of node's CPU per entry, and each size reached is compared with the first window
  * (a fresh network, when the run starts on one). Prints a JSON line per window, then a table of
- * the windows that reached each size.
+ * the windows that reached each size. Every node keeps every block, so the disk fills fast on one
+ * machine: the run stops, saying so, before a window could leave less than DISK_RESERVE free.
  */
+
+const DISK_RESERVE_BYTES = 4 * 2 ** 30;
+
+/** Free bytes on each filesystem holding one of `paths`, each filesystem once. */
+async function freeBytes(paths: readonly string[]): Promise<Map<number, number>> {
+  const free = new Map<number, number>();
+  for (const path of paths) {
+    const [{ dev }, space] = await Promise.all([stat(path), statfs(path)]);
+    free.set(dev, space.bavail * space.bsize);
+  }
+  return free;
+}
 
 const USAGE =
   'usage: npm run bench:growth -- --until N[,N...] [--window-seconds S] [--clients N] [--batch-size N]';
@@ -51,6 +65,9 @@ async function main(): Promise<void> {
   const connection = await readConnectionFile(connectionFile);
   const pidDirs = [resolve(NETWORK_STATE, 'pids')];
   const gateway = await startGateway(environment);
+  // The nodes' ledgers and the gateway's databases: what grows with every entry.
+  const storage = [NETWORK_STATE, gateway.dataDir];
+  const freeAtStart = await freeBytes(storage);
   const rows: string[][] = [
     ['entries', 'entries/s', 'p99 s', 'peer', 'orderer', 'chaincode', 'witness', 'peer vs first'],
   ];
@@ -58,7 +75,7 @@ async function main(): Promise<void> {
     await indexCaughtUp(gateway, await chainHeight(connection));
     let written = 0;
     let firstPeerCpu: number | undefined;
-    for (const size of sizes) {
+    filling: for (const size of sizes) {
       while (written < size) {
         const run = await load(
           gateway,
@@ -87,17 +104,39 @@ async function main(): Promise<void> {
           cpuMsPerEntry: cpuMs,
           peerCpuVersusFirst: Math.round((peerCpu / firstPeerCpu) * 100) / 100,
         };
-        process.stdout.write(`${JSON.stringify(window)}\n`);
+        const row = (reached: string) => [
+          reached,
+          String(window.entriesPerSec),
+          (window.p99Ms / 1000).toFixed(1),
+          ...['peer', 'orderer', 'chaincode', 'witness'].map((kind) =>
+            (cpuMs[kind] ?? 0).toFixed(3),
+          ),
+          `${window.peerCpuVersusFirst.toFixed(2)}×`,
+        ];
+        const freeNow = await freeBytes(storage);
+        const usedBytes = [...freeNow].reduce(
+          (sum, [dev, free]) => sum + (freeAtStart.get(dev) ?? free) - free,
+          0,
+        );
+        const diskBytesPerEntry = usedBytes / written;
+        process.stdout.write(
+          `${JSON.stringify({ ...window, diskKbPerEntry: Math.round(diskBytesPerEntry / 100) / 10 })}\n`,
+        );
+        // The next window writes about as much as this one did, half as much again to be safe.
+        const nextWindowBytes = diskBytesPerEntry * run.entries * 1.5;
+        const tightest = Math.min(...freeNow.values());
+        if (written < size && tightest - nextWindowBytes < DISK_RESERVE_BYTES) {
+          const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
+          process.stdout.write(
+            `stopping at ${written.toLocaleString('en')} entries, before ${size.toLocaleString('en')}: ` +
+              `${gib(tightest)} GiB free, the next window needs ~${gib(nextWindowBytes)} GiB ` +
+              `(${(diskBytesPerEntry / 1024).toFixed(1)} KB per entry over every node and the gateway)\n`,
+          );
+          rows.push(row(`${written.toLocaleString('en')} (disk full)`));
+          break filling;
+        }
         if (written >= size) {
-          rows.push([
-            written.toLocaleString('en'),
-            String(window.entriesPerSec),
-            (window.p99Ms / 1000).toFixed(1),
-            ...['peer', 'orderer', 'chaincode', 'witness'].map((kind) =>
-              (cpuMs[kind] ?? 0).toFixed(3),
-            ),
-            `${window.peerCpuVersusFirst.toFixed(2)}×`,
-          ]);
+          rows.push(row(written.toLocaleString('en')));
         }
       }
     }
