@@ -7,17 +7,21 @@ export function percentile(sorted: readonly number[], fraction: number): number 
 
 let sequence = 0;
 
+const SAMPLE_TEAM = 'traffic-ml';
+const SAMPLE_SCENARIOS = 38;
+const DAY_MS = 86_400_000;
+
 /** A realistic data-access entry request, each one different. */
 export function sampleEntry() {
   sequence += 1;
   return {
     kind: 'data-access',
     payload: {
-      actor: { org: '某科技有限公司', user: `analyst-${sequence % 97}`, team: 'traffic-ml' },
-      dataset: { id: `city/traffic-${sequence % 38}`, classification: 'restricted' },
+      actor: { org: '某科技有限公司', user: `analyst-${sequence % 97}`, team: SAMPLE_TEAM },
+      dataset: { id: `city/traffic-${sequence % SAMPLE_SCENARIOS}`, classification: 'restricted' },
       action: 'query',
       purpose: {
-        scenarioId: `scenario-${sequence % 38}`,
+        scenarioId: `scenario-${sequence % SAMPLE_SCENARIOS}`,
         approvalRef: `APR-2026-${sequence % 500}`,
       },
       outcome: 'granted',
@@ -26,6 +30,30 @@ export function sampleEntry() {
       sessionId: `sess-${sequence % 1000}`,
     },
   };
+}
+
+/**
+ * The sandbox operator's admission of the sample team to every scenario its entries name, open
+ * from a day ago for a month. Recorded before a load, it makes the samples what a sandbox sees
+ * day to day — accesses by an admitted team — rather than a finding raised for every entry.
+ */
+export function sampleAdmissions(now = Date.now()) {
+  return Array.from({ length: SAMPLE_SCENARIOS }, (_unused, scenario) => ({
+    kind: 'team-admission',
+    payload: {
+      team: { id: SAMPLE_TEAM, organization: '某科技有限公司' },
+      scenarioId: `scenario-${scenario}`,
+      action: 'admit',
+      environment: {
+        id: `env-bench-${scenario}`,
+        opensAt: new Date(now - DAY_MS).toISOString(),
+        closesAt: new Date(now + 30 * DAY_MS).toISOString(),
+      },
+      approvalRef: `APR-2026-${scenario}`,
+      operator: 'sandbox-ops-bench',
+      occurredAt: new Date(now - DAY_MS).toISOString(),
+    },
+  }));
 }
 
 /** The sum of a Prometheus text's samples whose line starts with `prefix` and holds every label. */

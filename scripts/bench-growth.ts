@@ -7,6 +7,7 @@ import { percentile } from './bench-figures';
 import { startGateway, stopGateway } from './bench-gateway';
 import {
   NETWORK_STATE,
+  admitSampleTeam,
   indexCaughtUp,
   ledgerUnderTest,
   load,
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
   ];
   try {
     await indexCaughtUp(gateway, await chainHeight(connection));
+    await admitSampleTeam(gateway);
     let written = 0;
     let firstPeerCpu: number | undefined;
     filling: for (const size of sizes) {
