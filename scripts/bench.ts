@@ -120,6 +120,13 @@ ${USAGE}`);
     ] as const,
     ['baseline (single, 64 clients, one entry per transaction)', baseline] as const,
   ];
+  // Each gateway run, its warm-up first on a row of its own.
+  const shownRuns = gatewayRuns.flatMap(([name, run]) => [
+    ...(run.warmUp === undefined
+      ? []
+      : [[`${name}, warm-up before it (not measured)`, run.warmUp] as const]),
+    [name, run] as const,
+  ]);
   const figures = (run: RunResult | FloorRun) => [
     String(run.entries),
     run.seconds.toFixed(1),
@@ -142,33 +149,17 @@ ${USAGE}`);
       'gateway RSS MB',
       'gateway CPU µs/entry',
     ],
-    ...gatewayRuns.flatMap(([name, run]) =>
-      [
-        [`${name}, warm-up before it (not measured)`, run.warmUp] as const,
-        [name, run] as const,
-      ].flatMap(([label, shown]) =>
-        shown === undefined
-          ? []
-          : [
-              [
-                label,
-                ...figures(shown),
-                shown.rssMb.toFixed(0),
-                ((shown.cpuSeconds * 1e6) / Math.max(1, shown.entries)).toFixed(0),
-              ],
-            ],
-      ),
-    ),
+    ...shownRuns.map(([label, run]) => [
+      label,
+      ...figures(run),
+      run.rssMb.toFixed(0),
+      ((run.cpuSeconds * 1e6) / Math.max(1, run.entries)).toFixed(0),
+    ]),
     ...(floor?.runs.map((run) => [run.label, ...figures(run), '-', '-']) ?? []),
   ]);
-  for (const [name, run] of gatewayRuns) {
-    for (const [label, shown] of [
-      [`${name}, warm-up`, run.warmUp],
-      [name, run],
-    ] as const) {
-      for (const [reason, count] of Object.entries(shown?.errorReasons ?? {})) {
-        process.stdout.write(`${label}: ${count} failed with ${reason}\n`);
-      }
+  for (const [label, run] of shownRuns) {
+    for (const [reason, count] of Object.entries(run.errorReasons)) {
+      process.stdout.write(`${label}: ${count} failed with ${reason}\n`);
     }
   }
   const costs =
