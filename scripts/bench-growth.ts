@@ -22,7 +22,7 @@ import {
  * and each kind of node's CPU per entry, and each size reached is compared with the first window
  * (a fresh network, when the run starts on one). Prints a JSON line per window, then a table of
  * the windows that reached each size. Every node keeps every block, so the disk fills fast on one
- * machine: the run stops, saying so, before a window could leave less than DISK_RESERVE free.
+ * machine: the run stops, saying so, before a window could leave less than DISK_RESERVE_BYTES free.
  */
 
 const DISK_RESERVE_BYTES = 4 * 2 ** 30;
@@ -97,7 +97,9 @@ async function main(): Promise<void> {
           () => sampleNetwork(connection, pidDirs, 'audit'),
         );
         if (run.network === undefined || run.entries === 0) {
-          throw new Error(`a window committed nothing (${run.errors} errors)`);
+          throw new Error(
+            `a window committed nothing (${run.errors} errors: ${JSON.stringify(run.errorReasons)})`,
+          );
         }
         written += run.entries;
         const { cpuMs } = costPerEntry(
@@ -149,7 +151,7 @@ async function main(): Promise<void> {
               `${gib(tightest)} GiB free, the next window needs ~${gib(nextWindowBytes)} GiB ` +
               `(${(diskBytesPerEntry / 1024).toFixed(1)} KB per entry over every node and the gateway)\n`,
           );
-          rows.push(row(`${written.toLocaleString('en')} (disk full)`));
+          rows.push(row(`${written.toLocaleString('en')} (stopped: disk)`));
           break filling;
         }
         if (written >= size) {

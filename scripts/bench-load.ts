@@ -200,10 +200,8 @@ export async function load(
   const deadline = Date.now() + options.seconds * 1000;
   const latenciesMs: number[] = [];
   let entries = 0;
-  let errors = 0;
   const errorReasons: Record<string, number> = {};
   const countFailure = (reason: string, count: number) => {
-    errors += count;
     errorReasons[reason] = (errorReasons[reason] ?? 0) + count;
   };
   let peakRss = 0;
@@ -317,7 +315,7 @@ export async function load(
     entries,
     seconds,
     latenciesMs: latenciesMs.sort((a, b) => a - b),
-    errors,
+    errors: Object.values(errorReasons).reduce((sum, count) => sum + count, 0),
     errorReasons,
     rssMb: peakRss,
     cpuSeconds: (await cpuSeconds(gateway.child.pid)) - cpuAtStart,
@@ -339,7 +337,9 @@ export async function admitSampleTeam(gateway: Gateway): Promise<void> {
     body: JSON.stringify({ entries: sampleAdmissions() }),
   });
   const answer = (await response.json()) as { results?: { status: number }[] };
-  if (!response.ok || answer.results?.some((result) => result.status !== 201) !== false) {
+  const refused =
+    answer.results === undefined || answer.results.some((result) => result.status !== 201);
+  if (!response.ok || refused) {
     throw new Error(`the sample team's admissions were refused: ${JSON.stringify(answer)}`);
   }
 }
