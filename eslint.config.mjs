@@ -20,6 +20,7 @@ export default tseslint.config(
       parserOptions: {
         project: [
           './chaincode/tsconfig.json',
+          './verifier/tsconfig.json',
           './gateway/tsconfig.json',
           './scripts/tsconfig.json',
           './console/tsconfig.json',
@@ -33,6 +34,37 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+    },
+  },
+  {
+    // The offline verifier trusts no ledger: it must never reach for one (verifier/README.md).
+    files: ['verifier/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@audit-ledger/chaincode',
+              message:
+                "Import '@audit-ledger/chaincode/dist/entry-format': the contract's runtime stays out.",
+            },
+          ],
+          patterns: [
+            {
+              group: [
+                '@audit-ledger/gateway*',
+                '@hyperledger/fabric-gateway',
+                'better-sqlite3',
+                'express',
+                'fabric-contract-api',
+                'fabric-shim*',
+              ],
+              message: 'The verifier depends on no ledger adapter, gateway or contract runtime.',
+            },
+          ],
+        },
       ],
     },
   },

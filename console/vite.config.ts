@@ -10,19 +10,19 @@ export default defineConfig({
   base: '/console/',
   plugins: [react()],
   resolve: {
-    // The offline verifier is the command line's own module, built from its sources. What it
+    // The offline verifier is the command line's own package, built from its sources. What it
     // imports from Node and from the contract's package, the browser gets from these modules.
     alias: [
-      {
-        find: /^@audit-ledger\/offline-verification$/,
-        replacement: path('../gateway/src/verifier/offline-verification.ts'),
-      },
+      { find: /^@audit-ledger\/verifier$/, replacement: path('../verifier/src/index.ts') },
       { find: /^node:crypto$/, replacement: path('src/verifier/node-crypto-subset.ts') },
       {
         find: /^@hyperledger\/fabric-protos$/,
         replacement: path('src/verifier/fabric-messages.ts'),
       },
-      { find: /^@audit-ledger\/chaincode$/, replacement: path('../chaincode/src/entry-format.ts') },
+      {
+        find: /^@audit-ledger\/chaincode\/dist\/entry-format$/,
+        replacement: path('../chaincode/src/entry-format.ts'),
+      },
     ],
   },
   build: {

@@ -6,4 +6,4 @@
 export { canonicalJson, entryDigest } from './canonical-json';
 export { entryKey } from './ledger-keys';
 export { channelForm, detailsSha256 } from './channel-form';
-export { isErased } from './audit-entry';
+export { isErased, type ReadEntry } from './audit-entry';

@@ -12,7 +12,7 @@ import {
 } from '@audit-ledger/chaincode';
 import { httpStatusOf } from './http/http-status';
 import { RequestError, asQueryRefusal } from './request-error';
-import type { CheckResult } from './verifier/check-report';
+import type { CheckResult } from '@audit-ledger/verifier';
 import { API_FORM, VERIFY_FORM, listQueryOf, type ApiCreditSubject } from './http/api-schemas';
 import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
 import { commitSplitting } from './ledger/split-commit';

@@ -17,7 +17,7 @@ import { LedgerError, type Ledger, type Principal } from './ledger/ledger';
 import { Metrics } from './metrics';
 import { openLedger, type OpenedLedger } from './open-ledger';
 import { buildProofBundle } from './proof/bundle-builder';
-import { checkBundle } from './verifier/bundle-checks';
+import { checkBundle } from '@audit-ledger/verifier';
 import { EntryService, type EntryAttestation } from './entry-service';
 import { ErasureService } from './erasure-service';
 import { readOrCreateSecret } from './files';

@@ -3,15 +3,17 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { progress } from './cli/progress';
 import { loadConfig } from './config';
-import type { Block } from './embedded/block-log';
-import { LedgerStore, type IntegrityProblem } from './embedded/ledger-store';
-import { leafHash, rootHash } from './transparency/merkle-tree';
-import { PackedHashes } from './transparency/packed-hashes';
-import { trustFile, type TrustFile } from './transparency/trust-file';
 import {
+  type Block,
   checkOrdererSignature,
   checkTransactionSignatures,
-} from './verifier/embedded-signature-checks';
+  leafHash,
+  PackedHashes,
+  rootHash,
+  trustFile,
+  type TrustFile,
+} from '@audit-ledger/verifier';
+import { LedgerStore, type IntegrityProblem } from './embedded/ledger-store';
 
 /** Every signature of a block against the trusted roots, as integrity problems. */
 function signatureProblems(store: LedgerStore, trust: TrustFile) {

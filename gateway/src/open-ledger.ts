@@ -13,11 +13,10 @@ import type { CommittedBlocks } from './ledger/committed-blocks';
 import type { Ledger } from './ledger/ledger';
 import type { PeerCopies } from './ledger/peer-copies';
 import type { ProofSource } from './proof/proof-source';
-import { CHANNEL } from './proof/signed-payloads';
+import { CHANNEL, TRUST_FORMAT, type TrustFile } from '@audit-ledger/verifier';
 import type { TransactionDisclosure } from './fabric/transaction-disclosure';
 import type { CheckpointLog } from './transparency/checkpoint-log';
 import { WITNESS_QUORUM, openCheckpointLog } from './transparency/checkpoint-setup';
-import { TRUST_FORMAT, type TrustFile } from './transparency/trust-file';
 
 export interface OpenedLedger {
   /** The ledger the API uses, with concurrent single writes group-committed. */

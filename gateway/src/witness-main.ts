@@ -7,7 +7,7 @@ import { BlockFollower } from './fabric/block-follower';
 import { BlockIndex } from './fabric/block-index';
 import { ownBlocks, ownView } from './fabric/own-peer-view';
 import { certificateHash, connectGateway, peerClient } from './fabric/peer-connection';
-import { noteSigner } from './transparency/signed-note';
+import { noteSigner } from '@audit-ledger/verifier';
 import { Witness } from './transparency/witness';
 import { createWitnessServer } from './transparency/witness-server';
 

@@ -6,14 +6,14 @@
  */
 import { common, peer } from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { channelHeaderOf, headerFieldsOf } from '../../gateway/src/fabric/block-contents.js';
-import { blockHeaderHash } from '../../gateway/src/fabric/block-header.js';
+import { channelHeaderOf, headerFieldsOf } from '../../verifier/src/fabric/block-contents.js';
+import { blockHeaderHash } from '../../verifier/src/fabric/block-header.js';
 import {
   parseBlockStatement,
   type BlockStatement,
-} from '../../gateway/src/transparency/block-statement.js';
+} from '../../verifier/src/transparency/block-statement.js';
 import { RemoteWitness } from '../../gateway/src/transparency/remote-witness.js';
-import { noteVerifier, openNote } from '../../gateway/src/transparency/signed-note.js';
+import { noteVerifier, openNote } from '../../verifier/src/transparency/signed-note.js';
 import { WitnessUnavailable } from '../../gateway/src/transparency/witness.js';
 import { sha256 } from '../support/fabric-blocks.js';
 import { dataAccess, unique } from '../support/sample-entries.js';

@@ -12,9 +12,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DevKeys } from '../../gateway/src/auth/api-keys.js';
 import { loadConfig } from '../../gateway/src/config.js';
 import { openGateway, type Gateway } from '../../gateway/src/gateway.js';
-import type { FabricProofBundle } from '../../gateway/src/proof/proof-bundle.js';
-import { trustFile } from '../../gateway/src/transparency/trust-file.js';
-import { checkBundle } from '../../gateway/src/verifier/bundle-checks.js';
+import type { FabricProofBundle } from '../../verifier/src/proof-bundle.js';
+import { trustFile } from '../../verifier/src/transparency/trust-file.js';
+import { checkBundle } from '../../verifier/src/bundle-checks.js';
 import { dataAccess } from '../support/sample-entries.js';
 
 const STATE = resolve(__dirname, '../../network/.state');

@@ -14,10 +14,10 @@ import type {
   FabricProofBundle,
   FabricTransactionBundle,
   ProofBundle,
-} from '../../gateway/src/proof/proof-bundle.js';
+} from '../../verifier/src/proof-bundle.js';
 import { recordingCall } from '../../gateway/src/ledger/recording-call.js';
-import { trustFile, type TrustFile } from '../../gateway/src/transparency/trust-file.js';
-import { checkBundle } from '../../gateway/src/verifier/bundle-checks.js';
+import { trustFile, type TrustFile } from '../../verifier/src/transparency/trust-file.js';
+import { checkBundle } from '../../verifier/src/bundle-checks.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
 import { runGatewayProgram } from '../support/processes.js';
 import { creditChange, dataAccess, unique } from '../support/sample-entries.js';

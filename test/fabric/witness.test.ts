@@ -7,13 +7,13 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { checkpointBody } from '../../gateway/src/transparency/checkpoint.js';
+import { checkpointBody } from '../../verifier/src/transparency/checkpoint.js';
 import {
   consistencyProof,
   leafHash,
   rootHash,
-} from '../../gateway/src/transparency/merkle-tree.js';
-import { PackedHashes } from '../../gateway/src/transparency/packed-hashes.js';
+} from '../../verifier/src/transparency/merkle-tree.js';
+import { PackedHashes } from '../../verifier/src/transparency/packed-hashes.js';
 import { addCheckpointBody } from '../../gateway/src/transparency/remote-witness.js';
 import {
   generateNoteKey,
@@ -22,7 +22,7 @@ import {
   openNote,
   signNote,
   type NoteSigner,
-} from '../../gateway/src/transparency/signed-note.js';
+} from '../../verifier/src/transparency/signed-note.js';
 import { dataAccess, unique } from '../support/sample-entries.js';
 import { recordEntry } from './ledger-calls.js';
 import { CLIENTS, connectAs, readConnection, type Session } from './network.js';

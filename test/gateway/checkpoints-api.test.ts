@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LedgerStore } from '../../gateway/src/embedded/ledger-store.js';
 import type { SignedCheckpoint } from '../../gateway/src/transparency/checkpoint-log.js';
-import { leafHash, verifyInclusion } from '../../gateway/src/transparency/merkle-tree.js';
+import { leafHash, verifyInclusion } from '../../verifier/src/transparency/merkle-tree.js';
 import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
 import { runGatewayProgram } from '../support/processes.js';
 import { rewriteHistory } from '../support/rewrite-history.js';

@@ -9,7 +9,7 @@ import {
   headerHashOf,
   sha256Hex,
   type Block,
-} from '../../gateway/src/embedded/block-log.js';
+} from '../../verifier/src/embedded/block-log.js';
 import { EmbeddedLedger } from '../../gateway/src/embedded/embedded-ledger.js';
 import { LedgerStore, type IntegrityProblem } from '../../gateway/src/embedded/ledger-store.js';
 import { standardConsortium } from '../../chaincode/src/index.js';

@@ -13,9 +13,9 @@ import {
   kindCatalogueSchema,
   subjectLookupSchema,
 } from '../../gateway/src/http/api-schemas.js';
-import type { ProofBundle } from '../../gateway/src/proof/proof-bundle.js';
-import { trustFile, type TrustFile } from '../../gateway/src/transparency/trust-file.js';
-import { checkBundle } from '../../gateway/src/verifier/bundle-checks.js';
+import type { ProofBundle } from '../../verifier/src/proof-bundle.js';
+import { trustFile, type TrustFile } from '../../verifier/src/transparency/trust-file.js';
+import { checkBundle } from '../../verifier/src/bundle-checks.js';
 import {
   TEST_LEDGER,
   startTestGateway,

@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AuditEntry, ErasedEntry } from '../../chaincode/src/index.js';
 import { entryPageSchema, entrySchema } from '../../gateway/src/http/api-schemas.js';
 import type { RecordedEntry } from '../../gateway/src/ledger/ledger.js';
-import type { ProofBundle } from '../../gateway/src/proof/proof-bundle.js';
-import { trustFile, type TrustFile } from '../../gateway/src/transparency/trust-file.js';
-import { checkBundle } from '../../gateway/src/verifier/bundle-checks.js';
-import { verifyBundleText } from '../../gateway/src/verifier/offline-verification.js';
+import type { ProofBundle } from '../../verifier/src/proof-bundle.js';
+import { trustFile, type TrustFile } from '../../verifier/src/transparency/trust-file.js';
+import { checkBundle } from '../../verifier/src/bundle-checks.js';
+import { verifyBundleText } from '../../verifier/src/offline-verification.js';
 import {
   TEST_LEDGER,
   startTestGateway,

@@ -17,7 +17,7 @@ import {
   headerHashOf,
   sha256Hex,
   type TransactionRecord,
-} from '../../gateway/src/embedded/block-log.js';
+} from '../../verifier/src/embedded/block-log.js';
 import { LedgerStore } from '../../gateway/src/embedded/ledger-store.js';
 import { openGateway } from '../../gateway/src/gateway.js';
 import { runGatewayProgram } from '../support/processes.js';

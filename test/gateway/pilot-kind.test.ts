@@ -15,9 +15,9 @@ import {
   entrySchema,
   kindCatalogueSchema,
 } from '../../gateway/src/http/api-schemas.js';
-import type { ProofBundle } from '../../gateway/src/proof/proof-bundle.js';
-import { trustFile } from '../../gateway/src/transparency/trust-file.js';
-import { checkBundle } from '../../gateway/src/verifier/bundle-checks.js';
+import type { ProofBundle } from '../../verifier/src/proof-bundle.js';
+import { trustFile } from '../../verifier/src/transparency/trust-file.js';
+import { checkBundle } from '../../verifier/src/bundle-checks.js';
 import { compileModules } from '../support/compiled-modules.js';
 import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
 

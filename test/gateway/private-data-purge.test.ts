@@ -18,7 +18,7 @@ import {
   type StateReader,
   type TransientData,
 } from '../../gateway/src/embedded/transaction-stub.js';
-import { endorsedResultBytes } from '../../gateway/src/proof/signed-payloads.js';
+import { endorsedResultBytes } from '../../verifier/src/signed-payloads.js';
 import { testIdentities, type TestIdentities } from '../support/identities.js';
 
 const COLLECTION = 'credit-details';

@@ -4,16 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { canonicalJson, entryDigest } from '../../chaincode/src/index.js';
-import { sha256Hex } from '../../gateway/src/embedded/block-log.js';
+import { sha256Hex } from '../../verifier/src/embedded/block-log.js';
 import {
   createCertificateAuthority,
   issueNodeIdentity,
 } from '../../gateway/src/identity/x509-identities.js';
 import { wholeEntry } from '../../gateway/src/ledger/ledger.js';
-import type { EmbeddedProofBundle as ProofBundle } from '../../gateway/src/proof/proof-bundle.js';
-import { endorsedResultBytes } from '../../gateway/src/proof/signed-payloads.js';
-import { trustFile, type TrustFile } from '../../gateway/src/transparency/trust-file.js';
-import { checkBundle } from '../../gateway/src/verifier/bundle-checks.js';
+import type { EmbeddedProofBundle as ProofBundle } from '../../verifier/src/proof-bundle.js';
+import { endorsedResultBytes } from '../../verifier/src/signed-payloads.js';
+import { trustFile, type TrustFile } from '../../verifier/src/transparency/trust-file.js';
+import { checkBundle } from '../../verifier/src/bundle-checks.js';
 import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
 import { runGatewayProgram } from '../support/processes.js';
 import { creditChange, dataAccess } from '../support/sample-entries.js';

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevKeys } from '../../gateway/src/auth/api-keys.js';
-import type { ProofBundle } from '../../gateway/src/proof/proof-bundle.js';
-import { trustFile, type TrustFile } from '../../gateway/src/transparency/trust-file.js';
-import { checkBundle } from '../../gateway/src/verifier/bundle-checks.js';
-import type { CheckResult } from '../../gateway/src/verifier/check-report.js';
+import type { ProofBundle } from '../../verifier/src/proof-bundle.js';
+import { trustFile, type TrustFile } from '../../verifier/src/transparency/trust-file.js';
+import { checkBundle } from '../../verifier/src/bundle-checks.js';
+import type { CheckResult } from '../../verifier/src/check-report.js';
 import {
   FOUNDERS as PEER_ORGS,
   ORDERER,

@@ -35,6 +35,7 @@ const CHECKOUT = [
   'scripts',
   'tsconfig.base.json',
   'tsconfig.json',
+  'verifier',
 ];
 
 interface ReadmeCommand {

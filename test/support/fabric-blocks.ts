@@ -1,7 +1,7 @@
 /** Fabric blocks built with Fabric's own protobuf messages, laid out as an orderer and a peer do. */
 import { createHash } from 'node:crypto';
 import { common } from '@hyperledger/fabric-protos';
-import { blockHeaderHash } from '../../gateway/src/fabric/block-header.js';
+import { blockHeaderHash } from '../../verifier/src/fabric/block-header.js';
 
 export const sha256 = (bytes: Uint8Array): Buffer => createHash('sha256').update(bytes).digest();
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { buildBlock, type TransactionRecord } from '../../gateway/src/embedded/block-log.js';
+import { buildBlock, type TransactionRecord } from '../../verifier/src/embedded/block-log.js';
 
 /**
  * Rewrites block 1 of an embedded ledger's file and re-chains every later header, as an

@@ -6,7 +6,7 @@ import {
   rootHash,
   verifyConsistency,
   verifyInclusion,
-} from '../../gateway/src/transparency/merkle-tree.js';
+} from '../../verifier/src/transparency/merkle-tree.js';
 
 // The RFC 6962 reference tree (eight leaves) and its published roots for sizes 0 to 8.
 const LEAVES = [

@@ -4,8 +4,8 @@ import {
   consistencyProof,
   inclusionProof,
   rootHash,
-} from '../../gateway/src/transparency/merkle-tree.js';
-import { PackedHashes } from '../../gateway/src/transparency/packed-hashes.js';
+} from '../../verifier/src/transparency/merkle-tree.js';
+import { PackedHashes } from '../../verifier/src/transparency/packed-hashes.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 

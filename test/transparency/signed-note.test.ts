@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { checkpointBody, parseCheckpoint } from '../../gateway/src/transparency/checkpoint.js';
+import { checkpointBody, parseCheckpoint } from '../../verifier/src/transparency/checkpoint.js';
 import {
   NoteError,
   cosignNote,
@@ -8,7 +8,7 @@ import {
   noteVerifier,
   openNote,
   signNote,
-} from '../../gateway/src/transparency/signed-note.js';
+} from '../../verifier/src/transparency/signed-note.js';
 
 const body = checkpointBody({
   origin: 'audit.example/log',

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import type { TransactionRecord } from '../../gateway/src/embedded/block-log.js';
-import { GENESIS_PREVIOUS_HASH, buildBlock } from '../../gateway/src/embedded/block-log.js';
+import type { TransactionRecord } from '../../verifier/src/embedded/block-log.js';
+import { GENESIS_PREVIOUS_HASH, buildBlock } from '../../verifier/src/embedded/block-log.js';
 import type { Principal } from '../../gateway/src/ledger/ledger.js';
 import { disclosedTo } from '../../gateway/src/proof/block-disclosure.js';
-import type { EmbeddedProofBundle } from '../../gateway/src/proof/proof-bundle.js';
+import type { EmbeddedProofBundle } from '../../verifier/src/proof-bundle.js';
 import { RequestError } from '../../gateway/src/request-error.js';
 
 function transactionBy(mspId: string, index: number): TransactionRecord {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { blockHeaderBytes, blockHeaderHash } from '../../gateway/src/fabric/block-header.js';
+import { blockHeaderBytes, blockHeaderHash } from '../../verifier/src/fabric/block-header.js';
 import { BlockIndex, type IndexedBlock } from '../../gateway/src/fabric/block-index.js';
 import { LedgerError } from '../../gateway/src/ledger/ledger.js';
 

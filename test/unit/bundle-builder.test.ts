@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { LedgerError } from '../../gateway/src/ledger/ledger.js';
 import { buildProofBundle } from '../../gateway/src/proof/bundle-builder.js';
-import type { ProofMaterial } from '../../gateway/src/proof/proof-bundle.js';
+import type { ProofMaterial } from '../../verifier/src/proof-bundle.js';
 import type { SignedCheckpoint } from '../../gateway/src/transparency/checkpoint-log.js';
 
 const writer = { name: 'sandbox-platform', role: 'sandbox-writer' as const };

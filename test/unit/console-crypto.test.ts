@@ -11,7 +11,7 @@ import {
   issueClientIdentity,
   issueNodeIdentity,
 } from '../../gateway/src/identity/x509-identities.js';
-import { generateNoteKey, noteSigner } from '../../gateway/src/transparency/signed-note.js';
+import { generateNoteKey, noteSigner } from '../../verifier/src/transparency/signed-note.js';
 
 const VALIDITY = {
   notBefore: new Date('2025-01-01T00:00:00Z'),

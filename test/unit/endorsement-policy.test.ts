@@ -4,11 +4,8 @@
  * longer counts for newer ones.
  */
 import { describe, expect, test } from 'vitest';
-import { trustFile, type TrustFile } from '../../gateway/src/transparency/trust-file.js';
-import {
-  checkEndorsementPolicy,
-  endorsementPolicyAt,
-} from '../../gateway/src/verifier/policy-checks.js';
+import { trustFile, type TrustFile } from '../../verifier/src/transparency/trust-file.js';
+import { checkEndorsementPolicy, endorsementPolicyAt } from '../../verifier/src/policy-checks.js';
 
 const FOUNDERS = ['CreditOrg', 'RegulatorOrg', 'SandboxOrg'];
 const WITH_BUREAU = ['CreditBureauOrg', ...FOUNDERS];

@@ -13,7 +13,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BlockIndex, indexedBlockOf } from '../../gateway/src/fabric/block-index.js';
 import { ownBlocks } from '../../gateway/src/fabric/own-peer-view.js';
-import { parseBlockStatement } from '../../gateway/src/transparency/block-statement.js';
+import { parseBlockStatement } from '../../verifier/src/transparency/block-statement.js';
 import { RemoteWitness } from '../../gateway/src/transparency/remote-witness.js';
 import {
   generateNoteKey,
@@ -21,7 +21,7 @@ import {
   noteVerifier,
   openNote,
   parseNote,
-} from '../../gateway/src/transparency/signed-note.js';
+} from '../../verifier/src/transparency/signed-note.js';
 import {
   Witness,
   WitnessRefusal,

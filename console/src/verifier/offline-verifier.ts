@@ -8,10 +8,10 @@ export {
   verifyBundleText,
   verifyCheckpointText,
   verifyConsistencyText,
-} from '@audit-ledger/offline-verification';
+} from '@audit-ledger/verifier';
 export type {
   CheckResult,
   EvidenceReport,
   TrustFile,
   VerificationReport,
-} from '@audit-ledger/offline-verification';
+} from '@audit-ledger/verifier';

@@ -7,14 +7,12 @@ import type { TrailProgress, TrailReport } from '../trail-check';
 import {
   formatEvidenceReport,
   formatReport,
-  type VerificationReport,
-} from '../verifier/check-report';
-import {
   InputError,
-  verifyProofText,
+  type VerificationReport,
   verifyCheckpointText,
   verifyConsistencyText,
-} from '../verifier/offline-verification';
+  verifyProofText,
+} from '@audit-ledger/verifier';
 import { EXIT } from './cli-errors';
 import {
   GatewayError,

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../verifier/offline-verification';
+import { InputError } from '@audit-ledger/verifier';
 
 export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:8080';
 

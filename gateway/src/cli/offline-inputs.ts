@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { TrustFile } from '../transparency/trust-file';
-import { InputError, trustFromText } from '../verifier/offline-verification';
+import { InputError, type TrustFile, trustFromText } from '@audit-ledger/verifier';
 
 /** The files offline verification reads; what each must hold, the verification checks. */
 

@@ -17,7 +17,14 @@ import {
 } from '@audit-ledger/chaincode';
 import type { X509Identity } from '../identity/x509-identities';
 import type { BlockHeaderSource } from '../ledger/block-header-source';
-import type { PackedHashes } from '../transparency/packed-hashes';
+import {
+  CHANNEL,
+  type EmbeddedProofMaterial,
+  type PackedHashes,
+  PROOF_FORMAT,
+  sha256Hex,
+  validationReportBytes,
+} from '@audit-ledger/verifier';
 import {
   LedgerError,
   type DueErasure,
@@ -36,10 +43,7 @@ import {
   unlessNotFound,
 } from '../ledger/ledger';
 import { readerOf } from '../ledger/entry-day-counts';
-import { PROOF_FORMAT, type EmbeddedProofMaterial } from '../proof/proof-bundle';
 import type { ProofSource } from '../proof/proof-source';
-import { CHANNEL, validationReportBytes } from '../proof/signed-payloads';
-import { sha256Hex } from './block-log';
 import { CommitterThread, type Committer } from './committer-thread';
 import { loadKinds } from '../kinds-module';
 import { ContractRunner } from './contract-runner';

@@ -6,15 +6,16 @@ import {
 } from '@audit-ledger/chaincode';
 import Database from 'better-sqlite3';
 import {
-  GENESIS_PREVIOUS_HASH,
+  type Block,
   buildBlock,
   dataHashOf,
+  GENESIS_PREVIOUS_HASH,
   headerHashOf,
-  sha256Hex,
-  type Block,
   type IdentitySignature,
+  PackedHashes,
+  sha256Hex,
   type TransactionRecord,
-} from './block-log';
+} from '@audit-ledger/verifier';
 import {
   EntryDayCounts,
   districtDateOf,
@@ -22,7 +23,6 @@ import {
   type DayCount,
 } from '../ledger/entry-day-counts';
 import { openDurableDatabase } from '../sqlite';
-import { PackedHashes } from '../transparency/packed-hashes';
 import { EMBEDDED_CHAINCODE, type StateReader } from './transaction-stub';
 import type { PrivateWrites, StateWrite } from './write-set';
 

@@ -2,12 +2,14 @@ import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { canonicalJson, formatTxTimestamp, type KindRegistry } from '@audit-ledger/chaincode';
 import type { X509Identity } from '../identity/x509-identities';
 import {
-  CHANNEL,
   blockSignatureBytes,
+  CHANNEL,
   endorsedResultBytes,
+  type IdentitySignature,
   proposalBytes,
-} from '../proof/signed-payloads';
-import { sha256Hex, type IdentitySignature, type TransactionRecord } from './block-log';
+  sha256Hex,
+  type TransactionRecord,
+} from '@audit-ledger/verifier';
 import { ContractRunner, type Simulator } from './contract-runner';
 import type { LedgerStore } from './ledger-store';
 import type { TransientData } from './transaction-stub';

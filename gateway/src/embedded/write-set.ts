@@ -1,4 +1,4 @@
-import { sha256Hex, type CollectionWritesRecord, type WriteRecord } from './block-log';
+import { sha256Hex, type CollectionWritesRecord, type WriteRecord } from '@audit-ledger/verifier';
 
 /** What a transaction did to one key of public state, as Fabric's write set holds it. */
 export type StateWrite = { kind: 'put'; value: Uint8Array } | { kind: 'delete' };

@@ -5,9 +5,8 @@ import type Database from 'better-sqlite3';
 import { EntryDayCounts, type CountedEntry, type DayCount } from '../ledger/entry-day-counts';
 import { LedgerError } from '../ledger/ledger';
 import { openRebuildableDatabase } from '../sqlite';
-import { channelHeaderOf, headerFieldsOf } from './block-contents';
+import { blockHeaderHash, channelHeaderOf, headerFieldsOf } from '@audit-ledger/verifier';
 import { entriesRecordedBy } from './block-entries';
-import { blockHeaderHash } from './block-header';
 
 /** One committed block as the index keeps it: its header and each transaction's id and code. */
 export interface IndexedBlock {

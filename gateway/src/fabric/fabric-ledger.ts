@@ -34,11 +34,17 @@ import {
 import type { BlockHeaderSource } from '../ledger/block-header-source';
 import { readerOf } from '../ledger/entry-day-counts';
 import type { PeerCopies } from '../ledger/peer-copies';
-import { PROOF_FORMAT, type FabricProofMaterial } from '../proof/proof-bundle';
+import {
+  blockInAnswer,
+  type FabricProofMaterial,
+  PackedHashes,
+  type PeerBlockAnswer,
+  PROOF_FORMAT,
+  transactionIndexIn,
+  validationCodeName,
+} from '@audit-ledger/verifier';
 import type { ProofSource } from '../proof/proof-source';
-import { PackedHashes } from '../transparency/packed-hashes';
 import type { BlockIndex } from './block-index';
-import { validationCodeName } from './block-contents';
 import { BlockFollower } from './block-follower';
 import { FabricCommittedBlocks } from './fabric-committed-blocks';
 import type { CommittedBlocks } from '../ledger/committed-blocks';
@@ -51,7 +57,6 @@ import {
 import type { ConnectionFile } from './connection-file';
 import { toLedgerError } from './fabric-errors';
 import { peerBlockAnswer } from './peer-block-answer';
-import { blockInAnswer, transactionIndexIn, type PeerBlockAnswer } from './signed-block';
 import { submitUntilCommitted } from './submit-until-committed';
 import type { FabricIdentities } from './fabric-identities';
 import { entriesConfirmed } from '../ledger/entries-confirmed';

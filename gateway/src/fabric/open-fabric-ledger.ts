@@ -18,7 +18,7 @@ import { CheckpointLog } from '../transparency/checkpoint-log';
 import { WITNESS_QUORUM } from '../transparency/checkpoint-setup';
 import { RemoteWitness } from '../transparency/remote-witness';
 import { TransactionDisclosure } from './transaction-disclosure';
-import { noteSigner } from '../transparency/signed-note';
+import { noteSigner } from '@audit-ledger/verifier';
 
 export class FabricSetupError extends Error {
   constructor(message: string) {

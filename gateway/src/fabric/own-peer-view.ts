@@ -1,5 +1,4 @@
-import { leafHash, rootHash } from '../transparency/merkle-tree';
-import { PackedHashes } from '../transparency/packed-hashes';
+import { leafHash, PackedHashes, rootHash } from '@audit-ledger/verifier';
 import { WitnessBehind, type OwnView } from '../transparency/witness';
 import type { OwnBlocks } from '../transparency/witness-server';
 import type { BlockIndex } from './block-index';

@@ -4,7 +4,7 @@ import { signers } from '@hyperledger/fabric-gateway';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 import type { EnrolledIdentity } from './fabric-identities';
-import { PeerAnswerError, QUERY_CHAINCODE, type PeerBlockAnswer } from './signed-block';
+import { PeerAnswerError, QUERY_CHAINCODE, type PeerBlockAnswer } from '@audit-ledger/verifier';
 
 const ANSWER_TIMEOUT_MS = 10_000;
 

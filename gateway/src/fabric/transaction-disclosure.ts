@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { common } from '@hyperledger/fabric-protos';
 import { LedgerError } from '../ledger/ledger';
-import type { FabricProofBundle, FabricTransactionBundle } from '../proof/proof-bundle';
-import { blockInAnswer } from './signed-block';
+import {
+  blockInAnswer,
+  type FabricProofBundle,
+  type FabricTransactionBundle,
+} from '@audit-ledger/verifier';
 
 /** Where a bundle's block statements come from: the organisations' witnesses. */
 export interface StatementWitness {

@@ -1,4 +1,4 @@
-import type { PackedHashes } from '../transparency/packed-hashes';
+import type { PackedHashes } from '@audit-ledger/verifier';
 
 /**
  * A ledger's blocks as checkpoints see them: each block's header hash, in block order. The

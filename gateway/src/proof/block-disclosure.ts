@@ -5,11 +5,15 @@ import {
   type Caller,
 } from '@audit-ledger/chaincode';
 import { common, msp } from '@hyperledger/fabric-protos';
-import { blockInAnswer } from '../fabric/signed-block';
+import {
+  blockInAnswer,
+  type BlockProofBundle,
+  type ProofBundle,
+  type ProofMaterial,
+} from '@audit-ledger/verifier';
 import type { Principal } from '../ledger/ledger';
 import { RequestError } from '../request-error';
 import type { TransactionDisclosure } from '../fabric/transaction-disclosure';
-import type { BlockProofBundle, ProofBundle, ProofMaterial } from './proof-bundle';
 
 /** The organisation of each transaction in the entry's block: whose data the block carries. */
 export function blockCreators(material: ProofMaterial): string[] {

@@ -1,7 +1,7 @@
 import { setTimeout } from 'node:timers/promises';
 import { LedgerError, type Principal } from '../ledger/ledger';
 import type { CheckpointLog } from '../transparency/checkpoint-log';
-import type { BlockProofBundle } from './proof-bundle';
+import type { BlockProofBundle } from '@audit-ledger/verifier';
 import type { ProofSource } from './proof-source';
 
 /**

@@ -1,5 +1,5 @@
 import type { Principal } from '../ledger/ledger';
-import type { ProofMaterial } from './proof-bundle';
+import type { ProofMaterial } from '@audit-ledger/verifier';
 
 /** A ledger that can hand out the signed material proving one of its entries. */
 export interface ProofSource {

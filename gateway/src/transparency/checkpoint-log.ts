@@ -1,9 +1,15 @@
 import type { Logger } from 'pino';
 import type { BlockHeaderSource } from '../ledger/block-header-source';
-import { checkpointBody } from './checkpoint';
-import { consistencyProof, inclusionProof, leafHash, rootHash } from './merkle-tree';
-import { PackedHashes } from './packed-hashes';
-import { signNote, type NoteSigner } from './signed-note';
+import {
+  checkpointBody,
+  consistencyProof,
+  inclusionProof,
+  leafHash,
+  type NoteSigner,
+  PackedHashes,
+  rootHash,
+  signNote,
+} from '@audit-ledger/verifier';
 import { WitnessRefusal, WitnessUnavailable, type CheckpointWitness } from './witness';
 
 export interface SignedCheckpoint {

@@ -6,7 +6,7 @@ import { peerOrganizations, standardConsortium } from '@audit-ledger/chaincode';
 import { readOrCreateSecret } from '../files';
 import type { BlockHeaderSource } from '../ledger/block-header-source';
 import { CheckpointLog } from './checkpoint-log';
-import { generateNoteKey, noteSigner, type NoteSigner } from './signed-note';
+import { generateNoteKey, noteSigner, type NoteSigner } from '@audit-ledger/verifier';
 import { Witness } from './witness';
 
 /** A secret file's text, created on first use. */

@@ -1,5 +1,10 @@
-import { parseBlockStatement } from './block-statement';
-import { NoteError, parseNote, noteVerifier, type NoteVerifier } from './signed-note';
+import {
+  NoteError,
+  noteVerifier,
+  type NoteVerifier,
+  parseBlockStatement,
+  parseNote,
+} from '@audit-ledger/verifier';
 import { WitnessRefusal, WitnessUnavailable, type CheckpointWitness } from './witness';
 
 const REQUEST_TIMEOUT_MS = 10_000;

@@ -1,8 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { BlockStatement } from './block-statement';
-import { parseCheckpoint } from './checkpoint';
-import { NoteError, parseNote } from './signed-note';
+import { type BlockStatement, NoteError, parseCheckpoint, parseNote } from '@audit-ledger/verifier';
 import { WitnessBehind, WitnessConflict, WitnessRefusal, type Witness } from './witness';
 
 const MAX_BODY_BYTES = 1 << 20;

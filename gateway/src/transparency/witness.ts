@@ -1,9 +1,16 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { readIfPresent } from '../files';
-import { blockStatementBody, type BlockStatement } from './block-statement';
-import { parseCheckpoint, type Checkpoint } from './checkpoint';
-import { verifyConsistency } from './merkle-tree';
-import { noteVerifier, openNote, signNote, type NoteSigner } from './signed-note';
+import {
+  type BlockStatement,
+  blockStatementBody,
+  type Checkpoint,
+  type NoteSigner,
+  noteVerifier,
+  openNote,
+  parseCheckpoint,
+  signNote,
+  verifyConsistency,
+} from '@audit-ledger/verifier';
 
 export class WitnessRefusal extends Error {
   constructor(

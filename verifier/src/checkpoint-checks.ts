@@ -1,7 +1,7 @@
-import { parseCheckpoint, type Checkpoint } from '../transparency/checkpoint';
-import { verifyConsistency } from '../transparency/merkle-tree';
-import { NoteError, noteVerifier, openNote } from '../transparency/signed-note';
-import type { TrustFile } from '../transparency/trust-file';
+import { parseCheckpoint, type Checkpoint } from './transparency/checkpoint';
+import { verifyConsistency } from './transparency/merkle-tree';
+import { NoteError, noteVerifier, openNote } from './transparency/signed-note';
+import type { TrustFile } from './transparency/trust-file';
 import type { CheckResult } from './check-report';
 
 /**

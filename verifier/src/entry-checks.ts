@@ -4,11 +4,10 @@ import {
   detailsSha256,
   entryDigest,
   isErased,
-} from '@audit-ledger/chaincode';
-import type { LedgerEntry } from '../ledger/ledger';
-import type { CheckpointInclusion } from '../proof/proof-bundle';
-import { leafHash, verifyInclusion } from '../transparency/merkle-tree';
-import type { TrustFile } from '../transparency/trust-file';
+} from '@audit-ledger/chaincode/dist/entry-format';
+import type { CheckpointInclusion, ProvenEntry } from './proof-bundle';
+import { leafHash, verifyInclusion } from './transparency/merkle-tree';
+import type { TrustFile } from './transparency/trust-file';
 import { fail, pass, type CheckResult } from './check-report';
 import { checkCheckpoint } from './checkpoint-checks';
 
@@ -18,7 +17,7 @@ import { checkCheckpoint } from './checkpoint-checks';
  * details left to hash: what it still proves is that an entry with that digest and details hash
  * was committed; its erasure is an entry of its own, with a bundle of its own.
  */
-export function checkEntry(entry: LedgerEntry, canonicalEntry: string): CheckResult[] {
+export function checkEntry(entry: ProvenEntry, canonicalEntry: string): CheckResult[] {
   const { blockNumber: _position, ...read } = entry;
   const stored =
     canonicalJson(channelForm(read)) === canonicalEntry

@@ -1,5 +1,5 @@
-import { canonicalJson } from '@audit-ledger/chaincode';
-import { sha256Hex, type TransactionRecord } from '../embedded/block-log';
+import { canonicalJson } from '@audit-ledger/chaincode/dist/entry-format';
+import { sha256Hex, type TransactionRecord } from './embedded/block-log';
 
 /**
  * The exact bytes each party signs in the embedded ledger, shared by the signer and the offline

@@ -1,8 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
-import { PROOF_FORMAT, proofBundleShape, type ProofBundle } from '../proof/proof-bundle';
-import { noteVerifier } from '../transparency/signed-note';
-import { trustFile, type TrustFile } from '../transparency/trust-file';
+import { PROOF_FORMAT, proofBundleShape, type ProofBundle } from './proof-bundle';
+import { noteVerifier } from './transparency/signed-note';
+import { trustFile, type TrustFile } from './transparency/trust-file';
 import { checkBundle } from './bundle-checks';
 import { report, type VerificationReport } from './check-report';
 import { checkCheckpoint, checkConsistency } from './checkpoint-checks';
@@ -13,9 +13,6 @@ import { checkCheckpoint, checkConsistency } from './checkpoint-checks';
  * system and no network: the command line reads files, the console what the user picked and
  * what it fetched — the same module in both.
  */
-
-export type { TrustFile } from '../transparency/trust-file';
-export type { CheckResult, VerificationReport } from './check-report';
 
 /** An input is wrong; the message says what to change. */
 export class InputError extends Error {

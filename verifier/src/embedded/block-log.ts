@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { canonicalJson } from '@audit-ledger/chaincode';
+import { canonicalJson } from '@audit-ledger/chaincode/dist/entry-format';
 
 /**
  * The embedded ledger's blocks, shaped after Fabric's: a header of number, previous header hash

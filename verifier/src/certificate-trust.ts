@@ -1,5 +1,5 @@
 import { X509Certificate, verify } from 'node:crypto';
-import type { TrustFile } from '../transparency/trust-file';
+import type { TrustFile } from './transparency/trust-file';
 
 export type Roots = TrustFile['organizations'];
 

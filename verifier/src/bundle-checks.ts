@@ -1,5 +1,5 @@
-import type { ProofBundle } from '../proof/proof-bundle';
-import type { TrustFile } from '../transparency/trust-file';
+import type { ProofBundle } from './proof-bundle';
+import type { TrustFile } from './transparency/trust-file';
 import { fail, type CheckResult } from './check-report';
 import { checkEmbeddedBundle } from './embedded-bundle-checks';
 import { checkFabricBundle } from './fabric-bundle-checks';

@@ -1,10 +1,13 @@
+import type { ReadEntry } from '@audit-ledger/chaincode/dist/entry-format';
 import { z } from 'zod';
-import type { Block, IdentitySignature } from '../embedded/block-log';
-import type { PeerBlockAnswer } from '../fabric/signed-block';
-import type { LedgerEntry } from '../ledger/ledger';
+import type { Block, IdentitySignature } from './embedded/block-log';
+import type { PeerBlockAnswer } from './fabric/signed-block';
 import type { ValidationCode } from './signed-payloads';
 
 export const PROOF_FORMAT = 'audit-ledger-proof/1';
+
+/** An entry as a ledger reads it, with the block that holds its transaction. */
+export type ProvenEntry = ReadEntry & { blockNumber: number };
 
 /** A peer's signed statement of a transaction's validation code (embedded ledger). */
 export type ValidationReport = IdentitySignature & {
@@ -17,7 +20,7 @@ export type ValidationReport = IdentitySignature & {
 interface EntryMaterial {
   format: typeof PROOF_FORMAT;
   channel: string;
-  entry: LedgerEntry;
+  entry: ProvenEntry;
   /** The entry exactly as written to the ledger (its canonical JSON, without blockNumber). */
   canonicalEntry: string;
   /** Position of the entry's transaction in the block. */

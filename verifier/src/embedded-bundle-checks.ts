@@ -1,8 +1,8 @@
-import { entryKey } from '@audit-ledger/chaincode';
-import { dataHashOf, headerHashOf, sha256Hex } from '../embedded/block-log';
-import type { EmbeddedProofBundle } from '../proof/proof-bundle';
-import { validationReportBytes } from '../proof/signed-payloads';
-import type { TrustFile } from '../transparency/trust-file';
+import { entryKey } from '@audit-ledger/chaincode/dist/entry-format';
+import { dataHashOf, headerHashOf, sha256Hex } from './embedded/block-log';
+import type { EmbeddedProofBundle } from './proof-bundle';
+import { validationReportBytes } from './signed-payloads';
+import type { TrustFile } from './transparency/trust-file';
 import { fail, pass, type CheckResult } from './check-report';
 import {
   checkOrdererSignature,

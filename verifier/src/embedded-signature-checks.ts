@@ -3,9 +3,9 @@ import {
   type Block,
   type IdentitySignature,
   type TransactionRecord,
-} from '../embedded/block-log';
-import { blockSignatureBytes, endorsedResultBytes, proposalBytes } from '../proof/signed-payloads';
-import type { TrustFile } from '../transparency/trust-file';
+} from './embedded/block-log';
+import { blockSignatureBytes, endorsedResultBytes, proposalBytes } from './signed-payloads';
+import type { TrustFile } from './transparency/trust-file';
 import { fail, pass, type CheckResult } from './check-report';
 import {
   signatureHolds,

@@ -1,4 +1,4 @@
-import type { TrustFile } from '../transparency/trust-file';
+import type { TrustFile } from './transparency/trust-file';
 import { fail, pass, type CheckResult } from './check-report';
 
 /**
