@@ -212,7 +212,8 @@ const COMMANDS: Record<string, Command> = {
       } else {
         print(items.length === 0 ? 'no entries' : formatEntryTable(items));
         if (cursor !== undefined) {
-          print(`more: add --cursor ${cursor}`);
+          // With `=`: a cursor may begin with a dash, which would read as an option otherwise.
+          print(`more: add --cursor=${cursor}`);
         }
       }
       return EXIT.ok;
