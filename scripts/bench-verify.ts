@@ -1,9 +1,7 @@
 import '@audit-ledger/gateway/dist/fabric-logging';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { proofBundleShape, type ProofBundle } from '@audit-ledger/gateway/dist/proof/proof-bundle';
-import { trustFile } from '@audit-ledger/gateway/dist/transparency/trust-file';
-import { checkBundle } from '@audit-ledger/gateway/dist/verifier/bundle-checks';
+import { checkBundle, proofBundleShape, trustFile, type ProofBundle } from '@audit-ledger/verifier';
 import { percentile } from './bench-figures';
 
 /**
