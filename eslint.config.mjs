@@ -68,5 +68,23 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Services answer in their own terms (RequestError codes, plain values); how that reaches a
+    // caller over HTTP is the routes' business, so the same services serve the outbox and the CLI.
+    files: ['gateway/src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../http', '../http/*', 'express'],
+              message: 'Services do not import the HTTP layer.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );

@@ -11,7 +11,7 @@ import {
   timestamp,
   type Role,
 } from '../../chaincode/src/index.js';
-import { API_FORM } from '../../gateway/src/http/api-schemas.js';
+import { API_FORM } from '../../gateway/src/services/entry-requests.js';
 import { z } from 'zod';
 
 /** The details an invalid request is refused with, as `path: message`. */

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { TrailReport } from '../../gateway/src/trail-check.js';
+import type { TrailReport } from '../../gateway/src/services/trail-check.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
 import { freePort, runGatewayProgram } from '../support/processes.js';
 import { dataAccess, unique } from '../support/sample-entries.js';

@@ -18,7 +18,7 @@ import {
 import { devKeyName } from '../../gateway/src/auth/api-keys.js';
 import { EmbeddedLedger } from '../../gateway/src/embedded/embedded-ledger.js';
 import { LedgerStore } from '../../gateway/src/embedded/ledger-store.js';
-import { entriesPerDay } from '../../gateway/src/entries-per-day.js';
+import { entriesPerDay } from '../../gateway/src/services/entries-per-day.js';
 import { IdentityDirectory } from '../../gateway/src/identity/identity-directory.js';
 import { readerOf } from '../../gateway/src/ledger/entry-day-counts.js';
 import type { LedgerDayCounts, Principal } from '../../gateway/src/ledger/ledger.js';

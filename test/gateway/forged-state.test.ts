@@ -22,7 +22,7 @@ import { LedgerStore } from '../../gateway/src/embedded/ledger-store.js';
 import { openGateway } from '../../gateway/src/gateway.js';
 import { runGatewayProgram } from '../support/processes.js';
 import type { LedgerEntry, RecordedEntry } from '../../gateway/src/ledger/ledger.js';
-import type { TrailReport } from '../../gateway/src/trail-check.js';
+import type { TrailReport } from '../../gateway/src/services/trail-check.js';
 import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
 import { dataAccess } from '../support/sample-entries.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { TrailProgress, TrailReport } from '../../gateway/src/trail-check.js';
+import type { TrailProgress, TrailReport } from '../../gateway/src/services/trail-check.js';
 import {
   startTestGateway,
   TEST_LEDGER,

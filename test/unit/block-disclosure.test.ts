@@ -4,7 +4,7 @@ import { GENESIS_PREVIOUS_HASH, buildBlock } from '../../verifier/src/embedded/b
 import type { Principal } from '../../gateway/src/ledger/ledger.js';
 import { disclosedTo } from '../../gateway/src/proof/block-disclosure.js';
 import type { EmbeddedProofBundle } from '../../verifier/src/proof-bundle.js';
-import { RequestError } from '../../gateway/src/request-error.js';
+import { RequestError } from '../../gateway/src/services/request-error.js';
 
 function transactionBy(mspId: string, index: number): TransactionRecord {
   return {

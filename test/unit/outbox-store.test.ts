@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import type { AdmittedRequest } from '../../gateway/src/entry-service.js';
+import type { AdmittedRequest } from '../../gateway/src/services/entry-service.js';
 import type { Principal } from '../../gateway/src/ledger/ledger.js';
 import { OutboxStore } from '../../gateway/src/outbox/outbox-store.js';
 import { dataAccess } from '../support/sample-entries.js';

@@ -9,7 +9,11 @@ import {
   type RecordedEntry,
 } from '../../gateway/src/ledger/ledger.js';
 import type { PeerCopies } from '../../gateway/src/ledger/peer-copies.js';
-import { TrailChecks, checkTrail, type TrailProgress } from '../../gateway/src/trail-check.js';
+import {
+  TrailChecks,
+  checkTrail,
+  type TrailProgress,
+} from '../../gateway/src/services/trail-check.js';
 import { dataAccess } from '../support/sample-entries.js';
 
 /** A ledger that only answers queries, from a fixed list in commit order. */

@@ -3,7 +3,7 @@ import '../fabric-logging';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { standardKinds } from '@audit-ledger/chaincode';
-import type { TrailProgress, TrailReport } from '../trail-check';
+import type { TrailProgress, TrailReport } from '../services/trail-check';
 import {
   formatEvidenceReport,
   formatReport,

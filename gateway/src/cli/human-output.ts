@@ -1,5 +1,5 @@
 import type { Finding } from '../compliance/compliance-engine';
-import type { TrailReport } from '../trail-check';
+import type { TrailReport } from '../services/trail-check';
 
 /** How the CLI shows the gateway's answers to a person; `--json` prints them as they came. */
 

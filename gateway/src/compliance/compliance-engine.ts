@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { EventReader } from '../events/event-log';
-import { RequestError } from '../request-error';
+import { RequestError } from '../services/request-error';
 import type { ComplianceRule, FindingDraft, ObservedEntry, RuleSettings, RuleState } from './rule';
 
 /** The kind a regulator records to close a finding; its payload names the finding. */

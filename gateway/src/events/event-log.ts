@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { AuditEntry } from '@audit-ledger/chaincode';
 import type { ObservedEntry } from '../compliance/rule';
 import type { CommittedBlock } from '../ledger/committed-blocks';
-import { RequestError } from '../request-error';
+import { RequestError } from '../services/request-error';
 
 /** An entry's place in the ledger: its block, and its index among the block's entries. */
 export interface LedgerPosition {

@@ -1,13 +1,13 @@
 import { issueDetails } from '@audit-ledger/chaincode';
 import { Router, type Request, type Response } from 'express';
-import type { EntryService } from '../entry-service';
-import type { ErasureService } from '../erasure-service';
+import type { EntryService } from '../services/entry-service';
+import type { ErasureService } from '../services/erasure-service';
 import type { Ledger, LedgerEntry, Principal } from '../ledger/ledger';
 import type { Metrics } from '../metrics';
 import type { Operation, OutboxStore } from '../outbox/outbox-store';
 import type { OutboxWorker } from '../outbox/outbox-worker';
 import { uuidV7 } from '../uuid-v7';
-import { RequestError } from '../request-error';
+import { RequestError } from '../services/request-error';
 import { batchRequest } from './api-schemas';
 import { principalOf, requireJson } from './request-handlers';
 

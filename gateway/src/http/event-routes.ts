@@ -1,11 +1,11 @@
 import { issueDetails, type KindRegistry } from '@audit-ledger/chaincode';
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import type { EntryService } from '../entry-service';
+import type { EntryService } from '../services/entry-service';
 import type { DeliverableEvent, EventFeed } from '../events/event-feed';
 import type { WebhookDispatcher } from '../events/webhook-dispatcher';
 import type { Metrics } from '../metrics';
-import { RequestError } from '../request-error';
+import { RequestError } from '../services/request-error';
 import { closeFindingRequest, eventsQuery, findingsQuery, webhookRequest } from './api-schemas';
 import { principalOf, requireJson } from './request-handlers';
 

@@ -1,6 +1,6 @@
 import type { KindRegistry } from '@audit-ledger/chaincode';
 import { Router, type Request, type Response } from 'express';
-import { kindCatalogue } from '../kind-catalogue';
+import { kindCatalogue } from '../services/kind-catalogue';
 
 /** `GET /v1/kinds`: each kind the ledger records, every version, its schema and examples. */
 export function createKindsRouter(kinds: KindRegistry): Router {

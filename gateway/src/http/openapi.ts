@@ -1,7 +1,5 @@
 import type { KindRegistry, RequestForm } from '@audit-ledger/chaincode';
 import {
-  API_FORM,
-  VERIFY_FORM,
   acceptedSchema,
   batchRequest,
   batchResponseSchema,
@@ -23,10 +21,11 @@ import {
   webhookRequest,
   webhookSchema,
 } from './api-schemas';
-import { jsonSchemaOf as schemaOf } from './json-schema';
-import { DEFAULT_DAYS, MAX_DAYS } from '../entries-per-day';
-import { erasureRequestBody } from '../erasure-service';
-import { subjectLookupRequest } from '../subject-lookup';
+import { jsonSchemaOf as schemaOf } from '../json-schema';
+import { API_FORM, VERIFY_FORM } from '../services/entry-requests';
+import { DEFAULT_DAYS, MAX_DAYS } from '../services/entries-per-day';
+import { erasureRequestBody } from '../services/erasure-service';
+import { subjectLookupRequest } from '../services/subject-lookup';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const idInPath = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];

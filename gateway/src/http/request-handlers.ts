@@ -8,8 +8,7 @@ import type { Logger } from 'pino';
 import type { ApiKeyRegistry } from '../auth/api-keys';
 import type { Principal } from '../ledger/ledger';
 import type { Metrics } from '../metrics';
-import { RequestError } from '../request-error';
-import { httpStatusOf } from './http-status';
+import { RequestError, httpStatusOf } from '../services/request-error';
 
 const RETRY_AFTER_SECONDS = 1;
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;

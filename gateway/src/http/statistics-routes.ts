@@ -1,6 +1,6 @@
 import type { KindRegistry } from '@audit-ledger/chaincode';
 import { Router, type Request, type Response } from 'express';
-import { entriesPerDay } from '../entries-per-day';
+import { entriesPerDay } from '../services/entries-per-day';
 import type { Ledger } from '../ledger/ledger';
 import { principalOf } from './request-handlers';
 

@@ -1,7 +1,7 @@
 import type { KindRegistry } from '@audit-ledger/chaincode';
 import { Router, type Request, type Response } from 'express';
-import type { Pseudonymizer } from '../pseudonymizer';
-import { lookUpSubject } from '../subject-lookup';
+import type { Pseudonymizer } from '../services/pseudonymizer';
+import { lookUpSubject } from '../services/subject-lookup';
 import { principalOf, requireJson } from './request-handlers';
 
 /** `POST /v1/subjects/lookup`: a person's or company's trail, from a number sent in the body. */

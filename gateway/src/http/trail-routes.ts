@@ -3,7 +3,12 @@ import type { Logger } from 'pino';
 import type { Ledger, Principal } from '../ledger/ledger';
 import type { PeerCopies } from '../ledger/peer-copies';
 import type { Metrics } from '../metrics';
-import { TrailChecks, parseTrailQuery, type TrailProgress, type TrailQuery } from '../trail-check';
+import {
+  TrailChecks,
+  parseTrailQuery,
+  type TrailProgress,
+  type TrailQuery,
+} from '../services/trail-check';
 import { principalOf, settleError } from './request-handlers';
 
 /** The streamed form of a trail check: progress lines, then the report (or the error). */

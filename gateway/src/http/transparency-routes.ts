@@ -7,7 +7,7 @@ import type { ProofSource } from '../proof/proof-source';
 import type { TransactionDisclosure } from '../fabric/transaction-disclosure';
 import { disclosedTo } from '../proof/block-disclosure';
 import { buildProofBundle } from '../proof/bundle-builder';
-import { RequestError } from '../request-error';
+import { RequestError } from '../services/request-error';
 import { principalOf } from './request-handlers';
 
 const treeIndex = z

@@ -5,7 +5,7 @@ import type {
   AdmittedRequest,
   BatchItemResult,
   RecordOutcome,
-} from '../entry-service';
+} from '../services/entry-service';
 import type { LedgerEntry, Principal } from '../ledger/ledger';
 import { openDurableDatabase } from '../sqlite';
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { EntryService } from '../entry-service';
-import { RequestError } from '../request-error';
+import type { EntryService } from '../services/entry-service';
+import { RequestError } from '../services/request-error';
 import { LedgerError, type LedgerEntry } from '../ledger/ledger';
 import type { OperationResult, OutboxStore, PendingOperation } from './outbox-store';
 

@@ -12,7 +12,7 @@ import {
   type ProofMaterial,
 } from '@audit-ledger/verifier';
 import type { Principal } from '../ledger/ledger';
-import { RequestError } from '../request-error';
+import { RequestError } from '../services/request-error';
 import type { TransactionDisclosure } from '../fabric/transaction-disclosure';
 
 /** The organisation of each transaction in the entry's block: whose data the block carries. */

@@ -1,7 +1,7 @@
 import { issueDetails } from '@audit-ledger/chaincode';
 import { z } from 'zod';
-import type { Ledger, Principal } from './ledger/ledger';
-import { DISTRICT_TIME_ZONE, districtDate } from './ledger/entry-day-counts';
+import type { Ledger, Principal } from '../ledger/ledger';
+import { DISTRICT_TIME_ZONE, districtDate } from '../ledger/entry-day-counts';
 import { RequestError } from './request-error';
 
 /** Days a count covers at most: a month, enough for an overview. */

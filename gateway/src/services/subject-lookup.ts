@@ -1,6 +1,6 @@
 import { issueDetails, pseudonymKeyHolders, type KindRegistry } from '@audit-ledger/chaincode';
 import { z } from 'zod';
-import type { Principal } from './ledger/ledger';
+import type { Principal } from '../ledger/ledger';
 import { pseudonymizerOf, type Pseudonymizer } from './pseudonymizer';
 import { RequestError } from './request-error';
 

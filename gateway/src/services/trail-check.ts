@@ -10,8 +10,8 @@ import {
   type LedgerPage,
   type LedgerQuery,
   type Principal,
-} from './ledger/ledger';
-import type { PeerCopies } from './ledger/peer-copies';
+} from '../ledger/ledger';
+import type { PeerCopies } from '../ledger/peer-copies';
 
 /** A trail check reads at most this many entries; beyond it the answer says it was truncated. */
 export const MAX_TRAIL_ENTRIES = 100_000;

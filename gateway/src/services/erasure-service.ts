@@ -7,9 +7,9 @@ import {
 } from '@audit-ledger/chaincode';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
+import { LedgerError, type Ledger, type LedgerEntry, type Principal } from '../ledger/ledger';
 import { RequestError } from './request-error';
-import { uuidV7 } from './uuid-v7';
+import { uuidV7 } from '../uuid-v7';
 
 /** `POST /v1/entries/{id}/erase`: why, on what legal basis, and optionally the erasure's id. */
 export const erasureRequestBody = z.strictObject({

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { canonicalJson } from '@audit-ledger/chaincode';
-import type { LedgerQuery, Principal } from './ledger/ledger';
+import type { LedgerQuery, Principal } from '../ledger/ledger';
 import { RequestError } from './request-error';
 
 const NONCE_BYTES = 12;

@@ -10,15 +10,14 @@ import {
   type KindRegistry,
   type RequestForm,
 } from '@audit-ledger/chaincode';
-import { httpStatusOf } from './http/http-status';
-import { RequestError, asQueryRefusal } from './request-error';
+import { RequestError, asQueryRefusal, httpStatusOf } from './request-error';
 import type { CheckResult } from '@audit-ledger/verifier';
-import { API_FORM, VERIFY_FORM, listQueryOf, type ApiCreditSubject } from './http/api-schemas';
-import { LedgerError, type Ledger, type LedgerEntry, type Principal } from './ledger/ledger';
-import { commitSplitting } from './ledger/split-commit';
+import { API_FORM, VERIFY_FORM, listQueryOf, type ApiCreditSubject } from './entry-requests';
+import { LedgerError, type Ledger, type LedgerEntry, type Principal } from '../ledger/ledger';
+import { commitSplitting } from '../ledger/split-commit';
 import { pseudonymizerOf, type Pseudonymizer } from './pseudonymizer';
 import type { QueryCursors } from './query-cursor';
-import { uuidV7 } from './uuid-v7';
+import { uuidV7 } from '../uuid-v7';
 
 export interface RecordOutcome {
   /** 201 when this request committed the entry, 200 when an identical one already had. */

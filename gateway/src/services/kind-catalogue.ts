@@ -1,6 +1,6 @@
 import type { KindRegistry, KindTitle, Role } from '@audit-ledger/chaincode';
-import { API_FORM } from './http/api-schemas';
-import { jsonSchemaOf } from './http/json-schema';
+import { API_FORM } from './entry-requests';
+import { jsonSchemaOf } from '../json-schema';
 
 export interface KindCatalogue {
   /** Every index `GET /v1/entries` accepts, core ones first. */

@@ -1,5 +1,5 @@
 import type { ErrorDetail } from '@audit-ledger/chaincode';
-import { LedgerError, type LedgerErrorCode } from './ledger/ledger';
+import { LedgerError, type LedgerErrorCode } from '../ledger/ledger';
 
 export type RequestErrorCode =
   | LedgerErrorCode
@@ -14,6 +14,46 @@ export type RequestErrorCode =
   | 'NOT_AVAILABLE_ON_THIS_LEDGER'
   | 'PROOF_WITHHELD'
   | 'BUSY';
+
+/**
+ * The HTTP status each code travels as, the one mapping for responses, batch items and
+ * operations alike.
+ */
+const STATUS_BY_CODE: Record<RequestErrorCode, number> = {
+  MALFORMED_JSON: 400,
+  INVALID_ARGUMENT: 400,
+  INVALID_ENTRY: 400,
+  INVALID_QUERY: 400,
+  PERSONAL_DATA: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  PROOF_WITHHELD: 403,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  ENTRY_EXISTS: 409,
+  ENTRY_AMBIGUOUS: 409,
+  ENTRY_CONFLICT: 409,
+  FINDING_CLOSED: 409,
+  NOT_ERASABLE: 409,
+  ERASURE_NOT_DUE: 409,
+  ALREADY_ERASED: 409,
+  SEQ_EXISTS: 409,
+  SETTING_CONFLICT: 409,
+  ENTRY_TOO_LARGE: 413,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INTERNAL: 500,
+  LEDGER_INTEGRITY: 500,
+  UNKNOWN_TRANSACTION: 500,
+  NOT_AVAILABLE_ON_THIS_LEDGER: 501,
+  LEDGER_UNAVAILABLE: 503,
+  BUSY: 503,
+  DETAILS_UNAVAILABLE: 503,
+};
+
+export function httpStatusOf(code: RequestErrorCode): number {
+  return STATUS_BY_CODE[code];
+}
 
 export interface ErrorBody {
   error: { code: RequestErrorCode; message: string; details?: ErrorDetail[] };
