@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Checkpoints over the channel's blocks: the log's key and origin, one witness per organisation
 # with its own key and its own view of the chain, and the trust file a regulator verifies
-# against. Sourced. Keys are C2SP note keys made by the gateway's own code (gateway/dist).
+# against. Sourced. Keys are C2SP note keys made by the verifier package's code (verifier/dist).
 
 checkpoint_dir() { echo "$STATE_DIR/checkpoints"; }
 witness_dir() { echo "$(org_dir "$1")/witness"; }
@@ -14,7 +14,7 @@ note_key() {
     const { signerKey, verifierKey } = generateNoteKey(process.argv[2]);
     fs.writeFileSync(process.argv[3], signerKey + "\n", { mode: 0o600 });
     fs.writeFileSync(process.argv[4], verifierKey + "\n");
-  ' "$REPO_DIR/gateway/dist/transparency/signed-note.js" "$@"
+  ' "$REPO_DIR/verifier/dist/transparency/signed-note.js" "$@"
 }
 
 # The checkpoint log's origin and signing key, made once by whoever founds the channel. Its
