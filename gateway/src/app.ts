@@ -4,11 +4,12 @@ import type { Logger } from 'pino';
 import type { ApiKeyRegistry } from './auth/api-keys';
 import type { EntryService } from './services/entry-service';
 import type { ErasureService } from './services/erasure-service';
-import { RequestError, httpStatusOf } from './services/request-error';
+import { RequestError } from './services/request-error';
 import { createCallerRouter } from './http/caller-routes';
 import { createConsoleRouter } from './http/console-routes';
 import { createEntryRouter } from './http/entry-routes';
 import { createEventRouter, type EventRouteDependencies } from './http/event-routes';
+import { createHealthRouter } from './http/health-routes';
 import { createStatisticsRouter } from './http/statistics-routes';
 import { createSubjectRouter } from './http/subject-routes';
 import { createTrailRouter } from './http/trail-routes';
@@ -82,29 +83,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.set('query parser', 'simple');
   app.use(observe(logger, metrics));
 
-  app.get('/healthz', (_request, response) => {
-    response.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_request, response) => {
-    const { depth, oldest } = outbox.store.depth();
-    const queued = {
-      depth,
-      oldestAgeMs: oldest === undefined ? 0 : Math.max(0, Date.now() - Date.parse(oldest)),
-    };
-    const { ready, parts, reason, blocks } = await ledger.readiness();
-    const reported = parts.length === 0 ? {} : { parts };
-    if (ready) {
-      response.json({ status: 'ready', ledger: ledger.kind, ...reported, blocks, outbox: queued });
-      return;
-    }
-    const unavailable = new RequestError(
-      'LEDGER_UNAVAILABLE',
-      reason ?? 'the ledger is unavailable',
-    );
-    response
-      .status(httpStatusOf(unavailable.code))
-      .json({ ...unavailable.toBody(), ...reported, outbox: queued });
-  });
+  app.use(createHealthRouter(ledger, outbox.store));
   app.get('/openapi.json', (_request, response) => {
     response.json(openApi);
   });
@@ -121,7 +100,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(createCallerRouter());
   app.use(createKindsRouter(deps.kinds));
   app.use(
-    createEntryRouter({
+    createEntryRouter(deps.kinds, {
       ledger,
       entries: deps.entries,
       erasures: deps.erasures,

@@ -1,13 +1,28 @@
 import type { KindRegistry } from '@audit-ledger/chaincode';
-import { Router, type Request, type Response } from 'express';
+import type { Router } from 'express';
 import { kindCatalogue } from '../services/kind-catalogue';
+import { commonErrors, json, ref } from './document-parts';
+import { defineRoutes, routerOf } from './routes';
+
+export const kindsRoutes = defineRoutes({
+  catalogue: {
+    method: 'get',
+    path: '/v1/kinds',
+    summary:
+      'The kinds this ledger records: every version, who may write it, its indexes, its payload schema and examples',
+    responses: {
+      '200': { description: 'The kinds', content: json(ref('KindCatalogue')) },
+      '401': commonErrors['401'],
+    },
+  },
+});
 
 /** `GET /v1/kinds`: each kind the ledger records, every version, its schema and examples. */
 export function createKindsRouter(kinds: KindRegistry): Router {
   const catalogue = kindCatalogue(kinds);
-  const router = Router();
-  router.get('/v1/kinds', (_request: Request, response: Response) => {
-    response.json(catalogue);
+  return routerOf(kindsRoutes, {
+    catalogue(_request, response) {
+      response.json(catalogue);
+    },
   });
-  return router;
 }

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import type { Response, Router } from 'express';
 import type { Logger } from 'pino';
 import type { Ledger, Principal } from '../ledger/ledger';
 import type { PeerCopies } from '../ledger/peer-copies';
@@ -9,7 +9,9 @@ import {
   type TrailProgress,
   type TrailQuery,
 } from '../services/trail-check';
+import { commonErrors, errorResponse, json, ref } from './document-parts';
 import { principalOf, settleError } from './request-handlers';
+import { defineRoutes, routerOf } from './routes';
 
 /** The streamed form of a trail check: progress lines, then the report (or the error). */
 const NDJSON = 'application/x-ndjson';
@@ -27,32 +29,42 @@ function callerGone(response: Response): AbortSignal {
   return gone.signal;
 }
 
+export const trailRoutes = defineRoutes({
+  verify: {
+    method: 'get',
+    path: '/v1/trails/verify',
+    summary: 'Is a trail complete: sourceSeq gaps, reordering, digests, ledger integrity',
+    parameters: [
+      { name: 'source', in: 'query', schema: { type: 'string' } },
+      { name: 'stream', in: 'query', schema: { type: 'string' } },
+      { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
+      { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
+    ],
+    responses: {
+      '200': {
+        description:
+          'The trail report; with Accept: application/x-ndjson, lines of {"progress": {phase, entries, organization?}} while the check runs, then {"report": …} (or {"error": …} if it fails after the first line)',
+        content: {
+          ...json(ref('TrailReport')),
+          [NDJSON]: { schema: { type: 'string' } },
+        },
+      },
+      ...commonErrors,
+      '503': errorResponse(
+        'The ledger cannot be reached (LEDGER_UNAVAILABLE), or 2 trail checks are already running (BUSY); Retry-After says when to try again',
+      ),
+    },
+  },
+});
+
+/** Serves trailRoutes: a check answered whole, or streamed as progress lines and the report. */
 export function createTrailRouter(deps: {
   ledger: Ledger;
   peerCopies: PeerCopies | undefined;
   logger: Logger;
   metrics: Metrics;
 }): Router {
-  const router = Router();
   const checks = new TrailChecks(deps.ledger, deps.peerCopies);
-
-  router.get('/v1/trails/verify', async (request: Request, response: Response) => {
-    const trail = parseTrailQuery(request.query);
-    const principal = principalOf(response);
-    const signal = callerGone(response);
-    try {
-      if (request.accepts(['application/json', NDJSON]) === NDJSON) {
-        await streamCheck(principal, trail, response, signal);
-      } else {
-        response.json(await checks.check(principal, trail, { signal }));
-      }
-    } catch (error) {
-      // A check whose caller has gone is dropped: there is no one to answer.
-      if (!signal.aborted) {
-        throw error;
-      }
-    }
-  });
 
   async function streamCheck(
     principal: Principal,
@@ -85,5 +97,24 @@ export function createTrailRouter(deps: {
       response.end(line(settleError(error, deps.logger, deps.metrics).toBody()));
     }
   }
-  return router;
+
+  return routerOf(trailRoutes, {
+    async verify(request, response) {
+      const trail = parseTrailQuery(request.query);
+      const principal = principalOf(response);
+      const signal = callerGone(response);
+      try {
+        if (request.accepts(['application/json', NDJSON]) === NDJSON) {
+          await streamCheck(principal, trail, response, signal);
+        } else {
+          response.json(await checks.check(principal, trail, { signal }));
+        }
+      } catch (error) {
+        // A check whose caller has gone is dropped: there is no one to answer.
+        if (!signal.aborted) {
+          throw error;
+        }
+      }
+    },
+  });
 }

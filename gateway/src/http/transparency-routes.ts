@@ -1,5 +1,5 @@
 import { issueDetails } from '@audit-ledger/chaincode';
-import { Router, type Request, type Response } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { ProofRangeError, type CheckpointLog } from '../transparency/checkpoint-log';
 import type { Ledger } from '../ledger/ledger';
@@ -8,7 +8,9 @@ import type { TransactionDisclosure } from '../fabric/transaction-disclosure';
 import { disclosedTo } from '../proof/block-disclosure';
 import { buildProofBundle } from '../proof/bundle-builder';
 import { RequestError } from '../services/request-error';
+import { commonErrors, errorResponse, json, notOnThisLedger } from './document-parts';
 import { principalOf } from './request-handlers';
+import { defineRoutes, routerOf } from './routes';
 
 const treeIndex = z
   .string()
@@ -37,15 +39,82 @@ async function answerProof<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** Signed checkpoints of the block tree and the proofs that tie entries, blocks and checkpoints. */
+export const transparencyRoutes = defineRoutes({
+  proof: {
+    method: 'get',
+    path: '/v1/entries/:id/proof',
+    summary: 'A self-contained proof bundle (audit-ledger-proof/1) for offline verification',
+    responses: {
+      '200': { description: 'The bundle', content: json({ type: 'object' }) },
+      ...notOnThisLedger,
+      ...commonErrors,
+      '403': errorResponse(
+        "The entry's block also holds other organisations' transactions, which the bundle would reveal; a regulator can obtain it (PROOF_WITHHELD), or the role may not read (FORBIDDEN)",
+      ),
+      '404': errorResponse('No entry the caller may read (NOT_FOUND)'),
+    },
+  },
+  latestCheckpoint: {
+    method: 'get',
+    path: '/v1/checkpoints/latest',
+    summary: 'The signed, witness-cosigned checkpoint (C2SP signed note) of the block tree',
+    responses: {
+      '200': {
+        description: 'The checkpoint',
+        content: json({
+          type: 'object',
+          required: ['origin', 'size', 'rootHash', 'note', 'cosignedBy'],
+          properties: {
+            origin: { type: 'string' },
+            size: { type: 'integer' },
+            rootHash: { type: 'string', contentEncoding: 'base64' },
+            note: { type: 'string' },
+            cosignedBy: { type: 'array', items: { type: 'string' } },
+          },
+        }),
+      },
+      ...notOnThisLedger,
+      ...commonErrors,
+    },
+  },
+  inclusion: {
+    method: 'get',
+    path: '/v1/proofs/inclusion',
+    summary: 'RFC 9162 audit path of a block in the tree of a given size',
+    parameters: [
+      { name: 'block', in: 'query', required: true, schema: { type: 'integer', minimum: 0 } },
+      { name: 'treeSize', in: 'query', required: true, schema: { type: 'integer', minimum: 1 } },
+    ],
+    responses: {
+      '200': { description: 'The proof', content: json({ type: 'object' }) },
+      ...notOnThisLedger,
+      ...commonErrors,
+    },
+  },
+  consistency: {
+    method: 'get',
+    path: '/v1/proofs/consistency',
+    summary: 'RFC 9162 consistency proof between two tree sizes',
+    parameters: [
+      { name: 'from', in: 'query', required: true, schema: { type: 'integer', minimum: 0 } },
+      { name: 'to', in: 'query', required: true, schema: { type: 'integer', minimum: 0 } },
+    ],
+    responses: {
+      '200': { description: 'The proof', content: json({ type: 'object' }) },
+      ...notOnThisLedger,
+      ...commonErrors,
+    },
+  },
+});
+
+/** Serves transparencyRoutes from the ledger's proofs and checkpoint log. */
 export function createTransparencyRouter(
   proofs: ProofSource,
   checkpoints: CheckpointLog,
   disclosure: TransactionDisclosure | undefined,
 ): Router {
-  const router = Router();
-  router.get(
-    '/v1/entries/:id/proof',
-    async (request: Request<{ id: string }>, response: Response) => {
+  return routerOf(transparencyRoutes, {
+    async proof(request, response) {
       const principal = principalOf(response);
       response.json(
         await answerProof(async () =>
@@ -57,46 +126,40 @@ export function createTransparencyRouter(
         ),
       );
     },
-  );
 
-  router.get('/v1/checkpoints/latest', async (_request: Request, response: Response) => {
-    response.json(await checkpoints.latest());
-  });
+    async latestCheckpoint(_request, response) {
+      response.json(await checkpoints.latest());
+    },
 
-  router.get('/v1/proofs/inclusion', async (request: Request, response: Response) => {
-    const { block, treeSize } = parseQuery(inclusionQuery, request.query);
-    const proof = await answerProof(() => checkpoints.inclusion(block, treeSize));
-    response.json({ block, treeSize, ...proof });
-  });
+    async inclusion(request, response) {
+      const { block, treeSize } = parseQuery(inclusionQuery, request.query);
+      const proof = await answerProof(() => checkpoints.inclusion(block, treeSize));
+      response.json({ block, treeSize, ...proof });
+    },
 
-  router.get('/v1/proofs/consistency', async (request: Request, response: Response) => {
-    const { from, to } = parseQuery(consistencyQuery, request.query);
-    const hashes = await answerProof(() => checkpoints.consistency(from, to));
-    response.json({ from, to, hashes });
+    async consistency(request, response) {
+      const { from, to } = parseQuery(consistencyQuery, request.query);
+      const hashes = await answerProof(() => checkpoints.consistency(from, to));
+      response.json({ from, to, hashes });
+    },
   });
-  return router;
 }
-
-const TRANSPARENCY_PATHS = [
-  '/v1/entries/:id/proof',
-  '/v1/checkpoints/latest',
-  '/v1/proofs/inclusion',
-  '/v1/proofs/consistency',
-];
 
 /**
  * On a ledger that publishes no checkpoints (a Fabric connection file naming no witnesses),
  * each transparency route says so instead of a bare 404.
  */
 export function createUnavailableTransparencyRouter(kind: Ledger['kind']): Router {
-  const router = Router();
-  for (const path of TRANSPARENCY_PATHS) {
-    router.get(path, () => {
-      throw new RequestError(
-        'NOT_AVAILABLE_ON_THIS_LEDGER',
-        `proof bundles and checkpoints need checkpoint witnesses, and this ${kind} ledger's configuration names none`,
-      );
-    });
-  }
-  return router;
+  const refuse = () => {
+    throw new RequestError(
+      'NOT_AVAILABLE_ON_THIS_LEDGER',
+      `proof bundles and checkpoints need checkpoint witnesses, and this ${kind} ledger's configuration names none`,
+    );
+  };
+  return routerOf(transparencyRoutes, {
+    proof: refuse,
+    latestCheckpoint: refuse,
+    inclusion: refuse,
+    consistency: refuse,
+  });
 }
