@@ -22,6 +22,7 @@ export default tseslint.config(
           './chaincode/tsconfig.json',
           './verifier/tsconfig.json',
           './gateway/tsconfig.json',
+          './network/tsconfig.json',
           './scripts/tsconfig.json',
           './console/tsconfig.json',
           './tsconfig.test.json',

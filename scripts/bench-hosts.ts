@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FOUNDERS, ORDERER, foundConsortium, hostOf } from './consortium-hosts';
+import { FOUNDING_ORGANIZATIONS, ORDERER_ORGANIZATION } from '#network/topology';
+import { foundConsortium, hostOf } from './consortium-hosts';
 import { createHosts } from './hosts';
 
 /**
@@ -18,12 +19,14 @@ const WRITER = 'SandboxOrg';
 
 async function main(): Promise<void> {
   const { positionals } = parseArgs({ allowPositionals: true, strict: false });
-  const hosts = await createHosts([ORDERER, ...FOUNDERS]);
+  const hosts = await createHosts([ORDERER_ORGANIZATION, ...FOUNDING_ORGANIZATIONS]);
   try {
     process.stdout.write('founding the consortium across hosts (a namespace per organisation)\n');
     await foundConsortium(hosts);
     await Promise.all(
-      FOUNDERS.map((mspId) => hosts.network(hostOf(hosts, mspId), 'host', 'floor', mspId)),
+      FOUNDING_ORGANIZATIONS.map((mspId) =>
+        hosts.network(hostOf(hosts, mspId), 'host', 'floor', mspId),
+      ),
     );
     await hosts.network(hostOf(hosts, 'RegulatorOrg'), 'host', 'commit', 'RegulatorOrg', 'floor');
 

@@ -5,11 +5,12 @@
  */
 import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  FOUNDING_ORGANIZATIONS,
+  ORDERER_ORGANIZATION,
+  type FoundingOrganization,
+} from '#network/topology';
 import type { Host, Hosts } from './hosts';
-
-export const ORDERER = 'OrdererOrg';
-export const FOUNDERS = ['SandboxOrg', 'CreditOrg', 'RegulatorOrg'] as const;
-export type Founder = (typeof FOUNDERS)[number];
 
 export function hostOf(hosts: Hosts, mspId: string): Host {
   const found = hosts.byMsp[mspId];
@@ -30,7 +31,9 @@ export function channelFolder(hosts: Hosts): string {
 }
 
 export async function foundConsortium(hosts: Hosts): Promise<void> {
-  const founding = [ORDERER, ...FOUNDERS].map((mspId) => hostOf(hosts, mspId));
+  const founding = [ORDERER_ORGANIZATION, ...FOUNDING_ORGANIZATIONS].map((mspId) =>
+    hostOf(hosts, mspId),
+  );
   await Promise.all(
     founding.map((each) => hosts.network(each, 'host', 'init', each.mspId, '--host', each.address)),
   );
@@ -57,19 +60,27 @@ export async function foundConsortium(hosts: Hosts): Promise<void> {
     }
     return folder;
   };
-  const secretsFor: Record<Founder, string> = {
+  const secretsFor: Record<FoundingOrganization, string> = {
     SandboxOrg: await handed('SandboxOrg', false),
     CreditOrg: await handed('CreditOrg', true),
     RegulatorOrg: secrets,
   };
-  await hosts.network(hostOf(hosts, ORDERER), 'host', 'join', ORDERER, channel);
+  await hosts.network(
+    hostOf(hosts, ORDERER_ORGANIZATION),
+    'host',
+    'join',
+    ORDERER_ORGANIZATION,
+    channel,
+  );
   await Promise.all(
-    FOUNDERS.map((mspId) =>
+    FOUNDING_ORGANIZATIONS.map((mspId) =>
       hosts.network(hostOf(hosts, mspId), 'host', 'join', mspId, channel, secretsFor[mspId]),
     ),
   );
   await hosts.network(regulator, 'host', 'commit', 'RegulatorOrg');
   await Promise.all(
-    FOUNDERS.map((mspId) => hosts.network(hostOf(hosts, mspId), 'host', 'finish', mspId)),
+    FOUNDING_ORGANIZATIONS.map((mspId) =>
+      hosts.network(hostOf(hosts, mspId), 'host', 'finish', mspId),
+    ),
   );
 }

@@ -22,25 +22,16 @@ CHAINCODE_NAME=audit
 CHAINCODE_VERSION=1.0
 CHAINCODE_SEQUENCE=1
 
-# The organisations and the role each one's CA grants come from the contract's own consortium
-# (chaincode/src/consortium.ts, built by `npm run build`): the contract refuses a role from any
-# other organisation, so the network cannot be set up otherwise. MSP ids are checked there.
-consortium_shell() {
-  node -e '
-    const { standardConsortium: c } = require(process.argv[1]);
-    const orgs = c.organizations;
-    console.log(`ORDERER_ORG=${c.ordererOrganization}`);
-    console.log(`PEER_ORGS=(${orgs.map((o) => o.mspId).join(" ")})`);
-    console.log(`declare -A ORG_ROLE=(${orgs.map((o) => `[${o.mspId}]=${o.roles[0]}`).join(" ")})`);
-  ' "$REPO_DIR/chaincode/dist/consortium.js"
-}
-[[ -f "$REPO_DIR/chaincode/dist/consortium.js" ]] ||
+# The topology (network/topology.ts, built by `npm run build`): the organisations and the role each
+# one's CA grants, from the contract's own consortium (the contract refuses a role from any other
+# organisation, so the network cannot be set up otherwise); each one's client identity, registered
+# with the audit.role attribute the contract reads; each one's index, which places its ports; the
+# orderers per consensus (ORDERER_COUNT); and the node names (ca_name, peer_name, chaincode_name,
+# witness_name, orderer_name).
+[[ -f "$REPO_DIR/network/dist/topology.js" ]] ||
   { echo "network: build the project first (npm run build)" >&2 && exit 1; }
-eval "$(consortium_shell)"
-# One client identity per organisation, registered with the audit.role attribute the contract reads.
-declare -A ORG_CLIENT=([SandboxOrg]=sandbox-platform [CreditOrg]=credit-system [RegulatorOrg]=district-regulator)
-# The index of each organisation places its CA and peer ports.
-declare -A ORG_INDEX=([OrdererOrg]=0 [SandboxOrg]=1 [CreditOrg]=2 [RegulatorOrg]=3)
+eval "$(node -e 'process.stdout.write(require(process.argv[1]).shellDeclarations())' \
+  "$REPO_DIR/network/dist/topology.js")"
 
 # Members: organisations that joined the channel after it was founded (`network.sh host init
 # <MSP id> --member`). They hold the ledger, run the contract and endorse, and the contract grants
@@ -92,25 +83,17 @@ tls_hosts() {
 # The CA's root certificate: it signs every identity and every TLS certificate of the organisation.
 org_root_cert() { echo "$(org_dir "$1")/msp/cacerts/ca.pem"; }
 identity_dir() { echo "$(org_dir "$1")/identities/$2"; }
-peer_name() { echo "peer0.$(lower "$1")"; }
-ca_name() { echo "ca.$(lower "$1")"; }
-# An organisation's service of a contract: chaincode.<org> runs the audit contract, floor.<org>
-# the benchmark's trivial one.
-chaincode_name() {
-  if [[ "${2:-audit}" == audit ]]; then echo "chaincode.$(lower "$1")"; else echo "$2.$(lower "$1")"; fi
-}
 # Where an organisation keeps a contract's package and its package id.
 package_dir() {
   if [[ "$2" == audit ]]; then echo "$(org_dir "$1")/chaincode"; else echo "$(org_dir "$1")/chaincode-$2"; fi
 }
-witness_name() { echo "witness.$(lower "$1")"; }
-orderer_name() { echo "orderer$1"; }
 # The public copies of an orderer's certificates (cert.pem, tls.pem) that the channel names.
 orderer_public_dir() { echo "$(org_dir "$ORDERER_ORG")/orderers/$(orderer_name "$1")"; }
 
-# Raft runs 3 orderers; SmartBFT needs 3f+1 = 4 to survive one failure.
 consensus() { cat "$STATE_DIR/consensus" 2>/dev/null || echo raft; }
-orderer_count() { if [[ "$(consensus)" == bft ]]; then echo 4; else echo 3; fi; }
+orderer_count() {
+  if [[ "$(consensus)" == bft ]]; then echo "${ORDERER_COUNT[bft]}"; else echo "${ORDERER_COUNT[raft]}"; fi
+}
 orderer_numbers() { seq 1 "$(orderer_count)"; }
 
 say() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { expect, it } from 'vitest';
+import { FOUNDING_ORGANIZATIONS, chaincodeServiceName } from '../../network/topology.js';
 import { costPerEntry, floorLoad, sampleNetwork } from '../../scripts/bench-fabric.js';
 import { networkCommand, networkStatus, readConnection } from './network.js';
 
@@ -15,8 +16,8 @@ it('deploys the floor contract once, and accounts each entry written through it'
   // A second call finds the definition committed and only makes sure its services run.
   expect(await networkCommand('floor')).not.toContain('deploying');
   const status = await networkStatus();
-  for (const service of ['floor.sandboxorg', 'floor.creditorg', 'floor.regulatororg']) {
-    expect(status.get(service)?.state).toBe('running');
+  for (const mspId of FOUNDING_ORGANIZATIONS) {
+    expect(status.get(chaincodeServiceName(mspId, 'floor'))?.state).toBe('running');
   }
 
   const connection = readConnection();

@@ -10,7 +10,8 @@ import { expect, it } from 'vitest';
 import { loadConfig } from '../../gateway/src/config.js';
 import { BlockIndex } from '../../gateway/src/fabric/block-index.js';
 import { openLedger } from '../../gateway/src/open-ledger.js';
-import { PEERS, networkStatus } from './network.js';
+import { peerName } from '../../network/topology.js';
+import { networkStatus } from './network.js';
 
 it("indexes the whole chain the peers hold, each block's header chained to the one before", async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'audit-block-index-'));
@@ -23,7 +24,7 @@ it("indexes the whole chain the peers hold, each block's header chained to the o
   const { ledger } = await openLedger(config, pino({ level: 'silent' }));
   const reader = new BlockIndex(join(dataDir, 'fabric-blocks.sqlite'));
   try {
-    const peerHeight = (await networkStatus()).get(PEERS.SandboxOrg)?.height ?? 0;
+    const peerHeight = (await networkStatus()).get(peerName('SandboxOrg'))?.height ?? 0;
     expect(peerHeight).toBeGreaterThan(1);
     const deadline = Date.now() + 60_000;
     while (reader.height() < peerHeight && Date.now() < deadline) {

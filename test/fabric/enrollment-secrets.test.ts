@@ -9,6 +9,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, expect, test } from 'vitest';
+import { caName } from '../../network/topology.js';
 import { unique } from '../support/sample-entries.js';
 import { networkCommand, readConnection } from './network.js';
 
@@ -37,7 +38,7 @@ test("a secret read from the network's log enrolls nothing once setup used it", 
         '-H',
         home,
         '--caname',
-        'ca.sandboxorg',
+        caName('SandboxOrg'),
         '--tls.certfiles',
         join(STATE, 'fabric-ca/sandboxorg/ca-cert.pem'),
         '-M',

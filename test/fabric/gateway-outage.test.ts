@@ -5,9 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
+import {
+  FOUNDING_ORGANIZATIONS,
+  chaincodeServiceName,
+  peerName,
+  type FoundingOrganization,
+} from '../../network/topology.js';
 import { startTestGateway, type ErrorBody, type TestGateway } from '../support/gateway-server.js';
 import { dataAccess, unique } from '../support/sample-entries.js';
-import { CHAINCODE_SERVICES, PEERS, networkCommand, waitForSameHeight } from './network.js';
+import { networkCommand, waitForSameHeight } from './network.js';
 
 interface Readiness {
   status?: string;
@@ -29,23 +35,21 @@ afterAll(async () => {
   await gateway.close();
 });
 
-type Organisation = keyof typeof PEERS;
-
 /** Stops organisations' peers and their chaincode services. */
-async function stopOrganisations(...mspIds: Organisation[]) {
+async function stopOrganisations(...mspIds: FoundingOrganization[]) {
   await networkCommand(
     'stop',
-    ...mspIds.map((mspId) => CHAINCODE_SERVICES[mspId]),
-    ...mspIds.map((mspId) => PEERS[mspId]),
+    ...mspIds.map((mspId) => chaincodeServiceName(mspId)),
+    ...mspIds.map((mspId) => peerName(mspId)),
   );
 }
 
 /** Starts them again, all at once; returns when their peers know each other through gossip. */
-async function startOrganisations(...mspIds: Organisation[]) {
+async function startOrganisations(...mspIds: FoundingOrganization[]) {
   await networkCommand(
     'start',
-    ...mspIds.map((mspId) => PEERS[mspId]),
-    ...mspIds.map((mspId) => CHAINCODE_SERVICES[mspId]),
+    ...mspIds.map((mspId) => peerName(mspId)),
+    ...mspIds.map((mspId) => chaincodeServiceName(mspId)),
   );
 }
 
@@ -68,14 +72,13 @@ describe('the gateway on Fabric through outages', () => {
     } finally {
       await startOrganisations('CreditOrg');
     }
-    await waitForSameHeight(Object.values(PEERS));
+    await waitForSameHeight(FOUNDING_ORGANIZATIONS.map(peerName));
   });
 
   it('answers 503 while no peer is up, and commits queued asynchronous writes once, when they are back', async () => {
     const dataset = unique('outage-dataset');
     const request = dataAccess({}, { dataset: { id: dataset } });
-    const organisations = Object.keys(PEERS) as Organisation[];
-    await stopOrganisations(...organisations);
+    await stopOrganisations(...FOUNDING_ORGANIZATIONS);
     let operation: string;
     let restoring: number;
     try {
@@ -102,7 +105,7 @@ describe('the gateway on Fabric through outages', () => {
       expect(pending.body.status).toBe('pending');
     } finally {
       restoring = Date.now();
-      await startOrganisations(...organisations);
+      await startOrganisations(...FOUNDING_ORGANIZATIONS);
     }
 
     const restored = Date.now();

@@ -5,6 +5,7 @@
  */
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FOUNDING_ORGANIZATIONS, chaincodeServiceName, peerName } from '../../network/topology.js';
 import { creditChange, dataAccess, entryOfKind } from '../support/sample-entries.js';
 import {
   chaincodeEventOf,
@@ -15,9 +16,7 @@ import {
   recordEntry,
 } from './ledger-calls.js';
 import {
-  CHAINCODE_SERVICES,
   CLIENTS,
-  PEERS,
   connectAs,
   networkCommand,
   readConnection,
@@ -27,7 +26,6 @@ import {
 
 const VALID = 0;
 const ENDORSEMENT_POLICY_FAILURE = 10;
-const ORGS = ['SandboxOrg', 'CreditOrg', 'RegulatorOrg'] as const;
 
 let sandbox: Session;
 let regulator: Session;
@@ -49,7 +47,7 @@ describe('the endorsement policy: a majority of the three organisations', () => 
       endorsingOrganizations: ['SandboxOrg'],
     });
     expect(status).toMatchObject({ code: ENDORSEMENT_POLICY_FAILURE, successful: false });
-    for (const mspId of ORGS) {
+    for (const mspId of FOUNDING_ORGANIZATIONS) {
       expect(
         await expectContractError(() => getEntryFrom(regulator.contract, request.id, mspId)),
       ).toBe('NOT_FOUND');
@@ -93,7 +91,7 @@ describe("one organisation's peer down", () => {
   it('keeps committing on the other two, and the peer catches up after its restart', async () => {
     // Credit details are endorsed by both peers that hold them (docs/privacy.md), so a credit
     // change waits for CreditOrg's peer; the credit authority's other kinds do not.
-    await networkCommand('stop', CHAINCODE_SERVICES.CreditOrg, PEERS.CreditOrg);
+    await networkCommand('stop', chaincodeServiceName('CreditOrg'), peerName('CreditOrg'));
     const written = [];
     try {
       const fromSandbox = dataAccess();
@@ -119,13 +117,13 @@ describe("one organisation's peer down", () => {
         creditViaRegulatorPeer.close();
       }
     } finally {
-      await networkCommand('start', PEERS.CreditOrg, CHAINCODE_SERVICES.CreditOrg);
+      await networkCommand('start', peerName('CreditOrg'), chaincodeServiceName('CreditOrg'));
     }
 
-    await waitForSameHeight(Object.values(PEERS));
+    await waitForSameHeight(FOUNDING_ORGANIZATIONS.map(peerName));
     for (const id of written) {
       const copies = [];
-      for (const mspId of ORGS) {
+      for (const mspId of FOUNDING_ORGANIZATIONS) {
         copies.push(await getEntryOnceAvailable(regulator.contract, id, mspId));
       }
       expect(new Set(copies).size).toBe(1);
@@ -146,7 +144,7 @@ describe('a revoked client identity', () => {
       const after = dataAccess();
       expect(await deniedAccess(() => recordEntry(session.contract, after))).toBe(true);
       // Each organisation's peer checks the creator against the CRL in the channel configuration.
-      for (const mspId of ORGS) {
+      for (const mspId of FOUNDING_ORGANIZATIONS) {
         expect(await deniedAccess(() => getEntryFrom(session.contract, after.id, mspId))).toBe(
           true,
         );

@@ -17,20 +17,20 @@ import {
   type Network,
 } from '@hyperledger/fabric-gateway';
 import { connectionFile, type ConnectionFile } from '../../gateway/src/fabric/connection-file.js';
+import { clientIdentity, type FoundingOrganization } from '../../network/topology.js';
 
 const NETWORK_SCRIPT = resolve(__dirname, '../../network/network.sh');
 const CONNECTION_FILE =
   process.env.FABRIC_CONNECTION ?? resolve(__dirname, '../../network/.state/connection.json');
 
 export type { ConnectionFile };
-export type OrgName = 'SandboxOrg' | 'CreditOrg' | 'RegulatorOrg';
 
 /** Reads the connection file anew: adding or revoking an identity rewrites it. */
 export function readConnection(): ConnectionFile {
   return connectionFile.parse(JSON.parse(readFileSync(CONNECTION_FILE, 'utf8')));
 }
 
-function org(connection: ConnectionFile, mspId: OrgName) {
+function org(connection: ConnectionFile, mspId: FoundingOrganization) {
   const found = connection.organizations[mspId];
   if (found === undefined) {
     throw new Error(`the connection file has no organisation ${mspId}`);
@@ -50,9 +50,9 @@ export interface Session {
  * with the peer organisation's gateway TLS certificate.
  */
 export function connectAs(
-  mspId: OrgName,
+  mspId: FoundingOrganization,
   identityName: string,
-  viaPeerOf: OrgName = mspId,
+  viaPeerOf: FoundingOrganization = mspId,
 ): Session {
   const connection = readConnection();
   const owner = org(connection, mspId);
@@ -97,24 +97,16 @@ export function connectAs(
   };
 }
 
+function client(mspId: FoundingOrganization) {
+  return { mspId, name: clientIdentity(mspId) };
+}
+
 /** The client identity each organisation's CA enrolled for its role when the network started. */
-export const CLIENTS = {
-  sandbox: { mspId: 'SandboxOrg', name: 'sandbox-platform' },
-  credit: { mspId: 'CreditOrg', name: 'credit-system' },
-  regulator: { mspId: 'RegulatorOrg', name: 'district-regulator' },
-} as const satisfies Record<string, { mspId: OrgName; name: string }>;
-
-export const PEERS: Record<OrgName, string> = {
-  SandboxOrg: 'peer0.sandboxorg',
-  CreditOrg: 'peer0.creditorg',
-  RegulatorOrg: 'peer0.regulatororg',
-};
-
-export const CHAINCODE_SERVICES: Record<OrgName, string> = {
-  SandboxOrg: 'chaincode.sandboxorg',
-  CreditOrg: 'chaincode.creditorg',
-  RegulatorOrg: 'chaincode.regulatororg',
-};
+export const CLIENTS = Object.freeze({
+  sandbox: client('SandboxOrg'),
+  credit: client('CreditOrg'),
+  regulator: client('RegulatorOrg'),
+});
 
 const run = promisify(execFile);
 

@@ -4,6 +4,7 @@
  * no write.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FOUNDING_ORGANIZATIONS } from '../../network/topology.js';
 import {
   algorithmUpload,
   creditChange,
@@ -87,7 +88,7 @@ describe(`the audit contract on the ${readConnection().consensus} network`, () =
     const request = dataAccess();
     const { entry } = await recordEntry(sandbox.contract, request);
     const copies = [];
-    for (const mspId of ['SandboxOrg', 'CreditOrg', 'RegulatorOrg']) {
+    for (const mspId of FOUNDING_ORGANIZATIONS) {
       copies.push(await getEntryOnceAvailable(regulator.contract, request.id, mspId));
     }
     expect(new Set(copies).size).toBe(1);

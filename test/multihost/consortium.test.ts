@@ -16,13 +16,19 @@ import { trustFile, type TrustFile } from '../../verifier/src/transparency/trust
 import { checkBundle } from '../../verifier/src/bundle-checks.js';
 import type { CheckResult } from '../../verifier/src/check-report.js';
 import {
-  FOUNDERS as PEER_ORGS,
-  ORDERER,
+  FOUNDING_ORGANIZATIONS,
+  ORDERER_ORGANIZATION,
+  caName,
+  chaincodeServiceName,
+  peerName,
+  witnessName,
+  type FoundingOrganization,
+} from '../../network/topology.js';
+import {
   channelFolder,
   definitionFolder,
   foundConsortium,
   hostOf,
-  type Founder as PeerOrg,
 } from '../../scripts/consortium-hosts.js';
 import { createHosts, type Host, type Hosts } from '../../scripts/hosts.js';
 import { creditChange, dataAccess, freshResidentId, unique } from '../support/sample-entries.js';
@@ -38,14 +44,14 @@ interface OrgGateway {
 }
 
 let hosts: Hosts;
-const gateways = {} as Record<PeerOrg, OrgGateway>;
+const gateways = {} as Record<FoundingOrganization, OrgGateway>;
 
 function host(mspId: string): Host {
   return hostOf(hosts, mspId);
 }
 
 /** An organisation's gateway on its own host, with its own connection file and data folder. */
-async function startGateway(mspId: PeerOrg): Promise<OrgGateway> {
+async function startGateway(mspId: FoundingOrganization): Promise<OrgGateway> {
   const own = host(mspId);
   const dataDir = join(own.folder, 'gateway');
   const child = hosts.spawn(own, process.execPath, ['gateway/dist/main.js'], {
@@ -111,15 +117,15 @@ async function call(
   };
 }
 
-async function readTrust(mspId: PeerOrg): Promise<TrustFile> {
+async function readTrust(mspId: FoundingOrganization): Promise<TrustFile> {
   const text = await readFile(join(host(mspId).folder, 'network/trust.json'), 'utf8');
   return trustFile.parse(JSON.parse(text));
 }
 
 beforeAll(async () => {
-  hosts = await createHosts([ORDERER, ...PEER_ORGS, BUREAU]);
+  hosts = await createHosts([ORDERER_ORGANIZATION, ...FOUNDING_ORGANIZATIONS, BUREAU]);
   await foundConsortium(hosts);
-  for (const mspId of PEER_ORGS) {
+  for (const mspId of FOUNDING_ORGANIZATIONS) {
     gateways[mspId] = await startGateway(mspId);
   }
 }, 900_000);
@@ -233,7 +239,7 @@ async function expectOwnKeysOnly(each: Host): Promise<Set<string>> {
   const own = new Set<string>();
   for (const [fingerprint, file] of keys) {
     if (fingerprint === logKey) {
-      expect(PEER_ORGS, file).toContain(each.mspId);
+      expect(FOUNDING_ORGANIZATIONS, file).toContain(each.mspId);
       continue;
     }
     own.add(fingerprint);
@@ -256,7 +262,7 @@ async function expectOwnKeysOnly(each: Host): Promise<Set<string>> {
 describe('each organisation on its own host', () => {
   it("holds its own private keys only: every key on a host belongs to that host's organisation", async () => {
     const seen = new Map<string, string>();
-    for (const mspId of [ORDERER, ...PEER_ORGS]) {
+    for (const mspId of [ORDERER_ORGANIZATION, ...FOUNDING_ORGANIZATIONS]) {
       for (const fingerprint of await expectOwnKeysOnly(host(mspId))) {
         expect(
           seen.get(fingerprint),
@@ -266,7 +272,9 @@ describe('each organisation on its own host', () => {
       }
     }
     // Every organisation made its own keys: CA, admin, nodes, clients.
-    expect(new Set(seen.values())).toEqual(new Set([ORDERER, ...PEER_ORGS]));
+    expect(new Set(seen.values())).toEqual(
+      new Set([ORDERER_ORGANIZATION, ...FOUNDING_ORGANIZATIONS]),
+    );
   });
 
   it('gives the consortium pseudonym key to the credit authority and the regulator only', async () => {
@@ -288,8 +296,10 @@ describe('each organisation on its own host', () => {
   });
 
   it('computes the same trust file on every peer organisation’s host, from public definitions', async () => {
-    const [first, ...others] = await Promise.all(PEER_ORGS.map(readTrust));
-    expect(first?.organizations.map((org) => org.mspId).sort()).toEqual([...PEER_ORGS].sort());
+    const [first, ...others] = await Promise.all(FOUNDING_ORGANIZATIONS.map(readTrust));
+    expect(first?.organizations.map((org) => org.mspId).sort()).toEqual(
+      [...FOUNDING_ORGANIZATIONS].sort(),
+    );
     for (const other of others) {
       expect(other).toEqual(first);
     }
@@ -380,8 +390,9 @@ describe('one host of several stops and resumes', () => {
     );
     await hosts.network(credit, 'up');
     const status = await hosts.network(credit, 'status');
-    for (const node of ['ca', 'peer0', 'chaincode', 'witness']) {
-      expect(status).toMatch(new RegExp(`^${node}\\.creditorg\\s+\\d+\\s+running`, 'm'));
+    for (const name of [caName, peerName, chaincodeServiceName, witnessName]) {
+      const node = name('CreditOrg').replaceAll('.', '\\.');
+      expect(status).toMatch(new RegExp(`^${node}\\s+\\d+\\s+running`, 'm'));
     }
     // The nodes with a health endpoint answer on it (a contract service has none).
     expect(status).not.toMatch(/unhealthy|stopped/);
@@ -407,7 +418,7 @@ describe('one host of several stops and resumes', () => {
 /** The chain height a host's own peer reports, as `network.sh status` there shows it. */
 async function peerHeight(mspId: string): Promise<number> {
   const status = await hosts.network(host(mspId), 'status');
-  const line = status.split('\n').find((row) => row.startsWith(`peer0.${mspId.toLowerCase()} `));
+  const line = status.split('\n').find((row) => row.startsWith(`${peerName(mspId)} `));
   const height = Number(line?.trim().split(/\s+/).at(-1));
   if (!Number.isInteger(height)) {
     throw new Error(`no height for ${mspId}'s peer in:\n${status}`);
@@ -424,7 +435,7 @@ async function sandboxEntry(): Promise<string> {
 }
 
 /** The regulator's proof of a sandbox entry, checked offline against a host's trust file. */
-async function provenChecks(id: string, trustOf: PeerOrg): Promise<CheckResult[]> {
+async function provenChecks(id: string, trustOf: FoundingOrganization): Promise<CheckResult[]> {
   const bundle = await regulatorProof(id);
   return checkBundle(bundle, await readTrust(trustOf));
 }
@@ -447,7 +458,7 @@ function policyDetail(checks: CheckResult[]): string {
 
 /** Every founder's host takes in the channel's new membership: connection and trust files. */
 async function refreshFounders(): Promise<void> {
-  for (const mspId of PEER_ORGS) {
+  for (const mspId of FOUNDING_ORGANIZATIONS) {
     await hosts.network(host(mspId), 'host', 'refresh', mspId);
   }
 }
@@ -468,9 +479,9 @@ describe('a fourth organisation joins the running channel, and is removed', () =
     const bureau = host(BUREAU);
     await hosts.network(bureau, 'host', 'init', BUREAU, '--member', '--host', bureau.address);
     await hosts.network(bureau, 'host', 'export', BUREAU, definitionFolder(hosts, BUREAU));
-    for (const mspId of [ORDERER, ...PEER_ORGS]) {
+    for (const mspId of [ORDERER_ORGANIZATION, ...FOUNDING_ORGANIZATIONS]) {
       await hosts.network(bureau, 'host', 'import', definitionFolder(hosts, mspId));
-      if (mspId !== ORDERER) {
+      if (mspId !== ORDERER_ORGANIZATION) {
         await hosts.network(host(mspId), 'host', 'import', definitionFolder(hosts, BUREAU));
       }
     }
@@ -492,7 +503,7 @@ describe('a fourth organisation joins the running channel, and is removed', () =
     // The same trust file on every host, the member's own included.
     const trust = await readTrust('SandboxOrg');
     expect(trust.endorsementPolicy.organizations).toContain(BUREAU);
-    for (const mspId of [...PEER_ORGS.slice(1), BUREAU]) {
+    for (const mspId of [...FOUNDING_ORGANIZATIONS.slice(1), BUREAU]) {
       const text = await readFile(join(host(mspId).folder, 'network/trust.json'), 'utf8');
       expect(trustFile.parse(JSON.parse(text))).toEqual(trust);
     }
