@@ -55,6 +55,7 @@ const environment = z.object({
   COALESCE_MAX_ENTRIES: wholeNumber('entries', 1, 1000).default(500),
   BATCH_TRANSACTION_SIZE: wholeNumber('entries', 1, 1000).default(500),
   EVENTS_HEARTBEAT_MS: wholeNumber('milliseconds', 100, 300_000).default(15_000),
+  EVENTS_KEEP_DAYS: wholeNumber('days', 0, 36_500).default(7),
   WEBHOOK_RETRY_BASE_MS: wholeNumber('milliseconds', 10, 3_600_000).default(1_000),
   WEBHOOK_RETRY_MAX_MS: wholeNumber('milliseconds', 10, 86_400_000).default(3_600_000),
   WEBHOOK_MAX_ATTEMPTS: wholeNumber('attempts', 1, 100).default(16),
@@ -120,6 +121,8 @@ export type Config = Readonly<{
   /** Events and webhooks: an idle stream's heartbeat, and how webhooks are retried. */
   events: {
     heartbeatMs: number;
+    /** Days of entries the events database keeps whole; older events are read from blocks. */
+    keepDays: number;
     webhookRetry: {
       baseDelayMs: number;
       maxDelayMs: number;
@@ -222,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     batchTransactionSize: values.BATCH_TRANSACTION_SIZE,
     events: Object.freeze({
       heartbeatMs: values.EVENTS_HEARTBEAT_MS,
+      keepDays: values.EVENTS_KEEP_DAYS,
       webhookRetry: Object.freeze({
         baseDelayMs: values.WEBHOOK_RETRY_BASE_MS,
         maxDelayMs: Math.max(values.WEBHOOK_RETRY_BASE_MS, values.WEBHOOK_RETRY_MAX_MS),

@@ -216,6 +216,7 @@ export async function openGateway(config: Config, logger: Logger): Promise<Gatew
     rules: standardRules,
     ruleSettings: { sequenceGapGraceMs: config.compliance.sequenceGapGraceMs },
     sweepIntervalMs: config.compliance.sweepIntervalMs,
+    keepDays: config.events.keepDays,
     ...(detailsPrincipal === undefined
       ? {}
       : { readDetails: detailsReader(ledger, detailsPrincipal) }),

@@ -34,6 +34,7 @@ describe('loadConfig defaults', () => {
       batchTransactionSize: 500,
       events: {
         heartbeatMs: 15_000,
+        keepDays: 7,
         webhookRetry: {
           baseDelayMs: 1_000,
           maxDelayMs: 3_600_000,
@@ -54,6 +55,14 @@ describe('loadConfig defaults', () => {
     const config = loadConfig({ WEBHOOK_RETRY_BASE_MS: '5000', WEBHOOK_RETRY_MAX_MS: '1000' });
     expect(config.events.webhookRetry).toMatchObject({ baseDelayMs: 5_000, maxDelayMs: 5_000 });
     expect(() => loadConfig({ WEBHOOK_MAX_ATTEMPTS: '0' })).toThrow(/WEBHOOK_MAX_ATTEMPTS/);
+  });
+
+  test('days of event bodies kept: 0 keeps none, a fraction or a negative is refused', () => {
+    expect(loadConfig({ EVENTS_KEEP_DAYS: '0' }).events.keepDays).toBe(0);
+    expect(loadConfig({ EVENTS_KEEP_DAYS: '30' }).events.keepDays).toBe(30);
+    for (const bad of ['1.5', '-1', 'week']) {
+      expect(() => loadConfig({ EVENTS_KEEP_DAYS: bad })).toThrow(/EVENTS_KEEP_DAYS/);
+    }
   });
 
   test('the metrics listener sits beside the API port unless told otherwise', () => {

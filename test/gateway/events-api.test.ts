@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openEventStream, type ReceivedEvent } from '../support/event-stream.js';
@@ -364,4 +365,94 @@ describe(`events on ${TEST_LEDGER}`, () => {
       false,
     );
   });
+});
+
+describe(`events older than the bodies a gateway keeps, on ${TEST_LEDGER}`, () => {
+  let gateway: TestGateway;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'audit-events-kept-'));
+    // No day of bodies kept: every event is read again from its block.
+    gateway = await startTestGateway({
+      ...RETRIES,
+      DATA_DIR: dataDir,
+      EVENTS_KEEP_DAYS: '0',
+      COMPLIANCE_SWEEP_MS: '100',
+    });
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** How many of a stream's logged entries have had their bodies dropped from the database. */
+  function droppedBodies(stream: string): number {
+    const db = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
+    try {
+      const row = db
+        .prepare<[string], { dropped: number }>(
+          `SELECT count(*) AS dropped FROM entry_events e WHERE stream = ? AND e.body = ''
+           AND NOT EXISTS (SELECT 1 FROM entry_bodies b WHERE b.block = e.block AND b.idx = e.idx)`,
+        )
+        .get(stream);
+      return row?.dropped ?? 0;
+    } finally {
+      db.close();
+    }
+  }
+
+  test('streams and webhooks still deliver every entry whole, in order, read from the blocks', async () => {
+    const dataset = unique('events-dropped');
+    const stream = `dataset:${dataset}`;
+    const key = gateway.keys['sandbox-writer'];
+    // More than a stream's page (200) and a block's transaction (500): pages resume mid-block.
+    for (let round = 0; round < 3; round += 1) {
+      await writeBatch(gateway, key, accessesTo(dataset, 250, unique(`dropped-${round}`)));
+    }
+    const deadline = Date.now() + 60_000;
+    while (droppedBodies(stream) < 750 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(droppedBodies(stream)).toBe(750);
+
+    const receiver = await startReceiver();
+    try {
+      const created = await gateway.request<{ id: string; secret: string }>(
+        'POST',
+        '/v1/webhooks',
+        { key, body: { url: receiver.url, filter: { stream }, from: 'start' } },
+      );
+      expect(created.status).toBe(201);
+      receiver.secret = created.body.secret;
+
+      const events = await openEventStream(
+        `${gateway.url}/v1/events?stream=${encodeURIComponent(stream)}`,
+        { authorization: `Bearer ${key}` },
+      );
+      const received = await events.waitFor(750);
+      events.close();
+      const ids = received.map((event) => event.id);
+      expect(new Set(ids).size).toBe(750);
+      expect([...ids].sort(byPosition)).toEqual(ids);
+      // Each event is the entry as the API answers it, byte for byte once parsed.
+      for (const event of received.filter((_, index) => index % 50 === 0 || index === 749)) {
+        const { id } = event.data as { id: string };
+        const read = await gateway.request('GET', `/v1/entries/${id}`, { key });
+        expect(event.data).toEqual(read.body);
+      }
+
+      const webhookDeadline = Date.now() + 60_000;
+      while (receiver.accepted.length < 750 && Date.now() < webhookDeadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(receiver.accepted.map((delivery) => delivery.id)).toEqual(ids);
+      expect(receiver.accepted.map((delivery) => delivery.data.id)).toEqual(
+        received.map((event) => (event.data as { id: string }).id),
+      );
+    } finally {
+      await receiver.close();
+    }
+  }, 240_000);
 });

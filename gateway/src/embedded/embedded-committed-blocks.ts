@@ -57,6 +57,10 @@ export class EmbeddedCommittedBlocks implements CommittedBlocks {
     };
   }
 
+  block(number: number): Promise<CommittedBlock> {
+    return Promise.resolve(this.blockAt(number));
+  }
+
   private blockAt(number: number): CommittedBlock {
     const entries: CommittedEntry[] = [];
     for (const transaction of this.store.block(number)?.transactions ?? []) {

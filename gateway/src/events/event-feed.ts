@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import {
@@ -6,13 +7,19 @@ import {
   parseFindingEventId,
   type FindingEvent,
 } from '../compliance/compliance-engine';
-import { ERASURE_KIND, type AuditEntry, type ChannelRecord } from '@audit-ledger/chaincode';
+import {
+  ERASURE_KIND,
+  toLedgerTime,
+  type AuditEntry,
+  type ChannelRecord,
+} from '@audit-ledger/chaincode';
 import type { ComplianceRule, RuleSettings } from '../compliance/rule';
 import type { BlockFollowing, CommittedBlock, CommittedBlocks } from '../ledger/committed-blocks';
-import type { Principal } from '../ledger/ledger';
+import { LedgerError, type Principal } from '../ledger/ledger';
 import { openRebuildableDatabase } from '../sqlite';
 import {
   EventLog,
+  entryJson,
   parsePosition,
   type EventFilter,
   type EventReader,
@@ -32,9 +39,15 @@ export interface DeliverableEvent {
   committedAt?: string;
 }
 
-function entryEvent({ id, json, committedAt }: LoggedEntry): DeliverableEvent {
+function entryEvent(id: string, json: string, committedAt: string): DeliverableEvent {
   return { id, type: 'entry.committed', json, committedAt };
 }
+
+/** Blocks read again for events whose bodies were dropped, kept for the pages that follow. */
+const BLOCKS_KEPT_FOR_READERS = 4;
+/** At most this many blocks' bodies are dropped at a time, so that no step holds the thread. */
+const BODIES_DROPPED_PER_STEP = 8;
+const DAY_MS = 86_400_000;
 
 function findingEvent(event: FindingEvent): DeliverableEvent {
   return { id: event.id, type: `finding.${event.type}`, json: JSON.stringify(event.finding) };
@@ -47,6 +60,11 @@ export interface EventFeedOptions {
   ruleSettings: RuleSettings;
   /** How often deadlines are checked when no block commits. */
   sweepIntervalMs: number;
+  /**
+   * How many days of entries the database keeps whole; an older entry's event is read again
+   * from its block when a stream or webhook reaches it. Undefined: every body is kept.
+   */
+  keepDays?: number;
   /**
    * An entry whose details are held privately, read whole for the compliance rules; undefined
    * when this gateway may not read it or it was erased meanwhile. Without it, the rules observe
@@ -72,6 +90,11 @@ export class EventFeed {
   private readonly now: () => number;
   private following: BlockFollowing | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  /** Blocks read again, newest last: catching up reads pages of the same few blocks. */
+  private readonly blocksRead = new Map<number, CommittedBlock>();
+  /** Old bodies being dropped, step by step; one run at a time. */
+  private dropping: Promise<void> | undefined;
+  private closing = false;
 
   constructor(private readonly options: EventFeedOptions) {
     // Synced by the WAL's checkpoints, not at every commit: a process killed loses nothing, and
@@ -126,29 +149,37 @@ export class EventFeed {
   }
 
   /** Up to `limit` events of `topic` after `after` (from the first when undefined). */
-  eventsAfter(
+  async eventsAfter(
     topic: EventTopic,
     after: string | undefined,
     filter: EventFilter,
     reader: EventReader,
     limit: number,
-  ): DeliverableEvent[] {
+  ): Promise<DeliverableEvent[]> {
     if (topic === 'findings') {
       const sequence = after === undefined ? 0 : parseFindingEventId(after, 'Last-Event-ID');
       return this.compliance.eventsAfter(reader, sequence, limit).map(findingEvent);
     }
     const position = after === undefined ? undefined : parsePosition(after, 'Last-Event-ID');
-    return this.log.after(position, filter, reader, limit).map(entryEvent);
+    const events: DeliverableEvent[] = [];
+    for (const logged of this.log.after(position, filter, reader, limit)) {
+      events.push(await this.entryEventOf(logged));
+    }
+    return events;
   }
 
   /** The event `id` of `topic`, if the reader may read it. */
-  eventAt(topic: EventTopic, id: string, reader: EventReader): DeliverableEvent | undefined {
+  async eventAt(
+    topic: EventTopic,
+    id: string,
+    reader: EventReader,
+  ): Promise<DeliverableEvent | undefined> {
     if (topic === 'findings') {
       const event = this.compliance.eventAt(reader, parseFindingEventId(id, 'eventId'));
       return event === undefined ? undefined : findingEvent(event);
     }
     const logged = this.log.at(parsePosition(id, 'eventId'), reader);
-    return logged === undefined ? undefined : entryEvent(logged);
+    return logged === undefined ? undefined : this.entryEventOf(logged);
   }
 
   /** The id of the newest event of `topic`: where a new subscription starts. */
@@ -161,8 +192,10 @@ export class EventFeed {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.sweeper);
     await this.following?.stop();
+    await this.dropping;
     this.db.close();
   }
 
@@ -186,6 +219,67 @@ export class EventFeed {
     this.changes.emit('change');
   }
 
+  /** A logged entry's event, its body read again from its block if no longer kept here. */
+  private async entryEventOf(logged: LoggedEntry): Promise<DeliverableEvent> {
+    if (logged.json !== undefined) {
+      return entryEvent(logged.id, logged.json, logged.committedAt);
+    }
+    const { block, index } = logged.position;
+    const stored = (await this.blockRead(block)).entries[index]?.stored;
+    if (stored === undefined) {
+      throw new Error(`block ${block} holds no entry at ${logged.id}`);
+    }
+    return entryEvent(logged.id, entryJson(block, stored), logged.committedAt);
+  }
+
+  private async blockRead(number: number): Promise<CommittedBlock> {
+    const kept = this.blocksRead.get(number);
+    if (kept !== undefined) {
+      return kept;
+    }
+    const block = await this.options.blocks.block(number).catch((error: unknown) => {
+      this.options.logger.warn({ err: error, block: number }, 'reading an older block failed');
+      throw new LedgerError(
+        'LEDGER_UNAVAILABLE',
+        `block ${number}, which holds older events, could not be read`,
+        undefined,
+        error,
+      );
+    });
+    this.blocksRead.set(number, block);
+    for (const oldest of this.blocksRead.keys()) {
+      if (this.blocksRead.size <= BLOCKS_KEPT_FOR_READERS) {
+        break;
+      }
+      this.blocksRead.delete(oldest);
+    }
+    return block;
+  }
+
+  /** Starts dropping the bodies of entries older than keepDays, unless a run is under way. */
+  private dropOldBodies(): void {
+    const { keepDays } = this.options;
+    if (keepDays === undefined || this.dropping !== undefined) {
+      return;
+    }
+    const before = toLedgerTime(new Date(this.now() - keepDays * DAY_MS).toISOString());
+    // Cleared in a later turn: a run with nothing to drop settles before it is assigned.
+    this.dropping = this.dropBodiesBefore(before).finally(() => {
+      this.dropping = undefined;
+    });
+  }
+
+  private async dropBodiesBefore(before: string): Promise<void> {
+    try {
+      // A turn for requests between steps: a backlog of months drains without holding them.
+      while (!this.closing && this.log.dropBodies(before, BODIES_DROPPED_PER_STEP) > 0) {
+        await nextTurn();
+      }
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'dropping old event bodies failed');
+    }
+  }
+
   private async wholeEntries(block: CommittedBlock): Promise<Map<number, AuditEntry>> {
     const whole = new Map<number, AuditEntry>();
     const { readDetails } = this.options;
@@ -204,6 +298,7 @@ export class EventFeed {
   }
 
   private sweep(): void {
+    this.dropOldBodies();
     const before = this.compliance.lastEvent();
     try {
       this.compliance.sweep(this.now());

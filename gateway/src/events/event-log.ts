@@ -41,23 +41,46 @@ export type EventReader = { everyOrganization: true } | { organization: string }
 /** An entry as logged: its position, its ledger time, and its JSON with its block number. */
 export interface LoggedEntry {
   id: string;
+  position: LedgerPosition;
   committedAt: string;
-  /** The entry as `GET /v1/entries/{id}` answers it (`blockNumber` first), as JSON text. */
-  json: string;
+  /**
+   * The entry as `GET /v1/entries/{id}` answers it (`blockNumber` first), as JSON text; absent
+   * once its body is no longer kept here (see dropBodies), when its block holds it still.
+   */
+  json?: string;
+}
+
+/** The entry as `GET /v1/entries/{id}` answers it, from the canonical JSON its block stored. */
+export function entryJson(blockNumber: number, stored: string): string {
+  return `{"blockNumber":${blockNumber},${stored.slice(1)}`;
 }
 
 interface EventRow {
   block: number;
   idx: number;
   committed_at: string;
-  body: string;
+  /** Null or empty once dropped. */
+  body: string | null;
 }
+
+/**
+ * A row's body: kept beside it in entry_bodies, or in its own `body` column in a database
+ * written before bodies had a table of their own (emptied when dropped).
+ */
+const ROW = `e.block, e.idx, e.committed_at, coalesce(b.body, nullif(e.body, '')) AS body
+  FROM entry_events e LEFT JOIN entry_bodies b ON b.block = e.block AND b.idx = e.idx`;
 
 /**
  * Every committed entry in ledger order, each under its position, kept in the gateway's events
  * database block by block: `height` blocks from block 0 are logged, each in one SQLite
  * transaction with whatever else is fed from it. Readers page through it after a position,
  * filtered by kind, stream or source and by whose entries they may read.
+ *
+ * Each entry's body (its stored JSON, most of what is kept) lives in a table of its own and may
+ * be dropped once old (dropBodies): the entry's row stays, so every position still filters,
+ * orders and resumes, and the body is read again from the entry's block when asked for. Bodies
+ * are deleted in whole ranges of blocks, which frees whole pages for the rows that follow, so
+ * the file stops growing by the bodies' share.
  */
 export class EventLog {
   private readonly statements;
@@ -85,6 +108,17 @@ export class EventLog {
         height INTEGER NOT NULL
       );
       INSERT OR IGNORE INTO entry_events_progress (singleton, height) VALUES (0, 0);
+      CREATE TABLE IF NOT EXISTS entry_events_bodies (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 0),
+        kept_from INTEGER NOT NULL
+      );
+      INSERT OR IGNORE INTO entry_events_bodies (singleton, kept_from) VALUES (0, 0);
+      CREATE TABLE IF NOT EXISTS entry_bodies (
+        block INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (block, idx)
+      ) WITHOUT ROWID;
     `);
     this.statements = {
       height: db.prepare<[], { height: number }>('SELECT height FROM entry_events_progress'),
@@ -93,11 +127,28 @@ export class EventLog {
         'SELECT block, idx FROM entry_events ORDER BY block DESC, idx DESC LIMIT 1',
       ),
       at: db.prepare<[number, number], EventRow & { msp_id: string }>(
-        'SELECT block, idx, msp_id, committed_at, body FROM entry_events WHERE block = ? AND idx = ?',
+        `SELECT e.msp_id, ${ROW} WHERE e.block = ? AND e.idx = ?`,
       ),
-      insert: db.prepare<[number, number, string, string, string, string, string, string]>(
+      keptFrom: db.prepare<[], { kept_from: number }>('SELECT kept_from FROM entry_events_bodies'),
+      keepFrom: db.prepare<[number]>('UPDATE entry_events_bodies SET kept_from = ?'),
+      // Rows follow the primary key from `from`, within `until`: at most that many are read.
+      firstKept: db.prepare<{ from: number; until: number; before: string }, { block: number }>(
+        `SELECT block FROM entry_events
+         WHERE block >= @from AND block < @until AND committed_at >= @before
+         ORDER BY block, idx LIMIT 1`,
+      ),
+      dropBodies: db.prepare<[number, number]>(
+        'DELETE FROM entry_bodies WHERE block >= ? AND block < ?',
+      ),
+      dropOlderBodies: db.prepare<[number, number]>(
+        "UPDATE entry_events SET body = '' WHERE block >= ? AND block < ? AND body != ''",
+      ),
+      insertBody: db.prepare<[number, number, string]>(
+        'INSERT INTO entry_bodies (block, idx, body) VALUES (?, ?, ?)',
+      ),
+      insert: db.prepare<[number, number, string, string, string, string, string]>(
         `INSERT INTO entry_events (block, idx, msp_id, kind, stream, source, committed_at, body)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, '')`,
       ),
     };
   }
@@ -134,8 +185,8 @@ export class EventLog {
         stream,
         entry.source,
         entry.committedAt,
-        stored,
       );
+      this.statements.insertBody.run(block.number, index, stored);
       const read = 'payload' in entry ? entry : whole.get(index);
       if (read !== undefined) {
         observed.push({
@@ -147,6 +198,27 @@ export class EventLog {
     });
     this.statements.advance.run(block.number + 1);
     return observed;
+  }
+
+  /**
+   * Drops the bodies of entries committed before `before` (ledger time), up to `maxBlocks`
+   * blocks at a time so that a long backlog never holds the thread; returns how many blocks'
+   * bodies it dropped, 0 once every old one is gone. Freed pages are reused by later rows, so
+   * the database stops growing with the ledger by the bodies' share.
+   */
+  dropBodies(before: string, maxBlocks: number): number {
+    const from = this.statements.keptFrom.get()?.kept_from ?? 0;
+    const window = Math.min(from + maxBlocks, this.height());
+    const until = this.statements.firstKept.get({ from, until: window, before })?.block ?? window;
+    if (until <= from) {
+      return 0;
+    }
+    this.db.transaction(() => {
+      this.statements.dropBodies.run(from, until);
+      this.statements.dropOlderBodies.run(from, until);
+      this.statements.keepFrom.run(until);
+    })();
+    return until - from;
   }
 
   /** The newest entry's position, if any entry is logged. */
@@ -171,7 +243,7 @@ export class EventLog {
     reader: EventReader,
     limit: number,
   ): LoggedEntry[] {
-    const conditions = ['(block > @block OR (block = @block AND idx > @index))'];
+    const conditions = ['(e.block > @block OR (e.block = @block AND e.idx > @index))'];
     const parameters: Record<string, string | number> = {
       block: position?.block ?? -1,
       index: position?.index ?? -1,
@@ -180,21 +252,18 @@ export class EventLog {
     for (const field of ['kind', 'stream', 'source'] as const) {
       const value = filter[field];
       if (value !== undefined) {
-        conditions.push(`${field} = @${field}`);
+        conditions.push(`e.${field} = @${field}`);
         parameters[field] = value;
       }
     }
     if ('organization' in reader) {
-      conditions.push('msp_id = @organization');
+      conditions.push('e.msp_id = @organization');
       parameters.organization = reader.organization;
     }
     const where = conditions.join(' AND ');
     let read = this.reads.get(where);
     if (read === undefined) {
-      read = this.db.prepare(
-        `SELECT block, idx, committed_at, body FROM entry_events WHERE ${where}
-         ORDER BY block, idx LIMIT @limit`,
-      );
+      read = this.db.prepare(`SELECT ${ROW} WHERE ${where} ORDER BY e.block, e.idx LIMIT @limit`);
       this.reads.set(where, read);
     }
     const rows = read.all(parameters);
@@ -204,9 +273,11 @@ export class EventLog {
 
 /** The stored JSON with the block number spliced in: no entry is parsed to be sent on. */
 function loggedEntryOf(row: EventRow): LoggedEntry {
+  const position = { block: row.block, index: row.idx };
   return {
-    id: positionId({ block: row.block, index: row.idx }),
+    id: positionId(position),
+    position,
     committedAt: row.committed_at,
-    json: `{"blockNumber":${row.block},${row.body.slice(1)}`,
+    ...(row.body === null ? {} : { json: entryJson(row.block, row.body) }),
   };
 }

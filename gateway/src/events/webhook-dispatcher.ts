@@ -108,16 +108,23 @@ export class WebhookDispatcher {
       if (webhook === undefined) {
         return;
       }
-      if (ahead.length === 0) {
-        ahead = this.feed.eventsAfter(
-          webhook.topic,
-          webhook.deliveredThrough,
-          webhook.filter,
-          webhook.reader,
-          READ_AHEAD,
-        );
+      let next;
+      try {
+        if (ahead.length === 0) {
+          ahead = await this.feed.eventsAfter(
+            webhook.topic,
+            webhook.deliveredThrough,
+            webhook.filter,
+            webhook.reader,
+            READ_AHEAD,
+          );
+        }
+        next = await this.nextEvent(webhook, ahead[0]);
+      } catch {
+        // Older events' blocks could not be read (the feed logged why): the cursor stays.
+        await sleep(IDLE_WAIT_MS, undefined, { signal }).catch(() => undefined);
+        continue;
       }
-      const next = this.nextEvent(webhook, ahead[0]);
       if (next === undefined) {
         await this.feed.changed(IDLE_WAIT_MS, signal);
         continue;
@@ -143,13 +150,13 @@ export class WebhookDispatcher {
   }
 
   /** A replayed dead letter first, else `following`, the next event after the cursor. */
-  private nextEvent(
+  private async nextEvent(
     webhook: WebhookDelivery,
     following: DeliverableEvent | undefined,
-  ): { event: DeliverableEvent; replay: boolean } | undefined {
+  ): Promise<{ event: DeliverableEvent; replay: boolean } | undefined> {
     const replay = this.feed.webhooks.nextReplay(webhook.id);
     if (replay !== undefined) {
-      const event = this.feed.eventAt(webhook.topic, replay, webhook.reader);
+      const event = await this.feed.eventAt(webhook.topic, replay, webhook.reader);
       if (event === undefined) {
         // No longer readable by its owner: nothing to send.
         this.feed.webhooks.replayed(webhook.id, replay);

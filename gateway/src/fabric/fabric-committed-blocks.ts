@@ -2,6 +2,7 @@ import type { Network } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { QUERY_CHAINCODE } from '@audit-ledger/verifier';
 import type { BlockFollowing, CommittedBlock, CommittedBlocks } from '../ledger/committed-blocks';
 import type { Principal } from '../ledger/ledger';
 import { entriesCommittedBy } from './block-entries';
@@ -30,6 +31,7 @@ export function committedBlockOf(block: common.Block, chaincode: string): Commit
 export class FabricCommittedBlocks implements CommittedBlocks {
   constructor(
     private readonly network: () => Promise<Network>,
+    private readonly channel: string,
     private readonly chaincode: string,
     private readonly organizationOfPrincipal: (principal: Principal) => Promise<string>,
     private readonly logger: Logger,
@@ -37,6 +39,16 @@ export class FabricCommittedBlocks implements CommittedBlocks {
 
   organizationOf(principal: Principal): Promise<string> {
     return this.organizationOfPrincipal(principal);
+  }
+
+  /** A block as a peer serves it (`qscc GetBlockByNumber`), its entries read as when followed. */
+  async block(number: number): Promise<CommittedBlock> {
+    const bytes = await (
+      await this.network()
+    )
+      .getContract(QUERY_CHAINCODE)
+      .evaluateTransaction('GetBlockByNumber', this.channel, String(number));
+    return committedBlockOf(common.Block.deserializeBinary(bytes), this.chaincode);
   }
 
   follow(from: number, onBlock: (block: CommittedBlock) => Promise<void> | void): BlockFollowing {

@@ -145,6 +145,7 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
   committedBlocks(): CommittedBlocks {
     return new FabricCommittedBlocks(
       () => this.channel(),
+      this.options.connection.channel,
       this.options.connection.chaincode,
       async (principal) => (await this.options.identities.identityFor(principal)).mspId,
       this.options.logger,

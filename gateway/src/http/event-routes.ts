@@ -239,7 +239,7 @@ export function createEventRouter(deps: EventRouteDependencies): Router {
       const lastEventId = request.get('last-event-id') ?? query.lastEventId;
       const reader = await feed.readerOf(principalOf(response));
       // Read before the stream opens, so that a bad Last-Event-ID is answered with its own status.
-      let page = feed.eventsAfter(
+      let page = await feed.eventsAfter(
         topic,
         lastEventId,
         { kind, stream, source },
@@ -285,7 +285,19 @@ export function createEventRouter(deps: EventRouteDependencies): Router {
           await feed.changed(deps.heartbeatMs - Math.min(quiet, deps.heartbeatMs - 1), gone.signal);
         }
         if (!isGone()) {
-          page = feed.eventsAfter(topic, after, { kind, stream, source }, reader, STREAM_PAGE);
+          try {
+            page = await feed.eventsAfter(
+              topic,
+              after,
+              { kind, stream, source },
+              reader,
+              STREAM_PAGE,
+            );
+          } catch {
+            // Older events' blocks could not be read (the feed logged why): the stream ends, and
+            // its client reconnects after the retry interval, resuming at its Last-Event-ID.
+            break;
+          }
         }
       }
       response.end();

@@ -41,4 +41,6 @@ export interface CommittedBlocks {
    * call has settled; a call that throws is made again for the same block. Until `stop`.
    */
   follow(from: number, onBlock: (block: CommittedBlock) => Promise<void> | void): BlockFollowing;
+  /** One committed block's entries, read again: for events older than their kept bodies. */
+  block(number: number): Promise<CommittedBlock>;
 }
