@@ -86,7 +86,8 @@ export class EventFeed {
   readonly compliance: ComplianceEngine;
   readonly webhooks: WebhookStore;
   private readonly db: Database.Database;
-  private readonly changes = new EventEmitter();
+  private readonly changeEvents = new EventEmitter();
+  private changeCount = 0;
   private readonly now: () => number;
   private following: BlockFollowing | undefined;
   private sweeper: NodeJS.Timeout | undefined;
@@ -108,7 +109,7 @@ export class EventFeed {
     this.webhooks = new WebhookStore(this.db);
     this.now = options.now ?? Date.now;
     // Every SSE stream and webhook waits here; more than Node's default ten is normal.
-    this.changes.setMaxListeners(0);
+    this.changeEvents.setMaxListeners(0);
   }
 
   start(): void {
@@ -119,21 +120,32 @@ export class EventFeed {
     this.sweeper.unref();
   }
 
+  /** How many changes there have been: a reader notes it before it reads (see changed). */
+  changesSoFar(): number {
+    return this.changeCount;
+  }
+
   /**
    * Resolves at the next change (a block fed, a finding raised), at `timeoutMs`, or on abort;
    * whichever comes first removes the others' listeners, so that a stream waiting all day
-   * leaves nothing behind on its signal.
+   * leaves nothing behind on its signal. Given the count of changes a reader noted before it
+   * last read, it resolves at once if there was one since: reading can yield (older bodies come
+   * from blocks), and a change made meanwhile must not wait for the next.
    */
-  changed(timeoutMs: number, signal: AbortSignal): Promise<void> {
+  changed(timeoutMs: number, signal: AbortSignal, changesSeen?: number): Promise<void> {
     return new Promise((resolve) => {
+      if (changesSeen !== undefined && changesSeen !== this.changeCount) {
+        resolve();
+        return;
+      }
       const settle = () => {
         clearTimeout(timer);
-        this.changes.off('change', settle);
+        this.changeEvents.off('change', settle);
         signal.removeEventListener('abort', settle);
         resolve();
       };
       const timer = setTimeout(settle, timeoutMs);
-      this.changes.once('change', settle);
+      this.changeEvents.once('change', settle);
       signal.addEventListener('abort', settle, { once: true });
       if (signal.aborted) {
         settle();
@@ -216,7 +228,12 @@ export class EventFeed {
       throw error;
     }
     this.sweep();
-    this.changes.emit('change');
+    this.announceChange();
+  }
+
+  private announceChange(): void {
+    this.changeCount += 1;
+    this.changeEvents.emit('change');
   }
 
   /** A logged entry's event, its body read again from its block if no longer kept here. */
@@ -307,7 +324,7 @@ export class EventFeed {
       return;
     }
     if (this.compliance.lastEvent() !== before) {
-      this.changes.emit('change');
+      this.announceChange();
     }
   }
 }

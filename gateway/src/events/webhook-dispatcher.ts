@@ -102,6 +102,7 @@ export class WebhookDispatcher {
     const { signal } = this.stopping;
     // The events after the cursor, read ahead; only this loop moves the cursor.
     let ahead: DeliverableEvent[] = [];
+    let changesSeen = this.feed.changesSoFar();
     while (!signal.aborted) {
       // Read each time: the subscription may be gone, or its dead letters replayed meanwhile.
       const webhook = this.feed.webhooks.delivery(id);
@@ -111,6 +112,7 @@ export class WebhookDispatcher {
       let next;
       try {
         if (ahead.length === 0) {
+          changesSeen = this.feed.changesSoFar();
           ahead = await this.feed.eventsAfter(
             webhook.topic,
             webhook.deliveredThrough,
@@ -126,7 +128,7 @@ export class WebhookDispatcher {
         continue;
       }
       if (next === undefined) {
-        await this.feed.changed(IDLE_WAIT_MS, signal);
+        await this.feed.changed(IDLE_WAIT_MS, signal, changesSeen);
         continue;
       }
       const wait = webhook.nextAttemptAt - Date.now();

@@ -239,6 +239,7 @@ export function createEventRouter(deps: EventRouteDependencies): Router {
       const lastEventId = request.get('last-event-id') ?? query.lastEventId;
       const reader = await feed.readerOf(principalOf(response));
       // Read before the stream opens, so that a bad Last-Event-ID is answered with its own status.
+      let changesSeen = feed.changesSoFar();
       let page = await feed.eventsAfter(
         topic,
         lastEventId,
@@ -282,10 +283,15 @@ export function createEventRouter(deps: EventRouteDependencies): Router {
             response.write(': heartbeat\n\n');
             sentAt = Date.now();
           }
-          await feed.changed(deps.heartbeatMs - Math.min(quiet, deps.heartbeatMs - 1), gone.signal);
+          await feed.changed(
+            deps.heartbeatMs - Math.min(quiet, deps.heartbeatMs - 1),
+            gone.signal,
+            changesSeen,
+          );
         }
         if (!isGone()) {
           try {
+            changesSeen = feed.changesSoFar();
             page = await feed.eventsAfter(
               topic,
               after,
