@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { progress } from '@audit-ledger/gateway/dist/cli/progress';
-import { startGateway, stopGateway, type Gateway } from './bench-gateway';
+import { startGateway, stopGateway, writeBatch, type Gateway } from './bench-gateway';
 import { percentile } from './bench-figures';
 import { creditChangeRequest, dataAccessRequest } from './bench-requests';
 
@@ -27,21 +27,7 @@ async function fill(gateway: Gateway, entries: number): Promise<void> {
     const batch = Array.from({ length: size }, (_, index) =>
       credit ? creditChangeRequest(first + index) : dataAccessRequest(first + index),
     );
-    const response = await fetch(`${gateway.url}/v1/entries/batch`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${gateway.keys[credit ? 'credit-writer' : 'sandbox-writer'] ?? ''}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ entries: batch }),
-    });
-    const answer = (await response.json()) as { results?: { status: number }[] };
-    const refused = answer.results?.find((result) => result.status !== 201);
-    if (!response.ok || answer.results?.length !== size || refused !== undefined) {
-      throw new Error(
-        `filling the ledger failed: ${response.status} ${JSON.stringify(refused ?? answer)}`,
-      );
-    }
+    await writeBatch(gateway, credit ? 'credit-writer' : 'sandbox-writer', batch);
     shown.update(first + size, entries);
   }
   shown.finish(entries);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { progress } from '@audit-ledger/gateway/dist/cli/progress';
-import { startGateway, stopGateway, type Gateway } from './bench-gateway';
+import { startGateway, stopGateway, writeBatch, type Gateway } from './bench-gateway';
 import { admitSampleTeam } from './bench-load';
 import { dataAccessRequest } from './bench-requests';
 
@@ -24,20 +24,11 @@ async function fill(gateway: Gateway, entries: number, label: string): Promise<v
   const shown = progress(label, { unit: 'entries' });
   for (let first = 0; first < entries; first += BATCH) {
     const size = Math.min(BATCH, entries - first);
-    const response = await fetch(`${gateway.url}/v1/entries/batch`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${gateway.keys['sandbox-writer'] ?? ''}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({
-        entries: Array.from({ length: size }, (_, index) => dataAccessRequest(first + index)),
-      }),
-    });
-    const answer = (await response.json()) as { results?: { status: number }[] };
-    if (!response.ok || answer.results?.some((result) => result.status !== 201) !== false) {
-      throw new Error(`writing entries failed: ${response.status} ${JSON.stringify(answer)}`);
-    }
+    await writeBatch(
+      gateway,
+      'sandbox-writer',
+      Array.from({ length: size }, (_, index) => dataAccessRequest(first + index)),
+    );
     shown.update(first + size, entries);
   }
   shown.finish(entries);

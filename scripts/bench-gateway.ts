@@ -70,6 +70,32 @@ export async function startGateway(env: Record<string, string>): Promise<Gateway
   return { url, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, keys, child, dataDir };
 }
 
+/**
+ * Writes `entries` in one batch with `role`'s development key, and fails, saying why, unless
+ * every one of them committed.
+ */
+export async function writeBatch(
+  gateway: Gateway,
+  role: string,
+  entries: readonly unknown[],
+): Promise<void> {
+  const response = await fetch(`${gateway.url}/v1/entries/batch`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${gateway.keys[role] ?? ''}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ entries }),
+  });
+  const answer = (await response.json()) as { results?: { status: number }[] };
+  const refused = answer.results?.find((result) => result.status !== 201);
+  if (!response.ok || answer.results?.length !== entries.length || refused !== undefined) {
+    throw new Error(
+      `a batch of ${entries.length} was refused: ${response.status} ${JSON.stringify(refused ?? answer)}`,
+    );
+  }
+}
+
 export async function stopGateway(gateway: Gateway): Promise<void> {
   const exited = new Promise((done) => gateway.child.once('exit', done));
   gateway.child.kill('SIGTERM');

@@ -5,7 +5,14 @@ import { progress } from '@audit-ledger/gateway/dist/cli/progress';
 import type { ConnectionFile } from '@audit-ledger/gateway/dist/fabric/connection-file';
 import { chainHeight, sampleNetwork, type costPerEntry, type NetworkSample } from './bench-fabric';
 import { metricSum, sampleAdmissions, sampleEntry } from './bench-figures';
-import { cpuSeconds, rssMb, startGateway, stopGateway, type Gateway } from './bench-gateway';
+import {
+  cpuSeconds,
+  rssMb,
+  startGateway,
+  stopGateway,
+  writeBatch,
+  type Gateway,
+} from './bench-gateway';
 import { openLoop } from './open-loop';
 import { watchEvents, type EventLatencies } from './bench-events';
 
@@ -328,20 +335,7 @@ export async function load(
  * every sample entry, work a sandbox running as it should does not do.
  */
 export async function admitSampleTeam(gateway: Gateway): Promise<void> {
-  const response = await fetch(`${gateway.url}/v1/entries/batch`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${gateway.keys['sandbox-writer'] ?? ''}`,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify({ entries: sampleAdmissions() }),
-  });
-  const answer = (await response.json()) as { results?: { status: number }[] };
-  const refused =
-    answer.results === undefined || answer.results.some((result) => result.status !== 201);
-  if (!response.ok || refused) {
-    throw new Error(`the sample team's admissions were refused: ${JSON.stringify(answer)}`);
-  }
+  await writeBatch(gateway, 'sandbox-writer', sampleAdmissions());
 }
 
 /** A measured run, and the warm-up before it on the same gateway when there was one. */

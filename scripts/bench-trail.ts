@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { progress } from '@audit-ledger/gateway/dist/cli/progress';
-import { startGateway, stopGateway, type Gateway } from './bench-gateway';
+import { startGateway, stopGateway, writeBatch, type Gateway } from './bench-gateway';
 import { percentile } from './bench-figures';
 import { creditChangeRequest, dataAccessRequest } from './bench-requests';
 
@@ -21,21 +21,7 @@ async function fill(gateway: Gateway, entries: number): Promise<void> {
     const batch = Array.from({ length: Math.min(FILL_BATCH, entries - first + 1) }, (_, index) =>
       dataAccessRequest(first + index, first + index),
     );
-    const response = await fetch(`${gateway.url}/v1/entries/batch`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${gateway.keys['sandbox-writer'] ?? ''}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ entries: batch }),
-    });
-    const answer = (await response.json()) as { results?: { status: number; error?: unknown }[] };
-    const refused = answer.results?.find((result) => result.status !== 201);
-    if (!response.ok || answer.results?.length !== batch.length || refused !== undefined) {
-      throw new Error(
-        `filling the ledger failed: ${response.status} ${JSON.stringify(refused ?? answer)}`,
-      );
-    }
+    await writeBatch(gateway, 'sandbox-writer', batch);
     shown.update(first + batch.length - 1, entries);
   }
   shown.finish(entries);

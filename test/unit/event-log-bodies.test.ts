@@ -88,8 +88,18 @@ describe('dropping old event bodies', () => {
 describe('a database written before bodies had a table of their own', () => {
   test('serves the bodies its rows hold, and drops them like the others', () => {
     const db = new Database(':memory:');
-    const log = new EventLog(db);
-    // As the gateway logged entries before: the body in the entry's own row.
+    // As the gateway logged entries before: the body in the entry's own row, one block logged.
+    db.exec(`
+      CREATE TABLE entry_events (
+        block INTEGER NOT NULL, idx INTEGER NOT NULL, msp_id TEXT NOT NULL, kind TEXT NOT NULL,
+        stream TEXT NOT NULL, source TEXT NOT NULL, committed_at TEXT NOT NULL,
+        body TEXT NOT NULL, PRIMARY KEY (block, idx)
+      ) WITHOUT ROWID;
+      CREATE TABLE entry_events_progress (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 0), height INTEGER NOT NULL
+      );
+      INSERT INTO entry_events_progress (singleton, height) VALUES (0, 1);
+    `);
     const { entries } = blockOf(0, 2, DAY_ONE);
     entries.forEach(({ entry, stored }, index) => {
       db.prepare(
@@ -97,7 +107,7 @@ describe('a database written before bodies had a table of their own', () => {
          VALUES (0, ?, 'SandboxOrg', ?, 'dataset:d', ?, ?, ?)`,
       ).run(index, entry.kind, entry.source, entry.committedAt, stored);
     });
-    db.prepare('UPDATE entry_events_progress SET height = 1').run();
+    const log = new EventLog(db);
     log.addBlock(blockOf(1, 1, DAY_THREE));
 
     const whole = log.after(undefined, {}, EVERYONE, 10);

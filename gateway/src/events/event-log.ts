@@ -90,6 +90,9 @@ export class EventLog {
     Database.Statement<Record<string, string | number>, EventRow>
   >();
 
+  /** Blocks before this were logged with their bodies in their own rows (see ROW). */
+  private readonly legacyUntil: number;
+
   constructor(private readonly db: Database.Database) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS entry_events (
@@ -108,11 +111,15 @@ export class EventLog {
         height INTEGER NOT NULL
       );
       INSERT OR IGNORE INTO entry_events_progress (singleton, height) VALUES (0, 0);
-      CREATE TABLE IF NOT EXISTS entry_events_bodies (
+      -- kept_from: the first block whose bodies are kept. legacy_until: the blocks before it were
+      -- logged with their bodies in their rows, before bodies had a table of their own.
+      CREATE TABLE IF NOT EXISTS entry_bodies_progress (
         singleton INTEGER PRIMARY KEY CHECK (singleton = 0),
-        kept_from INTEGER NOT NULL
+        kept_from INTEGER NOT NULL,
+        legacy_until INTEGER NOT NULL
       );
-      INSERT OR IGNORE INTO entry_events_bodies (singleton, kept_from) VALUES (0, 0);
+      INSERT OR IGNORE INTO entry_bodies_progress (singleton, kept_from, legacy_until)
+        SELECT 0, 0, height FROM entry_events_progress;
       CREATE TABLE IF NOT EXISTS entry_bodies (
         block INTEGER NOT NULL,
         idx INTEGER NOT NULL,
@@ -120,6 +127,10 @@ export class EventLog {
         PRIMARY KEY (block, idx)
       ) WITHOUT ROWID;
     `);
+    this.legacyUntil =
+      db
+        .prepare<[], { legacy_until: number }>('SELECT legacy_until FROM entry_bodies_progress')
+        .get()?.legacy_until ?? 0;
     this.statements = {
       height: db.prepare<[], { height: number }>('SELECT height FROM entry_events_progress'),
       advance: db.prepare<[number]>('UPDATE entry_events_progress SET height = ?'),
@@ -129,8 +140,10 @@ export class EventLog {
       at: db.prepare<[number, number], EventRow & { msp_id: string }>(
         `SELECT e.msp_id, ${ROW} WHERE e.block = ? AND e.idx = ?`,
       ),
-      keptFrom: db.prepare<[], { kept_from: number }>('SELECT kept_from FROM entry_events_bodies'),
-      keepFrom: db.prepare<[number]>('UPDATE entry_events_bodies SET kept_from = ?'),
+      keptFrom: db.prepare<[], { kept_from: number }>(
+        'SELECT kept_from FROM entry_bodies_progress',
+      ),
+      keepFrom: db.prepare<[number]>('UPDATE entry_bodies_progress SET kept_from = ?'),
       // Rows follow the primary key from `from`, within `until`: at most that many are read.
       firstKept: db.prepare<{ from: number; until: number; before: string }, { block: number }>(
         `SELECT block FROM entry_events
@@ -141,7 +154,7 @@ export class EventLog {
         'DELETE FROM entry_bodies WHERE block >= ? AND block < ?',
       ),
       dropOlderBodies: db.prepare<[number, number]>(
-        "UPDATE entry_events SET body = '' WHERE block >= ? AND block < ? AND body != ''",
+        "UPDATE entry_events SET body = '' WHERE block >= ? AND block < ?",
       ),
       insertBody: db.prepare<[number, number, string]>(
         'INSERT INTO entry_bodies (block, idx, body) VALUES (?, ?, ?)',
@@ -215,7 +228,9 @@ export class EventLog {
     }
     this.db.transaction(() => {
       this.statements.dropBodies.run(from, until);
-      this.statements.dropOlderBodies.run(from, until);
+      if (from < this.legacyUntil) {
+        this.statements.dropOlderBodies.run(from, Math.min(until, this.legacyUntil));
+      }
       this.statements.keepFrom.run(until);
     })();
     return until - from;

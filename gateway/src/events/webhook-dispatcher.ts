@@ -109,7 +109,7 @@ export class WebhookDispatcher {
       if (webhook === undefined) {
         return;
       }
-      let next;
+      let next: Awaited<ReturnType<typeof this.nextEvent>>;
       try {
         if (ahead.length === 0) {
           changesSeen = this.feed.changesSoFar();
