@@ -74,7 +74,35 @@ function refuseInvalidUtf8(_request: unknown, _response: unknown, body: Buffer):
 
 export function createApp(deps: AppDependencies): express.Express {
   const { ledger, logger, metrics, outbox } = deps;
-  const openApi = buildOpenApiDocument(deps.version, deps.kinds);
+  const health = createHealthRouter(ledger, outbox.store);
+  const api = [
+    createCallerRouter(),
+    createKindsRouter(deps.kinds),
+    createEntryRouter(deps.kinds, {
+      ledger,
+      entries: deps.entries,
+      erasures: deps.erasures,
+      outbox,
+      metrics,
+    }),
+    createTrailRouter({ ledger, peerCopies: deps.peerCopies, logger, metrics }),
+    createStatisticsRouter(ledger, deps.kinds),
+    createSubjectRouter(deps.pseudonymizer, deps.kinds),
+    createEventRouter({ ...deps.events, entries: deps.entries, kinds: deps.kinds, metrics }),
+    deps.transparency === undefined
+      ? createUnavailableTransparencyRouter(ledger.kind)
+      : createTransparencyRouter(
+          deps.transparency.proofs,
+          deps.transparency.checkpoints,
+          deps.transparency.disclosure,
+        ),
+  ];
+  // The document lists the routes mounted below, so none is served undocumented.
+  const openApi = buildOpenApiDocument(
+    deps.version,
+    deps.kinds,
+    [health, ...api].map(({ table }) => table),
+  );
 
   const app = express();
   app.disable('x-powered-by');
@@ -83,7 +111,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.set('query parser', 'simple');
   app.use(observe(logger, metrics));
 
-  app.use(createHealthRouter(ledger, outbox.store));
+  app.use(health.router);
   app.get('/openapi.json', (_request, response) => {
     response.json(openApi);
   });
@@ -97,30 +125,9 @@ export function createApp(deps: AppDependencies): express.Express {
     authenticate(deps.apiKeys),
     express.json({ limit: MAX_BODY_BYTES, strict: true, verify: refuseInvalidUtf8 }),
   );
-  app.use(createCallerRouter());
-  app.use(createKindsRouter(deps.kinds));
-  app.use(
-    createEntryRouter(deps.kinds, {
-      ledger,
-      entries: deps.entries,
-      erasures: deps.erasures,
-      outbox,
-      metrics,
-    }),
-  );
-  app.use(createTrailRouter({ ledger, peerCopies: deps.peerCopies, logger, metrics }));
-  app.use(createStatisticsRouter(ledger, deps.kinds));
-  app.use(createSubjectRouter(deps.pseudonymizer, deps.kinds));
-  app.use(createEventRouter({ ...deps.events, entries: deps.entries, kinds: deps.kinds, metrics }));
-  app.use(
-    deps.transparency === undefined
-      ? createUnavailableTransparencyRouter(ledger.kind)
-      : createTransparencyRouter(
-          deps.transparency.proofs,
-          deps.transparency.checkpoints,
-          deps.transparency.disclosure,
-        ),
-  );
+  for (const { router } of api) {
+    app.use(router);
+  }
 
   app.use((request, _response, next) => {
     next(new RequestError('ROUTE_NOT_FOUND', `no route ${request.method} ${request.path}`));

@@ -1,9 +1,13 @@
 /**
  * The OpenAPI document and the routes served are one declaration: every operation the document
- * lists is answered by a route (never the 404 of an unknown route), and a JSON body is required
- * exactly where the document declares one.
+ * lists is answered by a route (never the 404 of an unknown route), a JSON body is required
+ * exactly where the document declares one, and the gateway serves the routes of the document
+ * the console is built from.
  */
+import { standardKinds } from '@audit-ledger/chaincode';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { VERSION } from '../../gateway/src/gateway.js';
+import { buildOpenApiDocument } from '../../gateway/src/http/openapi.js';
 import { startTestGateway, type TestGateway } from '../support/gateway-server.js';
 
 let gateway: TestGateway;
@@ -55,6 +59,19 @@ async function answer(method: string, path: string, sent: { body?: string; type?
 }
 
 describe('the routes the document lists', () => {
+  test('are those of the document written without a gateway, which the console is built from', async () => {
+    const served = await gateway.request<{ paths: Record<string, object> }>('GET', '/openapi.json');
+    const written = buildOpenApiDocument(VERSION, standardKinds) as {
+      paths: Record<string, object>;
+    };
+    const operations = (paths: Record<string, object>) =>
+      Object.entries(paths)
+        .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`))
+        .sort();
+    expect(operations(served.body.paths)).toEqual(operations(written.paths));
+    expect(served.body.paths).toEqual(written.paths);
+  });
+
   test('are every one served', async () => {
     const operations = await documentedOperations();
     expect(operations.length).toBeGreaterThan(25);

@@ -1,8 +1,7 @@
-import type { Router } from 'express';
 import { organizationGranting, standardConsortium } from '@audit-ledger/chaincode';
 import { commonErrors, json, ref } from './document-parts';
 import { principalOf } from './request-handlers';
-import { defineRoutes, routerOf } from './routes';
+import { defineRoutes, routerOf, type ServedRoutes } from './routes';
 
 export const callerRoutes = defineRoutes({
   me: {
@@ -17,7 +16,7 @@ export const callerRoutes = defineRoutes({
 });
 
 /** `GET /v1/me`: who the API key belongs to, so that a client shows only what its role may do. */
-export function createCallerRouter(): Router {
+export function createCallerRouter(): ServedRoutes {
   return routerOf(callerRoutes, {
     me(_request, response) {
       const { name, role } = principalOf(response);

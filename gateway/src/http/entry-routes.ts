@@ -1,5 +1,5 @@
-import { issueDetails, type KindRegistry } from '@audit-ledger/chaincode';
-import type { Request, Response, Router } from 'express';
+import type { KindRegistry } from '@audit-ledger/chaincode';
+import type { Request, Response } from 'express';
 import type { EntryService } from '../services/entry-service';
 import type { ErasureService } from '../services/erasure-service';
 import type { Ledger, LedgerEntry, Principal } from '../ledger/ledger';
@@ -7,11 +7,11 @@ import type { Metrics } from '../metrics';
 import type { Operation, OutboxStore } from '../outbox/outbox-store';
 import type { OutboxWorker } from '../outbox/outbox-worker';
 import { uuidV7 } from '../uuid-v7';
-import { RequestError } from '../services/request-error';
+import { RequestError, parseRequest } from '../services/request-error';
 import { batchRequest } from './api-schemas';
 import { accepted, commonErrors, errorResponse, json, preferAsync, ref } from './document-parts';
 import { principalOf } from './request-handlers';
-import { defineRoutes, routerOf } from './routes';
+import { defineRoutes, routerOf, type ServedRoutes } from './routes';
 
 /** Writing entries (at once or through the outbox), reading them, and verifying a payload. */
 export function entryRoutes(kinds: KindRegistry) {
@@ -162,15 +162,12 @@ function prefersAsync(request: Request): boolean {
 }
 
 function parseBatch(body: unknown): unknown[] {
-  const parsed = batchRequest.safeParse(body);
-  if (!parsed.success) {
-    throw new RequestError(
-      'INVALID_ENTRY',
-      'the body must be {"entries": [1 to 1000 entries]}',
-      issueDetails(parsed.error),
-    );
-  }
-  return parsed.data.entries;
+  return parseRequest(
+    batchRequest,
+    body,
+    'INVALID_ENTRY',
+    'the body must be {"entries": [1 to 1000 entries]}',
+  ).entries;
 }
 
 function operationView(operation: Operation): Record<string, unknown> {
@@ -185,7 +182,7 @@ function operationView(operation: Operation): Record<string, unknown> {
 }
 
 /** Serves entryRoutes. */
-export function createEntryRouter(kinds: KindRegistry, deps: EntryRouteDependencies): Router {
+export function createEntryRouter(kinds: KindRegistry, deps: EntryRouteDependencies): ServedRoutes {
   const { ledger, entries, outbox, metrics } = deps;
   const countCommitted = (committed: LedgerEntry[]) => {
     metrics.countCommitted(ledger.kind, committed);

@@ -1,15 +1,14 @@
-import { issueDetails, type KindRegistry } from '@audit-ledger/chaincode';
-import type { Response, Router } from 'express';
-import type { z } from 'zod';
+import type { KindRegistry } from '@audit-ledger/chaincode';
+import type { Response } from 'express';
 import type { EntryService } from '../services/entry-service';
 import type { DeliverableEvent, EventFeed } from '../events/event-feed';
 import type { WebhookDispatcher } from '../events/webhook-dispatcher';
 import type { Metrics } from '../metrics';
-import { RequestError } from '../services/request-error';
+import { RequestError, parseRequest } from '../services/request-error';
 import { closeFindingRequest, eventsQuery, findingsQuery, webhookRequest } from './api-schemas';
 import { commonErrors, errorResponse, json, ref } from './document-parts';
 import { principalOf } from './request-handlers';
-import { defineRoutes, routerOf } from './routes';
+import { defineRoutes, routerOf, type ServedRoutes } from './routes';
 
 /** Events read per page while a stream catches up. */
 const STREAM_PAGE = 200;
@@ -17,19 +16,6 @@ const STREAM_PAGE = 200;
 const CLOSURE_WAIT_MS = 10_000;
 /** How soon an interrupted stream's client should reconnect. */
 const RECONNECT_MS = 2_000;
-
-function parse<Schema extends z.ZodType>(
-  schema: Schema,
-  value: unknown,
-  code: 'INVALID_QUERY' | 'INVALID_ARGUMENT',
-  message: string,
-): z.output<Schema> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new RequestError(code, message, issueDetails(parsed.error));
-  }
-  return parsed.data;
-}
 
 /** One Server-Sent Event; data is JSON, which holds no bare line break. */
 function serverSentEvent(event: DeliverableEvent): string {
@@ -207,7 +193,7 @@ export function eventRoutes(kinds: KindRegistry) {
 }
 
 /** Serves eventRoutes. */
-export function createEventRouter(deps: EventRouteDependencies): Router {
+export function createEventRouter(deps: EventRouteDependencies): ServedRoutes {
   const { feed, dispatcher, metrics } = deps;
 
   function checkKind(kind: string | undefined): void {
@@ -228,7 +214,7 @@ export function createEventRouter(deps: EventRouteDependencies): Router {
 
   return routerOf(eventRoutes(deps.kinds), {
     async events(request, response) {
-      const query = parse(
+      const query = parseRequest(
         eventsQuery,
         request.query,
         'INVALID_QUERY',
@@ -311,7 +297,7 @@ export function createEventRouter(deps: EventRouteDependencies): Router {
 
     async createWebhook(request, response) {
       const principal = principalOf(response);
-      const body = parse(
+      const body = parseRequest(
         webhookRequest,
         request.body,
         'INVALID_ARGUMENT',
@@ -362,7 +348,7 @@ export function createEventRouter(deps: EventRouteDependencies): Router {
     },
 
     async findings(request, response) {
-      const query = parse(
+      const query = parseRequest(
         findingsQuery,
         request.query,
         'INVALID_QUERY',
@@ -387,7 +373,7 @@ export function createEventRouter(deps: EventRouteDependencies): Router {
       if (principal.role !== 'regulator') {
         throw new RequestError('FORBIDDEN', 'only a regulator closes a finding');
       }
-      const { reason } = parse(
+      const { reason } = parseRequest(
         closeFindingRequest,
         request.body,
         'INVALID_ARGUMENT',

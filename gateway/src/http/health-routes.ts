@@ -1,9 +1,8 @@
-import type { Router } from 'express';
 import type { Ledger } from '../ledger/ledger';
 import type { OutboxStore } from '../outbox/outbox-store';
 import { RequestError, httpStatusOf } from '../services/request-error';
 import { json, ref } from './document-parts';
-import { defineRoutes, routerOf } from './routes';
+import { defineRoutes, routerOf, type ServedRoutes } from './routes';
 
 /** Probes for orchestrators: served without an API key. */
 export const healthRoutes = defineRoutes({
@@ -27,7 +26,7 @@ export const healthRoutes = defineRoutes({
 });
 
 /** Serves healthRoutes; readiness reports the outbox's depth and oldest age beside the ledger. */
-export function createHealthRouter(ledger: Ledger, outbox: OutboxStore): Router {
+export function createHealthRouter(ledger: Ledger, outbox: OutboxStore): ServedRoutes {
   return routerOf(healthRoutes, {
     alive(_request, response) {
       response.json({ status: 'ok' });

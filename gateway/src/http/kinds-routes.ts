@@ -1,8 +1,7 @@
 import type { KindRegistry } from '@audit-ledger/chaincode';
-import type { Router } from 'express';
 import { kindCatalogue } from '../services/kind-catalogue';
 import { commonErrors, json, ref } from './document-parts';
-import { defineRoutes, routerOf } from './routes';
+import { defineRoutes, routerOf, type ServedRoutes } from './routes';
 
 export const kindsRoutes = defineRoutes({
   catalogue: {
@@ -18,7 +17,7 @@ export const kindsRoutes = defineRoutes({
 });
 
 /** `GET /v1/kinds`: each kind the ledger records, every version, its schema and examples. */
-export function createKindsRouter(kinds: KindRegistry): Router {
+export function createKindsRouter(kinds: KindRegistry): ServedRoutes {
   const catalogue = kindCatalogue(kinds);
   return routerOf(kindsRoutes, {
     catalogue(_request, response) {

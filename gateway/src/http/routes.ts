@@ -40,11 +40,17 @@ export type HandlersOf<Table extends RouteTable> = {
   [Name in keyof Table]: RouteHandler<Table[Name]['path']>;
 };
 
+/** A route table and the router that serves it: what the gateway mounts and documents. */
+export interface ServedRoutes {
+  table: RouteTable;
+  router: Router;
+}
+
 /** Serves every route of `table` with the handler of its name, in the table's order. */
 export function routerOf<Table extends RouteTable>(
   table: Table,
   handlers: HandlersOf<Table>,
-): Router {
+): ServedRoutes {
   const router = Router();
   for (const [name, route] of Object.entries(table)) {
     const handler = handlers[name] as unknown as RequestHandler;
@@ -54,7 +60,7 @@ export function routerOf<Table extends RouteTable>(
       router[route.method](route.path, requireJson, handler);
     }
   }
-  return router;
+  return { table, router };
 }
 
 /** The API document's `paths`, from every route table. */

@@ -1,10 +1,9 @@
 import type { KindRegistry } from '@audit-ledger/chaincode';
-import type { Router } from 'express';
 import type { Ledger } from '../ledger/ledger';
 import { DEFAULT_DAYS, MAX_DAYS, entriesPerDay } from '../services/entries-per-day';
 import { commonErrors, json, ref } from './document-parts';
 import { principalOf } from './request-handlers';
-import { defineRoutes, routerOf } from './routes';
+import { defineRoutes, routerOf, type ServedRoutes } from './routes';
 
 export const statisticsRoutes = defineRoutes({
   entriesPerDay: {
@@ -27,7 +26,7 @@ export const statisticsRoutes = defineRoutes({
 });
 
 /** `GET /v1/statistics/entries-per-day`: the console's overview chart, over what the caller may read. */
-export function createStatisticsRouter(ledger: Ledger, kinds: KindRegistry): Router {
+export function createStatisticsRouter(ledger: Ledger, kinds: KindRegistry): ServedRoutes {
   return routerOf(statisticsRoutes, {
     async entriesPerDay(request, response) {
       response.json(await entriesPerDay(ledger, kinds.kinds, principalOf(response), request.query));

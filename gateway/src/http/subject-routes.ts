@@ -1,10 +1,9 @@
 import type { KindRegistry } from '@audit-ledger/chaincode';
-import type { Router } from 'express';
 import type { Pseudonymizer } from '../services/pseudonymizer';
 import { lookUpSubject } from '../services/subject-lookup';
 import { commonErrors, errorResponse, json, ref } from './document-parts';
 import { principalOf } from './request-handlers';
-import { defineRoutes, routerOf } from './routes';
+import { defineRoutes, routerOf, type ServedRoutes } from './routes';
 
 export const subjectRoutes = defineRoutes({
   lookUp: {
@@ -27,7 +26,7 @@ export const subjectRoutes = defineRoutes({
 export function createSubjectRouter(
   pseudonymizer: Pseudonymizer | undefined,
   kinds: KindRegistry,
-): Router {
+): ServedRoutes {
   return routerOf(subjectRoutes, {
     lookUp(request, response) {
       response.json(lookUpSubject(pseudonymizer, kinds, principalOf(response), request.body));

@@ -1,4 +1,4 @@
-import type { Response, Router } from 'express';
+import type { Response } from 'express';
 import type { Logger } from 'pino';
 import type { Ledger, Principal } from '../ledger/ledger';
 import type { PeerCopies } from '../ledger/peer-copies';
@@ -11,7 +11,7 @@ import {
 } from '../services/trail-check';
 import { commonErrors, errorResponse, json, ref } from './document-parts';
 import { principalOf, settleError } from './request-handlers';
-import { defineRoutes, routerOf } from './routes';
+import { defineRoutes, routerOf, type ServedRoutes } from './routes';
 
 /** The streamed form of a trail check: progress lines, then the report (or the error). */
 const NDJSON = 'application/x-ndjson';
@@ -63,7 +63,7 @@ export function createTrailRouter(deps: {
   peerCopies: PeerCopies | undefined;
   logger: Logger;
   metrics: Metrics;
-}): Router {
+}): ServedRoutes {
   const checks = new TrailChecks(deps.ledger, deps.peerCopies);
 
   async function streamCheck(

@@ -1,5 +1,3 @@
-import { issueDetails } from '@audit-ledger/chaincode';
-import type { Router } from 'express';
 import { z } from 'zod';
 import { ProofRangeError, type CheckpointLog } from '../transparency/checkpoint-log';
 import type { Ledger } from '../ledger/ledger';
@@ -7,10 +5,10 @@ import type { ProofSource } from '../proof/proof-source';
 import type { TransactionDisclosure } from '../fabric/transaction-disclosure';
 import { disclosedTo } from '../proof/block-disclosure';
 import { buildProofBundle } from '../proof/bundle-builder';
-import { RequestError } from '../services/request-error';
+import { RequestError, parseRequest } from '../services/request-error';
 import { commonErrors, errorResponse, json, notOnThisLedger } from './document-parts';
 import { principalOf } from './request-handlers';
-import { defineRoutes, routerOf } from './routes';
+import { defineRoutes, routerOf, type ServedRoutes } from './routes';
 
 const treeIndex = z
   .string()
@@ -18,14 +16,6 @@ const treeIndex = z
   .transform(Number);
 const inclusionQuery = z.strictObject({ block: treeIndex, treeSize: treeIndex });
 const consistencyQuery = z.strictObject({ from: treeIndex, to: treeIndex });
-
-function parseQuery<Schema extends z.ZodType>(schema: Schema, query: unknown): z.output<Schema> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) {
-    throw new RequestError('INVALID_QUERY', 'invalid query', issueDetails(parsed.error));
-  }
-  return parsed.data;
-}
 
 async function answerProof<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -112,7 +102,7 @@ export function createTransparencyRouter(
   proofs: ProofSource,
   checkpoints: CheckpointLog,
   disclosure: TransactionDisclosure | undefined,
-): Router {
+): ServedRoutes {
   return routerOf(transparencyRoutes, {
     async proof(request, response) {
       const principal = principalOf(response);
@@ -132,13 +122,23 @@ export function createTransparencyRouter(
     },
 
     async inclusion(request, response) {
-      const { block, treeSize } = parseQuery(inclusionQuery, request.query);
+      const { block, treeSize } = parseRequest(
+        inclusionQuery,
+        request.query,
+        'INVALID_QUERY',
+        'invalid query',
+      );
       const proof = await answerProof(() => checkpoints.inclusion(block, treeSize));
       response.json({ block, treeSize, ...proof });
     },
 
     async consistency(request, response) {
-      const { from, to } = parseQuery(consistencyQuery, request.query);
+      const { from, to } = parseRequest(
+        consistencyQuery,
+        request.query,
+        'INVALID_QUERY',
+        'invalid query',
+      );
       const hashes = await answerProof(() => checkpoints.consistency(from, to));
       response.json({ from, to, hashes });
     },
@@ -149,7 +149,7 @@ export function createTransparencyRouter(
  * On a ledger that publishes no checkpoints (a Fabric connection file naming no witnesses),
  * each transparency route says so instead of a bare 404.
  */
-export function createUnavailableTransparencyRouter(kind: Ledger['kind']): Router {
+export function createUnavailableTransparencyRouter(kind: Ledger['kind']): ServedRoutes {
   const refuse = () => {
     throw new RequestError(
       'NOT_AVAILABLE_ON_THIS_LEDGER',

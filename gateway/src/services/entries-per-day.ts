@@ -1,8 +1,7 @@
-import { issueDetails } from '@audit-ledger/chaincode';
 import { z } from 'zod';
 import type { Ledger, Principal } from '../ledger/ledger';
 import { DISTRICT_TIME_ZONE, districtDate } from '../ledger/entry-day-counts';
-import { RequestError } from './request-error';
+import { parseRequest } from './request-error';
 
 /** Days a count covers at most: a month, enough for an overview. */
 export const MAX_DAYS = 31;
@@ -35,14 +34,16 @@ export async function entriesPerDay(
   parameters: unknown,
   now: Date = new Date(),
 ): Promise<EntriesPerDay> {
-  const parsed = entriesPerDayQuery.safeParse(parameters);
-  if (!parsed.success) {
-    throw new RequestError('INVALID_QUERY', 'invalid query', issueDetails(parsed.error));
-  }
+  const { days: dayCount } = parseRequest(
+    entriesPerDayQuery,
+    parameters,
+    'INVALID_QUERY',
+    'invalid query',
+  );
   // Noon of each day, counted back from today's: a date whatever the hour now.
   const todayNoon = Date.parse(`${districtDate(now.getTime())}T12:00:00+08:00`);
-  const dates = Array.from({ length: parsed.data.days }, (_, index) =>
-    districtDate(todayNoon - (parsed.data.days - 1 - index) * DAY_MS),
+  const dates = Array.from({ length: dayCount }, (_, index) =>
+    districtDate(todayNoon - (dayCount - 1 - index) * DAY_MS),
   );
   const counted = await ledger.countEntriesPerDay(principal, {
     from: dates[0] ?? '',

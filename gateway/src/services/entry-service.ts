@@ -5,12 +5,11 @@ import {
   entryId,
   entryDigest,
   isErased,
-  issueDetails,
   type EntryRequest,
   type KindRegistry,
   type RequestForm,
 } from '@audit-ledger/chaincode';
-import { RequestError, asQueryRefusal, httpStatusOf } from './request-error';
+import { RequestError, asQueryRefusal, httpStatusOf, parseRequest } from './request-error';
 import type { CheckResult } from '@audit-ledger/verifier';
 import { API_FORM, VERIFY_FORM, listQueryOf, type ApiCreditSubject } from './entry-requests';
 import { LedgerError, type Ledger, type LedgerEntry, type Principal } from '../ledger/ledger';
@@ -209,11 +208,7 @@ export class EntryService {
     principal: Principal,
     parameters: unknown,
   ): Promise<{ items: LedgerEntry[]; nextCursor: string | null }> {
-    const parsed = this.listQuery.safeParse(parameters);
-    if (!parsed.success) {
-      throw new RequestError('INVALID_QUERY', 'invalid query', issueDetails(parsed.error));
-    }
-    const query = parsed.data;
+    const query = parseRequest(this.listQuery, parameters, 'INVALID_QUERY', 'invalid query');
     const values: Record<string, unknown> = query;
     const { indexes } = this.kinds;
     const chosen = indexes.filter((name) => values[name] !== undefined);

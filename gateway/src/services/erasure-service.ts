@@ -1,14 +1,8 @@
-import {
-  ERASURE_KIND,
-  entryId,
-  freeText,
-  issueDetails,
-  type KindRegistry,
-} from '@audit-ledger/chaincode';
+import { ERASURE_KIND, entryId, freeText, type KindRegistry } from '@audit-ledger/chaincode';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { LedgerError, type Ledger, type LedgerEntry, type Principal } from '../ledger/ledger';
-import { RequestError } from './request-error';
+import { RequestError, parseRequest } from './request-error';
 import { uuidV7 } from '../uuid-v7';
 
 /** `POST /v1/entries/{id}/erase`: why, on what legal basis, and optionally the erasure's id. */
@@ -54,18 +48,16 @@ export class ErasureService {
     if (!this.kinds.writableKinds(principal.role).includes(ERASURE_KIND)) {
       throw new RequestError('FORBIDDEN', `role ${principal.role} may not erase entries`);
     }
-    const parsed = erasureRequestBody.safeParse(body);
-    if (!parsed.success) {
-      throw new RequestError(
-        'INVALID_ARGUMENT',
-        'the erasure request is invalid',
-        issueDetails(parsed.error),
-      );
-    }
+    const request = parseRequest(
+      erasureRequestBody,
+      body,
+      'INVALID_ARGUMENT',
+      'the erasure request is invalid',
+    );
     const target = await this.ledger.getEntry(principal, id);
     return this.eraseAt(principal, target.submitter.mspId, target.id, {
-      ...parsed.data,
-      id: parsed.data.id ?? uuidV7(),
+      ...request,
+      id: request.id ?? uuidV7(),
     });
   }
 

@@ -1,4 +1,5 @@
-import type { ErrorDetail } from '@audit-ledger/chaincode';
+import { issueDetails, type ErrorDetail } from '@audit-ledger/chaincode';
+import type { z } from 'zod';
 import { LedgerError, type LedgerErrorCode } from '../ledger/ledger';
 
 export type RequestErrorCode =
@@ -108,4 +109,21 @@ export function asQueryRefusal(error: unknown, parameterNames: Record<string, st
     message: detail.message,
   }));
   return new RequestError('INVALID_QUERY', error.message, details, error);
+}
+
+/**
+ * `value` as `schema` reads it, or a RequestError with `code` and `message` whose details name
+ * every part of `value` that is wrong, and why.
+ */
+export function parseRequest<Schema extends z.ZodType>(
+  schema: Schema,
+  value: unknown,
+  code: 'INVALID_QUERY' | 'INVALID_ARGUMENT' | 'INVALID_ENTRY',
+  message: string,
+): z.output<Schema> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new RequestError(code, message, issueDetails(parsed.error));
+  }
+  return parsed.data;
 }

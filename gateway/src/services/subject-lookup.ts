@@ -1,8 +1,8 @@
-import { issueDetails, pseudonymKeyHolders, type KindRegistry } from '@audit-ledger/chaincode';
+import { pseudonymKeyHolders, type KindRegistry } from '@audit-ledger/chaincode';
 import { z } from 'zod';
 import type { Principal } from '../ledger/ledger';
 import { pseudonymizerOf, type Pseudonymizer } from './pseudonymizer';
-import { RequestError } from './request-error';
+import { RequestError, parseRequest } from './request-error';
 
 export const subjectLookupRequest = z.strictObject({
   idNumber: z.string().min(1).max(64),
@@ -32,11 +32,8 @@ export function lookUpSubject(
       `role ${principal.role} may not look up credit subjects; ${holders.join(' and ')} may`,
     );
   }
-  const parsed = subjectLookupRequest.safeParse(raw);
-  if (!parsed.success) {
-    throw new RequestError('INVALID_ARGUMENT', 'invalid lookup', issueDetails(parsed.error));
-  }
-  const ref = pseudonymizerOf(pseudonymizer).pseudonymOf(parsed.data.idNumber);
+  const request = parseRequest(subjectLookupRequest, raw, 'INVALID_ARGUMENT', 'invalid lookup');
+  const ref = pseudonymizerOf(pseudonymizer).pseudonymOf(request.idNumber);
   if (ref === undefined) {
     throw new RequestError('INVALID_ARGUMENT', 'invalid lookup', [
       {

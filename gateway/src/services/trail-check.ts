@@ -1,8 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { entryDigest, isErased, issueDetails, timestamp } from '@audit-ledger/chaincode';
+import { entryDigest, isErased, timestamp } from '@audit-ledger/chaincode';
 import { z } from 'zod';
-import { RequestError, asQueryRefusal } from './request-error';
+import { RequestError, asQueryRefusal, parseRequest } from './request-error';
 import {
   LedgerError,
   type Ledger,
@@ -38,11 +38,7 @@ export const trailQuery = z
 export type TrailQuery = z.infer<typeof trailQuery>;
 
 export function parseTrailQuery(parameters: unknown): TrailQuery {
-  const parsed = trailQuery.safeParse(parameters);
-  if (!parsed.success) {
-    throw new RequestError('INVALID_QUERY', 'invalid trail query', issueDetails(parsed.error));
-  }
-  return parsed.data;
+  return parseRequest(trailQuery, parameters, 'INVALID_QUERY', 'invalid trail query');
 }
 
 export interface TrailReport {
