@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { chainHeight, costPerEntry, sampleNetwork } from './bench-fabric';
 import { percentile } from './bench-figures';
 import { startGateway, stopGateway } from './bench-gateway';
+import { StateCompactionLogs, stateLogPath } from './state-compactions';
 import {
   NETWORK_STATE,
   admitSampleTeam,
@@ -12,6 +13,7 @@ import {
   ledgerUnderTest,
   load,
   printTable,
+  sampledOrganizations,
   sampledPeers,
 } from './bench-load';
 
@@ -19,8 +21,9 @@ import {
  * Growth: how the cost of an entry changes as the ledger fills. One gateway on the network
  * `npm run network:up` started drives the batch path window after window until the ledger holds
  * each size asked for; every window reports the entries written so far, its entries/s and p99,
- * and each kind of node's CPU per entry, and each size reached is compared with the first window
- * (a fresh network, when the run starts on one). Prints a JSON line per window, then a table of
+ * each kind of node's CPU per entry, and what the peers' state databases compacted per entry
+ * (what grows), and each size reached is compared with the first window (a fresh network, when
+ * the run starts on one). Prints a JSON line per window, then a table of
  * the windows that reached each size. Every node keeps every block, so the disk fills fast on one
  * machine: the run stops, saying so, before a window could leave less than DISK_RESERVE_BYTES free.
  */
@@ -66,6 +69,9 @@ async function main(): Promise<void> {
   const connection = await readConnectionFile(connectionFile);
   const pidDirs = [resolve(NETWORK_STATE, 'pids')];
   const gateway = await startGateway(environment);
+  const compactionLogs = await StateCompactionLogs.from(
+    sampledOrganizations(connection).map((mspId) => stateLogPath(NETWORK_STATE, mspId)),
+  );
   // The nodes' ledgers and the gateway's databases: what grows with every entry.
   const storage = [NETWORK_STATE, gateway.dataDir];
   const freeAtStart = await freeBytes(storage);
@@ -80,6 +86,7 @@ async function main(): Promise<void> {
       'witness',
       'gateway',
       'peer vs first',
+      'merged KB',
     ],
   ];
   try {
@@ -102,6 +109,7 @@ async function main(): Promise<void> {
           );
         }
         written += run.entries;
+        const compactions = await compactionLogs.sincePreviousRead();
         const { cpuMs } = costPerEntry(
           run.network.before,
           run.network.after,
@@ -122,6 +130,11 @@ async function main(): Promise<void> {
           errors: run.errors,
           cpuMsPerEntry,
           peerCpuVersusFirst: Math.round((peerCpu / firstPeerCpu) * 100) / 100,
+          // Summed over the peers, as their CPU is.
+          stateCompactions: {
+            mergedKbPerEntry: Math.round((compactions.mergedBytes / 1024 / run.entries) * 10) / 10,
+            secondsPerSecond: Math.round((compactions.seconds / run.seconds) * 100) / 100,
+          },
         };
         const row = (reached: string) => [
           reached,
@@ -131,6 +144,7 @@ async function main(): Promise<void> {
             (cpuMsPerEntry[kind] ?? 0).toFixed(3),
           ),
           `${window.peerCpuVersusFirst.toFixed(2)}×`,
+          window.stateCompactions.mergedKbPerEntry.toFixed(1),
         ];
         const freeNow = await freeBytes(storage);
         const usedBytes = [...freeNow].reduce(

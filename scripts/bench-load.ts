@@ -65,10 +65,16 @@ export function ledgerUnderTest(
   };
 }
 
-/** Peers whose stage metrics a sample reads: those of the organisations whose keys it holds. */
+/** The organisations whose peers a sample reads: those whose keys the connection file holds. */
+export function sampledOrganizations(connection: ConnectionFile): string[] {
+  return Object.entries(connection.organizations)
+    .filter(([, organization]) => organization.tlsClient !== undefined)
+    .map(([mspId]) => mspId);
+}
+
+/** How many peers' stage metrics a sample reads. */
 export function sampledPeers(connection: ConnectionFile): number {
-  return Object.values(connection.organizations).filter((org) => org.tlsClient !== undefined)
-    .length;
+  return sampledOrganizations(connection).length;
 }
 
 export interface RunResult {
