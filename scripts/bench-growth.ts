@@ -23,9 +23,9 @@ import {
  * each size asked for; every window reports the entries written so far, its entries/s and p99,
  * each kind of node's CPU per entry, and what the peers' state databases compacted per entry
  * (what grows), and each size reached is compared with the first window (a fresh network, when
- * the run starts on one). Prints a JSON line per window, then a table of
- * the windows that reached each size. Every node keeps every block, so the disk fills fast on one
- * machine: the run stops, saying so, before a window could leave less than DISK_RESERVE_BYTES free.
+ * the run starts on one). Prints a JSON line per window, then a table of the windows that reached
+ * each size. Every node keeps every block, so the disk fills fast on one machine: the run stops,
+ * saying so, before a window could leave less than DISK_RESERVE_BYTES free.
  */
 
 const DISK_RESERVE_BYTES = 4 * 2 ** 30;
@@ -69,9 +69,6 @@ async function main(): Promise<void> {
   const connection = await readConnectionFile(connectionFile);
   const pidDirs = [resolve(NETWORK_STATE, 'pids')];
   const gateway = await startGateway(environment);
-  const compactionLogs = await StateCompactionLogs.from(
-    sampledOrganizations(connection).map((mspId) => stateLogPath(NETWORK_STATE, mspId)),
-  );
   // The nodes' ledgers and the gateway's databases: what grows with every entry.
   const storage = [NETWORK_STATE, gateway.dataDir];
   const freeAtStart = await freeBytes(storage);
@@ -92,6 +89,9 @@ async function main(): Promise<void> {
   try {
     await indexCaughtUp(gateway, await chainHeight(connection));
     await admitSampleTeam(gateway);
+    const compactionLogs = await StateCompactionLogs.from(
+      sampledOrganizations(connection).map((mspId) => stateLogPath(NETWORK_STATE, mspId)),
+    );
     let written = 0;
     let firstPeerCpu: number | undefined;
     filling: for (const size of sizes) {
