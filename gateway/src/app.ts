@@ -75,9 +75,10 @@ function refuseInvalidUtf8(_request: unknown, _response: unknown, body: Buffer):
 export function createApp(deps: AppDependencies): express.Express {
   const { ledger, logger, metrics, outbox } = deps;
   const health = createHealthRouter(ledger, outbox.store);
+  // In api-routes.ts's order, so that the document served is the one written without a gateway.
   const api = [
-    createCallerRouter(),
     createKindsRouter(deps.kinds),
+    createCallerRouter(),
     createEntryRouter(deps.kinds, {
       ledger,
       entries: deps.entries,
@@ -85,10 +86,6 @@ export function createApp(deps: AppDependencies): express.Express {
       outbox,
       metrics,
     }),
-    createTrailRouter({ ledger, peerCopies: deps.peerCopies, logger, metrics }),
-    createStatisticsRouter(ledger, deps.kinds),
-    createSubjectRouter(deps.pseudonymizer, deps.kinds),
-    createEventRouter({ ...deps.events, entries: deps.entries, kinds: deps.kinds, metrics }),
     deps.transparency === undefined
       ? createUnavailableTransparencyRouter(ledger.kind)
       : createTransparencyRouter(
@@ -96,6 +93,10 @@ export function createApp(deps: AppDependencies): express.Express {
           deps.transparency.checkpoints,
           deps.transparency.disclosure,
         ),
+    createTrailRouter({ ledger, peerCopies: deps.peerCopies, logger, metrics }),
+    createStatisticsRouter(ledger, deps.kinds),
+    createSubjectRouter(deps.pseudonymizer, deps.kinds),
+    createEventRouter({ ...deps.events, entries: deps.entries, kinds: deps.kinds, metrics }),
   ];
   // The document lists the routes mounted below, so none is served undocumented.
   const openApi = buildOpenApiDocument(

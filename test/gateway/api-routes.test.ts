@@ -64,12 +64,13 @@ describe('the routes the document lists', () => {
     const written = buildOpenApiDocument(VERSION, standardKinds) as {
       paths: Record<string, object>;
     };
+    // In order: the written document is meant to be the served one, byte for byte.
     const operations = (paths: Record<string, object>) =>
-      Object.entries(paths)
-        .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`))
-        .sort();
+      Object.entries(paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => `${method} ${path}`),
+      );
     expect(operations(served.body.paths)).toEqual(operations(written.paths));
-    expect(served.body.paths).toEqual(written.paths);
+    expect(JSON.stringify(served.body.paths)).toBe(JSON.stringify(written.paths));
   });
 
   test('are every one served', async () => {

@@ -10,7 +10,11 @@ import { subjectRoutes } from './subject-routes';
 import { trailRoutes } from './trail-routes';
 import { transparencyRoutes } from './transparency-routes';
 
-/** Every route the gateway serves on its API port, as the OpenAPI document lists them. */
+/**
+ * Every route the gateway serves on its API port, as the OpenAPI document lists them. The app
+ * (app.ts) mounts the same tables in the same order, and builds the document it serves from
+ * what it mounts; test/gateway/api-routes.test.ts checks that the two documents are one.
+ */
 export function apiRoutes(kinds: KindRegistry): RouteTable[] {
   return [
     healthRoutes,
