@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { chainHeight, costPerEntry, sampleNetwork } from './bench-fabric';
 import { percentile } from './bench-figures';
 import { startGateway, stopGateway } from './bench-gateway';
-import { StateCompactionLogs, stateLogPath } from './state-compactions';
+import { StateCompactionLogs, peerStateLogs } from './state-compactions';
 import {
   NETWORK_STATE,
   admitSampleTeam,
@@ -13,7 +13,6 @@ import {
   ledgerUnderTest,
   load,
   printTable,
-  sampledOrganizations,
   sampledPeers,
 } from './bench-load';
 
@@ -83,14 +82,14 @@ async function main(): Promise<void> {
       'witness',
       'gateway',
       'peer vs first',
-      'merged KB',
+      'merged KiB',
     ],
   ];
   try {
     await indexCaughtUp(gateway, await chainHeight(connection));
     await admitSampleTeam(gateway);
     const compactionLogs = await StateCompactionLogs.from(
-      sampledOrganizations(connection).map((mspId) => stateLogPath(NETWORK_STATE, mspId)),
+      (await Promise.all(pidDirs.map((pidDir) => peerStateLogs(NETWORK_STATE, pidDir)))).flat(),
     );
     let written = 0;
     let firstPeerCpu: number | undefined;
@@ -132,7 +131,7 @@ async function main(): Promise<void> {
           peerCpuVersusFirst: Math.round((peerCpu / firstPeerCpu) * 100) / 100,
           // Summed over the peers, as their CPU is.
           stateCompactions: {
-            mergedKbPerEntry: Math.round((compactions.mergedBytes / 1024 / run.entries) * 10) / 10,
+            mergedKibPerEntry: Math.round((compactions.mergedBytes / 1024 / run.entries) * 10) / 10,
             secondsPerSecond: Math.round((compactions.seconds / run.seconds) * 100) / 100,
           },
         };
@@ -144,7 +143,7 @@ async function main(): Promise<void> {
             (cpuMsPerEntry[kind] ?? 0).toFixed(3),
           ),
           `${window.peerCpuVersusFirst.toFixed(2)}×`,
-          window.stateCompactions.mergedKbPerEntry.toFixed(1),
+          window.stateCompactions.mergedKibPerEntry.toFixed(1),
         ];
         const freeNow = await freeBytes(storage);
         const usedBytes = [...freeNow].reduce(
@@ -176,7 +175,9 @@ async function main(): Promise<void> {
   } finally {
     await stopGateway(gateway);
   }
-  process.stdout.write('\nCPU ms per entry, in the window that reached each size\n');
+  process.stdout.write(
+    "\nIn the window that reached each size: CPU ms per entry, and KiB per entry merged by the peers' state compactions\n",
+  );
   printTable(rows);
 }
 

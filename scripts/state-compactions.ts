@@ -1,51 +1,44 @@
-import { open, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { peerName } from '#network/topology';
+import { open, readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 
 /**
  * What the peers' state databases spent compacting while a benchmark ran. Fabric keeps world
  * state in goleveldb, which writes a line to its `LOG` for every table compaction: the tables
  * merged and their size (`table@compaction L0·1 -> L1·38 S·78MiB Q·830506`), then how long the
- * merge took (`table@compaction committed F~ S+164KiB Ke·0 D·4 T·1.440069702s`). Marking each
- * LOG's length before a window and reading what it gained after gives that window's compactions.
+ * merge took (`table@compaction committed F~ S+164KiB Ke·0 D·4 T·1.440069702s`). Reading what
+ * each LOG gained since the previous read gives the compactions in between.
  */
 
 export interface StateCompactions {
-  /** How many compactions merged tables (moves of a whole table to the next level aside). */
-  merges: number;
-  /** The size of the tables merged, as the LOG states it: in whole units, so a lower bound. */
+  /**
+   * The size of the tables merged, as the LOG states it. goleveldb writes sizes in whole units
+   * (`1MiB` for anything from 1 to 2 MiB), so this is a lower bound.
+   */
   mergedBytes: number;
-  /** Time the compactions took, summed over them. */
+  /** Time the merges took, summed over them. */
   seconds: number;
 }
 
-const UNIT_BYTES: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30 };
-const DURATION_SECONDS: Record<string, number> = {
-  h: 3600,
-  m: 60,
-  s: 1,
-  ms: 1e-3,
-  µs: 1e-6,
-  ns: 1e-9,
-};
+const UNIT_BYTES = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30 } as const;
+const DURATION_SECONDS = { h: 3600, m: 60, s: 1, ms: 1e-3, µs: 1e-6, ns: 1e-9 } as const;
 
 /** Seconds in a Go duration as `time.Duration.String` writes it: `1m2.5s`, `850.3ms`, `12µs`. */
 export function goDurationSeconds(text: string): number {
   let seconds = 0;
   for (const [, amount, unit] of text.matchAll(/([\d.]+)(h|ms|µs|ns|m|s)/g)) {
-    seconds += Number(amount) * (DURATION_SECONDS[unit ?? ''] ?? NaN);
+    // The pattern admits only the units the table names.
+    seconds += Number(amount) * DURATION_SECONDS[unit as keyof typeof DURATION_SECONDS];
   }
   return seconds;
 }
 
-/** The compactions a stretch of a goleveldb LOG records. */
+/** The compactions a stretch of a goleveldb LOG records (moves of a whole table merge nothing). */
 export function compactionsIn(log: string): StateCompactions {
-  const found: StateCompactions = { merges: 0, mergedBytes: 0, seconds: 0 };
+  const found: StateCompactions = { mergedBytes: 0, seconds: 0 };
   for (const line of log.split('\n')) {
     const merge = /table@compaction L\d+·\d+ -> L\d+·\d+ S·(\d+)(B|KiB|MiB|GiB) /.exec(line);
     if (merge !== null) {
-      found.merges += 1;
-      found.mergedBytes += Number(merge[1]) * (UNIT_BYTES[merge[2] ?? ''] ?? NaN);
+      found.mergedBytes += Number(merge[1]) * UNIT_BYTES[merge[2] as keyof typeof UNIT_BYTES];
       continue;
     }
     const committed = /table@compaction committed .* T·(\S+)$/.exec(line);
@@ -56,17 +49,23 @@ export function compactionsIn(log: string): StateCompactions {
   return found;
 }
 
-/** Where a peer started by network/ keeps its state database's LOG. */
-export function stateLogPath(networkState: string, mspId: string): string {
-  return join(
-    networkState,
-    'nodes',
-    peerName(mspId),
-    'ledger',
-    'ledgersData',
-    'stateLeveldb',
-    'LOG',
-  );
+/**
+ * The state database LOG of every peer whose pid network/ recorded in `pidDir`: the peers whose
+ * CPU the benchmarks sample from the same files. A peer's node name starts with `peer`.
+ */
+export async function peerStateLogs(networkState: string, pidDir: string): Promise<string[]> {
+  return (await readdir(pidDir))
+    .map((file) => basename(file, '.pid'))
+    .filter((node) => node.startsWith('peer'))
+    .map((node) =>
+      join(networkState, 'nodes', node, 'ledger', 'ledgersData', 'stateLeveldb', 'LOG'),
+    );
+}
+
+interface ReadSoFar {
+  /** The LOG file read so far: goleveldb renames it to LOG.old when the database reopens. */
+  inode: number;
+  bytes: number;
 }
 
 /**
@@ -75,40 +74,69 @@ export function stateLogPath(networkState: string, mspId: string): string {
  * that a line being written as one read ends is counted by the next.
  */
 export class StateCompactionLogs {
-  private constructor(private readonly readUpTo: Map<string, number>) {}
+  private constructor(private readonly readSoFar: Map<string, ReadSoFar>) {}
 
   static async from(paths: readonly string[]): Promise<StateCompactionLogs> {
-    const marks = new Map<string, number>();
+    const marks = new Map<string, ReadSoFar>();
     for (const path of paths) {
-      marks.set(path, (await stat(path)).size);
+      const { ino, size } = await stat(path);
+      marks.set(path, { inode: ino, bytes: size });
     }
     return new StateCompactionLogs(marks);
   }
 
   /**
-   * The compactions every LOG recorded since the previous read, summed. A LOG shorter than what
-   * was read of it was started afresh (goleveldb renames the old one when the database reopens),
-   * and is read from its start.
+   * The compactions every LOG recorded since the previous read, summed. When a peer reopened
+   * its database in between, the rest of the LOG it left (now LOG.old) is read, then the new
+   * LOG from its start.
    */
   async sincePreviousRead(): Promise<StateCompactions> {
-    const total: StateCompactions = { merges: 0, mergedBytes: 0, seconds: 0 };
-    for (const [path, readUpTo] of this.readUpTo) {
-      const file = await open(path);
-      try {
-        const { size } = await file.stat();
-        const from = size < readUpTo ? 0 : readUpTo;
-        const gained = Buffer.alloc(size - from);
-        await file.read(gained, 0, gained.length, from);
-        const wholeLines = gained.subarray(0, gained.lastIndexOf('\n') + 1);
-        this.readUpTo.set(path, from + wholeLines.length);
-        const found = compactionsIn(wholeLines.toString('utf8'));
-        total.merges += found.merges;
-        total.mergedBytes += found.mergedBytes;
-        total.seconds += found.seconds;
-      } finally {
-        await file.close();
+    const total: StateCompactions = { mergedBytes: 0, seconds: 0 };
+    const add = (found: StateCompactions) => {
+      total.mergedBytes += found.mergedBytes;
+      total.seconds += found.seconds;
+    };
+    for (const [path, read] of this.readSoFar) {
+      const { ino } = await stat(path);
+      let from = read.bytes;
+      if (ino !== read.inode) {
+        const previous = await readWholeLines(`${path}.old`, read.bytes, read.inode);
+        if (previous !== undefined) {
+          add(compactionsIn(previous.text));
+        }
+        from = 0;
       }
+      const current = await readWholeLines(path, from);
+      add(compactionsIn(current?.text ?? ''));
+      this.readSoFar.set(path, { inode: ino, bytes: from + (current?.bytes ?? 0) });
     }
     return total;
+  }
+}
+
+/**
+ * The whole lines of `path` from byte `from` on, and how many bytes they take; undefined when
+ * the file is missing or is not the file `inode` names.
+ */
+async function readWholeLines(
+  path: string,
+  from: number,
+  inode?: number,
+): Promise<{ text: string; bytes: number } | undefined> {
+  const file = await open(path).catch(() => undefined);
+  if (file === undefined) {
+    return undefined;
+  }
+  try {
+    const { ino, size } = await file.stat();
+    if (inode !== undefined && ino !== inode) {
+      return undefined;
+    }
+    const gained = Buffer.alloc(Math.max(0, size - from));
+    await file.read(gained, 0, gained.length, from);
+    const whole = gained.subarray(0, gained.lastIndexOf('\n') + 1);
+    return { text: whole.toString('utf8'), bytes: whole.length };
+  } finally {
+    await file.close();
   }
 }
