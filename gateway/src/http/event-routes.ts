@@ -1,7 +1,7 @@
 import type { KindRegistry } from '@audit-ledger/chaincode';
 import type { Response } from 'express';
 import type { EntryService } from '../services/entry-service';
-import type { DeliverableEvent, EventFeed } from '../events/event-feed';
+import type { EventFeed } from '../events/event-feed';
 import type { WebhookDispatcher } from '../events/webhook-dispatcher';
 import type { Metrics } from '../metrics';
 import { RequestError, parseRequest } from '../services/request-error';
@@ -9,6 +9,7 @@ import { closeFindingRequest, eventsQuery, findingsQuery, webhookRequest } from 
 import { commonErrors, errorResponse, json, ref } from './document-parts';
 import { principalOf } from './request-handlers';
 import { defineRoutes, routerOf, type ServedRoutes } from './routes';
+import { serverSentEvent, writeToClient } from './server-sent-events';
 
 /** Events read per page while a stream catches up. */
 const STREAM_PAGE = 200;
@@ -16,11 +17,6 @@ const STREAM_PAGE = 200;
 const CLOSURE_WAIT_MS = 10_000;
 /** How soon an interrupted stream's client should reconnect. */
 const RECONNECT_MS = 2_000;
-
-/** One Server-Sent Event; data is JSON, which holds no bare line break. */
-function serverSentEvent(event: DeliverableEvent): string {
-  return `id: ${event.id}\nevent: ${event.type}\ndata: ${event.json}\n\n`;
-}
 
 export interface EventRouteDependencies {
   feed: EventFeed;
@@ -251,11 +247,9 @@ export function createEventRouter(deps: EventRouteDependencies): ServedRoutes {
       let after = lastEventId;
       while (!isGone()) {
         for (const event of page) {
-          if (!response.write(serverSentEvent(event))) {
-            await new Promise((resolve) => {
-              response.once('drain', resolve);
-              gone.signal.addEventListener('abort', resolve, { once: true });
-            });
+          if (!(await writeToClient(response, serverSentEvent(event), gone.signal))) {
+            gone.abort();
+            break;
           }
           if (event.committedAt !== undefined) {
             metrics.observeDelivery('sse', event.committedAt);
