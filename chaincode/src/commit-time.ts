@@ -5,8 +5,17 @@
 
 const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/i;
 
+/** The instants ledger time can write: a four-digit UTC year, so that it sorts as it should. */
+const EARLIEST_MILLIS = Date.parse('0000-01-01T00:00:00.000Z');
+const LATEST_MILLIS = Date.parse('9999-12-31T23:59:59.999Z');
+
 function format(epochSeconds: number, nanos: number): string {
-  const wholeSeconds = new Date(epochSeconds * 1000).toISOString().slice(0, 19);
+  const millis = epochSeconds * 1000;
+  if (!(millis >= EARLIEST_MILLIS && millis <= LATEST_MILLIS)) {
+    // toISOString would write `+010000-…` or `-000001-…`, which sorts before every real time.
+    throw new RangeError('ledger time holds years 0000 to 9999 in UTC');
+  }
+  const wholeSeconds = new Date(millis).toISOString().slice(0, 19);
   return `${wholeSeconds}.${String(nanos).padStart(9, '0')}Z`;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toLedgerTime } from './commit-time';
 
 /**
  * String rules shared by every schema. Values that become part of ledger keys (ids, streams,
@@ -94,6 +95,16 @@ export function freeText(max = MAX_NOTE_LENGTH) {
     );
 }
 
+/** Whether ledger time can write the instant an RFC 3339 date-time names. */
+function isLedgerTime(value: string): boolean {
+  try {
+    toLedgerTime(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Entry ids appear in URLs and keys: a conservative ASCII alphabet, UUIDs fit. */
 export const entryId = z
   .string()
@@ -102,12 +113,17 @@ export const entryId = z
     'must be 1-128 characters of A-Z a-z 0-9 . _ : @ + = - starting with a letter or digit',
   );
 
-/** RFC 3339 date-time with an explicit offset (`Z` or `±hh:mm`). */
-export const timestamp = z.iso.datetime({
-  offset: true,
-  error:
-    'must be an RFC 3339 date-time with an offset (Z or ±hh:mm), e.g. 2026-03-01T09:00:00+08:00',
-});
+/**
+ * RFC 3339 date-time with an explicit offset (`Z` or `±hh:mm`), at an instant ledger time can
+ * write: `9999-12-31T23:30:00-01:00` is in year 10000 in UTC.
+ */
+export const timestamp = z.iso
+  .datetime({
+    offset: true,
+    error:
+      'must be an RFC 3339 date-time with an offset (Z or ±hh:mm), e.g. 2026-03-01T09:00:00+08:00',
+  })
+  .refine(isLedgerTime, { error: 'must fall in the years 0000 to 9999 in UTC' });
 
 export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 

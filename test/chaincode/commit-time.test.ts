@@ -89,6 +89,18 @@ describe('toLedgerTime', () => {
     expect(toLedgerTime(input)).toBe(`2026-11-26T09:30:00.${digits}Z`);
   });
 
+  test('keeps the first and the last instant of a four-digit UTC year', () => {
+    expect(toLedgerTime('0000-01-01T00:00:00Z')).toBe('0000-01-01T00:00:00.000000000Z');
+    expect(toLedgerTime('9999-12-31T23:59:59.999999999Z')).toBe('9999-12-31T23:59:59.999999999Z');
+  });
+
+  test.each([
+    ['year 10000', '9999-12-31T23:30:00-01:00'],
+    ['year -1', '0000-01-01T00:30:00+01:00'],
+  ])('refuses an instant in %s in UTC, which would sort before every real time', (_, input) => {
+    expect(() => toLedgerTime(input)).toThrow(RangeError);
+  });
+
   test('accepts a lower-case z, and a lower-case t', () => {
     expect(toLedgerTime('2026-11-26T09:30:00.5z')).toBe('2026-11-26T09:30:00.500000000Z');
     expect(toLedgerTime('2026-11-26t17:30:00+08:00')).toBe('2026-11-26T09:30:00.000000000Z');

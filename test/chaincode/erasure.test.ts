@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { ErasedEntry } from '../../chaincode/src/index.js';
 import { ContractHarness } from '../support/contract-harness.js';
 import { testIdentities, type TestIdentities, type TestIdentity } from '../support/identities.js';
-import { entryOf, errorOf, payloadOf } from '../support/results.js';
+import { detailPaths, entryOf, errorOf, payloadOf } from '../support/results.js';
 import { creditChange, dataAccess } from '../support/sample-entries.js';
 
 let ids: TestIdentities;
@@ -121,6 +121,33 @@ describe('retention and erasure', () => {
       [created.id, updated.id, ended.id].sort(),
     );
     errorOf(await erase(harness, ids.creditWriter, forgotten.id, 'erasure-0'), 'ERASURE_NOT_DUE');
+  });
+
+  test('a retention past the year 9999 in UTC is refused, and leaves what was due, due', async () => {
+    const harness = new ContractHarness();
+    // Year 10000 in UTC: as ledger time it was written `+010000-…`, which sorted before every
+    // real time, so the entry was due at once and an end carrying it replaced any due date.
+    const yearTenThousand = '9999-12-31T23:30:00-01:00';
+    const created = change('CR-far', { change: 'create' }, { erasableAfter: PAST });
+    payloadOf(await harness.recordEntry(ids.creditWriter, created));
+    const update = change(
+      'CR-far',
+      { change: 'update', before: `sha256:${'e5'.repeat(32)}` },
+      { erasableAfter: yearTenThousand },
+    );
+    const revoke = change('CR-far', { change: 'revoke' }, { erasableAfter: yearTenThousand });
+    for (const [request, groups] of [
+      [update, new Map<number, string[]>()],
+      [revoke, new Map([[0, [created.id]]])],
+    ] as const) {
+      const refused = await harness.recordEntries(ids.creditWriter, [request], groups);
+      expect(detailPaths(errorOf(refused, 'INVALID_ENTRY'))).toEqual(['entries[0].erasableAfter']);
+    }
+    const due = JSON.parse(
+      payloadOf(await harness.evaluate(ids.regulator, 'ListDueErasures', '{}')),
+    ) as { items: { id: string; erasableAfter: string }[] };
+    expect(due.items).toEqual([expect.objectContaining({ id: created.id })]);
+    payloadOf(await erase(harness, ids.creditWriter, created.id, 'erasure-far'));
   });
 
   test('an end may list only earlier changes of its own record, and only an end lists', async () => {
