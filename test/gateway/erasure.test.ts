@@ -21,7 +21,7 @@ import {
   type ErrorBody,
   type TestGateway,
 } from '../support/gateway-server.js';
-import { creditChange, dataAccess, unique } from '../support/sample-entries.js';
+import { RESIDENT_ID, creditChange, dataAccess, unique } from '../support/sample-entries.js';
 
 type Key = keyof TestGateway['keys'];
 type ErasedRead = ErasedEntry & { blockNumber: number };
@@ -161,6 +161,22 @@ describe('erasing a credit change’s details', () => {
     const { error } = refused.body as unknown as ErrorBody;
     expect(error.details?.map((detail) => detail.path)).toEqual(['legalBasis']);
     // Nothing was erased.
+    const read = await gateway.request<AuditEntry>('GET', `/v1/entries/${nameOf(created)}`, {
+      key: gateway.keys['credit-writer'],
+    });
+    expect(read.body.payload).toEqual(created.payload);
+  });
+
+  test('an erasure whose grounds hold an identity number is refused before any ledger sees it', async () => {
+    const refused = await erase(gateway, 'credit-writer', nameOf(created), {
+      ...GROUNDS,
+      reason: `本人（身份证号 ${RESIDENT_ID}）申请删除`,
+    });
+    expect(refused.status, refused.text).toBe(400);
+    const { error } = refused.body as unknown as ErrorBody;
+    expect(error.code).toBe('PERSONAL_DATA');
+    expect(error.details?.map((detail) => detail.path)).toEqual(['reason']);
+    expect(refused.text).not.toContain(RESIDENT_ID);
     const read = await gateway.request<AuditEntry>('GET', `/v1/entries/${nameOf(created)}`, {
       key: gateway.keys['credit-writer'],
     });

@@ -1,4 +1,10 @@
-import { ERASURE_KIND, entryId, freeText, type KindRegistry } from '@audit-ledger/chaincode';
+import {
+  ERASURE_KIND,
+  entryId,
+  findNationalIdentifiers,
+  freeText,
+  type KindRegistry,
+} from '@audit-ledger/chaincode';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { LedgerError, type Ledger, type LedgerEntry, type Principal } from '../ledger/ledger';
@@ -47,6 +53,16 @@ export class ErasureService {
     // roles that may write the erasure kind are those that may erase.
     if (!this.kinds.writableKinds(principal.role).includes(ERASURE_KIND)) {
       throw new RequestError('FORBIDDEN', `role ${principal.role} may not erase entries`);
+    }
+    // Screened here, as entries are, so that no identifier reaches a ledger (a Fabric peer would
+    // get it in the proposal before the contract refused it) and the paths are the body's own.
+    const personal = findNationalIdentifiers(body);
+    if (personal.length > 0) {
+      throw new RequestError(
+        'PERSONAL_DATA',
+        'the erasure request contains a resident identity number or unified social credit code',
+        personal.map((path) => ({ path, message: 'contains a national identifier' })),
+      );
     }
     const request = parseRequest(
       erasureRequestBody,
