@@ -4,7 +4,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { DeliverableEvent, EventFeed } from './event-feed';
-import type { WebhookDelivery } from './webhook-store';
+import type { ReplayingLetter, WebhookDelivery } from './webhook-store';
 
 export interface RetryPolicy {
   /** The first retry's delay; each further one doubles, up to `maxDelayMs`. */
@@ -131,7 +131,8 @@ export class WebhookDispatcher {
         await this.feed.changed(IDLE_WAIT_MS, signal, changesSeen);
         continue;
       }
-      const wait = webhook.nextAttemptAt - Date.now();
+      // A replayed letter keeps its own retries; the webhook's are those of its cursor's event.
+      const wait = (next.replay ?? webhook).nextAttemptAt - Date.now();
       if (wait > 0) {
         await sleep(wait, undefined, { signal }).catch(() => undefined);
         continue;
@@ -140,7 +141,7 @@ export class WebhookDispatcher {
       if (this.isStopping()) {
         return;
       }
-      if (this.settle(webhook, next, failure) && !next.replay) {
+      if (this.settle(webhook, next, failure) && next.replay === undefined) {
         ahead.shift();
       }
     }
@@ -155,18 +156,18 @@ export class WebhookDispatcher {
   private async nextEvent(
     webhook: WebhookDelivery,
     following: DeliverableEvent | undefined,
-  ): Promise<{ event: DeliverableEvent; replay: boolean } | undefined> {
+  ): Promise<{ event: DeliverableEvent; replay: ReplayingLetter | undefined } | undefined> {
     const replay = this.feed.webhooks.nextReplay(webhook.id);
     if (replay !== undefined) {
-      const event = await this.feed.eventAt(webhook.topic, replay, webhook.reader);
+      const event = await this.feed.eventAt(webhook.topic, replay.eventId, webhook.reader);
       if (event === undefined) {
         // No longer readable by its owner: nothing to send.
-        this.feed.webhooks.replayed(webhook.id, replay);
+        this.feed.webhooks.replayed(webhook.id, replay.eventId);
         return this.nextEvent(webhook, following);
       }
-      return { event, replay: true };
+      return { event, replay };
     }
-    return following === undefined ? undefined : { event: following, replay: false };
+    return following === undefined ? undefined : { event: following, replay: undefined };
   }
 
   /** One POST; undefined when the receiver took it, else why not. */
@@ -227,29 +228,34 @@ export class WebhookDispatcher {
   /** Records the attempt's outcome; says whether the event is done with (sent or set aside). */
   private settle(
     webhook: WebhookDelivery,
-    { event, replay }: { event: DeliverableEvent; replay: boolean },
+    { event, replay }: { event: DeliverableEvent; replay: ReplayingLetter | undefined },
     failure: string | undefined,
   ): boolean {
     const store = this.feed.webhooks;
     if (failure === undefined) {
-      if (replay) {
-        store.replayed(webhook.id, event.id);
-      } else {
+      if (replay === undefined) {
         store.delivered(webhook.id, event.id);
+      } else {
+        store.replayed(webhook.id, event.id);
       }
       this.onDelivered(event);
       return true;
     }
-    const attempts = webhook.attempts + 1;
+    const attempts = (replay ?? webhook).attempts + 1;
     if (attempts < this.policy.maxAttempts) {
-      store.failed(webhook.id, attempts, Date.now() + retryDelayMs(attempts, this.policy), failure);
+      const nextAttemptAt = Date.now() + retryDelayMs(attempts, this.policy);
+      if (replay === undefined) {
+        store.failed(webhook.id, attempts, nextAttemptAt, failure);
+      } else {
+        store.replayFailed(webhook.id, event.id, attempts, nextAttemptAt, failure);
+      }
       return false;
     }
     this.logger.warn(
       { webhook: webhook.id, event: event.id, attempts },
       'a webhook event exhausted its attempts and waits as a dead letter',
     );
-    store.deadLettered(webhook.id, event.id, attempts, failure, replay);
+    store.deadLettered(webhook.id, event.id, attempts, failure, replay !== undefined);
     return true;
   }
 }

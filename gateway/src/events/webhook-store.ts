@@ -36,6 +36,15 @@ export interface DeadLetter {
   replaying: boolean;
 }
 
+/** A dead letter being delivered again. */
+export interface ReplayingLetter {
+  eventId: string;
+  /** Failed attempts since the replay began. */
+  attempts: number;
+  /** Epoch milliseconds; 0 for at once. */
+  nextAttemptAt: number;
+}
+
 interface WebhookRow {
   id: string;
   owner: string;
@@ -104,9 +113,25 @@ export class WebhookStore {
         failed_at TEXT NOT NULL,
         replaying INTEGER NOT NULL DEFAULT 0,
         sequence INTEGER NOT NULL,
+        replay_attempts INTEGER NOT NULL DEFAULT 0,
+        replay_next_attempt_at INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (webhook_id, event_id)
       ) WITHOUT ROWID;
     `);
+    // A replayed letter's attempts are its own, not the webhook's (made before they were).
+    const letterColumns = new Set(
+      db
+        .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('webhook_dead_letters')")
+        .all()
+        .map(({ name }) => name),
+    );
+    if (!letterColumns.has('replay_attempts')) {
+      db.exec(`
+        ALTER TABLE webhook_dead_letters ADD COLUMN replay_attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE webhook_dead_letters
+          ADD COLUMN replay_next_attempt_at INTEGER NOT NULL DEFAULT 0;
+      `);
+    }
     db.pragma('foreign_keys = ON');
     const columns = `w.*, (SELECT COUNT(*) FROM webhook_dead_letters d WHERE d.webhook_id = w.id)
       AS dead_letters`;
@@ -136,24 +161,32 @@ export class WebhookStore {
          VALUES (@webhookId, @eventId, @attempts, @lastError, @failedAt, 0,
            (SELECT COALESCE(MAX(sequence), 0) + 1 FROM webhook_dead_letters))
          ON CONFLICT DO UPDATE SET attempts = excluded.attempts, last_error = excluded.last_error,
-           failed_at = excluded.failed_at, replaying = 0`,
+           failed_at = excluded.failed_at, replaying = 0, replay_attempts = 0,
+           replay_next_attempt_at = 0`,
       ),
       deadLetters: db.prepare<[string], DeadLetterRow>(
         `SELECT event_id, attempts, last_error, failed_at, replaying FROM webhook_dead_letters
          WHERE webhook_id = ? ORDER BY sequence`,
       ),
       replayAll: db.prepare<[string]>(
-        'UPDATE webhook_dead_letters SET replaying = 1 WHERE webhook_id = ?',
+        `UPDATE webhook_dead_letters SET replaying = 1, replay_attempts = 0,
+           replay_next_attempt_at = 0
+         WHERE webhook_id = ?`,
       ),
-      nextReplay: db.prepare<[string], { event_id: string }>(
-        `SELECT event_id FROM webhook_dead_letters WHERE webhook_id = ? AND replaying = 1
-         ORDER BY sequence LIMIT 1`,
+      nextReplay: db.prepare<
+        [string],
+        { event_id: string; replay_attempts: number; replay_next_attempt_at: number }
+      >(
+        `SELECT event_id, replay_attempts, replay_next_attempt_at FROM webhook_dead_letters
+         WHERE webhook_id = ? AND replaying = 1 ORDER BY sequence LIMIT 1`,
+      ),
+      replayFailed: db.prepare<[number, number, string, string, string]>(
+        `UPDATE webhook_dead_letters SET replay_attempts = ?, replay_next_attempt_at = ?,
+           last_error = ?
+         WHERE webhook_id = ? AND event_id = ?`,
       ),
       replayed: db.prepare<[string, string]>(
         'DELETE FROM webhook_dead_letters WHERE webhook_id = ? AND event_id = ?',
-      ),
-      resetRetry: db.prepare<[string]>(
-        'UPDATE webhooks SET attempts = 0, next_attempt_at = 0, last_error = NULL WHERE id = ?',
       ),
     };
   }
@@ -222,7 +255,8 @@ export class WebhookStore {
 
   /**
    * `eventId` exhausted its attempts: kept aside, and the cursor moves past it (a replayed dead
-   * letter that fails again is kept aside again; the cursor is already past it).
+   * letter that fails again is kept aside again; the cursor is already past it, and the retries
+   * of the event it waits at are left as they were).
    */
   deadLettered(
     id: string,
@@ -239,9 +273,7 @@ export class WebhookStore {
         lastError: error,
         failedAt: new Date().toISOString(),
       });
-      if (replay) {
-        this.statements.resetRetry.run(id);
-      } else {
+      if (!replay) {
         this.delivered(id, eventId);
       }
     })();
@@ -262,16 +294,34 @@ export class WebhookStore {
     return this.statements.replayAll.run(id).changes;
   }
 
-  nextReplay(id: string): string | undefined {
-    return this.statements.nextReplay.get(id)?.event_id;
+  /**
+   * The dead letter to deliver next, with its own failed attempts since it was replayed and when
+   * it may be tried again: the webhook's retries belong to the event at its cursor.
+   */
+  nextReplay(id: string): ReplayingLetter | undefined {
+    const row = this.statements.nextReplay.get(id);
+    return row === undefined
+      ? undefined
+      : {
+          eventId: row.event_id,
+          attempts: row.replay_attempts,
+          nextAttemptAt: row.replay_next_attempt_at,
+        };
+  }
+
+  replayFailed(
+    id: string,
+    eventId: string,
+    attempts: number,
+    nextAttemptAt: number,
+    error: string,
+  ): void {
+    this.statements.replayFailed.run(attempts, nextAttemptAt, error, id, eventId);
   }
 
   /** A replayed dead letter reached the receiver, or is no longer its owner's to read. */
   replayed(id: string, eventId: string): void {
-    this.db.transaction(() => {
-      this.statements.replayed.run(id, eventId);
-      this.statements.resetRetry.run(id);
-    })();
+    this.statements.replayed.run(id, eventId);
   }
 }
 
