@@ -91,8 +91,8 @@ export class EventFeed {
   private readonly now: () => number;
   private following: BlockFollowing | undefined;
   private sweeper: NodeJS.Timeout | undefined;
-  /** Blocks read again, newest last: catching up reads pages of the same few blocks. */
-  private readonly blocksRead = new Map<number, CommittedBlock>();
+  /** Blocks read again (or being read), most recently used last. */
+  private readonly blocksRead = new Map<number, Promise<CommittedBlock>>();
   /** Old bodies being dropped, step by step; one run at a time. */
   private dropping: Promise<void> | undefined;
   private closing = false;
@@ -174,8 +174,11 @@ export class EventFeed {
     }
     const position = after === undefined ? undefined : parsePosition(after, 'Last-Event-ID');
     const events: DeliverableEvent[] = [];
+    // A page's older entries come in ledger order, often many from one block: each block it
+    // needs is read once for the page, however many readers share the cache meanwhile.
+    const pageBlocks = new Map<number, Promise<CommittedBlock>>();
     for (const logged of this.log.after(position, filter, reader, limit)) {
-      events.push(await this.entryEventOf(logged));
+      events.push(await this.entryEventOf(logged, pageBlocks));
     }
     return events;
   }
@@ -237,24 +240,39 @@ export class EventFeed {
   }
 
   /** A logged entry's event, its body read again from its block if no longer kept here. */
-  private async entryEventOf(logged: LoggedEntry): Promise<DeliverableEvent> {
+  private async entryEventOf(
+    logged: LoggedEntry,
+    pageBlocks = new Map<number, Promise<CommittedBlock>>(),
+  ): Promise<DeliverableEvent> {
     if (logged.json !== undefined) {
       return entryEvent(logged.id, logged.json, logged.committedAt);
     }
     const { block, index } = logged.position;
-    const stored = (await this.blockRead(block)).entries[index]?.stored;
+    let read = pageBlocks.get(block);
+    if (read === undefined) {
+      read = this.blockRead(block);
+      pageBlocks.set(block, read);
+    }
+    const stored = (await read).entries[index]?.stored;
     if (stored === undefined) {
       throw new Error(`block ${block} holds no entry at ${logged.id}`);
     }
     return entryEvent(logged.id, entryJson(block, stored), logged.committedAt);
   }
 
-  private async blockRead(number: number): Promise<CommittedBlock> {
+  /** A block read again: kept, or being read, for every reader that needs it meanwhile. */
+  private blockRead(number: number): Promise<CommittedBlock> {
     const kept = this.blocksRead.get(number);
     if (kept !== undefined) {
+      // Most recently used last: the cache drops the block read longest ago.
+      this.blocksRead.delete(number);
+      this.blocksRead.set(number, kept);
       return kept;
     }
-    const block = await this.options.blocks.block(number).catch((error: unknown) => {
+    const read = this.options.blocks.block(number).catch((error: unknown) => {
+      if (this.blocksRead.get(number) === read) {
+        this.blocksRead.delete(number);
+      }
       this.options.logger.warn({ err: error, block: number }, 'reading an older block failed');
       throw new LedgerError(
         'LEDGER_UNAVAILABLE',
@@ -263,14 +281,14 @@ export class EventFeed {
         error,
       );
     });
-    this.blocksRead.set(number, block);
+    this.blocksRead.set(number, read);
     for (const oldest of this.blocksRead.keys()) {
       if (this.blocksRead.size <= BLOCKS_KEPT_FOR_READERS) {
         break;
       }
       this.blocksRead.delete(oldest);
     }
-    return block;
+    return read;
   }
 
   /** Starts dropping the bodies of entries older than keepDays, unless a run is under way. */
