@@ -123,7 +123,11 @@ export const timestamp = z.iso
     error:
       'must be an RFC 3339 date-time with an offset (Z or ±hh:mm), e.g. 2026-03-01T09:00:00+08:00',
   })
-  .refine(isLedgerTime, { error: 'must fall in the years 0000 to 9999 in UTC' });
+  .refine(isLedgerTime, {
+    error: 'must fall in the years 0000 to 9999 in UTC',
+    // Only a well-formed date-time has a year to check: one error per field.
+    when: (payload) => payload.issues.length === 0,
+  });
 
 export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 
