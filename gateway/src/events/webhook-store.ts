@@ -118,7 +118,7 @@ export class WebhookStore {
         PRIMARY KEY (webhook_id, event_id)
       ) WITHOUT ROWID;
     `);
-    // A replayed letter's attempts are its own, not the webhook's (made before they were).
+    // Dead letters stored before replays counted their own attempts gain the columns for it.
     const letterColumns = new Set(
       db
         .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('webhook_dead_letters')")
