@@ -1,4 +1,4 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
 /**
@@ -92,50 +92,46 @@ export class StateCompactionLogs {
    */
   async sincePreviousRead(): Promise<StateCompactions> {
     const total: StateCompactions = { mergedBytes: 0, seconds: 0 };
-    const add = (found: StateCompactions) => {
+    const add = (text: string) => {
+      const found = compactionsIn(text);
       total.mergedBytes += found.mergedBytes;
       total.seconds += found.seconds;
     };
     for (const [path, read] of this.readSoFar) {
-      const { ino } = await stat(path);
-      let from = read.bytes;
-      if (ino !== read.inode) {
-        const previous = await readWholeLines(`${path}.old`, read.bytes, read.inode);
-        if (previous !== undefined) {
-          add(compactionsIn(previous.text));
+      const current = await linesSince(await open(path), read);
+      if (current.readSoFar.inode !== read.inode) {
+        const previous = await open(`${path}.old`).catch(() => undefined);
+        const left = previous === undefined ? undefined : await linesSince(previous, read);
+        // Only the file read so far has its rest there; anything else was never read from.
+        if (left?.readSoFar.inode === read.inode) {
+          add(left.text);
         }
-        from = 0;
       }
-      const current = await readWholeLines(path, from);
-      add(compactionsIn(current?.text ?? ''));
-      this.readSoFar.set(path, { inode: ino, bytes: from + (current?.bytes ?? 0) });
+      add(current.text);
+      this.readSoFar.set(path, current.readSoFar);
     }
     return total;
   }
 }
 
 /**
- * The whole lines of `path` from byte `from` on, and how many bytes they take; undefined when
- * the file is missing or is not the file `inode` names.
+ * The whole lines `file` gained since `read` (all of them when it is another file than the one
+ * `read` names), and how far it is read then. Closes the file.
  */
-async function readWholeLines(
-  path: string,
-  from: number,
-  inode?: number,
-): Promise<{ text: string; bytes: number } | undefined> {
-  const file = await open(path).catch(() => undefined);
-  if (file === undefined) {
-    return undefined;
-  }
+async function linesSince(
+  file: FileHandle,
+  read: ReadSoFar,
+): Promise<{ text: string; readSoFar: ReadSoFar }> {
   try {
     const { ino, size } = await file.stat();
-    if (inode !== undefined && ino !== inode) {
-      return undefined;
-    }
+    const from = ino === read.inode ? read.bytes : 0;
     const gained = Buffer.alloc(Math.max(0, size - from));
     await file.read(gained, 0, gained.length, from);
     const whole = gained.subarray(0, gained.lastIndexOf('\n') + 1);
-    return { text: whole.toString('utf8'), bytes: whole.length };
+    return {
+      text: whole.toString('utf8'),
+      readSoFar: { inode: ino, bytes: from + whole.length },
+    };
   } finally {
     await file.close();
   }
