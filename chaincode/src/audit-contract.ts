@@ -16,7 +16,8 @@ import { formatTxTimestamp, toLedgerTime } from './commit-time';
 import { MSP_ID, holdsCollection, standardConsortium, type Consortium } from './consortium';
 import { ContractError, encodeErrorEnvelope } from './contract-error';
 import { groupMembersListed, readEntries, requestsWithDetails, splitEntry } from './entry-details';
-import { entryQueriesOf } from './entry-query';
+import { entryPostings } from './entry-postings';
+import { MAX_PAGE_SIZE, entryQueriesOf } from './entry-query';
 import { entryOf, receiptOf, type EntriesReceipt, type TransactionStamp } from './entry-receipt';
 import { countParts, readMergedPage, readableParts } from './index-partitions';
 import { LEDGER_FORM, type EntryRequest, type KindRegistry } from './kinds/registry';
@@ -179,6 +180,45 @@ export class AuditContract extends Contract {
     });
   }
 
+  /**
+   * Entries named by organisation and id, in the order named: what a gateway reads for a page
+   * its own index of the blocks found. Each must be one the caller may read; one that is
+   * missing or hidden is refused alike, so ids cannot be probed.
+   */
+  @Param('ids', 'string', 'JSON [{mspId, id}], at most 500')
+  @Returns('string')
+  @Transaction(false)
+  GetEntries(ctx: Context, ids: string): Promise<string> {
+    return withErrorEnvelope(async () => {
+      const caller = identifyCaller(ctx.clientIdentity, this.consortium);
+      const named = parseWith(entryNames, parseJsonArgument('ids', ids), {
+        code: 'INVALID_ARGUMENT',
+        message: 'invalid entry ids',
+        pathPrefix: 'ids',
+      });
+      // As GetEntry answers: naming no id, and alike whether missing or hidden.
+      const notFound = (index: number) =>
+        new ContractError('NOT_FOUND', 'no entry with that id', [
+          { path: formatPath('ids', [index]), message: 'no such entry' },
+        ]);
+      const hidden = named.findIndex(({ mspId }) => !canRead(caller, { submitter: { mspId } }));
+      if (hidden >= 0) {
+        throw notFound(hidden);
+      }
+      const values = await getStates(
+        ctx.stub,
+        named.map(({ mspId, id }) => entryKey(id, mspId)),
+      );
+      const stored = values.map((value, index) => {
+        if (value.length === 0) {
+          throw notFound(index);
+        }
+        return JSON.parse(Buffer.from(value).toString('utf8')) as StoredEntry;
+      });
+      return canonicalJson(await readEntries(ctx, caller, this.consortium, stored));
+    });
+  }
+
   @Param('query', 'string', 'JSON {by, value, from?, to?, pageSize?, bookmark?}')
   @Returns('string')
   @Transaction(false)
@@ -289,14 +329,11 @@ export class AuditContract extends Contract {
         ...(JSON.parse(Buffer.from(details).toString('utf8')) as EntryDetails),
       };
       const position = { committedAt: stored.committedAt, txId: stored.txId };
-      for (const [index, partition] of this.kinds.indexPartitions({
-        ...entry,
-        kindVersion: entry.kindVersion ?? 1,
-      })) {
-        if (!CHANNEL_INDEXES_OF_PRIVATE_ENTRIES.has(index)) {
+      for (const posting of entryPostings(this.kinds, entry)) {
+        if (posting.collection !== undefined) {
           await ctx.stub.purgePrivateData(
-            collection,
-            privateIndexKey(index, partition, mspId, position, id),
+            posting.collection,
+            privateIndexKey(posting.index, posting.partition, mspId, position, id),
           );
         }
       }
@@ -510,7 +547,7 @@ export class AuditContract extends Contract {
     const writes: (readonly [string, Uint8Array])[] = [];
     const answers: string[] = [];
     // Channel index keys group the transaction's entries by partition (see indexKey), in entry
-    // order; an entry a kind indexes twice under one partition is listed once.
+    // order (entryPostings names each of an entry's partitions once).
     const indexed = new Map<string, string[]>();
     for (const entry of entries) {
       const ownKey = entryKey(entry.id, caller.mspId);
@@ -521,11 +558,11 @@ export class AuditContract extends Contract {
       if (entry.sourceSeq !== undefined) {
         writes.push([sequenceKey(entry.source, entry.sourceSeq), Buffer.from(ownKey)]);
       }
-      for (const [index, partition] of this.kinds.indexPartitions(entry)) {
-        if (split !== undefined && !CHANNEL_INDEXES_OF_PRIVATE_ENTRIES.has(index)) {
-          // The stream and the kind's own indexes name the subject: they stay with the details.
+      for (const { index, partition, collection } of entryPostings(this.kinds, entry)) {
+        if (collection !== undefined) {
+          // A partition naming the subject stays with the details.
           await ctx.stub.putPrivateData(
-            split.record.details.collection,
+            collection,
             privateIndexKey(index, partition, caller.mspId, position, entry.id),
             Buffer.from(indexValue([entry.id])),
           );
@@ -533,9 +570,7 @@ export class AuditContract extends Contract {
         }
         const key = indexKey(index, partition, caller.mspId, position);
         const ids = indexed.get(key) ?? [];
-        if (ids.at(-1) !== entry.id) {
-          ids.push(entry.id);
-        }
+        ids.push(entry.id);
         indexed.set(key, ids);
       }
       if (split !== undefined) {
@@ -684,9 +719,6 @@ interface Retention {
   txId: string;
 }
 
-/** The channel indexes an entry whose details are private stays in: they name no subject. */
-const CHANNEL_INDEXES_OF_PRIVATE_ENTRIES: ReadonlySet<string> = new Set(['kind', 'source']);
-
 const erasureRequest = z.strictObject({
   /** The erasure entry's own id. */
   id: entryId,
@@ -694,6 +726,10 @@ const erasureRequest = z.strictObject({
   reason: freeText(),
   legalBasis: freeText(),
 });
+
+const entryNames = z
+  .array(z.strictObject({ mspId: z.string().regex(MSP_ID, 'must be an MSP id'), id: entryId }))
+  .max(MAX_PAGE_SIZE);
 
 const dueQuery = z.strictObject({
   pageSize: z.int().min(1).max(500).default(100),

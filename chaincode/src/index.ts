@@ -55,6 +55,7 @@ export {
   sha256Digest,
 } from './canonical-json';
 export { formatTxTimestamp, toLedgerTime } from './commit-time';
+export { entryPostings, type EntryPosting } from './entry-postings';
 export { entriesFromReceipt, type EntriesReceipt } from './entry-receipt';
 export {
   CONTRACT_ERROR_CODES,

@@ -6,7 +6,14 @@ import {
   type TestIdentities,
   type TestIdentity,
 } from '../support/identities.js';
-import { detailPaths, entryOf, errorOf, pageOf, recordedEntryOf } from '../support/results.js';
+import {
+  detailPaths,
+  entryOf,
+  errorOf,
+  pageOf,
+  payloadOf,
+  recordedEntryOf,
+} from '../support/results.js';
 import {
   algorithmUpload,
   creditChange,
@@ -125,6 +132,66 @@ describe('who may read what', () => {
     // Identical, and naming no id: peers log refused transactions, and an id may be anything.
     expect(hidden.message).toBe(missing.message);
     expect(hidden.message).not.toContain(change.id);
+  });
+
+  test('entries named by organisation and id come back in the order named, details and all', async () => {
+    const harness = new ContractHarness();
+    const access = entryOf(await record(harness, ids.sandboxWriter, dataAccess()));
+    const changeRequest = creditChange();
+    const change = recordedEntryOf(
+      await record(harness, ids.creditWriter, changeRequest),
+      changeRequest,
+    );
+    const named = [
+      { mspId: 'CreditOrg', id: change.id },
+      { mspId: 'SandboxOrg', id: access.id },
+    ];
+
+    const read = await harness.evaluate(ids.regulator, 'GetEntries', JSON.stringify(named));
+
+    expect(JSON.parse(payloadOf(read))).toEqual([change, access]);
+  });
+
+  test('naming another organisation’s entry among one’s own is refused like a missing one', async () => {
+    const harness = new ContractHarness();
+    const own = entryOf(await record(harness, ids.sandboxWriter, dataAccess()));
+    const change = entryOf(await record(harness, ids.creditWriter, creditChange()));
+    const read = (mspId: string, id: string) =>
+      harness.evaluate(
+        ids.sandboxWriter,
+        'GetEntries',
+        JSON.stringify([
+          { mspId: 'SandboxOrg', id: own.id },
+          { mspId, id },
+        ]),
+      );
+
+    const hidden = errorOf(await read('CreditOrg', change.id), 'NOT_FOUND');
+    const missing = errorOf(await read('SandboxOrg', 'no-such-entry'), 'NOT_FOUND');
+
+    expect(hidden).toEqual(missing);
+    expect(detailPaths(hidden)).toEqual(['ids[1]']);
+    expect(JSON.stringify(hidden)).not.toContain(change.id);
+  });
+
+  test('a list of entries to read is checked before anything is read', async () => {
+    const harness = new ContractHarness();
+    const tooMany = Array.from({ length: 501 }, (_, index) => ({
+      mspId: 'SandboxOrg',
+      id: `entry-${index}`,
+    }));
+
+    for (const [ids_, path] of [
+      [[{ mspId: 'not an msp', id: 'a' }], 'ids[0].mspId'],
+      [[{ mspId: 'SandboxOrg', id: 'a', extra: 1 }], 'ids[0].extra'],
+      [tooMany, 'ids'],
+    ] as const) {
+      const refused = errorOf(
+        await harness.evaluate(ids.regulator, 'GetEntries', JSON.stringify(ids_)),
+        'INVALID_ARGUMENT',
+      );
+      expect(detailPaths(refused)).toEqual([path]);
+    }
   });
 
   test('where a consortium lets two organisations grant a role, each reads only its own entries', async () => {

@@ -40,6 +40,7 @@ describe('the contract as Fabric sees it', () => {
       { name: 'RecordEntry', kind: 'SUBMIT', parameters: ['request:string'] },
       { name: 'RecordEntries', kind: 'SUBMIT', parameters: ['entries:string'] },
       { name: 'GetEntry', kind: 'EVALUATE', parameters: ['id:string'] },
+      { name: 'GetEntries', kind: 'EVALUATE', parameters: ['ids:string'] },
       { name: 'QueryEntries', kind: 'EVALUATE', parameters: ['query:string'] },
       { name: 'CountEntries', kind: 'EVALUATE', parameters: ['query:string'] },
       { name: 'EraseEntry', kind: 'SUBMIT', parameters: ['request:string'] },
