@@ -1,4 +1,4 @@
-import type { AuditEntry } from './audit-entry';
+import type { AuditEntry, ChannelRecord } from './audit-entry';
 import type { KindRegistry } from './kinds/registry';
 
 /**
@@ -13,20 +13,31 @@ export interface EntryPosting {
 }
 
 /** The indexes that list an entry with private details on the channel: they name no subject. */
-const INDEXES_NAMING_NO_SUBJECT: ReadonlySet<string> = new Set(['kind', 'source']);
+export const INDEXES_NAMING_NO_SUBJECT = ['kind', 'source'] as const;
 
 /**
- * Every partition `entry` (whole: with its payload and stream) is listed under, each once, core
- * indexes first. The contract writes its index from this, and a gateway indexing blocks works
- * out the same from the entries the blocks carry.
+ * Every partition `entry` is listed under, each once, core indexes first. The contract writes
+ * its index from this, and a gateway indexing blocks works out the same from the entries the
+ * blocks carry. Of an entry whose details it does not hold (the channel's record), only the
+ * partitions naming no subject.
  */
-export function entryPostings(kinds: KindRegistry, entry: AuditEntry): EntryPosting[] {
+export function entryPostings(
+  kinds: KindRegistry,
+  entry: AuditEntry | ChannelRecord,
+): EntryPosting[] {
+  if (!('payload' in entry)) {
+    return INDEXES_NAMING_NO_SUBJECT.map((index) => ({ index, partition: entry[index] }));
+  }
   const collection = entry.details?.collection;
   return kinds
     .indexPartitions({ ...entry, kindVersion: entry.kindVersion ?? 1 })
     .map(([index, partition]) =>
-      collection === undefined || INDEXES_NAMING_NO_SUBJECT.has(index)
+      collection === undefined || isNamingNoSubject(index)
         ? { index, partition }
         : { index, partition, collection },
     );
+}
+
+function isNamingNoSubject(index: string): boolean {
+  return (INDEXES_NAMING_NO_SUBJECT as readonly string[]).includes(index);
 }

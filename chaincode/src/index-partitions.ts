@@ -8,6 +8,7 @@ import { ContractError } from './contract-error';
 import type { EntryCountQuery } from './entry-query';
 import { commitPositionOf, entryKey, indexRange, indexedIds, keyInRange } from './ledger-keys';
 import { getStates } from './state-batches';
+import { INDEXES_NAMING_NO_SUBJECT } from './entry-postings';
 
 /**
  * Reading an index partition, which holds one part per writing organisation (see indexKey). A
@@ -28,9 +29,6 @@ export interface IndexPart {
   range: { startKey: string; endKey: string };
 }
 
-/** The indexes entries with private details keep on the channel (the others name subjects). */
-const INDEXES_ON_THE_CHANNEL_ONLY: ReadonlySet<string> = new Set(['kind', 'source']);
-
 /**
  * The parts of the range `query` names that `caller` reads, in the consortium's order: one for
  * each organisation whose entries canRead lets it read, and, for a caller whose organisation
@@ -48,7 +46,7 @@ export function readableParts(
   const readable = peerOrganizations(consortium).filter((mspId) =>
     canRead(caller, { submitter: { mspId } }),
   );
-  const held = INDEXES_ON_THE_CHANNEL_ONLY.has(query.by)
+  const held = (INDEXES_NAMING_NO_SUBJECT as readonly string[]).includes(query.by)
     ? []
     : consortium.collections.filter((collection) => collection.members.includes(caller.mspId));
   return [

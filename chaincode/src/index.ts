@@ -90,7 +90,13 @@ export {
   type RequestForm,
 } from './kinds/registry';
 export { standardKinds } from './kinds/standard-kinds';
-export { ENTRY_KEY_PREFIX, PER_ENTRY_INDEX_KEYS, entryKey, entryKeysOf } from './ledger-keys';
+export {
+  ENTRY_KEY_PREFIX,
+  PER_ENTRY_INDEX_KEYS,
+  entryErasedBy,
+  entryKey,
+  entryKeysOf,
+} from './ledger-keys';
 export {
   canonicalIdentifier,
   containsNationalIdentifier,

@@ -161,6 +161,14 @@ export function erasureKey(mspId: string, id: string): string {
   return join('erased', mspId, id);
 }
 
+/** The entry an erasure key marks; undefined for any other key. */
+export function entryErasedBy(key: string): { mspId: string; id: string } | undefined {
+  const [prefix, mspId, id, ...rest] = key.split(SEPARATOR);
+  return prefix === 'erased' && mspId !== undefined && id !== undefined && rest.length === 0
+    ? { mspId, id }
+    : undefined;
+}
+
 /**
  * Where index layouts 1 and 2 wrote a key per entry (layout 2 with the writing organisation,
  * layout 1 without). This contract reads layout 3 only.

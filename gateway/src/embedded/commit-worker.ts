@@ -19,14 +19,16 @@ if (port === null) {
   throw new Error('commit-worker runs as a worker thread');
 }
 /**
- * Entries counted per step of the backfill of a ledger's entries per day: a few tens of
- * milliseconds of this thread, so commits queued meanwhile wait no longer than that.
+ * Entries counted and posted per step of the backfill of a ledger's entries per day and index
+ * postings: a few tens of milliseconds of this thread, so commits queued meanwhile wait no
+ * longer than that.
  */
 const BACKLOG_STEP_ENTRIES = 2000;
 
 const { file, kindsModule } = workerData as { file: string; kindsModule: string | undefined };
-const store = new LedgerStore(file);
-const committer = new TransactionCommitter(store, loadKinds(kindsModule));
+const kinds = loadKinds(kindsModule);
+const store = new LedgerStore(file, { kinds });
+const committer = new TransactionCommitter(store, kinds);
 port.postMessage({ ready: true });
 
 // One piece of work at a time, commits in the order they were sent.
@@ -46,19 +48,20 @@ port.on('message', ({ id, request }: CommitMessage) => {
 });
 
 /**
- * Blocks stored before the ledger kept entries per day are counted here, step by step between
- * commits: each next step is queued after the commits that arrived during the last one.
+ * Blocks stored before the ledger kept entries per day or index postings are counted and posted
+ * here, step by step between commits: each next step is queued after the commits that arrived
+ * during the last one.
  */
-function countBacklog(): void {
+function indexBacklog(): void {
   enqueue(() => {
     try {
-      if (store.countBacklog(BACKLOG_STEP_ENTRIES)) {
-        setImmediate(countBacklog);
+      if (store.indexBacklog(BACKLOG_STEP_ENTRIES)) {
+        setImmediate(indexBacklog);
       }
     } catch (error) {
-      // Counts stay incomplete (and say so); commits go on. The next start tries again.
-      process.emitWarning(`counting entries per day failed: ${(error as Error).message}`);
+      // Counts and queries stay behind (and say so); commits go on. The next start tries again.
+      process.emitWarning(`indexing earlier blocks failed: ${(error as Error).message}`);
     }
   });
 }
-countBacklog();
+indexBacklog();

@@ -4,12 +4,13 @@ import {
   channelForm,
   decodeErrorEnvelope,
   ENTRY_KEY_PREFIX,
+  entryQueriesOf,
   entryKey,
   peerOrganizations,
   type AuditEntry,
+  type Caller,
   type ReadEntry,
   type EntriesReceipt,
-  type EntryPage,
   type EntryRequest,
   type Consortium,
   type KindRegistry,
@@ -43,6 +44,7 @@ import {
   unlessNotFound,
 } from '../ledger/ledger';
 import { readerOf } from '../ledger/entry-day-counts';
+import { checkedQuery } from '../ledger/entry-postings';
 import type { ProofSource } from '../proof/proof-source';
 import { CommitterThread, type Committer } from './committer-thread';
 import { loadKinds } from '../kinds-module';
@@ -79,6 +81,7 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
   readonly kind = 'embedded';
   /** The kinds this ledger's contract records. */
   readonly kinds: KindRegistry;
+  private readonly queries: ReturnType<typeof entryQueriesOf>;
   private readonly runner: ContractRunner;
   private readonly now: () => number;
   private readonly committer: Committer;
@@ -101,6 +104,7 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     } = {},
   ) {
     this.kinds = loadKinds(options.kindsModule);
+    this.queries = entryQueriesOf(this.kinds);
     this.runner = new ContractRunner(this.kinds);
     this.now = options.now ?? Date.now;
     this.committer = options.committer ?? new CommitterThread(store.file, options.kindsModule);
@@ -167,10 +171,19 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     };
   }
 
+  /**
+   * A page found in the postings the commit thread keeps with each block, its entries then read
+   * through the contract, which refuses any the caller may not read.
+   */
   async queryEntries(principal: Principal, query: LedgerQuery): Promise<LedgerPage> {
-    const payload = await this.evaluate(principal, 'QueryEntries', [canonicalJson(query)]);
-    const page = JSON.parse(payload) as EntryPage;
-    const items = page.items.map((entry) => {
+    const checked = checkedQuery(this.queries.page, query);
+    const reader = await this.readerFor(principal);
+    const page = this.store.postingsPage(reader, this.consortium, checked);
+    const items = (
+      JSON.parse(
+        await this.evaluate(principal, 'GetEntries', [canonicalJson(page.entries)]),
+      ) as ReadEntry[]
+    ).map((entry) => {
       const located = this.locate(entry);
       this.assertRecorded(located);
       return located;
@@ -179,9 +192,8 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
   }
 
   async countEntries(principal: Principal, query: LedgerCountQuery): Promise<LedgerCount> {
-    return JSON.parse(
-      await this.evaluate(principal, 'CountEntries', [canonicalJson(query)]),
-    ) as LedgerCount;
+    const checked = checkedQuery(this.queries.count, query);
+    return this.store.postingsCount(await this.readerFor(principal), this.consortium, checked);
   }
 
   async pseudonymKey(principal: Principal): Promise<PseudonymKeyRecord | undefined> {
@@ -201,11 +213,16 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     principal: Principal,
     days: { from: string; to: string },
   ): Promise<LedgerDayCounts> {
+    return this.store.entriesPerDay(await this.readerFor(principal), days);
+  }
+
+  /** The caller as the contract's canRead judges it, for reads that do not run the contract. */
+  private async readerFor(principal: Principal): Promise<Caller> {
     if (this.closed) {
       throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
     }
     const { mspId } = await this.identities.identityFor(principal);
-    return this.store.entriesPerDay(readerOf(mspId, principal), days);
+    return readerOf(mspId, principal);
   }
 
   /**

@@ -1,8 +1,12 @@
 import {
   ENTRY_KEY_PREFIX,
   PER_ENTRY_INDEX_KEYS,
+  entryKey,
+  standardKinds,
   type AuditEntry,
   type Caller,
+  type Consortium,
+  type KindRegistry,
 } from '@audit-ledger/chaincode';
 import Database from 'better-sqlite3';
 import {
@@ -22,6 +26,14 @@ import {
   type CountedEntry,
   type DayCount,
 } from '../ledger/entry-day-counts';
+import {
+  EntryPostings,
+  postedTransaction,
+  type PostedTransaction,
+  type PostingsPage,
+  type PostingsQuery,
+} from '../ledger/entry-postings';
+import { LedgerError } from '../ledger/ledger';
 import { openDurableDatabase } from '../sqlite';
 import { EMBEDDED_CHAINCODE, type StateReader } from './transaction-stub';
 import type { PrivateWrites, StateWrite } from './write-set';
@@ -130,14 +142,22 @@ export class LedgerStore implements StateReader {
   private readonly statements: ReturnType<LedgerStore['prepareStatements']>;
   /** Entries per day, counted with each block; none when the ledger is opened read-only. */
   private readonly counts: EntryDayCounts | undefined;
+  /** Which entries each index partition lists, posted with each block; likewise. */
+  private readonly postings: EntryPostings | undefined;
+  /** The kinds the contract records, whose indexes the postings follow. */
+  private readonly kinds: KindRegistry;
   /** Whether a deleted private value may still be in the write-ahead log's bytes. */
   private logHoldsErasedData = false;
 
-  /** `readOnly` opens an existing ledger without changing it (for offline checks). */
+  /**
+   * `readOnly` opens an existing ledger without changing it (for offline checks); `kinds` are
+   * those the contract records, when not the standard ones.
+   */
   constructor(
     readonly file: string,
-    options: { readOnly?: boolean } = {},
+    options: { readOnly?: boolean; kinds?: KindRegistry } = {},
   ) {
+    this.kinds = options.kinds ?? standardKinds;
     this.db = options.readOnly
       ? new Database(file, { readonly: true, fileMustExist: true })
       : openDurableDatabase(file);
@@ -160,6 +180,7 @@ export class LedgerStore implements StateReader {
       this.refuseOldIndexLayout();
     }
     this.counts = options.readOnly ? undefined : new EntryDayCounts(this.db);
+    this.postings = options.readOnly ? undefined : new EntryPostings(this.db);
   }
 
   /**
@@ -343,6 +364,9 @@ export class LedgerStore implements StateReader {
             }),
           ),
         );
+        this.postings?.addBlock(header.number, () =>
+          transactions.map(({ record }) => this.postedBy(record)),
+        );
         return block;
       })
       .immediate();
@@ -387,31 +411,96 @@ export class LedgerStore implements StateReader {
   }
 
   /**
-   * Counts blocks stored before this ledger kept counts (see EntryDayCounts), oldest first, in
-   * one SQLite transaction of about `maxEntries` entries at most; says whether any remain.
+   * Counts and posts blocks stored before this ledger kept counts or postings (see
+   * EntryDayCounts, EntryPostings), oldest first, in one SQLite transaction of about
+   * `maxEntries` entries at most; says whether any remain.
    */
-  countBacklog(maxEntries: number): boolean {
+  indexBacklog(maxEntries: number): boolean {
     const counts = this.dayCounts();
+    const postings = this.entryPostings();
     return this.db
       .transaction(() => {
         const height = this.height();
         let entries = 0;
-        for (let number = counts.countedHeight(); number < height; number += 1) {
+        const from = Math.min(counts.countedHeight(), postings.postedHeight());
+        for (let number = from; number < height; number += 1) {
           if (entries >= maxEntries) {
             return true;
           }
-          const block = this.block(number);
-          counts.addBlock(number, () => {
-            const counted = (block?.transactions ?? []).flatMap((transaction) =>
+          const transactions = this.block(number)?.transactions ?? [];
+          counts.addBlock(number, () =>
+            transactions.flatMap((transaction) =>
               countedEntries(transaction, (key) => this.get(key)),
-            );
-            entries += counted.length;
-            return counted;
-          });
+            ),
+          );
+          postings.addBlock(number, () => transactions.map((record) => this.postedBy(record)));
+          for (const { writes } of transactions) {
+            entries += writes.filter(({ key }) => key.startsWith(ENTRY_KEY_PREFIX)).length;
+          }
         }
         return false;
       })
       .immediate();
+  }
+
+  /**
+   * What a committed transaction posts, from the values it left in state: its entries, and
+   * the details of those whose details this ledger still holds (erased ones are not).
+   */
+  private postedBy(record: TransactionRecord): PostedTransaction {
+    return postedTransaction(
+      this.kinds,
+      EMBEDDED_CHAINCODE,
+      {
+        entries: record.writes.flatMap(({ key, isDelete }) => {
+          const value =
+            isDelete === true || !key.startsWith(ENTRY_KEY_PREFIX) ? undefined : this.get(key);
+          return value === undefined ? [] : [value];
+        }),
+        keys: record.writes.map(({ key }) => key),
+      },
+      (collection, entry) => this.getPrivate(collection, entryKey(entry.id, entry.submitter.mspId)),
+    );
+  }
+
+  /**
+   * A page of one index partition's entries that `reader` may read (see EntryPostings.page).
+   * Refused while blocks stored before postings were kept are still being posted.
+   */
+  postingsPage(
+    reader: Caller,
+    consortium: Consortium,
+    query: PostingsQuery & { pageSize: number; bookmark: string },
+  ): PostingsPage {
+    return this.whilePosted(() =>
+      this.entryPostings().page(reader, consortium, EMBEDDED_CHAINCODE, query),
+    );
+  }
+
+  /** How many of one partition's entries `reader` may read (see EntryPostings.count). */
+  postingsCount(
+    reader: Caller,
+    consortium: Consortium,
+    query: PostingsQuery,
+  ): { count: number; complete: boolean } {
+    return this.whilePosted(() =>
+      this.entryPostings().count(reader, consortium, EMBEDDED_CHAINCODE, query),
+    );
+  }
+
+  /** `read`, in one read transaction with the check that every block is posted. */
+  private whilePosted<T>(read: () => T): T {
+    return this.db.transaction(() => {
+      const posted = this.entryPostings().postedHeight();
+      const height = this.height();
+      if (posted < height) {
+        throw new LedgerError(
+          'LEDGER_UNAVAILABLE',
+          `the ledger's index is being built from its blocks (${posted} of ${height}); ask again shortly`,
+        );
+      }
+      return read();
+    })();
   }
 
   /**
@@ -534,6 +623,13 @@ export class LedgerStore implements StateReader {
 
   close(): void {
     this.db.close();
+  }
+
+  private entryPostings(): EntryPostings {
+    if (this.postings === undefined) {
+      throw new Error('a ledger opened read-only keeps no postings');
+    }
+    return this.postings;
   }
 
   private dayCounts(): EntryDayCounts {
