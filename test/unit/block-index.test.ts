@@ -126,7 +126,7 @@ describe('the block index', () => {
       index.add(indexedBlockOf(next));
       expect(index.blockTransactions(1)?.validationCodes).toEqual([VALID, MVCC_READ_CONFLICT]);
       expect(index.nextBlock()).toBe(2);
-      expect(index.countedHeight()).toBe(2);
+      expect(index.readHeight()).toBe(2);
     } finally {
       index.close();
     }

@@ -2,10 +2,12 @@ import {
   ENTRIES_RECORDED_EVENT,
   entryKey,
   type EntriesRecordedEvent,
+  type KindRegistry,
 } from '@audit-ledger/chaincode';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
 import { committedEntry, type CommittedEntry } from '../ledger/committed-blocks';
 import { districtDate, type CountedEntry } from '../ledger/entry-day-counts';
+import { postedTransaction, type PostedTransaction } from '../ledger/entry-postings';
 
 const { kvrwset } = ledger.rwset;
 const utf8 = new TextDecoder();
@@ -80,6 +82,40 @@ export function entriesRecordedBy(envelope: Uint8Array, validationCode: number):
   return recorded.entries.map(({ kind }) => ({ chaincode, date, kind, mspId }));
 }
 
+/** The values read-write sets (`KVRWSet`s) wrote, by key. */
+function writesIn(rwsets: Iterable<Uint8Array>): Map<string, Uint8Array> {
+  const writes = new Map<string, Uint8Array>();
+  for (const rwset of rwsets) {
+    for (const write of kvrwset.KVRWSet.deserializeBinary(rwset).getWritesList()) {
+      if (!write.getIsDelete()) {
+        writes.set(write.getKey(), write.getValue_asU8());
+      }
+    }
+  }
+  return writes;
+}
+
+/** The public writes of `transaction`'s chaincode, by key. */
+function publicWrites(transaction: RecordingTransaction): Map<string, Uint8Array> {
+  return writesIn(
+    ledger.rwset.TxReadWriteSet.deserializeBinary(transaction.action.getResults_asU8())
+      .getNsRwsetList()
+      .filter((set) => set.getNamespace() === transaction.chaincode)
+      .map((set) => set.getRwset_asU8()),
+  );
+}
+
+/** The values each entry key holds, in the order the contract's event lists the entries. */
+function entryValues(
+  transaction: RecordingTransaction,
+  writes: ReadonlyMap<string, Uint8Array>,
+): Uint8Array[] {
+  return transaction.recorded.entries.flatMap(({ id }) => {
+    const value = writes.get(entryKey(id, transaction.creatorMspId));
+    return value === undefined ? [] : [value];
+  });
+}
+
 /**
  * The entries `chaincode` recorded in one of a block's transactions, whole, in the order its
  * event lists them: each is the value written under its entry key in the transaction's write set.
@@ -93,22 +129,40 @@ export function entriesCommittedBy(
   if (transaction?.chaincode !== chaincode) {
     return [];
   }
-  const writes = new Map<string, Uint8Array>();
-  const readWriteSet = ledger.rwset.TxReadWriteSet.deserializeBinary(
-    transaction.action.getResults_asU8(),
-  );
-  for (const set of readWriteSet.getNsRwsetList()) {
-    if (set.getNamespace() !== chaincode) {
+  return entryValues(transaction, publicWrites(transaction)).map(committedEntry);
+}
+
+/**
+ * What one of a block's transactions posts to `chaincode`'s index (see postedTransaction), its
+ * entries' private details taken from `privateWrites`, the transaction's private write set as
+ * a peer delivers it to a member of the collections; undefined for a transaction that recorded
+ * no entry of `chaincode`.
+ */
+export function postedBy(
+  envelope: Uint8Array,
+  validationCode: number,
+  chaincode: string,
+  kinds: KindRegistry,
+  privateWrites: ledger.rwset.TxPvtReadWriteSet | undefined,
+): PostedTransaction | undefined {
+  const transaction = recordingTransaction(envelope, validationCode);
+  if (transaction?.chaincode !== chaincode) {
+    return undefined;
+  }
+  const writes = publicWrites(transaction);
+  const held = new Map<string, Map<string, Uint8Array>>();
+  for (const namespace of privateWrites?.getNsPvtRwsetList() ?? []) {
+    if (namespace.getNamespace() !== chaincode) {
       continue;
     }
-    for (const write of kvrwset.KVRWSet.deserializeBinary(set.getRwset_asU8()).getWritesList()) {
-      if (!write.getIsDelete()) {
-        writes.set(write.getKey(), write.getValue_asU8());
-      }
+    for (const collection of namespace.getCollectionPvtRwsetList()) {
+      held.set(collection.getCollectionName(), writesIn([collection.getRwset_asU8()]));
     }
   }
-  return transaction.recorded.entries.flatMap(({ id }) => {
-    const value = writes.get(entryKey(id, transaction.creatorMspId));
-    return value === undefined ? [] : [committedEntry(value)];
-  });
+  return postedTransaction(
+    kinds,
+    chaincode,
+    { entries: entryValues(transaction, writes), keys: writes.keys() },
+    (collection, entry) => held.get(collection)?.get(entryKey(entry.id, entry.submitter.mspId)),
+  );
 }

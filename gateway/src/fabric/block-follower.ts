@@ -1,8 +1,13 @@
 import type { Network } from '@hyperledger/fabric-gateway';
-import { common } from '@hyperledger/fabric-protos';
+import { common, type ledger, type peer } from '@hyperledger/fabric-protos';
 import type { Logger } from 'pino';
 import { LedgerError } from '../ledger/ledger';
-import { indexedBlockOf, type BlockIndex } from './block-index';
+import {
+  indexedBlockOf,
+  type BlockIndex,
+  type IndexedBlock,
+  type PostedContract,
+} from './block-index';
 
 const RETRY_MS = 1000;
 /** Blocks behind the chain that are a moment in flight; more means the index is catching up. */
@@ -11,8 +16,10 @@ const POLL_MS = 25;
 
 /**
  * Follows a channel's blocks into the index from its next block (see BlockIndex.nextBlock),
- * reconnecting after a failure, until stopped. A peer that serves a block which does not chain,
- * or whose transactions do not match its data hash, is logged as such.
+ * reconnecting after a failure, until stopped. For an index that posts a contract's entries,
+ * each block comes with the private data the network's reading identity's organisation holds of
+ * it. A peer that serves a block which does not chain, or whose transactions do not match its
+ * data hash, is logged as such.
  */
 export class BlockFollower {
   private running: Promise<void> | undefined;
@@ -38,12 +45,12 @@ export class BlockFollower {
   }
 
   /**
-   * Whether every block the channel holds now has its entries counted in the index: asks a peer
-   * for the chain's height (qscc, not the contract) and waits up to `waitMs` for the few blocks
-   * that may still be on their way here, such as the block of a write just answered. An index
-   * further behind is catching up, and is not waited for.
+   * Whether every block the channel holds now has its entries counted and posted in the index:
+   * asks a peer for the chain's height (qscc, not the contract) and waits up to `waitMs` for the
+   * few blocks that may still be on their way here, such as the block of a write just answered.
+   * An index further behind is catching up, and is not waited for.
    */
-  async countedToChainHeight(waitMs: number): Promise<boolean> {
+  async readToChainHeight(waitMs: number): Promise<boolean> {
     let chainHeight: number;
     try {
       const network = await this.network();
@@ -57,7 +64,7 @@ export class BlockFollower {
     }
     const deadline = Date.now() + waitMs;
     while (!this.isStopped()) {
-      const behind = chainHeight - this.index.countedHeight();
+      const behind = chainHeight - this.index.readHeight();
       if (behind <= 0) {
         return true;
       }
@@ -77,17 +84,21 @@ export class BlockFollower {
   private async follow(): Promise<void> {
     while (!this.isStopped()) {
       try {
-        const events = await (
-          await this.network()
-        ).getBlockEvents({ startBlock: BigInt(this.index.nextBlock()) });
+        const network = await this.network();
+        const startBlock = BigInt(this.index.nextBlock());
+        const { contract } = this.index;
+        const events =
+          contract === undefined
+            ? await network.getBlockEvents({ startBlock })
+            : await network.getBlockAndPrivateDataEvents({ startBlock });
         this.closeEvents = () => {
           events.close();
         };
         if (this.isStopped()) {
           events.close();
         }
-        for await (const block of events) {
-          this.index.add(indexedBlockOf(block));
+        for await (const event of events) {
+          this.index.add(indexedEvent(event, contract));
         }
       } catch (error) {
         if (error instanceof LedgerError && error.code === 'LEDGER_INTEGRITY') {
@@ -102,4 +113,23 @@ export class BlockFollower {
       });
     }
   }
+}
+
+/** A delivered block as the index takes it: with its postings when it came with private data. */
+function indexedEvent(
+  event: common.Block | peer.BlockAndPrivateData,
+  contract: PostedContract | undefined,
+): IndexedBlock {
+  if (event instanceof common.Block) {
+    return indexedBlockOf(event);
+  }
+  // Not toArray(): that turns each write set into jspb's raw array form.
+  const privateData = new Map<number, ledger.rwset.TxPvtReadWriteSet>();
+  event.getPrivateDataMapMap().forEach((writes, transaction) => {
+    privateData.set(transaction, writes);
+  });
+  return indexedBlockOf(
+    event.getBlock() ?? new common.Block(),
+    contract && { ...contract, privateData },
+  );
 }

@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { Caller } from '@audit-ledger/chaincode';
-import { common } from '@hyperledger/fabric-protos';
+import type { Caller, Consortium, KindRegistry } from '@audit-ledger/chaincode';
+import { common, ledger } from '@hyperledger/fabric-protos';
 import type Database from 'better-sqlite3';
 import { EntryDayCounts, type CountedEntry, type DayCount } from '../ledger/entry-day-counts';
+import {
+  EntryPostings,
+  type PostedTransaction,
+  type PostingsPage,
+  type PostingsQuery,
+} from '../ledger/entry-postings';
 import { LedgerError } from '../ledger/ledger';
 import { openRebuildableDatabase } from '../sqlite';
 import { blockHeaderHash, channelHeaderOf, headerFieldsOf } from '@audit-ledger/verifier';
-import { entriesRecordedBy } from './block-entries';
+import { entriesRecordedBy, postedBy } from './block-entries';
 
 /** One committed block as the index keeps it: its header and each transaction's id and code. */
 export interface IndexedBlock {
@@ -17,6 +23,11 @@ export interface IndexedBlock {
   transactions: { txId: string; validationCode: number }[];
   /** The entries its valid transactions recorded, to count per day; none when left out. */
   entries?: CountedEntry[];
+  /**
+   * What its valid transactions post to the contract's index; when left out, the block is to be
+   * read again (see nextBlock).
+   */
+  posted?: PostedTransaction[];
   /**
    * The SHA-256 of each envelope and the peer's validation code of each, in block order, for a
    * witness to state; when left out, the block is to be read again (see nextBlock).
@@ -42,12 +53,28 @@ function sha256(bytes: Uint8Array): Buffer {
   return createHash('sha256').update(bytes).digest();
 }
 
+/** The contract whose entries an index posts: its chaincode name and the kinds it records. */
+export interface PostedContract {
+  chaincode: string;
+  kinds: KindRegistry;
+}
+
+/** What a block's postings are worked out with: the contract, and the block's private data. */
+export interface BlockPostings extends PostedContract {
+  /**
+   * The private write sets a peer delivered with the block, by transaction number in it: those
+   * of the collections the follower's organisation holds.
+   */
+  privateData: ReadonlyMap<number, ledger.rwset.TxPvtReadWriteSet>;
+}
+
 /**
  * Reads a block's transaction ids and the peer's validation code for each (Fabric's layout), and
- * each envelope's hash. A block whose envelopes do not hash to its header's data hash is refused:
- * its header would vouch for other transactions than the ones it carries.
+ * each envelope's hash; with `postings`, what its transactions post to the contract's index. A
+ * block whose envelopes do not hash to its header's data hash is refused: its header would
+ * vouch for other transactions than the ones it carries.
  */
-export function indexedBlockOf(block: common.Block): IndexedBlock {
+export function indexedBlockOf(block: common.Block, postings?: BlockPostings): IndexedBlock {
   const fields = headerFieldsOf(block);
   const number = Number(fields.number);
   const previousHash = Buffer.from(fields.previousHash);
@@ -77,6 +104,20 @@ export function indexedBlockOf(block: common.Block): IndexedBlock {
       entriesRecordedBy(bytes, validationCodes[index] ?? 255),
     ),
     envelopes: { hashes: envelopes.map(sha256), validationCodes },
+    ...(postings === undefined
+      ? {}
+      : {
+          posted: envelopes.flatMap(
+            (bytes, index) =>
+              postedBy(
+                bytes,
+                validationCodes[index] ?? 255,
+                postings.chaincode,
+                postings.kinds,
+                postings.privateData.get(index),
+              ) ?? [],
+          ),
+        }),
   };
 }
 
@@ -105,8 +146,17 @@ export class BlockIndex {
   private readonly unreadQuery: Database.Statement<[], { number: number | null }>;
   private readonly headersQuery: Database.Statement<[], { header_hash: Buffer }>;
   private readonly counts: EntryDayCounts;
+  private readonly postings: EntryPostings;
 
-  constructor(file: string) {
+  /**
+   * `contract`: the contract whose entries it posts, read with the private data of the
+   * collections the follower's organisation holds; none for an index that keeps blocks only
+   * (a witness's).
+   */
+  constructor(
+    file: string,
+    readonly contract?: PostedContract,
+  ) {
     // Every block is on the peers: blocks lost in a machine crash are followed again.
     this.db = openRebuildableDatabase(file);
     this.db.exec(`
@@ -158,6 +208,7 @@ export class BlockIndex {
     );
     this.headersQuery = this.db.prepare('SELECT header_hash FROM headers ORDER BY number');
     this.counts = new EntryDayCounts(this.db);
+    this.postings = new EntryPostings(this.db);
   }
 
   /** How many blocks, from block 0, are indexed. */
@@ -165,15 +216,23 @@ export class BlockIndex {
     return this.heightQuery.get()?.height ?? 0;
   }
 
-  /** The block to follow from: the first one not indexed, not counted, or without envelopes yet. */
+  /**
+   * The block to follow from: the first one not indexed, not counted, not posted, or without
+   * envelopes yet.
+   */
   nextBlock(): number {
     const height = this.height();
-    return Math.min(height, this.counts.countedHeight(), this.unreadQuery.get()?.number ?? height);
+    return Math.min(this.readHeight(), this.unreadQuery.get()?.number ?? height);
   }
 
-  /** How many blocks, from block 0, have their entries counted. */
-  countedHeight(): number {
-    return this.counts.countedHeight();
+  /** How many blocks, from block 0, have their entries counted (and posted, if it posts). */
+  readHeight(): number {
+    const height = this.height();
+    return Math.min(
+      height,
+      this.counts.countedHeight(),
+      this.contract === undefined ? height : this.postings.postedHeight(),
+    );
   }
 
   /**
@@ -208,7 +267,38 @@ export class BlockIndex {
         envelopes?.validationCodes ?? null,
       );
       this.counts.addBlock(block.number, () => block.entries ?? []);
+      this.post(block);
     })();
+  }
+
+  /** Posts the block's entries, if it is the next to post and was read with them. */
+  private post({ number, posted }: IndexedBlock): void {
+    if (posted !== undefined) {
+      this.postings.addBlock(number, () => posted);
+    }
+  }
+
+  /**
+   * A page of one index partition's entries of `chaincode` that `reader` may read, as far as
+   * blocks are posted (see EntryPostings.page).
+   */
+  postingsPage(
+    reader: Caller,
+    consortium: Consortium,
+    chaincode: string,
+    query: PostingsQuery & { pageSize: number; bookmark: string },
+  ): PostingsPage {
+    return this.postings.page(reader, consortium, chaincode, query);
+  }
+
+  /** How many of one partition's entries `reader` may read (see EntryPostings.count). */
+  postingsCount(
+    reader: Caller,
+    consortium: Consortium,
+    chaincode: string,
+    query: PostingsQuery,
+  ): { count: number; complete: boolean } {
+    return this.postings.count(reader, consortium, chaincode, query);
   }
 
   /**
@@ -220,13 +310,14 @@ export class BlockIndex {
   }
 
   /**
-   * Block `number` read again: its entries are counted if it is the next block to count, its
-   * envelopes kept if they were not. Counting goes in block order, so a block beyond the next
-   * to count is refused, as is a block other than the one indexed under its number.
+   * Block `number` read again: its entries are counted and posted if it is the next block to
+   * count or post, its envelopes kept if they were not. Counting and posting go in block order,
+   * so a block beyond the next to complete is refused, as is a block other than the one indexed
+   * under its number.
    */
   private completeIndexed(block: IndexedBlock): void {
     const indexed = this.headerQuery.get(block.number)?.header_hash;
-    if (block.number > this.counts.countedHeight() || !indexed?.equals(block.headerHash)) {
+    if (block.number > this.readHeight() || !indexed?.equals(block.headerHash)) {
       throw new LedgerError(
         'LEDGER_INTEGRITY',
         `block ${block.number} is not the block indexed under its number, next to be completed`,
@@ -235,6 +326,7 @@ export class BlockIndex {
     const envelopes = block.envelopes === undefined ? undefined : packed(block.envelopes);
     this.db.transaction(() => {
       this.counts.addBlock(block.number, () => block.entries ?? []);
+      this.post(block);
       if (envelopes !== undefined) {
         this.fillEnvelopes.run(envelopes.hashes, envelopes.validationCodes, block.number);
       }

@@ -4,11 +4,12 @@ import { common, peer as peerProtos } from '@hyperledger/fabric-protos';
 import {
   canonicalJson,
   channelForm,
+  entryQueriesOf,
   standardConsortium,
   type AuditEntry,
+  type Caller,
   type ReadEntry,
   type EntriesReceipt,
-  type EntryPage,
   type EntryRequest,
   type KindRegistry,
   type PseudonymKeyRecord,
@@ -33,6 +34,7 @@ import {
 } from '../ledger/ledger';
 import type { BlockHeaderSource } from '../ledger/block-header-source';
 import { readerOf } from '../ledger/entry-day-counts';
+import { checkedQuery } from '../ledger/entry-postings';
 import type { PeerCopies } from '../ledger/peer-copies';
 import {
   blockInAnswer,
@@ -115,6 +117,7 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
   private readonly peers: PeerConnection[];
   private readonly gateways = new Map<string, Gateway>();
   private readonly follower: BlockFollower;
+  private readonly queries: ReturnType<typeof entryQueriesOf>;
   private closed = false;
 
   constructor(private readonly options: FabricLedgerOptions) {
@@ -139,6 +142,7 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
       ];
     });
     this.follower = new BlockFollower(() => this.channel(), options.index, options.logger);
+    this.queries = entryQueriesOf(options.kinds);
   }
 
   /** Every committed block's entries, on a delivery stream of their own. */
@@ -152,11 +156,14 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     );
   }
 
-  /** The channel, as the index's reading identity sees it. */
+  /**
+   * The channel, as the index's reading identity sees it through a peer of its own
+   * organisation: only such a peer holds, and delivers, that organisation's private data.
+   */
   private async channel(): Promise<Network> {
-    return (await this.contractFor(this.options.indexReader)).gateway.getNetwork(
-      this.options.connection.channel,
-    );
+    const { indexReader, identities, connection } = this.options;
+    const { mspId } = await identities.identityFor(indexReader);
+    return (await this.contractFor(indexReader, mspId)).gateway.getNetwork(connection.channel);
   }
 
   /** Starts following the channel's blocks into the index, in the background. */
@@ -291,10 +298,13 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     return this.query(principal, query);
   }
 
+  /** From the postings the index keeps with each block: no contract call, no entry read. */
   async countEntries(principal: Principal, query: LedgerCountQuery): Promise<LedgerCount> {
-    return JSON.parse(
-      await this.evaluate(principal, 'CountEntries', canonicalJson(query)),
-    ) as LedgerCount;
+    const checked = checkedQuery(this.queries.count, query);
+    const reader = await this.readerFor(principal);
+    await this.indexReadToChainHeight();
+    const { index, connection } = this.options;
+    return index.postingsCount(reader, standardConsortium, connection.chaincode, checked);
   }
 
   async pseudonymKey(principal: Principal): Promise<PseudonymKeyRecord | undefined> {
@@ -317,12 +327,11 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     principal: Principal,
     days: { from: string; to: string },
   ): Promise<LedgerDayCounts> {
-    const { mspId } = await this.options.identities.identityFor(principal);
-    const complete = await this.follower.countedToChainHeight(INDEX_WAIT_MS);
+    const reader = await this.readerFor(principal);
+    const complete = await this.follower.readToChainHeight(INDEX_WAIT_MS);
     if (this.closed) {
       throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
     }
-    const reader = readerOf(mspId, principal);
     const { chaincode } = this.options.connection;
     return { counts: this.options.index.entriesPerDay(reader, chaincode, days), complete };
   }
@@ -352,24 +361,56 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     return this.query(principal, query, [mspId]);
   }
 
+  /**
+   * A page found in the postings the index keeps with each block, once it holds every block the
+   * peers do, its entries then read through the contract on `onPeersOf`'s peers (by default
+   * where the reader's details are), which refuses any the caller may not read.
+   */
   private async query(
     principal: Principal,
     query: LedgerQuery,
     onPeersOf?: string[],
   ): Promise<LedgerPage> {
-    const page = JSON.parse(
+    const checked = checkedQuery(this.queries.page, query);
+    const reader = await this.readerFor(principal);
+    await this.indexReadToChainHeight();
+    const { index, connection } = this.options;
+    const page = index.postingsPage(reader, standardConsortium, connection.chaincode, checked);
+    const entries = JSON.parse(
       await this.evaluate(
         principal,
-        'QueryEntries',
-        canonicalJson(query),
+        'GetEntries',
+        canonicalJson(page.entries),
         onPeersOf ?? (await this.detailsReaders(principal)),
       ),
-    ) as EntryPage;
+    ) as ReadEntry[];
     const items: LedgerEntry[] = [];
-    for (const entry of page.items) {
+    for (const entry of entries) {
       items.push({ ...entry, blockNumber: await this.blockOf(principal, entry.txId) });
     }
     return { items, bookmark: page.bookmark };
+  }
+
+  /** The caller as the contract's canRead judges it, for reads that do not run the contract. */
+  private async readerFor(principal: Principal): Promise<Caller> {
+    const { mspId } = await this.options.identities.identityFor(principal);
+    return readerOf(mspId, principal);
+  }
+
+  /**
+   * Waits for the index to hold every block the peers hold now (see readToChainHeight); refuses
+   * while it is catching up, rather than answer from fewer blocks.
+   */
+  private async indexReadToChainHeight(): Promise<void> {
+    if (!(await this.follower.readToChainHeight(INDEX_WAIT_MS))) {
+      throw new LedgerError(
+        'LEDGER_UNAVAILABLE',
+        `this gateway's index holds ${this.options.index.readHeight()} blocks and is catching up with the peers; ask again shortly`,
+      );
+    }
+    if (this.closed) {
+      throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
+    }
   }
 
   /** Each organisation's peer, reachable or not; ready while a majority can endorse. */
@@ -501,14 +542,24 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
   }
 
   /** A principal's gateway over the first reachable peer, its own organisation's first. */
+  /**
+   * The contract as `principal` calls it, through the first reachable peer (of `peersOf`'s
+   * organisation first, when given).
+   */
   private async contractFor(
     principal: Principal,
+    peersOf?: string,
   ): Promise<{ gateway: Gateway; contract: Contract }> {
     if (this.closed) {
       throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
     }
     const identity = await this.options.identities.identityFor(principal);
-    const peer = (await this.firstReachablePeer()) ?? this.peers[0];
+    const peer =
+      (await this.firstReachablePeer(
+        this.peers.filter((candidate) => candidate.mspId === peersOf),
+      )) ??
+      (await this.firstReachablePeer(this.peers)) ??
+      this.peers[0];
     if (peer === undefined) {
       throw new LedgerError('LEDGER_UNAVAILABLE', 'the connection file names no peer');
     }
@@ -524,8 +575,10 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     return { gateway, contract };
   }
 
-  private async firstReachablePeer(): Promise<PeerConnection | undefined> {
-    for (const peer of this.peers) {
+  private async firstReachablePeer(
+    peers: readonly PeerConnection[],
+  ): Promise<PeerConnection | undefined> {
+    for (const peer of peers) {
       if (await reachable(peer.client, 1000)) {
         return peer;
       }

@@ -128,18 +128,30 @@ export async function openFabricLedger(
       `${config.connectionFile} holds no TLS client certificate of ${organizations[0] ?? 'this gateway'}: peers require mutual TLS`,
     );
   }
+  // The index is given the private data of the collections its reader's organisation holds,
+  // to post the partitions naming subjects: the reader is one of a holding organisation, if
+  // the gateway acts for one.
+  const holding = organizations.filter((mspId) =>
+    standardConsortium.collections.some(({ members }) => members.includes(mspId)),
+  );
   const readerRole = ROLES.find((role) =>
-    organizations.includes(organizationGranting(standardConsortium, role)),
+    (holding.length > 0 ? holding : organizations).includes(
+      organizationGranting(standardConsortium, role),
+    ),
   );
   if (readerRole === undefined) {
     throw new FabricSetupError(`no role belongs to ${organizations.join(', ')}`);
   }
+  // The chaincode is built with the standard kinds.
+  const kinds = standardKinds;
   const ledger = new FabricLedger({
     connection,
-    // The chaincode is built with the standard kinds.
-    kinds: standardKinds,
+    kinds,
     identities: new FabricIdentities(connection, dataDir, new Set(organizations)),
-    index: new BlockIndex(join(dataDir, 'fabric-blocks.sqlite')),
+    index: new BlockIndex(join(dataDir, 'fabric-blocks.sqlite'), {
+      chaincode: connection.chaincode,
+      kinds,
+    }),
     organizations,
     // The network's own client identity of that role (as a development key would use it).
     indexReader: { name: devKeyName(readerRole), role: readerRole },
