@@ -48,9 +48,12 @@ export class BlockFollower {
    * Whether every block the channel holds now has its entries counted and posted in the index:
    * asks a peer for the chain's height (qscc, not the contract) and waits up to `waitMs` for the
    * few blocks that may still be on their way here, such as the block of a write just answered.
-   * An index further behind is catching up, and is not waited for.
+   * An index further behind is catching up, and is waited for only `whileCatchingUp`.
    */
-  async readToChainHeight(waitMs: number): Promise<boolean> {
+  async readToChainHeight(
+    waitMs: number,
+    { whileCatchingUp = false }: { whileCatchingUp?: boolean } = {},
+  ): Promise<boolean> {
     let chainHeight: number;
     try {
       const network = await this.network();
@@ -68,7 +71,7 @@ export class BlockFollower {
       if (behind <= 0) {
         return true;
       }
-      if (behind > BLOCKS_IN_FLIGHT || Date.now() >= deadline) {
+      if ((behind > BLOCKS_IN_FLIGHT && !whileCatchingUp) || Date.now() >= deadline) {
         return false;
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -147,6 +147,8 @@ export class BlockIndex {
   private readonly headersQuery: Database.Statement<[], { header_hash: Buffer }>;
   private readonly counts: EntryDayCounts;
   private readonly postings: EntryPostings;
+  /** Whether the write-ahead log may still hold postings an erasure deleted. */
+  private logHoldsErased = false;
 
   /**
    * `contract`: the contract whose entries it posts, read with the private data of the
@@ -159,6 +161,9 @@ export class BlockIndex {
   ) {
     // Every block is on the peers: blocks lost in a machine crash are followed again.
     this.db = openRebuildableDatabase(file);
+    // Postings name subjects: an erasure must leave none of their bytes in the file's free
+    // pages (see forgetErased).
+    this.db.pragma('secure_delete = ON');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS headers (
         number INTEGER PRIMARY KEY,
@@ -269,6 +274,7 @@ export class BlockIndex {
       this.counts.addBlock(block.number, () => block.entries ?? []);
       this.post(block);
     })();
+    this.forgetErased(block);
   }
 
   /** Posts the block's entries, if it is the next to post and was read with them. */
@@ -331,6 +337,29 @@ export class BlockIndex {
         this.fillEnvelopes.run(envelopes.hashes, envelopes.validationCodes, block.number);
       }
     })();
+    this.forgetErased(block);
+  }
+
+  /**
+   * After a block that erased entries' details, copies the write-ahead log into the database,
+   * whose pages then hold zeroes where the erased postings were, and truncates it: its older
+   * frames still hold them. A reader on an older snapshot can hold that up; the next block
+   * tries again.
+   */
+  private forgetErased({ posted }: IndexedBlock): void {
+    if (posted?.some(({ erased }) => erased.length > 0) === true) {
+      this.logHoldsErased = true;
+    }
+    if (!this.logHoldsErased) {
+      return;
+    }
+    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    this.logHoldsErased = result?.busy !== 0;
+    if (this.logHoldsErased) {
+      process.emitWarning(
+        "the block index's write-ahead log still holds erased postings (readers kept it busy); the next block tries again",
+      );
+    }
   }
 
   /** Every indexed block's header hash, in block order: the leaves of a checkpoint tree. */

@@ -79,6 +79,12 @@ const ENDORSE_ATTEMPTS = 3;
 const PEERS_PER_PROOF = 2;
 /** How long a read waits for the block index to reach a just-committed transaction. */
 const INDEX_WAIT_MS = 3_000;
+/**
+ * How long a query waits for an index catching up with the chain, as one does on a gateway just
+ * started on a fresh data folder; past it, the query is answered 503 until the index holds the
+ * chain.
+ */
+const CATCH_UP_WAIT_MS = 15_000;
 
 export interface FabricLedgerOptions {
   connection: ConnectionFile;
@@ -399,10 +405,10 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
 
   /**
    * Waits for the index to hold every block the peers hold now (see readToChainHeight); refuses
-   * while it is catching up, rather than answer from fewer blocks.
+   * while it is still catching up, rather than answer from fewer blocks.
    */
   private async indexReadToChainHeight(): Promise<void> {
-    if (!(await this.follower.readToChainHeight(INDEX_WAIT_MS))) {
+    if (!(await this.follower.readToChainHeight(CATCH_UP_WAIT_MS, { whileCatchingUp: true }))) {
       throw new LedgerError(
         'LEDGER_UNAVAILABLE',
         `this gateway's index holds ${this.options.index.readHeight()} blocks and is catching up with the peers; ask again shortly`,
