@@ -48,11 +48,12 @@ export class BlockFollower {
    * Whether every block the channel holds now has its entries counted and posted in the index:
    * asks a peer for the chain's height (qscc, not the contract) and waits up to `waitMs` for the
    * few blocks that may still be on their way here, such as the block of a write just answered.
-   * An index further behind is catching up, and is waited for only `whileCatchingUp`.
+   * An index further behind is catching up, and is waited for only `whileCatchingUp`. The
+   * height is at least `atLeast`, which a writer knows from the blocks its writes committed in.
    */
   async readToChainHeight(
     waitMs: number,
-    { whileCatchingUp = false }: { whileCatchingUp?: boolean } = {},
+    { whileCatchingUp = false, atLeast = 0 }: { whileCatchingUp?: boolean; atLeast?: number } = {},
   ): Promise<boolean> {
     let chainHeight: number;
     try {
@@ -60,7 +61,7 @@ export class BlockFollower {
       const info = await network
         .getContract('qscc')
         .evaluateTransaction('GetChainInfo', network.getName());
-      chainHeight = common.BlockchainInfo.deserializeBinary(info).getHeight();
+      chainHeight = Math.max(atLeast, common.BlockchainInfo.deserializeBinary(info).getHeight());
     } catch (error) {
       this.logger.warn({ err: error }, "the chain's height is unknown; counts may be behind");
       return false;

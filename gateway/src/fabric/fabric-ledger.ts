@@ -124,6 +124,11 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
   private readonly gateways = new Map<string, Gateway>();
   private readonly follower: BlockFollower;
   private readonly queries: ReturnType<typeof entryQueriesOf>;
+  /**
+   * The chain height that holds every write this gateway saw commit: the peer its index
+   * follows may be a block or two behind the one that answered the write.
+   */
+  private writtenHeight = 0;
   private closed = false;
 
   constructor(private readonly options: FabricLedgerOptions) {
@@ -334,7 +339,9 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     days: { from: string; to: string },
   ): Promise<LedgerDayCounts> {
     const reader = await this.readerFor(principal);
-    const complete = await this.follower.readToChainHeight(INDEX_WAIT_MS);
+    const complete = await this.follower.readToChainHeight(INDEX_WAIT_MS, {
+      atLeast: this.writtenHeight,
+    });
     if (this.closed) {
       throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
     }
@@ -408,7 +415,11 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
    * while it is still catching up, rather than answer from fewer blocks.
    */
   private async indexReadToChainHeight(): Promise<void> {
-    if (!(await this.follower.readToChainHeight(CATCH_UP_WAIT_MS, { whileCatchingUp: true }))) {
+    const indexed = await this.follower.readToChainHeight(CATCH_UP_WAIT_MS, {
+      whileCatchingUp: true,
+      atLeast: this.writtenHeight,
+    });
+    if (!indexed) {
       throw new LedgerError(
         'LEDGER_UNAVAILABLE',
         `this gateway's index holds ${this.options.index.readHeight()} blocks and is catching up with the peers; ask again shortly`,
@@ -477,10 +488,9 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
         txId = endorsed.getTransactionId();
         const { status } = await submitUntilCommitted(endorsed);
         if (status.successful) {
-          return {
-            payload: utf8.decode(endorsed.getResult()),
-            blockNumber: Number(status.blockNumber),
-          };
+          const blockNumber = Number(status.blockNumber);
+          this.writtenHeight = Math.max(this.writtenHeight, blockNumber + 1);
+          return { payload: utf8.decode(endorsed.getResult()), blockNumber };
         }
         if (!isRetryableStatus(status.code) || endorsement === ENDORSE_ATTEMPTS) {
           throw new LedgerError(
