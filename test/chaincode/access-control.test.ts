@@ -94,15 +94,21 @@ describe('who may write what', () => {
   );
 });
 
+/** A data access by the sandbox operator and a credit change by the credit authority, as read. */
+async function recordAccessAndChange(harness: ContractHarness) {
+  const access = entryOf(await record(harness, ids.sandboxWriter, dataAccess()));
+  const changeRequest = creditChange();
+  const change = recordedEntryOf(
+    await record(harness, ids.creditWriter, changeRequest),
+    changeRequest,
+  );
+  return { access, change };
+}
+
 describe('who may read what', () => {
   test('a regulator reads every organisation’s entries', async () => {
     const harness = new ContractHarness();
-    const access = entryOf(await record(harness, ids.sandboxWriter, dataAccess()));
-    const changeRequest = creditChange();
-    const change = recordedEntryOf(
-      await record(harness, ids.creditWriter, changeRequest),
-      changeRequest,
-    );
+    const { access, change } = await recordAccessAndChange(harness);
 
     expect(entryOf(await harness.evaluate(ids.regulator, 'GetEntry', access.id))).toEqual(access);
     expect(entryOf(await harness.evaluate(ids.regulator, 'GetEntry', change.id))).toEqual(change);
@@ -136,12 +142,7 @@ describe('who may read what', () => {
 
   test('entries named by organisation and id come back in the order named, details and all', async () => {
     const harness = new ContractHarness();
-    const access = entryOf(await record(harness, ids.sandboxWriter, dataAccess()));
-    const changeRequest = creditChange();
-    const change = recordedEntryOf(
-      await record(harness, ids.creditWriter, changeRequest),
-      changeRequest,
-    );
+    const { access, change } = await recordAccessAndChange(harness);
     const named = [
       { mspId: 'CreditOrg', id: change.id },
       { mspId: 'SandboxOrg', id: access.id },
