@@ -68,6 +68,11 @@ export class FabricCommittedBlocks implements CommittedBlocks {
             events.close();
           }
           for await (const block of events) {
+            // Closing the stream ends it only after the blocks already delivered; a stopped
+            // follower hands none of them over (the caller's checkpoint resumes there).
+            if (stopped()) {
+              break;
+            }
             const committed = committedBlockOf(block, this.chaincode);
             await onBlock(committed);
             next = committed.number + 1;
