@@ -36,7 +36,7 @@ import {
 import { LedgerError } from '../ledger/ledger';
 import { openDurableDatabase } from '../sqlite';
 import { EMBEDDED_CHAINCODE, type StateReader } from './transaction-stub';
-import type { PrivateWrites, StateWrite } from './write-set';
+import type { PrivateWrite, PrivateWrites, StateWrite } from './write-set';
 
 export interface IntegrityProblem {
   /**
@@ -355,17 +355,21 @@ export class LedgerStore implements StateReader {
           }
           this.applyPrivateWrites(privateWrites);
         }
-        // Not counted here while older blocks wait for countBacklog, which counts it in turn.
+        // Neither counted nor posted here while older blocks wait for indexBacklog, which does
+        // it in turn; read from the writes in hand, not from the state they were just put in.
         this.counts?.addBlock(header.number, () =>
           transactions.flatMap(({ record, writes }) =>
-            countedEntries(record, (key) => {
-              const write = writes.get(key);
-              return write?.kind === 'put' ? write.value : undefined;
-            }),
+            countedEntries(record, (key) => putValue(writes.get(key))),
           ),
         );
         this.postings?.addBlock(header.number, () =>
-          transactions.map(({ record }) => this.postedBy(record)),
+          transactions.map(({ record, writes, privateWrites }) =>
+            this.postedBy(
+              record,
+              (key) => putValue(writes.get(key)),
+              (collection, key) => putValue(privateWrites.get(collection)?.get(key)),
+            ),
+          ),
         );
         return block;
       })
@@ -433,7 +437,15 @@ export class LedgerStore implements StateReader {
               countedEntries(transaction, (key) => this.get(key)),
             ),
           );
-          postings.addBlock(number, () => transactions.map((record) => this.postedBy(record)));
+          postings.addBlock(number, () =>
+            transactions.map((record) =>
+              this.postedBy(
+                record,
+                (key) => this.get(key),
+                (collection, key) => this.getPrivate(collection, key),
+              ),
+            ),
+          );
           for (const { writes } of transactions) {
             entries += writes.filter(({ key }) => key.startsWith(ENTRY_KEY_PREFIX)).length;
           }
@@ -444,22 +456,26 @@ export class LedgerStore implements StateReader {
   }
 
   /**
-   * What a committed transaction posts, from the values it left in state: its entries, and
-   * the details of those whose details this ledger still holds (erased ones are not).
+   * What a committed transaction posts: its entries, read with `valueOf`, and the details of
+   * those whose details `detailsOf` still finds (erased ones are not).
    */
-  private postedBy(record: TransactionRecord): PostedTransaction {
+  private postedBy(
+    record: TransactionRecord,
+    valueOf: (key: string) => Uint8Array | undefined,
+    detailsOf: (collection: string, key: string) => Uint8Array | undefined,
+  ): PostedTransaction {
     return postedTransaction(
       this.kinds,
       EMBEDDED_CHAINCODE,
       {
         entries: record.writes.flatMap(({ key, isDelete }) => {
           const value =
-            isDelete === true || !key.startsWith(ENTRY_KEY_PREFIX) ? undefined : this.get(key);
+            isDelete === true || !key.startsWith(ENTRY_KEY_PREFIX) ? undefined : valueOf(key);
           return value === undefined ? [] : [value];
         }),
         keys: record.writes.map(({ key }) => key),
       },
-      (collection, entry) => this.getPrivate(collection, entryKey(entry.id, entry.submitter.mspId)),
+      (collection, entry) => detailsOf(collection, entryKey(entry.id, entry.submitter.mspId)),
     );
   }
 
@@ -638,6 +654,11 @@ export class LedgerStore implements StateReader {
     }
     return this.counts;
   }
+}
+
+/** The value a write put, if it put one. */
+function putValue(write: PrivateWrite | undefined): Uint8Array | undefined {
+  return write?.kind === 'put' ? write.value : undefined;
 }
 
 /** Where a private value is, in integrity reports: its collection and its key's hash. */

@@ -13,7 +13,7 @@ const { kvrwset } = ledger.rwset;
 const utf8 = new TextDecoder();
 
 /** A valid transaction that recorded entries, as far as the block says. */
-interface RecordingTransaction {
+export interface RecordingTransaction {
   channelHeader: common.ChannelHeader;
   creatorMspId: string;
   action: peer.ChaincodeAction;
@@ -26,7 +26,7 @@ interface RecordingTransaction {
  * The transaction in `envelope`, when the peer flagged it VALID (`validationCode`: an
  * invalidated one wrote nothing) and its chaincode emitted the contract's `EntriesRecorded` event.
  */
-function recordingTransaction(
+export function recordingTransaction(
   envelope: Uint8Array,
   validationCode: number,
 ): RecordingTransaction | undefined {
@@ -72,11 +72,7 @@ function recordingTransaction(
  * contract's event, with what the contract stamps on each of them: the transaction's time as
  * `committedAt` and its creator's organisation as `submitter.mspId`.
  */
-export function entriesRecordedBy(envelope: Uint8Array, validationCode: number): CountedEntry[] {
-  const transaction = recordingTransaction(envelope, validationCode);
-  if (transaction === undefined) {
-    return [];
-  }
+export function entriesRecordedBy(transaction: RecordingTransaction): CountedEntry[] {
   const { channelHeader, chaincode, creatorMspId: mspId, recorded } = transaction;
   const date = districtDate((channelHeader.getTimestamp()?.getSeconds() ?? 0) * 1000);
   return recorded.entries.map(({ kind }) => ({ chaincode, date, kind, mspId }));
@@ -139,14 +135,12 @@ export function entriesCommittedBy(
  * no entry of `chaincode`.
  */
 export function postedBy(
-  envelope: Uint8Array,
-  validationCode: number,
+  transaction: RecordingTransaction,
   chaincode: string,
   kinds: KindRegistry,
   privateWrites: ledger.rwset.TxPvtReadWriteSet | undefined,
 ): PostedTransaction | undefined {
-  const transaction = recordingTransaction(envelope, validationCode);
-  if (transaction?.chaincode !== chaincode) {
+  if (transaction.chaincode !== chaincode) {
     return undefined;
   }
   const writes = publicWrites(transaction);

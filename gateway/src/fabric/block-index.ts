@@ -12,7 +12,7 @@ import {
 import { LedgerError } from '../ledger/ledger';
 import { openRebuildableDatabase } from '../sqlite';
 import { blockHeaderHash, channelHeaderOf, headerFieldsOf } from '@audit-ledger/verifier';
-import { entriesRecordedBy, postedBy } from './block-entries';
+import { entriesRecordedBy, postedBy, recordingTransaction } from './block-entries';
 
 /** One committed block as the index keeps it: its header and each transaction's id and code. */
 export interface IndexedBlock {
@@ -95,27 +95,32 @@ export function indexedBlockOf(block: common.Block, postings?: BlockPostings): I
     txId: channelHeaderOf(bytes).getTxId(),
     validationCode: validationCodes[index] ?? 255,
   }));
+  // Each envelope read once, for its counts and its postings alike.
+  const recording = envelopes.map((bytes, index) =>
+    recordingTransaction(bytes, validationCodes[index] ?? 255),
+  );
   return {
     number,
     headerHash,
     previousHash,
     transactions: transactions.filter(({ txId }) => txId !== ''),
-    entries: envelopes.flatMap((bytes, index) =>
-      entriesRecordedBy(bytes, validationCodes[index] ?? 255),
+    entries: recording.flatMap((transaction) =>
+      transaction === undefined ? [] : entriesRecordedBy(transaction),
     ),
     envelopes: { hashes: envelopes.map(sha256), validationCodes },
     ...(postings === undefined
       ? {}
       : {
-          posted: envelopes.flatMap(
-            (bytes, index) =>
-              postedBy(
-                bytes,
-                validationCodes[index] ?? 255,
-                postings.chaincode,
-                postings.kinds,
-                postings.privateData.get(index),
-              ) ?? [],
+          posted: recording.flatMap(
+            (transaction, index) =>
+              (transaction &&
+                postedBy(
+                  transaction,
+                  postings.chaincode,
+                  postings.kinds,
+                  postings.privateData.get(index),
+                )) ??
+              [],
           ),
         }),
   };
