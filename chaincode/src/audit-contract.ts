@@ -16,10 +16,7 @@ import { formatTxTimestamp, toLedgerTime } from './commit-time';
 import { MSP_ID, holdsCollection, standardConsortium, type Consortium } from './consortium';
 import { ContractError, encodeErrorEnvelope } from './contract-error';
 import { groupMembersListed, readEntries, requestsWithDetails, splitEntry } from './entry-details';
-import { entryPostings } from './entry-postings';
-import { MAX_PAGE_SIZE, entryQueriesOf } from './entry-query';
 import { entryOf, receiptOf, type EntriesReceipt, type TransactionStamp } from './entry-receipt';
-import { countParts, readMergedPage, readableParts } from './index-partitions';
 import { LEDGER_FORM, type EntryRequest, type KindRegistry } from './kinds/registry';
 import { standardKinds } from './kinds/standard-kinds';
 import {
@@ -28,9 +25,6 @@ import {
   entryKey,
   entryKeysOf,
   erasureKey,
-  indexKey,
-  indexValue,
-  privateIndexKey,
   retentionKey,
   sequenceKey,
   settingKey,
@@ -46,6 +40,9 @@ import { getStates, putStates } from './state-batches';
 import { formatPath, parseJsonArgument, parseWith } from './validation';
 
 export const MAX_ENTRIES_PER_TRANSACTION = 1000;
+
+/** The most entries one GetEntries call reads: a gateway's largest page. */
+export const MAX_PAGE_SIZE = 500;
 
 function toContractError(error: unknown): ContractError {
   if (error instanceof ContractError) {
@@ -74,8 +71,6 @@ const MAX_ORGANIZATIONS = 100;
     'Append-only audit trail of a data-open sandbox and of approval by credit; each kind is a module under kinds/',
 })
 export class AuditContract extends Contract {
-  private readonly queries: ReturnType<typeof entryQueriesOf>;
-
   /**
    * `kinds` is what this contract records and `consortium` who may do what; Fabric's chaincode
    * runs with the standard ones.
@@ -85,7 +80,6 @@ export class AuditContract extends Contract {
     private readonly consortium: Consortium = standardConsortium,
   ) {
     super('audit');
-    this.queries = entryQueriesOf(kinds);
   }
 
   override unknownTransaction(ctx: Context): Promise<void> {
@@ -219,44 +213,10 @@ export class AuditContract extends Contract {
     });
   }
 
-  @Param('query', 'string', 'JSON {by, value, from?, to?, pageSize?, bookmark?}')
-  @Returns('string')
-  @Transaction(false)
-  QueryEntries(ctx: Context, query: string): Promise<string> {
-    return withErrorEnvelope(async () => {
-      const caller = identifyCaller(ctx.clientIdentity, this.consortium);
-      const parsed = parseWith(this.queries.page, parseJsonArgument('query', query), {
-        code: 'INVALID_ARGUMENT',
-        message: 'invalid query',
-      });
-      const parts = readableParts(caller, this.consortium, parsed);
-      const page = await readMergedPage(ctx, parts, parsed.pageSize, parsed.bookmark);
-      return canonicalJson({
-        ...page,
-        items: await readEntries(ctx, caller, this.consortium, page.items),
-      });
-    });
-  }
-
-  @Param('query', 'string', 'JSON {by, value, from?, to?}')
-  @Returns('string')
-  @Transaction(false)
-  CountEntries(ctx: Context, query: string): Promise<string> {
-    return withErrorEnvelope(async () => {
-      const caller = identifyCaller(ctx.clientIdentity, this.consortium);
-      const parsed = parseWith(this.queries.count, parseJsonArgument('query', query), {
-        code: 'INVALID_ARGUMENT',
-        message: 'invalid query',
-      });
-      return canonicalJson(await countParts(ctx, readableParts(caller, this.consortium, parsed)));
-    });
-  }
-
   /**
-   * Erases an entry's details once its retention has ended: purges them and the collection's
-   * index keys of the entry on every member peer, marks the entry erased on the channel, and
-   * records an `entry-erasure` entry saying who, why and on what legal basis, all in one
-   * transaction. The channel keeps the entry's digest and the hash of its details.
+   * Erases an entry's details once its retention has ended: purges them on every member peer,
+   * marks the entry erased on the channel, and records an `entry-erasure` entry saying who, why
+   * and on what legal basis, all in one transaction. The channel keeps the entry's digest and the hash of its details.
    */
   @Param('request', 'string', 'JSON {id, entry: {mspId, id}, reason, legalBasis}')
   @Returns('string')
@@ -317,25 +277,14 @@ export class AuditContract extends Contract {
           `entry ${id} may be erased from ${retention.erasableAfter}, not before`,
         );
       }
+      // Only a peer holding the details endorses their erasure; one still pulling them from
+      // the other members is asked again rather than trusted to purge what it has not seen.
       const details = await ctx.stub.getPrivateData(collection, key);
       if (details.length === 0) {
         throw new ContractError(
           'DETAILS_UNAVAILABLE',
           `the details of ${id} are not on this peer yet; ask again`,
         );
-      }
-      const entry: AuditEntry = {
-        ...stored,
-        ...(JSON.parse(Buffer.from(details).toString('utf8')) as EntryDetails),
-      };
-      const position = { committedAt: stored.committedAt, txId: stored.txId };
-      for (const posting of entryPostings(this.kinds, entry)) {
-        if (posting.collection !== undefined) {
-          await ctx.stub.purgePrivateData(
-            posting.collection,
-            privateIndexKey(posting.index, posting.partition, mspId, position, id),
-          );
-        }
       }
       await ctx.stub.purgePrivateData(collection, key);
 
@@ -418,7 +367,7 @@ export class AuditContract extends Contract {
       } finally {
         await iterator.close();
       }
-      // A peer sends no page metadata for an empty range (see readIndexChunk).
+      // A peer sends no page metadata for an empty range.
       const bookmark = (metadata as typeof metadata | undefined)?.bookmark ?? '';
       return canonicalJson({ items, bookmark });
     });
@@ -543,12 +492,8 @@ export class AuditContract extends Contract {
       txId,
     };
     const entries = requests.map((request) => entryOf(this.kinds, request, stamp));
-    const position = { committedAt, txId };
     const writes: (readonly [string, Uint8Array])[] = [];
     const answers: string[] = [];
-    // Channel index keys group the transaction's entries by partition (see indexKey), in entry
-    // order (entryPostings names each of an entry's partitions once).
-    const indexed = new Map<string, string[]>();
     for (const entry of entries) {
       const ownKey = entryKey(entry.id, caller.mspId);
       const split = splitEntry(entry);
@@ -558,21 +503,6 @@ export class AuditContract extends Contract {
       if (entry.sourceSeq !== undefined) {
         writes.push([sequenceKey(entry.source, entry.sourceSeq), Buffer.from(ownKey)]);
       }
-      for (const { index, partition, collection } of entryPostings(this.kinds, entry)) {
-        if (collection !== undefined) {
-          // A partition naming the subject stays with the details.
-          await ctx.stub.putPrivateData(
-            collection,
-            privateIndexKey(index, partition, caller.mspId, position, entry.id),
-            Buffer.from(indexValue([entry.id])),
-          );
-          continue;
-        }
-        const key = indexKey(index, partition, caller.mspId, position);
-        const ids = indexed.get(key) ?? [];
-        ids.push(entry.id);
-        indexed.set(key, ids);
-      }
       if (split !== undefined) {
         await ctx.stub.putPrivateData(
           split.record.details.collection,
@@ -580,9 +510,6 @@ export class AuditContract extends Contract {
           Buffer.from(split.details),
         );
       }
-    }
-    for (const [key, ids] of indexed) {
-      writes.push([key, Buffer.from(indexValue(ids))]);
     }
     writes.push(...(await this.retentionWrites(ctx, caller, entries, txId, pathOf)));
     await putStates(ctx.stub, writes);

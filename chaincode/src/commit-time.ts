@@ -1,6 +1,7 @@
 /**
  * Ledger time, as fixed-width RFC 3339 in UTC with nanoseconds
- * (`2026-11-26T09:30:00.123456789Z`), so that string order is time order inside index keys.
+ * (`2026-11-26T09:30:00.123456789Z`), so that string order is time order, in keys and in the
+ * gateways' postings alike.
  */
 
 const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/i;

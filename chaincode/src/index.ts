@@ -3,7 +3,7 @@ import { AuditContract } from './audit-contract';
 /** What `fabric-chaincode-node` loads: the contracts this chaincode serves. */
 export const contracts = [AuditContract];
 
-export { AuditContract, MAX_ENTRIES_PER_TRANSACTION } from './audit-contract';
+export { AuditContract, MAX_ENTRIES_PER_TRANSACTION, MAX_PAGE_SIZE } from './audit-contract';
 export { MAX_ENTRY_BYTES, assertMayWriteSomething, checkAdmission } from './admission';
 export { canRead, type Caller } from './access-policy';
 export {
@@ -55,7 +55,6 @@ export {
   sha256Digest,
 } from './canonical-json';
 export { formatTxTimestamp, toLedgerTime } from './commit-time';
-export { entryPostings, type EntryPosting } from './entry-postings';
 export { entriesFromReceipt, type EntriesReceipt } from './entry-receipt';
 export {
   CONTRACT_ERROR_CODES,
@@ -65,13 +64,6 @@ export {
   type ContractErrorEnvelope,
   type ErrorDetail,
 } from './contract-error';
-export {
-  DEFAULT_PAGE_SIZE,
-  MAX_PAGE_SIZE,
-  entryQueriesOf,
-  type EntryCountQuery,
-  type EntryQuery,
-} from './entry-query';
 export {
   SUBJECT_TYPES,
   creditSubject,
@@ -90,13 +82,7 @@ export {
   type RequestForm,
 } from './kinds/registry';
 export { standardKinds } from './kinds/standard-kinds';
-export {
-  ENTRY_KEY_PREFIX,
-  PER_ENTRY_INDEX_KEYS,
-  entryErasedBy,
-  entryKey,
-  entryKeysOf,
-} from './ledger-keys';
+export { ENTRY_KEY_PREFIX, entryErasedBy, entryKey, entryKeysOf } from './ledger-keys';
 export {
   canonicalIdentifier,
   containsNationalIdentifier,

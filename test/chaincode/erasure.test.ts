@@ -76,7 +76,11 @@ describe('a credit change’s details', () => {
     expect(channel).toContain(record.id);
     expect(channel).not.toContain('CR-held');
     expect(channel).not.toContain(SUBJECT.ref);
-    expect(harness.state.privateKeysInRange(COLLECTION, '', '').join('\n')).toContain('CR-held');
+    const key = `entry\u0000${record.id}\u0000CreditOrg`;
+    expect(harness.state.privateKeysInRange(COLLECTION, '', '')).toEqual([key]);
+    expect(Buffer.from(harness.state.getPrivate(COLLECTION, key) ?? []).toString()).toContain(
+      'CR-held',
+    );
   });
 
   test('sent in the arguments are refused, after the role is checked', async () => {

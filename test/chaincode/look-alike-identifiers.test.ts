@@ -122,11 +122,7 @@ describe('a look-alike identifier in an entry', () => {
     const entry = entryOf(await harness.recordEntry(ids.sandboxWriter, request));
     expect(entry.stream).toBe('dataset:Москва-2026');
     const page = pageOf(
-      await harness.evaluate(
-        ids.sandboxWriter,
-        'QueryEntries',
-        JSON.stringify({ by: 'stream', value: 'dataset:Москва-2026' }),
-      ),
+      await harness.queryEntries(ids.sandboxWriter, { by: 'stream', value: 'dataset:Москва-2026' }),
     );
     expect(page.items.map((item) => item.id)).toEqual([request.id]);
   });

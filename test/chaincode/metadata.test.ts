@@ -41,8 +41,6 @@ describe('the contract as Fabric sees it', () => {
       { name: 'RecordEntries', kind: 'SUBMIT', parameters: ['entries:string'] },
       { name: 'GetEntry', kind: 'EVALUATE', parameters: ['id:string'] },
       { name: 'GetEntries', kind: 'EVALUATE', parameters: ['ids:string'] },
-      { name: 'QueryEntries', kind: 'EVALUATE', parameters: ['query:string'] },
-      { name: 'CountEntries', kind: 'EVALUATE', parameters: ['query:string'] },
       { name: 'EraseEntry', kind: 'SUBMIT', parameters: ['request:string'] },
       { name: 'ListDueErasures', kind: 'EVALUATE', parameters: ['query:string'] },
       { name: 'RecordPseudonymKey', kind: 'SUBMIT', parameters: ['fingerprint:string'] },

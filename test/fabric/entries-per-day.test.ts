@@ -1,6 +1,6 @@
 /**
  * Entries per district day on Fabric, as the gateway counts them while it follows the channel's
- * blocks: the same numbers the contract's own CountEntries finds in its index, for a fresh
+ * blocks: the same numbers its postings count in the kind index, day by day, for a fresh
  * gateway that follows the chain from block 0 and for a block index made before counts were
  * kept, which follows the chain again to count it.
  */
@@ -20,7 +20,7 @@ import { creditChange, dataAccess } from '../support/sample-entries.js';
 
 const principal = (role: Role): Principal => ({ name: devKeyName(role), role });
 const DAY_MS = 86_400_000;
-/** The last week, today included: the days the contract is asked about, kind by kind. */
+/** The last week, today included: the days counted, kind by kind. */
 const DATES = Array.from({ length: 7 }, (_, index) =>
   districtDate(Date.now() - (6 - index) * DAY_MS),
 );
@@ -51,8 +51,8 @@ async function counted(ledger: Ledger, reader: Principal): Promise<LedgerDayCoun
   }
 }
 
-/** What the contract counts in its kind index, one day and kind at a time. */
-async function contractCounts(ledger: Ledger, reader: Principal) {
+/** What the postings count in the kind index, one day and kind at a time. */
+async function postedCounts(ledger: Ledger, reader: Principal) {
   const counts = [];
   for (const date of DATES) {
     const from = new Date(`${date}T00:00:00+08:00`).toISOString();
@@ -67,7 +67,7 @@ async function contractCounts(ledger: Ledger, reader: Principal) {
   return counts;
 }
 
-test('a fresh gateway counts what the contract counts; an index made before counts is counted', async () => {
+test('a fresh gateway counts per day what its postings count; an index made before counts is counted', async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'audit-entries-per-day-'));
   const readers = [principal('regulator'), principal('sandbox-writer')];
 
@@ -84,7 +84,7 @@ test('a fresh gateway counts what the contract counts; an index made before coun
       const counts = await counted(first, reader);
       expect(counts.complete).toBe(true);
       expect(counts.counts.length).toBeGreaterThan(0);
-      expect(counts.counts).toEqual(await contractCounts(first, reader));
+      expect(counts.counts).toEqual(await postedCounts(first, reader));
       fromBlockZero.push(counts);
     }
   } finally {

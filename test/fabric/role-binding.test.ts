@@ -43,8 +43,7 @@ describe('roles bound to organisations, on the network', () => {
     const reads: [string, string][] = [
       ['GetEntry', entry.id],
       ['GetEntry', `CreditOrg/${entry.id}`],
-      ['QueryEntries', JSON.stringify({ by: 'recordId', value: recordId })],
-      ['CountEntries', JSON.stringify({ by: 'kind', value: 'credit-change' })],
+      ['GetEntries', JSON.stringify([{ mspId: 'CreditOrg', id: entry.id }])],
     ];
     for (const [transaction, argument] of reads) {
       expect(

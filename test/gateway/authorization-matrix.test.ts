@@ -27,10 +27,7 @@ function build(kind: Kind, id: string) {
 }
 
 let gateway: TestGateway;
-/**
- * Lists look from this run's start: a Fabric ledger keeps earlier runs' entries of the same
- * examples, and past 2,000 unreadable ones a page stops with a cursor (see QueryEntries).
- */
+/** Lists look from this run's start: a Fabric ledger keeps earlier runs' entries of the same examples. */
 const since = new Date(Date.now() - 1000).toISOString();
 /** One committed entry of each kind, written by the role that may. */
 const written = new Map<Kind, RecordedEntry>();

@@ -432,8 +432,8 @@ describe('checkIntegrity', () => {
     expect(report).toEqual({
       height: 4,
       stateKeys: stateOf(opened.store).size,
-      // The credit change's details, and its stream and recordId index keys.
-      privateKeys: 3,
+      // The credit change's details.
+      privateKeys: 1,
       problems: [],
     });
     await closeLedger(opened);

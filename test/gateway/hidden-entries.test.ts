@@ -64,7 +64,7 @@ describe("another organisation's entries", () => {
 });
 
 describe("many of another organisation's entries where the caller's has none", () => {
-  /** More than one call of the contract read before index partitions named the organisation. */
+  /** More of another organisation's rows than a page's first reads take. */
   const MANY = 2500;
   const crowdedRecord = unique('CR-crowded');
   const subject = `hmac-sha256:${createHash('sha256').update(unique('crowded-subject')).digest('hex')}`;
@@ -116,7 +116,7 @@ describe('cursors', () => {
     return page.body.nextCursor ?? '';
   }
 
-  test('reveal no index key, commit time or transaction id', async () => {
+  test('reveal no commit position: no commit time, no transaction id', async () => {
     const cursor = await firstCursor();
     const page = await list(gateway.keys.regulator, `stream=dataset:${dataset}&limit=3`);
     const bytes = Buffer.from(cursor, 'base64url');
@@ -124,7 +124,6 @@ describe('cursors', () => {
       expect(bytes.includes(Buffer.from(entry.txId))).toBe(false);
       expect(bytes.includes(Buffer.from(entry.committedAt.slice(0, 19)))).toBe(false);
     }
-    expect(bytes.includes(Buffer.from('ixt\u0000'))).toBe(false);
     expect(bytes.includes(Buffer.from(dataset))).toBe(false);
   });
 

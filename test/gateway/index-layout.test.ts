@@ -1,7 +1,7 @@
 /**
- * An embedded ledger written with a key per entry in its indexes (index layouts 1 and 2) is
- * refused when the gateway opens it, with what to do, rather than served as if it held no
- * entries; the offline integrity check still opens it.
+ * An embedded ledger that earlier versions wrote index keys into (layouts 1 and 2 a key per
+ * entry, layout 3 a key per transaction) is served by this version as any other: it reads no
+ * index keys, and finds entries in the postings it makes from the ledger's blocks.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,11 +12,12 @@ import { standardConsortium } from '../../chaincode/src/index.js';
 import { EmbeddedLedger } from '../../gateway/src/embedded/embedded-ledger.js';
 import { LedgerStore } from '../../gateway/src/embedded/ledger-store.js';
 import { IdentityDirectory } from '../../gateway/src/identity/identity-directory.js';
-import type { Principal } from '../../gateway/src/ledger/ledger.js';
+import type { LedgerPage, Principal } from '../../gateway/src/ledger/ledger.js';
 import { creditChange, dataAccess } from '../support/sample-entries.js';
 
 const SANDBOX: Principal = { name: 'sandbox-platform', role: 'sandbox-writer' };
 const CREDIT: Principal = { name: 'credit-system', role: 'credit-writer' };
+const REGULATOR: Principal = { name: 'regulator', role: 'regulator' };
 
 const folders: string[] = [];
 
@@ -26,79 +27,66 @@ afterEach(async () => {
   }
 });
 
-/** A ledger file holding a few entries of two organisations, written by this version. */
-async function writtenLedger(): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), 'index-layout-'));
-  folders.push(folder);
-  const file = join(folder, 'ledger.sqlite');
+async function openLedger(folder: string): Promise<EmbeddedLedger> {
   const ledger = new EmbeddedLedger(
-    new LedgerStore(file),
+    new LedgerStore(join(folder, 'ledger.sqlite')),
     await IdentityDirectory.open(join(folder, 'identities')),
     standardConsortium,
   );
-  try {
-    await ledger.recordEntry(SANDBOX, dataAccess());
-    await ledger.recordEntry(CREDIT, creditChange());
-  } finally {
-    await ledger.close();
-  }
-  return file;
+  await ledger.start();
+  return ledger;
 }
 
-/**
- * Rewrites the ledger's index keys as an earlier layout wrote them, a key per entry: layout 2
- * with the writing organisation, layout 1 without.
- */
-function toPerEntryLayout(file: string, layout: 1 | 2): void {
-  const db = new Database(file);
-  try {
-    const rows = db
-      .prepare<[], { key: Buffer; value: Buffer }>(
-        "SELECT key, value FROM state WHERE key >= CAST('ixt' AS BLOB) AND key < CAST('ixu' AS BLOB)",
-      )
-      .all();
-    expect(rows.length).toBeGreaterThan(0);
-    const remove = db.prepare<[Buffer]>('DELETE FROM state WHERE key = ?');
-    const insert = db.prepare<[string, string]>(
-      'INSERT INTO state (key, value) VALUES (CAST(? AS BLOB), CAST(? AS BLOB))',
-    );
-    for (const { key, value } of rows) {
-      const [, index = '', partition = '', mspId = '', committedAt = '', txId = ''] = key
-        .toString('utf8')
-        .split('\u0000');
-      remove.run(key);
-      (JSON.parse(value.toString('utf8')) as string[]).forEach((id, position) => {
-        const organisation = layout === 2 ? [mspId] : [];
-        const perEntry = ['ix', index, partition, ...organisation, committedAt, txId];
-        perEntry.push(String(position).padStart(4, '0'));
-        insert.run(perEntry.join('\u0000'), `entry\u0000${id}\u0000${mspId}`);
-      });
-    }
-  } finally {
-    db.close();
-  }
+/** Index keys as each earlier layout wrote them for one entry, and what they listed. */
+function earlierIndexKeys(entry: { id: string; committedAt: string; txId: string }) {
+  const parts = ['kind', 'data-access'];
+  const at = [entry.committedAt, entry.txId];
+  return [
+    [['ix', ...parts, ...at, '0000'], `entry\u0000${entry.id}`],
+    [['ix', ...parts, 'SandboxOrg', ...at, '0000'], `entry\u0000${entry.id}\u0000SandboxOrg`],
+    [['ixt', ...parts, 'SandboxOrg', ...at], JSON.stringify([entry.id])],
+  ].map(([key, value]) => [(key as string[]).join('\u0000'), value as string] as const);
 }
 
-test('a ledger this version wrote opens again', async () => {
-  const file = await writtenLedger();
-  new LedgerStore(file).close();
-});
-
-test.each([1, 2] as const)(
-  'a ledger in index layout %i is refused at open, saying why and what to do',
+test.each([1, 2, 3])(
+  'a ledger holding index keys of layout %i is served from its blocks',
   async (layout) => {
-    const file = await writtenLedger();
-    toPerEntryLayout(file, layout);
+    const folder = await mkdtemp(join(tmpdir(), 'index-layout-'));
+    folders.push(folder);
+    const written = await openLedger(folder);
+    const access = await written.recordEntry(SANDBOX, dataAccess());
+    const change = await written.recordEntry(CREDIT, creditChange());
+    await written.close();
 
-    expect(() => new LedgerStore(file)).toThrow(
-      `${file} holds index keys in an earlier index layout (1 or 2, a key per entry)`,
+    // What an earlier version left: its index keys in the state, and no postings.
+    const db = new Database(join(folder, 'ledger.sqlite'));
+    const [key, value] = earlierIndexKeys(access)[layout - 1] ?? [];
+    db.prepare('INSERT INTO state (key, value) VALUES (CAST(? AS BLOB), CAST(? AS BLOB))').run(
+      key,
+      value,
     );
-    expect(() => new LedgerStore(file)).toThrow(
-      /Serve this ledger with the version that wrote it, or start this version on an empty DATA_DIR/,
-    );
-    // Read-only, as the offline integrity check opens it, the old ledger still opens.
-    const readOnly = new LedgerStore(file, { readOnly: true });
-    expect(readOnly.height()).toBeGreaterThan(0);
-    readOnly.close();
+    db.exec('DROP TABLE entry_postings; DROP TABLE entry_postings_progress;');
+    db.close();
+
+    const served = await openLedger(folder);
+    try {
+      let page: LedgerPage | undefined;
+      const deadline = Date.now() + 30_000;
+      while (page === undefined) {
+        try {
+          page = await served.queryEntries(REGULATOR, { by: 'source', value: access.source });
+        } catch (error) {
+          // Refused only while the blocks are being posted.
+          expect(error).toMatchObject({ code: 'LEDGER_UNAVAILABLE' });
+          expect(Date.now()).toBeLessThan(deadline);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
+      expect(page.items.map((entry) => entry.id)).toEqual([access.id]);
+      const changes = await served.queryEntries(CREDIT, { by: 'kind', value: 'credit-change' });
+      expect(changes.items.map((entry) => entry.id)).toEqual([change.id]);
+    } finally {
+      await served.close();
+    }
   },
 );

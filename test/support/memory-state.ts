@@ -13,11 +13,6 @@ export class MemoryWorldState implements StateReader {
   private readonly privateValues = new Map<string, Map<string, Uint8Array>>();
   /** The keys in ledger order; sorted again at the first range read after a write. */
   private ordered: OrderedKey[] | undefined;
-  /**
-   * Keys handed out by range reads so far: the work a query does, counted rather than timed,
-   * so a test can tell what a query's cost depends on.
-   */
-  rangeKeysRead = 0;
 
   get(key: string): Uint8Array | undefined {
     return this.values.get(key);
@@ -40,7 +35,6 @@ export class MemoryWorldState implements StateReader {
       }
       keys.push(candidate.key);
     }
-    this.rangeKeysRead += keys.length;
     return keys;
   }
 

@@ -4,7 +4,6 @@ import {
   channelForm,
   decodeErrorEnvelope,
   ENTRY_KEY_PREFIX,
-  entryQueriesOf,
   entryKey,
   peerOrganizations,
   type AuditEntry,
@@ -17,6 +16,7 @@ import {
   type PseudonymKeyRecord,
 } from '@audit-ledger/chaincode';
 import type { X509Identity } from '../identity/x509-identities';
+import { entryQueriesOf } from '../ledger/entry-query';
 import type { BlockHeaderSource } from '../ledger/block-header-source';
 import {
   CHANNEL,
@@ -43,7 +43,7 @@ import {
   type Principal,
   unlessNotFound,
 } from '../ledger/ledger';
-import { readerOf } from '../ledger/entry-day-counts';
+import { consortiumReader } from '../ledger/entry-day-counts';
 import { checkedQuery } from '../ledger/entry-postings';
 import type { ProofSource } from '../proof/proof-source';
 import { CommitterThread, type Committer } from './committer-thread';
@@ -222,7 +222,7 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
       throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
     }
     const { mspId } = await this.identities.identityFor(principal);
-    return readerOf(mspId, principal);
+    return consortiumReader(this.consortium, mspId, principal);
   }
 
   /**

@@ -1,6 +1,5 @@
 import {
   ENTRY_KEY_PREFIX,
-  PER_ENTRY_INDEX_KEYS,
   entryKey,
   standardKinds,
   type AuditEntry,
@@ -176,31 +175,8 @@ export class LedgerStore implements StateReader {
       this.db.exec(`CREATE TEMP TABLE private_state ${PRIVATE_STATE_COLUMNS}`);
     }
     this.statements = this.prepareStatements();
-    if (!options.readOnly) {
-      this.refuseOldIndexLayout();
-    }
     this.counts = options.readOnly ? undefined : new EntryDayCounts(this.db);
     this.postings = options.readOnly ? undefined : new EntryPostings(this.db);
-  }
-
-  /**
-   * Since index layout 3 an index key lists a transaction's entries; layouts 1 and 2 wrote a
-   * key per entry (layout 1 without the writing organisation), of which the contract finds
-   * nothing. Re-keying them here would put state in the ledger that no block recorded (which
-   * checkIntegrity reports, rightly), so the operator chooses instead.
-   */
-  private refuseOldIndexLayout(): void {
-    const [first] = this.keysInRange(PER_ENTRY_INDEX_KEYS.startKey, PER_ENTRY_INDEX_KEYS.endKey, 1);
-    if (first !== undefined) {
-      this.db.close();
-      throw new Error(
-        `${this.file} holds index keys in an earlier index layout (1 or 2, a key per entry), ` +
-          "as audit-ledger wrote them before index keys listed a transaction's entries; this " +
-          'version reads layout 3 only and would find none of its entries. Serve this ledger ' +
-          'with the version that wrote it, or start this version on an empty DATA_DIR; ' +
-          '`npm run integrity` with its DATA_DIR still checks the old one offline.',
-      );
-    }
   }
 
   private hasPrivateState(): boolean {

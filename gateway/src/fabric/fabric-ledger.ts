@@ -4,7 +4,6 @@ import { common, peer as peerProtos } from '@hyperledger/fabric-protos';
 import {
   canonicalJson,
   channelForm,
-  entryQueriesOf,
   standardConsortium,
   type AuditEntry,
   type Caller,
@@ -15,6 +14,7 @@ import {
   type PseudonymKeyRecord,
 } from '@audit-ledger/chaincode';
 import type { Logger } from 'pino';
+import { entryQueriesOf } from '../ledger/entry-query';
 import {
   LedgerError,
   type DueErasure,
@@ -33,7 +33,7 @@ import {
   unlessNotFound,
 } from '../ledger/ledger';
 import type { BlockHeaderSource } from '../ledger/block-header-source';
-import { readerOf } from '../ledger/entry-day-counts';
+import { consortiumReader } from '../ledger/entry-day-counts';
 import { checkedQuery } from '../ledger/entry-postings';
 import type { PeerCopies } from '../ledger/peer-copies';
 import {
@@ -407,7 +407,7 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
   /** The caller as the contract's canRead judges it, for reads that do not run the contract. */
   private async readerFor(principal: Principal): Promise<Caller> {
     const { mspId } = await this.options.identities.identityFor(principal);
-    return readerOf(mspId, principal);
+    return consortiumReader(standardConsortium, mspId, principal);
   }
 
   /**

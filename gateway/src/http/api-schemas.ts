@@ -1,5 +1,4 @@
 import {
-  DEFAULT_PAGE_SIZE,
   ROLES,
   MAX_ENTRIES_PER_TRANSACTION,
   MAX_PAGE_SIZE,
@@ -7,6 +6,7 @@ import {
   timestamp,
 } from '@audit-ledger/chaincode';
 import { z } from 'zod';
+import { DEFAULT_PAGE_SIZE } from '../ledger/entry-query';
 import type { EntriesPerDay } from '../services/entries-per-day';
 import type { KindCatalogue } from '../services/kind-catalogue';
 import type { SubjectLookup } from '../services/subject-lookup';

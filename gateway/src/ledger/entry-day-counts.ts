@@ -1,6 +1,6 @@
-import { canRead, type Caller } from '@audit-ledger/chaincode';
+import { canRead, grantsRole, type Caller, type Consortium } from '@audit-ledger/chaincode';
 import type Database from 'better-sqlite3';
-import type { Principal } from './ledger';
+import { LedgerError, type Principal } from './ledger';
 
 /** The district's zone. China keeps UTC+08:00 all year, so a day is a fixed 24 h window. */
 export const DISTRICT_TIME_ZONE = 'Asia/Shanghai';
@@ -178,4 +178,23 @@ export function readerOf(mspId: string, principal: Principal): Caller {
     subject: '',
     source: `${mspId}/${principal.name}`,
   };
+}
+
+/**
+ * readerOf for a principal whose identity `mspId` issued, refused as the contract refuses its
+ * caller when that organisation does not grant the role: reads that do not run the contract
+ * (postings, counts) bind roles to organisations as those that do.
+ */
+export function consortiumReader(
+  consortium: Consortium,
+  mspId: string,
+  principal: Principal,
+): Caller {
+  if (!grantsRole(consortium, mspId, principal.role)) {
+    throw new LedgerError(
+      'FORBIDDEN',
+      `${mspId} may not grant the role ${principal.role}: the consortium binds each role to the organisations that hold it`,
+    );
+  }
+  return readerOf(mspId, principal);
 }

@@ -2,13 +2,13 @@ import {
   isErased,
   type AuditEntry,
   type ContractErrorCode,
-  type EntryQuery,
   type EntryRequest,
   type ErrorDetail,
   type PseudonymKeyRecord,
   type ReadEntry,
   type Role,
 } from '@audit-ledger/chaincode';
+import type { EntryQuery } from './entry-query';
 
 /** Who a request acts as: an API key's name and role, mapped by each ledger to an identity. */
 export interface Principal {

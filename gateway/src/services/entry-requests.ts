@@ -1,5 +1,4 @@
 import {
-  DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
   SUBJECT_TYPES,
   entryId,
@@ -8,6 +7,7 @@ import {
   type RequestForm,
 } from '@audit-ledger/chaincode';
 import { z } from 'zod';
+import { DEFAULT_PAGE_SIZE } from '../ledger/entry-query';
 
 /**
  * What callers send: each kind version's schema, as the contract's, read in a wider form where

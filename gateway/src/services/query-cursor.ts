@@ -10,9 +10,9 @@ const TAG_BYTES = 16;
 export type CursorScope = Principal & Omit<LedgerQuery, 'pageSize' | 'bookmark'>;
 
 /**
- * Opaque page cursors: the ledger's bookmark (index keys, with commit times and transaction
- * ids) sealed with AES-256-GCM under the gateway's own key, authenticated together
- * with the caller and the query. A cursor reveals nothing, and works for no one and nothing else.
+ * Opaque page cursors: the ledger's bookmark (a commit position: commit time, transaction id,
+ * place in the batch) sealed with AES-256-GCM under the gateway's own key, authenticated
+ * together with the caller and the query. A cursor reveals nothing, and works for no one and nothing else.
  */
 export class QueryCursors {
   constructor(private readonly key: Buffer) {

@@ -1,9 +1,12 @@
+import {
+  MAX_PAGE_SIZE,
+  identifier,
+  timestamp,
+  toLedgerTime,
+  type KindRegistry,
+} from '@audit-ledger/chaincode';
 import { z } from 'zod';
-import { toLedgerTime } from './commit-time';
-import type { KindRegistry } from './kinds/registry';
-import { identifier, timestamp } from './text-schemas';
 
-export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 100;
 
 function ledgerTimeOrUndefined(value: string | undefined): string | undefined {

@@ -1,8 +1,9 @@
 /**
- * Index partitions split by the writing organisation: a writer's query and count read its own
- * organisation's keys and nothing else, so neither an empty page's bookmark nor the work a query
- * does says anything about other organisations' entries; a regulator's pages merge every
- * organisation's keys in commit order.
+ * Queries across organisations, as a gateway answers them from its postings: a writer's pages
+ * and counts hold its own organisation's entries and nothing of others', so an empty page has no
+ * bookmark however many others' entries the partition lists; a regulator's pages merge every
+ * organisation's entries in commit order. (That a writer's reads step over no other
+ * organisation's rows at all is the query plan's, test/unit/entry-postings.test.ts.)
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import { defineConsortium, standardConsortium, type EntryPage } from '../../chaincode/src/index.js';
@@ -17,10 +18,10 @@ import {
   type TestIdentities,
   type TestIdentity,
 } from '../support/identities.js';
-import { detailPaths, entriesOf, entryOf, errorOf, pageOf, payloadOf } from '../support/results.js';
+import { entriesOf, entryOf, pageOf, payloadOf } from '../support/results.js';
 import { creditChange, dataAccess } from '../support/sample-entries.js';
 
-/** Above the 2,000 keys one call read at most before partitions named the organisation. */
+/** More entries than any page takes, or the page reading of rows grows to. */
 const MANY = 2500;
 
 let ids: TestIdentities;
@@ -55,13 +56,14 @@ beforeAll(async () => {
 });
 
 function query(harness: ContractHarness, identity: TestIdentity, body: Record<string, unknown>) {
-  return harness.evaluate(identity, 'QueryEntries', JSON.stringify(body));
+  return harness.queryEntries(identity, body);
 }
 
 async function count(harness: ContractHarness, identity: TestIdentity, body: object) {
-  return JSON.parse(
-    payloadOf(await harness.evaluate(identity, 'CountEntries', JSON.stringify(body))),
-  ) as { count: number; complete: boolean };
+  return JSON.parse(payloadOf(await harness.countEntries(identity, body))) as {
+    count: number;
+    complete: boolean;
+  };
 }
 
 async function allPages(
@@ -92,14 +94,7 @@ async function recordMany(
   }
 }
 
-/** The index keys one evaluation reads. */
-async function keysReadBy(harness: ContractHarness, work: () => Promise<unknown>) {
-  const before = harness.state.rangeKeysRead;
-  await work();
-  return harness.state.rangeKeysRead - before;
-}
-
-describe("a writer's query reads its own organisation's index keys only", () => {
+describe("a writer's query finds its own organisation's entries only", () => {
   test(`another organisation's ${MANY} entries and none of its own: an empty page, no bookmark`, async () => {
     const harness = new ContractHarness();
     const recordId = 'CR-crowded';
@@ -134,43 +129,6 @@ describe("a writer's query reads its own organisation's index keys only", () => 
         await query(harness, ids.sandboxWriter, { by: 'stream', value: 'dataset:ds-crowded' }),
       ),
     ).toEqual({ items: [own], bookmark: '' });
-  });
-
-  test('the keys it reads do not depend on how many entries other organisations have', async () => {
-    const stream = { by: 'stream', value: 'dataset:ds-shared' };
-    /** A partition with the writer's 5 entries amid `others` of another organisation's. */
-    async function partitionWith(others: number) {
-      const harness = new ContractHarness(sharedRoleConsortium);
-      const dataset = { dataset: { id: 'ds-shared' } };
-      await recordMany(harness, ids.creditOrgSandboxWriter, others / 2, () =>
-        dataAccess({}, dataset),
-      );
-      await recordMany(harness, ids.sandboxWriter, 5, () => dataAccess({}, dataset));
-      await recordMany(harness, ids.creditOrgSandboxWriter, others / 2, () =>
-        dataAccess({}, dataset),
-      );
-      return harness;
-    }
-    async function workOf(harness: ContractHarness) {
-      return {
-        firstPage: await keysReadBy(harness, () =>
-          query(harness, ids.sandboxWriter, { ...stream, pageSize: 2 }),
-        ),
-        everyPage: await keysReadBy(harness, () =>
-          allPages(harness, ids.sandboxWriter, { ...stream, pageSize: 2 }),
-        ),
-        count: await keysReadBy(harness, () => count(harness, ids.sandboxWriter, stream)),
-      };
-    }
-
-    const alone = await partitionWith(0);
-    const crowded = await partitionWith(MANY);
-    expect(await workOf(crowded)).toEqual(await workOf(alone));
-    expect(
-      (await allPages(crowded, ids.sandboxWriter, { ...stream, pageSize: 2 })).map(
-        (page) => page.items.length,
-      ),
-    ).toEqual([2, 2, 1]);
   });
 });
 
@@ -253,73 +211,6 @@ describe("a regulator's pages merge the organisations' partitions", () => {
     });
     expect(pages.flatMap((page) => page.items.map((entry) => entry.id))).toEqual(expected);
     expect(recorded).toEqual(expect.arrayContaining(expected));
-  });
-
-  test('reads at most a page of keys from each organisation per call', async () => {
-    const harness = new ContractHarness(threeWriters);
-    await interleaved(harness);
-    const pageSize = 4;
-    const organizations = threeWriters.organizations.length;
-    let bookmark = '';
-    do {
-      let page: EntryPage = { items: [], bookmark: '' };
-      const read = await keysReadBy(harness, async () => {
-        page = pageOf(
-          await query(harness, ids.regulator, {
-            by: 'stream',
-            value: 'dataset:ds-merged',
-            pageSize,
-            bookmark,
-          }),
-        );
-      });
-      // A range read hands over one key more than it returns: where the next one starts.
-      expect(read).toBeLessThanOrEqual(organizations * (pageSize + 1));
-      bookmark = page.bookmark;
-    } while (bookmark !== '');
-  });
-});
-
-describe('bookmarks', () => {
-  test("a regulator's bookmark is refused for another query, and by a writer", async () => {
-    const harness = new ContractHarness(threeWriters);
-    for (const writer of [ids.sandboxWriter, ids.creditOrgSandboxWriter, researchWriter]) {
-      await harness.recordEntry(writer, dataAccess({}, { dataset: { id: 'ds-b' } }));
-    }
-    const { bookmark } = pageOf(
-      await query(harness, ids.regulator, { by: 'stream', value: 'dataset:ds-b', pageSize: 1 }),
-    );
-    expect(bookmark).not.toBe('');
-
-    for (const [identity, body] of [
-      [ids.regulator, { by: 'stream', value: 'dataset:ds-c' }],
-      [ids.regulator, { by: 'kind', value: 'data-access' }],
-      [ids.regulator, { by: 'stream', value: 'dataset:ds-b', from: '2030-01-01T00:00:00Z' }],
-      [ids.sandboxWriter, { by: 'stream', value: 'dataset:ds-b' }],
-    ] as const) {
-      const refused = await query(harness, identity, { ...body, bookmark });
-      expect(detailPaths(errorOf(refused, 'INVALID_ARGUMENT'))).toEqual(['bookmark']);
-    }
-  });
-
-  test.each([
-    ['not JSON', 'ix'],
-    ['an empty list', '[]'],
-    ['not a list of keys', '{"SandboxOrg":"x"}'],
-    ['one organisation twice', 'twice'],
-  ])('%s is refused', async (_case, forged) => {
-    const harness = new ContractHarness(threeWriters);
-    for (let index = 0; index < 3; index += 1) {
-      await harness.recordEntry(ids.sandboxWriter, dataAccess({}, { dataset: { id: 'ds-f' } }));
-    }
-    const body = { by: 'stream', value: 'dataset:ds-f', pageSize: 1 };
-    const { bookmark } = pageOf(await query(harness, ids.regulator, body));
-    const [position] = JSON.parse(bookmark) as string[];
-    const refused = await query(harness, ids.regulator, {
-      ...body,
-      bookmark: forged === 'twice' ? JSON.stringify([position, position]) : forged,
-    });
-    expect(detailPaths(errorOf(refused, 'INVALID_ARGUMENT'))).toEqual(['bookmark']);
   });
 });
 
