@@ -392,7 +392,7 @@ export class EntryPostings {
 /** Whose rows a read may take: one writing organisation's (a writer's), or several. */
 type Writers = 'one' | 'several';
 
-/** Partition, index and chaincode; the writers; the time bounds; the collections held. */
+/** Chaincode, index and partition; the writers; the time bounds; the collections held. */
 type ScopeParameters = [string, string, string, string, string, string, string];
 
 interface ReadStatements {
