@@ -129,6 +129,8 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
    * follows may be a block or two behind the one that answered the write.
    */
   private writtenHeight = 0;
+  /** Each organisation's peer's chain height, as last read (see peerHoldsOwnWrites). */
+  private readonly peerHeights = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly options: FabricLedgerOptions) {
@@ -516,6 +518,9 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     onPeersOf?: string[],
   ): Promise<string> {
     const { contract } = await this.contractFor(principal);
+    for (const mspId of onPeersOf ?? []) {
+      await this.peerHoldsOwnWrites(principal, mspId);
+    }
     try {
       const result = await contract.evaluate(transaction, {
         arguments: argument === undefined ? [] : [argument],
@@ -524,6 +529,32 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
       return utf8.decode(result);
     } catch (error) {
       throw toLedgerError(error);
+    }
+  }
+
+  /**
+   * Waits, up to INDEX_WAIT_MS, for `mspId`'s peer to hold the block of this gateway's last
+   * write: the write's commit was reported by the peer the gateway submitted through, and a read
+   * sent to another organisation's peer right after could otherwise miss it (an erasure read
+   * back without its mark). The height each peer was last seen at saves asking again.
+   */
+  private async peerHoldsOwnWrites(principal: Principal, mspId: string): Promise<void> {
+    const deadline = Date.now() + INDEX_WAIT_MS;
+    while ((this.peerHeights.get(mspId) ?? 0) < this.writtenHeight && Date.now() < deadline) {
+      const { gateway } = await this.contractFor(principal, mspId);
+      const { channel } = this.options.connection;
+      try {
+        const info = await gateway
+          .getNetwork(channel)
+          .getContract('qscc')
+          .evaluateTransaction('GetChainInfo', channel);
+        this.peerHeights.set(mspId, common.BlockchainInfo.deserializeBinary(info).getHeight());
+      } catch (error) {
+        throw toLedgerError(error);
+      }
+      if ((this.peerHeights.get(mspId) ?? 0) < this.writtenHeight) {
+        await delay(50);
+      }
     }
   }
 
@@ -557,7 +588,6 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     }
   }
 
-  /** A principal's gateway over the first reachable peer, its own organisation's first. */
   /**
    * The contract as `principal` calls it, through the first reachable peer (of `peersOf`'s
    * organisation first, when given).
