@@ -216,7 +216,8 @@ export class AuditContract extends Contract {
   /**
    * Erases an entry's details once its retention has ended: purges them on every member peer,
    * marks the entry erased on the channel, and records an `entry-erasure` entry saying who, why
-   * and on what legal basis, all in one transaction. The channel keeps the entry's digest and the hash of its details.
+   * and on what legal basis, all in one transaction. The channel keeps the entry's digest and
+   * the hash of its details.
    */
   @Param('request', 'string', 'JSON {id, entry: {mspId, id}, reason, legalBasis}')
   @Returns('string')
