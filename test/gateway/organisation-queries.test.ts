@@ -6,15 +6,13 @@
  * organisation's rows at all is the query plan's, test/unit/entry-postings.test.ts.)
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { defineConsortium, standardConsortium, type EntryPage } from '../../chaincode/src/index.js';
-import {
-  createCertificateAuthority,
-  issueClientIdentity,
-} from '../../gateway/src/identity/x509-identities.js';
+import type { EntryPage } from '../../chaincode/src/index.js';
 import { ContractHarness } from '../support/contract-harness.js';
 import {
+  researchWriter,
   sharedRoleConsortium,
   testIdentities,
+  threeWriterConsortium,
   type TestIdentities,
   type TestIdentity,
 } from '../support/identities.js';
@@ -25,34 +23,12 @@ import { creditChange, dataAccess } from '../support/sample-entries.js';
 const MANY = 2500;
 
 let ids: TestIdentities;
-/** A sandbox writer of a third writing organisation, in `threeWriters`. */
-let researchWriter: TestIdentity;
-
-/** Three organisations that write the sandbox's kinds, and the regulator's. */
-const threeWriters = defineConsortium({
-  ordererOrganization: 'OrdererOrg',
-  organizations: [
-    { mspId: 'SandboxOrg', roles: ['sandbox-writer'] },
-    { mspId: 'CreditOrg', roles: ['credit-writer', 'sandbox-writer'] },
-    { mspId: 'ResearchOrg', roles: ['sandbox-writer'] },
-    { mspId: 'RegulatorOrg', roles: ['regulator'] },
-  ],
-  collections: standardConsortium.collections,
-});
+/** A sandbox writer of a third writing organisation, in threeWriterConsortium. */
+let research: TestIdentity;
 
 beforeAll(async () => {
   ids = await testIdentities();
-  const validity = {
-    notBefore: new Date('2025-01-01T00:00:00Z'),
-    notAfter: new Date('2035-01-01T00:00:00Z'),
-  };
-  const research = await createCertificateAuthority('ResearchOrg', validity);
-  researchWriter = await issueClientIdentity(
-    research,
-    'research-platform',
-    { 'audit.role': 'sandbox-writer' },
-    validity,
-  );
+  research = await researchWriter();
 });
 
 function query(harness: ContractHarness, identity: TestIdentity, body: Record<string, unknown>) {
@@ -140,7 +116,7 @@ describe("a regulator's pages merge the organisations' partitions", () => {
    */
   async function interleaved(harness: ContractHarness): Promise<string[]> {
     const dataset = { dataset: { id: 'ds-merged' } };
-    const writers = [ids.sandboxWriter, ids.creditOrgSandboxWriter, researchWriter];
+    const writers = [ids.sandboxWriter, ids.creditOrgSandboxWriter, research];
     const recorded: string[] = [];
     for (let round = 0; round < 6; round += 1) {
       for (const [position, writer] of writers.entries()) {
@@ -157,16 +133,16 @@ describe("a regulator's pages merge the organisations' partitions", () => {
     return recorded;
   }
 
+  /** The regulator's one page of the whole interleaved stream. */
+  async function wholeStream(harness: ContractHarness) {
+    const body = { by: 'stream', value: 'dataset:ds-merged', pageSize: 500 };
+    return pageOf(await query(harness, ids.regulator, body)).items;
+  }
+
   test.each([1, 2, 7])('pages of %i come in exact commit order', async (pageSize) => {
-    const harness = new ContractHarness(threeWriters);
+    const harness = new ContractHarness(threeWriterConsortium);
     const recorded = await interleaved(harness);
-    const stored = pageOf(
-      await query(harness, ids.regulator, {
-        by: 'stream',
-        value: 'dataset:ds-merged',
-        pageSize: 500,
-      }),
-    ).items;
+    const stored = await wholeStream(harness);
     expect(new Set(stored.map((entry) => entry.submitter.mspId))).toEqual(
       new Set(['SandboxOrg', 'CreditOrg', 'ResearchOrg']),
     );
@@ -186,15 +162,9 @@ describe("a regulator's pages merge the organisations' partitions", () => {
   });
 
   test('time bounds hold in every organisation’s partition', async () => {
-    const harness = new ContractHarness(threeWriters);
+    const harness = new ContractHarness(threeWriterConsortium);
     const recorded = await interleaved(harness);
-    const all = pageOf(
-      await query(harness, ids.regulator, {
-        by: 'stream',
-        value: 'dataset:ds-merged',
-        pageSize: 500,
-      }),
-    ).items;
+    const all = await wholeStream(harness);
     const from = all[5]?.committedAt ?? '';
     const to = all[20]?.committedAt ?? '';
     const expected = all
@@ -216,7 +186,7 @@ describe("a regulator's pages merge the organisations' partitions", () => {
 
 describe('counts per role', () => {
   test("a writer counts its organisation's entries; a regulator sums every organisation's", async () => {
-    const harness = new ContractHarness(threeWriters);
+    const harness = new ContractHarness(threeWriterConsortium);
     const dataset = { dataset: { id: 'ds-count' } };
     // 7 of CreditOrg's entries, 4 of SandboxOrg's between them, none of ResearchOrg's.
     for (let index = 0; index < 7; index += 1) {
@@ -235,7 +205,7 @@ describe('counts per role', () => {
       count: 7,
       complete: true,
     });
-    expect(await count(harness, researchWriter, stream)).toEqual({ count: 0, complete: true });
+    expect(await count(harness, research, stream)).toEqual({ count: 0, complete: true });
     expect(await count(harness, ids.regulator, stream)).toEqual({ count: 11, complete: true });
   });
 });

@@ -6,13 +6,14 @@
  *   npx tsc --build && npx vitest bench --run test/gateway/query-cost.bench.ts
  */
 import { beforeAll, bench, describe } from 'vitest';
-import { defineConsortium, standardConsortium, type EntryPage } from '../../chaincode/src/index.js';
-import {
-  createCertificateAuthority,
-  issueClientIdentity,
-} from '../../gateway/src/identity/x509-identities.js';
+import type { EntryPage } from '../../chaincode/src/index.js';
 import { ContractHarness } from '../support/contract-harness.js';
-import { testIdentities, type TestIdentity } from '../support/identities.js';
+import {
+  researchWriter,
+  testIdentities,
+  threeWriterConsortium,
+  type TestIdentity,
+} from '../support/identities.js';
 import { pageOf, payloadOf } from '../support/results.js';
 import { dataAccess } from '../support/sample-entries.js';
 
@@ -20,18 +21,7 @@ const ENTRIES_PER_ORGANIZATION = 10_000;
 const TURN = 100;
 const stream = { by: 'stream', value: 'dataset:ds-bench' };
 
-const consortium = defineConsortium({
-  ordererOrganization: 'OrdererOrg',
-  organizations: [
-    { mspId: 'SandboxOrg', roles: ['sandbox-writer'] },
-    { mspId: 'CreditOrg', roles: ['credit-writer', 'sandbox-writer'] },
-    { mspId: 'ResearchOrg', roles: ['sandbox-writer'] },
-    { mspId: 'RegulatorOrg', roles: ['regulator'] },
-  ],
-  collections: standardConsortium.collections,
-});
-
-const harness = new ContractHarness(consortium);
+const harness = new ContractHarness(threeWriterConsortium);
 let regulator: TestIdentity;
 let writer: TestIdentity;
 /** The bookmark of the 151st regulator's page of 100: a page in the middle of the stream. */
@@ -47,16 +37,7 @@ async function count(identity: TestIdentity, body: object): Promise<string> {
 
 beforeAll(async () => {
   const ids = await testIdentities();
-  const validity = {
-    notBefore: new Date('2025-01-01T00:00:00Z'),
-    notAfter: new Date('2035-01-01T00:00:00Z'),
-  };
-  const research = await issueClientIdentity(
-    await createCertificateAuthority('ResearchOrg', validity),
-    'research-platform',
-    { 'audit.role': 'sandbox-writer' },
-    validity,
-  );
+  const research = await researchWriter();
   regulator = ids.regulator;
   // The writer whose turn comes last: its first page follows 200 of the others' entries.
   writer = research;

@@ -18,6 +18,18 @@ export const sharedRoleConsortium = defineConsortium({
   collections: standardConsortium.collections,
 });
 
+/** Three organisations that write the sandbox's kinds, and the regulator's. */
+export const threeWriterConsortium = defineConsortium({
+  ordererOrganization: 'OrdererOrg',
+  organizations: [
+    { mspId: 'SandboxOrg', roles: ['sandbox-writer'] },
+    { mspId: 'CreditOrg', roles: ['credit-writer', 'sandbox-writer'] },
+    { mspId: 'ResearchOrg', roles: ['sandbox-writer'] },
+    { mspId: 'RegulatorOrg', roles: ['regulator'] },
+  ],
+  collections: standardConsortium.collections,
+});
+
 const VALIDITY = {
   notBefore: new Date('2025-01-01T00:00:00Z'),
   notAfter: new Date('2035-01-01T00:00:00Z'),
@@ -69,4 +81,15 @@ export function testIdentities(): Promise<TestIdentities> {
     };
   })();
   return identities;
+}
+
+/** A sandbox writer of ResearchOrg, the third writing organisation of threeWriterConsortium. */
+export async function researchWriter(): Promise<TestIdentity> {
+  const research = await createCertificateAuthority('ResearchOrg', VALIDITY);
+  return issueClientIdentity(
+    research,
+    'research-platform',
+    { 'audit.role': 'sandbox-writer' },
+    VALIDITY,
+  );
 }
