@@ -57,11 +57,7 @@ export class BlockFollower {
   ): Promise<boolean> {
     let chainHeight: number;
     try {
-      const network = await this.network();
-      const info = await network
-        .getContract('qscc')
-        .evaluateTransaction('GetChainInfo', network.getName());
-      chainHeight = Math.max(atLeast, common.BlockchainInfo.deserializeBinary(info).getHeight());
+      chainHeight = Math.max(atLeast, await chainHeightOf(await this.network()));
     } catch (error) {
       this.logger.warn({ err: error }, "the chain's height is unknown; counts may be behind");
       return false;
@@ -136,4 +132,12 @@ function indexedEvent(
     event.getBlock() ?? new common.Block(),
     contract && { ...contract, privateData },
   );
+}
+
+/** The channel's height as the network's peer reports it (qscc, not the contract). */
+export async function chainHeightOf(network: Network): Promise<number> {
+  const info = await network
+    .getContract('qscc')
+    .evaluateTransaction('GetChainInfo', network.getName());
+  return common.BlockchainInfo.deserializeBinary(info).getHeight();
 }

@@ -47,7 +47,7 @@ import {
 } from '@audit-ledger/verifier';
 import type { ProofSource } from '../proof/proof-source';
 import type { BlockIndex } from './block-index';
-import { BlockFollower } from './block-follower';
+import { BlockFollower, chainHeightOf } from './block-follower';
 import { FabricCommittedBlocks } from './fabric-committed-blocks';
 import type { CommittedBlocks } from '../ledger/committed-blocks';
 import {
@@ -542,13 +542,9 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     const deadline = Date.now() + INDEX_WAIT_MS;
     while ((this.peerHeights.get(mspId) ?? 0) < this.writtenHeight && Date.now() < deadline) {
       const { gateway } = await this.contractFor(principal, mspId);
-      const { channel } = this.options.connection;
       try {
-        const info = await gateway
-          .getNetwork(channel)
-          .getContract('qscc')
-          .evaluateTransaction('GetChainInfo', channel);
-        this.peerHeights.set(mspId, common.BlockchainInfo.deserializeBinary(info).getHeight());
+        const network = gateway.getNetwork(this.options.connection.channel);
+        this.peerHeights.set(mspId, await chainHeightOf(network));
       } catch (error) {
         throw toLedgerError(error);
       }
