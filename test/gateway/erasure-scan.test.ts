@@ -177,6 +177,15 @@ describe('every byte the system keeps, after erasure', () => {
       await erasures.waitFor(count, 60_000);
     }
     erasures.close();
+    // The events database and the block index follow the chain apart. A query waits for the
+    // index to hold this gateway's last write, the erasure, whose postings it has then deleted.
+    const byRecord = await gateway.request<{ items: RecordedEntry[] }>(
+      'GET',
+      `/v1/entries?recordId=${encodeURIComponent(erased.recordId)}`,
+      { key: gateway.keys.regulator },
+    );
+    expect(byRecord.status, byRecord.text).toBe(200);
+    expect(byRecord.body.items).toEqual([]);
     // While the gateway runs too: no write-ahead log may keep what its database forgot.
     const running: Kept = new Map();
     for (const file of await filesUnder(dataDir)) {
