@@ -118,6 +118,8 @@ async function openEmbeddedLedger(
     organizations: endorsingOrganizations,
     // The embedded ledger is the whole consortium: it makes the key on its first start.
     pseudonymKeyFile: join(config.dataDir, 'pseudonym.key'),
-    committedBlocks: new EmbeddedCommittedBlocks(store, identities),
+    committedBlocks: new EmbeddedCommittedBlocks(store, (principal) =>
+      embedded.readerFor(principal),
+    ),
   };
 }

@@ -74,6 +74,22 @@ describe('a gateway that acts for SandboxOrg', () => {
         headers: { authorization: `Bearer ${keys.regulator}` },
       });
       expect(refused.status).toBe(403);
+      // Events and findings are fed from every organisation's blocks: the regulator key of a
+      // gateway that acts for SandboxOrg reads none of them, nor registers a webhook for them.
+      const asRegulator = { authorization: `Bearer ${keys.regulator}` };
+      const eventReads = [
+        fetch(`${url}/v1/events?kind=credit-change`, { headers: asRegulator }),
+        fetch(`${url}/v1/findings`, { headers: asRegulator }),
+        fetch(`${url}/v1/webhooks`, {
+          method: 'POST',
+          headers: { ...asRegulator, 'content-type': 'application/json' },
+          body: JSON.stringify({ url: 'https://hooks.example.gov.cn/audit', topic: 'entries' }),
+        }),
+      ];
+      for (const answer of await Promise.all(eventReads)) {
+        expect(answer.status, answer.url).toBe(403);
+        expect(await answer.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
+      }
       // Its proofs carry its own peer's word and another organisation's, and verify offline.
       const { id } = (await (await post(keys['sandbox-writer'])).json()) as { id: string };
       const proof = await fetch(`${url}/v1/entries/${id}/proof`, {

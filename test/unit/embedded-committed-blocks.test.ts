@@ -4,13 +4,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, test } from 'vitest';
 import { EmbeddedCommittedBlocks } from '../../gateway/src/embedded/embedded-committed-blocks.js';
-import type { IdentityResolver } from '../../gateway/src/embedded/embedded-ledger.js';
 import { LedgerStore } from '../../gateway/src/embedded/ledger-store.js';
 
-const identities: IdentityResolver = {
-  identityFor: () => Promise.reject(new Error('not asked in this test')),
-  node: () => Promise.reject(new Error('not asked in this test')),
-};
+const notAsked = () => Promise.reject(new Error('not asked in this test'));
 
 let folder: string | undefined;
 
@@ -24,7 +20,7 @@ test('a store closed under a follower is asked again, not a crash, and the follo
   folder = await mkdtemp(join(tmpdir(), 'audit-committed-blocks-'));
   const store = new LedgerStore(join(folder, 'ledger.sqlite'));
   const handed: number[] = [];
-  const following = new EmbeddedCommittedBlocks(store, identities).follow(0, (block) => {
+  const following = new EmbeddedCommittedBlocks(store, notAsked).follow(0, (block) => {
     handed.push(block.number);
   });
   await sleep(50);

@@ -9,7 +9,10 @@ import pino from 'pino';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { DEFAULT_RULE_SETTINGS } from '../../gateway/src/compliance/rule.js';
 import { EventFeed } from '../../gateway/src/events/event-feed.js';
+import type { Caller } from '../../chaincode/src/index.js';
 import type { CommittedBlock, CommittedBlocks } from '../../gateway/src/ledger/committed-blocks.js';
+import { readerOf } from '../../gateway/src/ledger/entry-day-counts.js';
+import type { Principal } from '../../gateway/src/ledger/ledger.js';
 
 const BLOCKS = 8;
 const ENTRIES_PER_BLOCK = 50;
@@ -37,8 +40,8 @@ function blockAt(number: number): CommittedBlock {
 class CountingBlocks implements CommittedBlocks {
   readonly reads = new Map<number, number>();
 
-  organizationOf(): Promise<string> {
-    return Promise.resolve('SandboxOrg');
+  readerOf(principal: Principal): Promise<Caller> {
+    return Promise.resolve(readerOf('SandboxOrg', principal));
   }
 
   follow(from: number, onBlock: (block: CommittedBlock) => Promise<void> | void) {

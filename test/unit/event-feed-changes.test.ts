@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { EventFeed } from '../../gateway/src/events/event-feed.js';
 import type { CommittedBlock, CommittedBlocks } from '../../gateway/src/ledger/committed-blocks.js';
+import { readerOf } from '../../gateway/src/ledger/entry-day-counts.js';
 
 let folder: string;
 let feed: EventFeed;
@@ -14,7 +15,7 @@ let deliver: (block: CommittedBlock) => Promise<void>;
 beforeEach(async () => {
   folder = await mkdtemp(join(tmpdir(), 'audit-feed-'));
   const blocks: CommittedBlocks = {
-    organizationOf: () => Promise.resolve('SandboxOrg'),
+    readerOf: (principal) => Promise.resolve(readerOf('SandboxOrg', principal)),
     follow(_from, onBlock) {
       deliver = async (block) => {
         await onBlock(block);

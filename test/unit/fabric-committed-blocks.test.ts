@@ -45,7 +45,7 @@ test('a follower stopped while handling a block hands over no further block', as
     channelDelivering(50),
     'audit',
     'audit',
-    () => Promise.resolve('SandboxOrg'),
+    () => Promise.reject(new Error('not asked in this test')),
     pino({ level: 'silent' }),
   );
   const handled: number[] = [];

@@ -1,4 +1,4 @@
-import { ENTRY_KEY_PREFIX } from '@audit-ledger/chaincode';
+import { ENTRY_KEY_PREFIX, type Caller } from '@audit-ledger/chaincode';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   committedEntry,
@@ -8,7 +8,6 @@ import {
   type CommittedEntry,
 } from '../ledger/committed-blocks';
 import type { Principal } from '../ledger/ledger';
-import type { IdentityResolver } from './embedded-ledger';
 import type { LedgerStore } from './ledger-store';
 
 /** How often the store is asked for a new block; blocks commit on another thread. */
@@ -23,11 +22,11 @@ const RETRY_MS = 1_000;
 export class EmbeddedCommittedBlocks implements CommittedBlocks {
   constructor(
     private readonly store: LedgerStore,
-    private readonly identities: IdentityResolver,
+    private readonly readerOfPrincipal: (principal: Principal) => Promise<Caller>,
   ) {}
 
-  async organizationOf(principal: Principal): Promise<string> {
-    return (await this.identities.identityFor(principal)).mspId;
+  readerOf(principal: Principal): Promise<Caller> {
+    return this.readerOfPrincipal(principal);
   }
 
   follow(from: number, onBlock: (block: CommittedBlock) => Promise<void> | void): BlockFollowing {

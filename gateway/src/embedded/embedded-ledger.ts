@@ -216,8 +216,11 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
     return this.store.entriesPerDay(await this.readerFor(principal), days);
   }
 
-  /** The caller as the contract's canRead judges it, for reads that do not run the contract. */
-  private async readerFor(principal: Principal): Promise<Caller> {
+  /**
+   * The caller as the contract's canRead judges it, for reads that do not run the contract: the
+   * ledger's postings and counts, and the events and findings fed from its blocks.
+   */
+  async readerFor(principal: Principal): Promise<Caller> {
     if (this.closed) {
       throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
     }

@@ -153,11 +153,15 @@ export class EventFeed {
     });
   }
 
-  /** Whose entries `principal` may read: the contract's `canRead`, by organisation. */
+  /**
+   * Whose entries `principal` may read: the contract's `canRead`, by organisation. A principal
+   * whose organisation may not grant its role is refused (FORBIDDEN), as the contract refuses it.
+   */
   async readerOf(principal: Principal): Promise<EventReader> {
-    return principal.role === 'regulator'
+    const reader = await this.options.blocks.readerOf(principal);
+    return reader.role === 'regulator'
       ? { everyOrganization: true }
-      : { organization: await this.options.blocks.organizationOf(principal) };
+      : { organization: reader.mspId };
   }
 
   /** Up to `limit` events of `topic` after `after` (from the first when undefined). */

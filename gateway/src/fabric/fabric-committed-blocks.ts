@@ -2,6 +2,7 @@ import type { Network } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import type { Caller } from '@audit-ledger/chaincode';
 import { QUERY_CHAINCODE } from '@audit-ledger/verifier';
 import type { BlockFollowing, CommittedBlock, CommittedBlocks } from '../ledger/committed-blocks';
 import type { Principal } from '../ledger/ledger';
@@ -33,12 +34,12 @@ export class FabricCommittedBlocks implements CommittedBlocks {
     private readonly network: () => Promise<Network>,
     private readonly channel: string,
     private readonly chaincode: string,
-    private readonly organizationOfPrincipal: (principal: Principal) => Promise<string>,
+    private readonly readerOfPrincipal: (principal: Principal) => Promise<Caller>,
     private readonly logger: Logger,
   ) {}
 
-  organizationOf(principal: Principal): Promise<string> {
-    return this.organizationOfPrincipal(principal);
+  readerOf(principal: Principal): Promise<Caller> {
+    return this.readerOfPrincipal(principal);
   }
 
   /** A block as a peer serves it (`qscc GetBlockByNumber`), its entries read as when followed. */

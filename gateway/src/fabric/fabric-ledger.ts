@@ -164,7 +164,7 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
       () => this.channel(),
       this.options.connection.channel,
       this.options.connection.chaincode,
-      async (principal) => (await this.options.identities.identityFor(principal)).mspId,
+      (principal) => this.readerFor(principal),
       this.options.logger,
     );
   }

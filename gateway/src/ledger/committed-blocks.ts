@@ -1,4 +1,4 @@
-import type { AuditEntry, ChannelRecord } from '@audit-ledger/chaincode';
+import type { AuditEntry, Caller, ChannelRecord } from '@audit-ledger/chaincode';
 import type { Principal } from './ledger';
 
 /**
@@ -35,7 +35,11 @@ export interface BlockFollowing {
  * so the source also says which organisation a principal acts for.
  */
 export interface CommittedBlocks {
-  organizationOf(principal: Principal): Promise<string>;
+  /**
+   * `principal` as the contract's `canRead` judges it (see consortiumReader): refused, as the
+   * contract refuses it, when its organisation may not grant its role.
+   */
+  readerOf(principal: Principal): Promise<Caller>;
   /**
    * Calls `onBlock` for block `from` and each later block, in order, each once its previous
    * call has settled; a call that throws is made again for the same block. Until `stop`.
