@@ -5,8 +5,11 @@ import { blockHeaderHash } from '../../verifier/src/fabric/block-header.js';
 
 export const sha256 = (bytes: Uint8Array): Buffer => createHash('sha256').update(bytes).digest();
 
-/** A signed envelope with just a channel header: enough to be indexed by its id and type. */
-export function envelope(type: number, txId: string): Uint8Array {
+/**
+ * A signed envelope with a channel header and `data` for its transaction (none by default):
+ * enough to be indexed by its id and type.
+ */
+export function envelope(type: number, txId: string, data?: Uint8Array): Uint8Array {
   const channelHeader = new common.ChannelHeader();
   channelHeader.setType(type);
   channelHeader.setChannelId('audit');
@@ -15,6 +18,9 @@ export function envelope(type: number, txId: string): Uint8Array {
   header.setChannelHeader(channelHeader.serializeBinary());
   const payload = new common.Payload();
   payload.setHeader(header);
+  if (data !== undefined) {
+    payload.setData(data);
+  }
   const signed = new common.Envelope();
   signed.setPayload(payload.serializeBinary());
   signed.setSignature(sha256(Buffer.from(txId)));

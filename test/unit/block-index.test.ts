@@ -53,6 +53,26 @@ describe('a Fabric block read for the index', () => {
     });
   });
 
+  test('for an index that keeps blocks only, is not read past its transactions’ headers', () => {
+    // A transaction whose body ends inside its first field: nothing that reads it could.
+    const unreadable = envelope(
+      common.HeaderType.ENDORSER_TRANSACTION,
+      'tx-unreadable',
+      Uint8Array.from([0x0a, 0x05, 0x01]),
+    );
+    const block = fabricBlock(1, headerHashOf(genesis), [unreadable], [VALID]);
+    const index = new BlockIndex(join(folder, 'blocks.sqlite'));
+    try {
+      index.add(indexedBlockOf(genesis));
+      index.add(indexedBlockOf(block));
+      expect(index.blockOf('tx-unreadable')).toBe(1);
+      expect(index.blockTransactions(1)?.envelopeHashes).toEqual([sha256(unreadable)]);
+      expect(index.readHeight()).toBe(2);
+    } finally {
+      index.close();
+    }
+  });
+
   test('is refused when its envelopes do not hash to its data hash', () => {
     const swapped = fabricBlock(1, headerHashOf(genesis), [first, second], [VALID, VALID]);
     swapped.getData()?.setDataList([second, first]);

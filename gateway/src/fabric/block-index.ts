@@ -21,7 +21,10 @@ export interface IndexedBlock {
   headerHash: Buffer;
   previousHash: Buffer;
   transactions: { txId: string; validationCode: number }[];
-  /** The entries its valid transactions recorded, to count per day; none when left out. */
+  /**
+   * The entries its valid transactions recorded, to count per day; left out for an index that
+   * keeps blocks only, which counts nothing.
+   */
   entries?: CountedEntry[];
   /**
    * What its valid transactions post to the contract's index; when left out, the block is to be
@@ -70,9 +73,11 @@ export interface BlockPostings extends PostedContract {
 
 /**
  * Reads a block's transaction ids and the peer's validation code for each (Fabric's layout), and
- * each envelope's hash; with `postings`, what its transactions post to the contract's index. A
- * block whose envelopes do not hash to its header's data hash is refused: its header would
- * vouch for other transactions than the ones it carries.
+ * each envelope's hash; with `postings`, the entries its transactions recorded and what they
+ * post to the contract's index. Without, no transaction is read past its header: an index that
+ * keeps blocks only (a witness's) needs nothing more. A block whose envelopes do not hash to its
+ * header's data hash is refused: its header would vouch for other transactions than the ones it
+ * carries.
  */
 export function indexedBlockOf(block: common.Block, postings?: BlockPostings): IndexedBlock {
   const fields = headerFieldsOf(block);
@@ -95,34 +100,36 @@ export function indexedBlockOf(block: common.Block, postings?: BlockPostings): I
     txId: channelHeaderOf(bytes).getTxId(),
     validationCode: validationCodes[index] ?? 255,
   }));
+  const indexed = {
+    number,
+    headerHash,
+    previousHash,
+    transactions: transactions.filter(({ txId }) => txId !== ''),
+    envelopes: { hashes: envelopes.map(sha256), validationCodes },
+  };
+  if (postings === undefined) {
+    return indexed;
+  }
   // Each envelope read once, for its counts and its postings alike.
   const recording = envelopes.map((bytes, index) =>
     recordingTransaction(bytes, validationCodes[index] ?? 255),
   );
   return {
-    number,
-    headerHash,
-    previousHash,
-    transactions: transactions.filter(({ txId }) => txId !== ''),
+    ...indexed,
     entries: recording.flatMap((transaction) =>
       transaction === undefined ? [] : entriesRecordedBy(transaction),
     ),
-    envelopes: { hashes: envelopes.map(sha256), validationCodes },
-    ...(postings === undefined
-      ? {}
-      : {
-          posted: recording.flatMap(
-            (transaction, index) =>
-              (transaction &&
-                postedBy(
-                  transaction,
-                  postings.chaincode,
-                  postings.kinds,
-                  postings.privateData.get(index),
-                )) ??
-              [],
-          ),
-        }),
+    posted: recording.flatMap(
+      (transaction, index) =>
+        (transaction &&
+          postedBy(
+            transaction,
+            postings.chaincode,
+            postings.kinds,
+            postings.privateData.get(index),
+          )) ??
+        [],
+    ),
   };
 }
 
@@ -235,14 +242,15 @@ export class BlockIndex {
     return Math.min(this.readHeight(), this.unreadQuery.get()?.number ?? height);
   }
 
-  /** How many blocks, from block 0, have their entries counted (and posted, if it posts). */
+  /**
+   * How many blocks, from block 0, have their entries counted and posted; for an index that
+   * keeps blocks only, every block it holds.
+   */
   readHeight(): number {
     const height = this.height();
-    return Math.min(
-      height,
-      this.counts.countedHeight(),
-      this.contract === undefined ? height : this.postings.postedHeight(),
-    );
+    return this.contract === undefined
+      ? height
+      : Math.min(height, this.counts.countedHeight(), this.postings.postedHeight());
   }
 
   /**
@@ -276,14 +284,20 @@ export class BlockIndex {
         envelopes?.hashes ?? null,
         envelopes?.validationCodes ?? null,
       );
-      this.counts.addBlock(block.number, () => block.entries ?? []);
-      this.post(block);
+      this.takeEntries(block);
     })();
     this.forgetErased(block);
   }
 
-  /** Posts the block's entries, if it is the next to post and was read with them. */
-  private post({ number, posted }: IndexedBlock): void {
+  /**
+   * Counts the block's entries and posts them, each if the block is the next to count or post
+   * and was read with them; an index that keeps blocks only does neither.
+   */
+  private takeEntries({ number, entries, posted }: IndexedBlock): void {
+    if (this.contract === undefined) {
+      return;
+    }
+    this.counts.addBlock(number, () => entries ?? []);
     if (posted !== undefined) {
       this.postings.addBlock(number, () => posted);
     }
@@ -336,8 +350,7 @@ export class BlockIndex {
     }
     const envelopes = block.envelopes === undefined ? undefined : packed(block.envelopes);
     this.db.transaction(() => {
-      this.counts.addBlock(block.number, () => block.entries ?? []);
-      this.post(block);
+      this.takeEntries(block);
       if (envelopes !== undefined) {
         this.fillEnvelopes.run(envelopes.hashes, envelopes.validationCodes, block.number);
       }
