@@ -146,6 +146,7 @@ const zhCN = {
   'overview.unavailable': '不可用',
   'overview.reachable': '可达',
   'overview.unreachable': '不可达',
+  'overview.catchingUp': '网关索引追赶中，查询暂时可能不可用：已读区块',
   'overview.checkpoint': '最新检查点',
   'overview.cosignedBy': '联署',
   'overview.checkCheckpoint': '核验检查点',
@@ -354,6 +355,8 @@ const en: Record<MessageKey, string> = {
   'overview.unavailable': 'unavailable',
   'overview.reachable': 'reachable',
   'overview.unreachable': 'unreachable',
+  'overview.catchingUp':
+    "The gateway's index is catching up; queries may be unavailable until then. Blocks read:",
   'overview.checkpoint': 'Latest checkpoint',
   'overview.cosignedBy': 'Cosigned by',
   'overview.checkCheckpoint': 'Verify the checkpoint',

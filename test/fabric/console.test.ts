@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('the console on Fabric', () => {
-  test('the overview names every organisation’s peer, and each answers', async () => {
+  test('the overview names every organisation’s peer, and each answers with its height', async () => {
     const { page, close } = await openConsoleTab(browser, gateway.url);
     try {
       await signIn(page, gateway.keys.regulator);
@@ -51,6 +51,8 @@ describe('the console on Fabric', () => {
       const named = await peers.allInnerTexts();
       expect(named).toHaveLength(3);
       expect(named.every((line) => line.includes('可达'))).toBe(true);
+      // Each with the height of the chain it answered with.
+      expect(named.every((line) => /· \d+ 区块$/.test(line))).toBe(true);
       expect(await page.getByText('fabric').count()).toBeGreaterThan(0);
     } finally {
       await close();

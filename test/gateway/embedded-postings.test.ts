@@ -88,6 +88,9 @@ test('a ledger written before postings were kept is posted once opened, and answ
       bookmark: '',
     }),
   ).toThrow(expect.objectContaining({ code: 'LEDGER_UNAVAILABLE' }));
+  // What readiness reports meanwhile: every block held, none of them read into the index yet.
+  expect(store.height()).toBeGreaterThan(0);
+  expect(store.indexedHeight()).toBe(0);
   store.close();
 
   const reopened = await openLedger();
@@ -110,6 +113,9 @@ test('a ledger written before postings were kept is posted once opened, and answ
       count: 3001,
       complete: true,
     });
+    const { blocks, indexedBlocks, catchingUp } = await reopened.readiness();
+    expect(catchingUp).toBe(false);
+    expect(indexedBlocks).toBe(blocks);
   } finally {
     await reopened.close();
   }

@@ -171,6 +171,45 @@ describe('liveness and readiness', () => {
     },
   );
 
+  test('GET /readyz says when the index queries read holds every block, and on Fabric how high each peer is', async () => {
+    const written = await gateway.request<{ blockNumber: number }>('POST', '/v1/entries', {
+      key: gateway.keys['sandbox-writer'],
+      body: dataAccess(),
+    });
+    expect(written.status).toBe(201);
+    interface Readiness {
+      blocks: number;
+      indexedBlocks: number;
+      chainHeight?: number;
+      catchingUp: boolean;
+      parts?: { name: string; reachable: boolean; height?: number }[];
+    }
+    let ready: Readiness | undefined;
+    await expect
+      .poll(
+        async () => {
+          ready = (await gateway.request<Readiness>('GET', '/readyz')).body;
+          return ready.indexedBlocks;
+        },
+        { timeout: 60_000, interval: 200 },
+      )
+      .toBeGreaterThan(written.body.blockNumber);
+    expect(ready?.catchingUp).toBe(false);
+    expect(ready?.indexedBlocks).toBeLessThanOrEqual(ready?.blocks ?? 0);
+    if (TEST_LEDGER === 'fabric') {
+      const parts = ready?.parts ?? [];
+      expect(parts).toHaveLength(3);
+      for (const part of parts) {
+        expect(part).toMatchObject({ reachable: true });
+        expect(part.height).toBeGreaterThan(written.body.blockNumber);
+      }
+      expect(ready?.chainHeight).toBe(Math.max(...parts.map((part) => part.height ?? 0)));
+    } else {
+      expect(ready?.parts).toBeUndefined();
+      expect(ready?.chainHeight).toBeUndefined();
+    }
+  });
+
   test('GET /readyz is 503 LEDGER_UNAVAILABLE once the ledger is closed', async () => {
     // A gateway of its own, so that its ledger is closed once and its server still answers.
     const dataDir = await mkdtemp(join(tmpdir(), 'audit-readyz-'));

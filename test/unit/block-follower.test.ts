@@ -34,7 +34,7 @@ function channelOfHeight(height: number): () => Promise<Network> {
   const network = {
     getName: () => 'audit',
     getContract: () => ({
-      evaluateTransaction: () => Promise.resolve(info.serializeBinary()),
+      newProposal: () => ({ evaluate: () => Promise.resolve(info.serializeBinary()) }),
     }),
   };
   return () => Promise.resolve(network as unknown as Network);
@@ -51,4 +51,12 @@ test('it is not, while it lacks the block a write of this gateway committed in',
 
   expect(await follower.readToChainHeight(100, { atLeast: 1 })).toBe(false);
   expect(await follower.readToChainHeight(100, { atLeast: 1, whileCatchingUp: true })).toBe(false);
+});
+
+test('an index a few blocks behind the chain is not catching up; one far behind is', () => {
+  const follower = new BlockFollower(channelOfHeight(0), index, pino({ level: 'silent' }));
+
+  expect(follower.isCatchingUp(0)).toBe(false);
+  expect(follower.isCatchingUp(3)).toBe(false);
+  expect(follower.isCatchingUp(50)).toBe(true);
 });

@@ -49,12 +49,19 @@ export function Overview() {
                 {t('overview.blocks')} · {'ledger' in value ? value.ledger : ''} ·{' '}
                 {'status' in value ? t('overview.ready') : t('overview.unavailable')}
               </p>
+              {'catchingUp' in value && value.catchingUp === true && (
+                <p role="status" data-testid="index-catching-up">
+                  {t('overview.catchingUp')} {value.indexedBlocks} /{' '}
+                  {value.chainHeight ?? value.blocks}
+                </p>
+              )}
               {value.parts !== undefined && value.parts.length > 0 && (
                 <ul className="parts">
                   {value.parts.map((part) => (
                     <li key={part.name} className={part.reachable ? 'ok' : 'failed'}>
                       {part.reachable ? '●' : '○'} {part.name}:{' '}
                       {part.reachable ? t('overview.reachable') : t('overview.unreachable')}
+                      {part.height !== undefined && ` · ${part.height} ${t('overview.blocks')}`}
                     </li>
                   ))}
                 </ul>

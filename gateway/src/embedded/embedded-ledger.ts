@@ -295,8 +295,15 @@ export class EmbeddedLedger implements Ledger, ProofSource, BlockHeaderSource {
         throw new LedgerError('LEDGER_UNAVAILABLE', 'the ledger is closed');
       }
       const blocks = this.store.height();
+      const indexedBlocks = this.store.indexedHeight();
       this.committer.checkReady();
-      return Promise.resolve({ ready: true, parts: [], blocks });
+      return Promise.resolve({
+        ready: true,
+        parts: [],
+        blocks,
+        indexedBlocks,
+        catchingUp: indexedBlocks < blocks,
+      });
     } catch (error) {
       return Promise.resolve({ ready: false, parts: [], reason: (error as Error).message });
     }

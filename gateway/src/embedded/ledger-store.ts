@@ -288,6 +288,11 @@ export class LedgerStore implements StateReader {
     return this.statements.height.get()?.height ?? 0;
   }
 
+  /** How many blocks, from block 0, have their entries counted and posted (see indexBacklog). */
+  indexedHeight(): number {
+    return Math.min(this.dayCounts().countedHeight(), this.entryPostings().postedHeight());
+  }
+
   /**
    * Appends one block holding `transactions`, signed by `signBlock` over its header hash, and
    * applies their writes, public and private, atomically. `certificates` are the PEMs the
@@ -402,7 +407,7 @@ export class LedgerStore implements StateReader {
       .transaction(() => {
         const height = this.height();
         let entries = 0;
-        const from = Math.min(counts.countedHeight(), postings.postedHeight());
+        const from = this.indexedHeight();
         for (let number = from; number < height; number += 1) {
           if (entries >= maxEntries) {
             return true;

@@ -76,6 +76,11 @@ export class BlockFollower {
     return false;
   }
 
+  /** Whether the index is further behind `chainHeight` than the blocks a moment in flight. */
+  isCatchingUp(chainHeight: number): boolean {
+    return chainHeight - this.index.readHeight() > BLOCKS_IN_FLIGHT;
+  }
+
   /** Read through a method: the loop's own awaits are where `stop()` can change it. */
   private isStopped(): boolean {
     return this.stopped;
@@ -134,10 +139,14 @@ function indexedEvent(
   );
 }
 
-/** The channel's height as the network's peer reports it (qscc, not the contract). */
-export async function chainHeightOf(network: Network): Promise<number> {
+/**
+ * The channel's height as the network's peer reports it (qscc, not the contract), by `deadline`
+ * (ms since the epoch) when given.
+ */
+export async function chainHeightOf(network: Network, deadline?: number): Promise<number> {
   const info = await network
     .getContract('qscc')
-    .evaluateTransaction('GetChainInfo', network.getName());
+    .newProposal('GetChainInfo', { arguments: [network.getName()] })
+    .evaluate(deadline === undefined ? {} : { deadline });
   return common.BlockchainInfo.deserializeBinary(info).getHeight();
 }

@@ -58,6 +58,7 @@ import {
 } from './peer-connection';
 import type { ConnectionFile } from './connection-file';
 import { toLedgerError } from './fabric-errors';
+import type { EnrolledIdentity } from './fabric-identities';
 import { peerBlockAnswer } from './peer-block-answer';
 import { submitUntilCommitted } from './submit-until-committed';
 import type { FabricIdentities } from './fabric-identities';
@@ -85,6 +86,8 @@ const INDEX_WAIT_MS = 3_000;
  * chain.
  */
 const CATCH_UP_WAIT_MS = 15_000;
+/** How long a readiness check waits for each peer's answer. */
+const READINESS_TIMEOUT_MS = 2_000;
 
 export interface FabricLedgerOptions {
   connection: ConnectionFile;
@@ -432,26 +435,72 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     }
   }
 
-  /** Each organisation's peer, reachable or not; ready while a majority can endorse. */
+  /**
+   * Each organisation's peer, and the chain height it reported if it answered within 2 s; ready
+   * while a majority can endorse. An answer, not the connection's state, is what counts: a
+   * connection can read as up for a moment after its peer has gone. The index is catching up
+   * while it is further behind the highest peer than the few blocks a moment in flight.
+   */
   async readiness(): Promise<LedgerReadiness> {
     if (this.closed) {
       return { ready: false, parts: [], reason: 'the ledger is closed' };
     }
+    const { index, indexReader, identities } = this.options;
+    let identity: EnrolledIdentity;
+    try {
+      identity = await identities.identityFor(indexReader);
+    } catch (error) {
+      return {
+        ready: false,
+        parts: this.peers.map(({ mspId, name }) => ({
+          name: `${mspId} ${name}`,
+          reachable: false,
+        })),
+        reason: `the gateway's own identity is unavailable: ${(error as Error).message}`,
+      };
+    }
     const parts = await Promise.all(
-      this.peers.map(async ({ mspId, name, client }) => ({
-        name: `${mspId} ${name}`,
-        reachable: await reachable(client),
-      })),
+      this.peers.map(async (peer) => {
+        const height = await this.peerHeight(peer, identity, READINESS_TIMEOUT_MS);
+        const name = `${peer.mspId} ${peer.name}`;
+        return height === undefined
+          ? { name, reachable: false }
+          : { name, reachable: true, height };
+      }),
     );
-    const up = parts.filter((part) => part.reachable).length;
+    const heights = parts.flatMap((part) => (part.height === undefined ? [] : [part.height]));
+    const up = heights.length;
     const majority = Math.floor(this.peers.length / 2) + 1;
-    return up >= majority
-      ? { ready: true, parts, blocks: this.options.index.height() }
-      : {
-          ready: false,
-          parts,
-          reason: `${up} of ${this.peers.length} organisations' peers are reachable; ${majority} must endorse`,
-        };
+    if (up < majority) {
+      return {
+        ready: false,
+        parts,
+        reason: `${up} of ${this.peers.length} organisations' peers are reachable; ${majority} must endorse`,
+      };
+    }
+    const chainHeight = Math.max(...heights);
+    return {
+      ready: true,
+      parts,
+      blocks: index.height(),
+      indexedBlocks: index.readHeight(),
+      chainHeight,
+      catchingUp: this.follower.isCatchingUp(chainHeight),
+    };
+  }
+
+  /** `peer`'s chain height, or undefined when it does not answer within `timeoutMs`. */
+  private async peerHeight(
+    peer: PeerConnection,
+    identity: EnrolledIdentity,
+    timeoutMs: number,
+  ): Promise<number | undefined> {
+    const network = this.gatewayFor(peer, identity).getNetwork(this.options.connection.channel);
+    try {
+      return await chainHeightOf(network, Date.now() + timeoutMs);
+    } catch {
+      return undefined;
+    }
   }
 
   async close(): Promise<void> {
@@ -605,16 +654,22 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     if (peer === undefined) {
       throw new LedgerError('LEDGER_UNAVAILABLE', 'the connection file names no peer');
     }
+    const gateway = this.gatewayFor(peer, identity);
+    const contract = gateway
+      .getNetwork(this.options.connection.channel)
+      .getContract(this.options.connection.chaincode);
+    return { gateway, contract };
+  }
+
+  /** The gateway connection `identity` uses through `peer`, one per pair. */
+  private gatewayFor(peer: PeerConnection, identity: EnrolledIdentity): Gateway {
     const key = `${peer.mspId}/${identity.mspId}/${identity.name}`;
     let gateway = this.gateways.get(key);
     if (gateway === undefined) {
       gateway = connectGateway(peer, identity);
       this.gateways.set(key, gateway);
     }
-    const contract = gateway
-      .getNetwork(this.options.connection.channel)
-      .getContract(this.options.connection.chaincode);
-    return { gateway, contract };
+    return gateway;
   }
 
   private async firstReachablePeer(
@@ -630,7 +685,7 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
 }
 
 /** Whether the peer's connection is up, or comes up within `timeoutMs`. */
-function reachable(client: grpc.Client, timeoutMs = 2000): Promise<boolean> {
+function reachable(client: grpc.Client, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     client.waitForReady(Date.now() + timeoutMs, (error) => {
       resolve(error === undefined);

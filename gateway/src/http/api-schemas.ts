@@ -186,8 +186,12 @@ export const verifyResponseSchema = z.strictObject({
   entry: entrySchema.optional(),
 });
 
+const blockCount = z.number().int().nonnegative();
+/** Each organisation's peer, and the chain height it reported when it answered. */
 const readinessParts = z
-  .array(z.strictObject({ name: z.string(), reachable: z.boolean() }))
+  .array(
+    z.strictObject({ name: z.string(), reachable: z.boolean(), height: blockCount.optional() }),
+  )
   .optional();
 const outboxDepth = z.strictObject({ depth: z.number().int(), oldestAgeMs: z.number() });
 
@@ -197,7 +201,13 @@ export const readinessSchema = z.union([
     ledger: z.enum(['embedded', 'fabric']),
     parts: readinessParts,
     /** Blocks held from block 0 (on Fabric: followed into the gateway's index so far). */
-    blocks: z.number().int().nonnegative().optional(),
+    blocks: blockCount.optional(),
+    /** Of those, the blocks from block 0 whose entries queries and counts read. */
+    indexedBlocks: blockCount.optional(),
+    /** The highest chain height a peer reported (Fabric). */
+    chainHeight: blockCount.optional(),
+    /** Queries and counts wait for the index, and may answer 503, until it is false. */
+    catchingUp: z.boolean().optional(),
     outbox: outboxDepth,
   }),
   errorBodySchema.extend({ parts: readinessParts, outbox: outboxDepth }),

@@ -38,7 +38,8 @@ export function createHealthRouter(ledger: Ledger, outbox: OutboxStore): ServedR
         depth,
         oldestAgeMs: oldest === undefined ? 0 : Math.max(0, Date.now() - Date.parse(oldest)),
       };
-      const { ready, parts, reason, blocks } = await ledger.readiness();
+      const { ready, parts, reason, blocks, indexedBlocks, chainHeight, catchingUp } =
+        await ledger.readiness();
       const reported = parts.length === 0 ? {} : { parts };
       if (ready) {
         response.json({
@@ -46,6 +47,9 @@ export function createHealthRouter(ledger: Ledger, outbox: OutboxStore): ServedR
           ledger: ledger.kind,
           ...reported,
           blocks,
+          indexedBlocks,
+          chainHeight,
+          catchingUp,
           outbox: queued,
         });
         return;

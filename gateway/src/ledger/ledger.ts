@@ -101,8 +101,11 @@ export class LedgerError extends Error {
 /** What a readiness check found: the ledger's parts and whether each answers. */
 export interface LedgerReadiness {
   ready: boolean;
-  /** e.g. each organisation's peer on Fabric; empty when the ledger is one part. */
-  parts: { name: string; reachable: boolean }[];
+  /**
+   * e.g. each organisation's peer on Fabric, with the chain height it reported if it answered;
+   * empty when the ledger is one part.
+   */
+  parts: { name: string; reachable: boolean; height?: number }[];
   /** Why the ledger cannot take requests, when it cannot. */
   reason?: string;
   /**
@@ -110,6 +113,15 @@ export interface LedgerReadiness {
    * blocks followed into its index on Fabric (behind the peers while it catches up).
    */
   blocks?: number;
+  /** Of those, the blocks from block 0 whose entries queries and counts read. */
+  indexedBlocks?: number;
+  /** The highest chain height a peer reported (Fabric). */
+  chainHeight?: number;
+  /**
+   * Whether the index queries and counts read is still reading blocks the ledger holds: until it
+   * has, they wait for it and may answer 503 LEDGER_UNAVAILABLE. Writes are taken meanwhile.
+   */
+  catchingUp?: boolean;
 }
 
 /**
