@@ -58,10 +58,9 @@ import {
 } from './peer-connection';
 import type { ConnectionFile } from './connection-file';
 import { toLedgerError } from './fabric-errors';
-import type { EnrolledIdentity } from './fabric-identities';
 import { peerBlockAnswer } from './peer-block-answer';
 import { submitUntilCommitted } from './submit-until-committed';
-import type { FabricIdentities } from './fabric-identities';
+import type { EnrolledIdentity, FabricIdentities } from './fabric-identities';
 import { entriesConfirmed } from '../ledger/entries-confirmed';
 import {
   detailsHolders,
