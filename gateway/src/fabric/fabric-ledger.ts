@@ -451,20 +451,16 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     } catch (error) {
       return {
         ready: false,
-        parts: this.peers.map(({ mspId, name }) => ({
-          name: `${mspId} ${name}`,
-          reachable: false,
-        })),
+        parts: this.peers.map((peer) => ({ name: partName(peer), reachable: false })),
         reason: `the gateway's own identity is unavailable: ${(error as Error).message}`,
       };
     }
     const parts = await Promise.all(
       this.peers.map(async (peer) => {
-        const height = await this.peerHeight(peer, identity, READINESS_TIMEOUT_MS);
-        const name = `${peer.mspId} ${peer.name}`;
+        const height = await this.peerHeight(peer, identity);
         return height === undefined
-          ? { name, reachable: false }
-          : { name, reachable: true, height };
+          ? { name: partName(peer), reachable: false }
+          : { name: partName(peer), reachable: true, height };
       }),
     );
     const heights = parts.flatMap((part) => (part.height === undefined ? [] : [part.height]));
@@ -488,15 +484,14 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     };
   }
 
-  /** `peer`'s chain height, or undefined when it does not answer within `timeoutMs`. */
+  /** `peer`'s chain height, or undefined when it does not answer in READINESS_TIMEOUT_MS. */
   private async peerHeight(
     peer: PeerConnection,
     identity: EnrolledIdentity,
-    timeoutMs: number,
   ): Promise<number | undefined> {
     const network = this.gatewayFor(peer, identity).getNetwork(this.options.connection.channel);
     try {
-      return await chainHeightOf(network, Date.now() + timeoutMs);
+      return await chainHeightOf(network, Date.now() + READINESS_TIMEOUT_MS);
     } catch {
       return undefined;
     }
@@ -681,6 +676,11 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     }
     return undefined;
   }
+}
+
+/** How readiness names an organisation's peer. */
+function partName({ mspId, name }: PeerConnection): string {
+  return `${mspId} ${name}`;
 }
 
 /** Whether the peer's connection is up, or comes up within `timeoutMs`. */

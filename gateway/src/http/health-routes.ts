@@ -38,18 +38,15 @@ export function createHealthRouter(ledger: Ledger, outbox: OutboxStore): ServedR
         depth,
         oldestAgeMs: oldest === undefined ? 0 : Math.max(0, Date.now() - Date.parse(oldest)),
       };
-      const { ready, parts, reason, blocks, indexedBlocks, chainHeight, catchingUp } =
-        await ledger.readiness();
+      // What the ledger reports of its blocks (held, indexed, the chain's) goes out as it is.
+      const { ready, parts, reason, ...heights } = await ledger.readiness();
       const reported = parts.length === 0 ? {} : { parts };
       if (ready) {
         response.json({
           status: 'ready',
           ledger: ledger.kind,
           ...reported,
-          blocks,
-          indexedBlocks,
-          chainHeight,
-          catchingUp,
+          ...heights,
           outbox: queued,
         });
         return;
