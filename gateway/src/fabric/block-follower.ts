@@ -1,7 +1,8 @@
-import type { Network } from '@hyperledger/fabric-gateway';
+import type { CloseableAsyncIterable, Network } from '@hyperledger/fabric-gateway';
 import { common, type ledger, type peer } from '@hyperledger/fabric-protos';
 import type { Logger } from 'pino';
 import { LedgerError } from '../ledger/ledger';
+import { STALL_MS, untilStalled, type StallOptions } from './stalled-stream';
 import {
   indexedBlockOf,
   type BlockIndex,
@@ -13,32 +14,40 @@ const RETRY_MS = 1000;
 /** Blocks behind the chain that are a moment in flight; more means the index is catching up. */
 const BLOCKS_IN_FLIGHT = 10;
 const POLL_MS = 25;
+/** How long a chain-height question, asked to tell a stalled stream from an idle chain, waits. */
+const HEIGHT_DEADLINE_MS = 2_000;
 
 /**
  * Follows a channel's blocks into the index from its next block (see BlockIndex.nextBlock),
  * reconnecting after a failure, until stopped. For an index that posts a contract's entries,
  * each block comes with the private data the network's reading identity's organisation holds of
  * it. A peer that serves a block which does not chain, or whose transactions do not match its
- * data hash, is logged as such.
+ * data hash, is logged as such. A stream that stalls (see untilStalled) is reopened.
  */
 export class BlockFollower {
   private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly stopping = new AbortController();
   private wake: (() => void) | undefined;
   private closeEvents: (() => void) | undefined;
+  private readonly chainHeight: () => Promise<number | undefined>;
+  private readonly stallMs: number;
 
   constructor(
     private readonly network: () => Promise<Network>,
     private readonly index: BlockIndex,
     private readonly logger: Logger,
-  ) {}
+    options: StallOptions = {},
+  ) {
+    this.chainHeight = options.chainHeight ?? (() => heightAnswered(this.network));
+    this.stallMs = options.stallMs ?? STALL_MS;
+  }
 
   start(): void {
     this.running ??= this.follow();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping.abort();
     this.closeEvents?.();
     this.wake?.();
     await this.running;
@@ -83,7 +92,7 @@ export class BlockFollower {
 
   /** Read through a method: the loop's own awaits are where `stop()` can change it. */
   private isStopped(): boolean {
-    return this.stopped;
+    return this.stopping.signal.aborted;
   }
 
   private async follow(): Promise<void> {
@@ -92,7 +101,7 @@ export class BlockFollower {
         const network = await this.network();
         const startBlock = BigInt(this.index.nextBlock());
         const { contract } = this.index;
-        const events =
+        const events: CloseableAsyncIterable<common.Block | peer.BlockAndPrivateData> =
           contract === undefined
             ? await network.getBlockEvents({ startBlock })
             : await network.getBlockAndPrivateDataEvents({ startBlock });
@@ -102,7 +111,13 @@ export class BlockFollower {
         if (this.isStopped()) {
           events.close();
         }
-        for await (const event of events) {
+        const delivered = untilStalled(events, {
+          nextBlock: () => this.index.nextBlock(),
+          chainHeight: this.chainHeight,
+          stallMs: this.stallMs,
+          signal: this.stopping.signal,
+        });
+        for await (const event of delivered) {
           this.index.add(indexedEvent(event, contract));
         }
       } catch (error) {
@@ -111,6 +126,9 @@ export class BlockFollower {
         } else if (!this.isStopped()) {
           this.logger.warn({ err: error }, 'following Fabric blocks failed; retrying');
         }
+      }
+      if (this.isStopped()) {
+        break;
       }
       await new Promise<void>((resolve) => {
         this.wake = resolve;
@@ -149,4 +167,13 @@ export async function chainHeightOf(network: Network, deadline?: number): Promis
     .newProposal('GetChainInfo', { arguments: [network.getName()] })
     .evaluate(deadline === undefined ? {} : { deadline });
   return common.BlockchainInfo.deserializeBinary(info).getHeight();
+}
+
+/** The chain's height as `network`'s peer reports it within 2 s, or undefined when it does not. */
+export async function heightAnswered(network: () => Promise<Network>): Promise<number | undefined> {
+  try {
+    return await chainHeightOf(await network(), Date.now() + HEIGHT_DEADLINE_MS);
+  } catch {
+    return undefined;
+  }
 }

@@ -7,6 +7,8 @@ import { QUERY_CHAINCODE } from '@audit-ledger/verifier';
 import type { BlockFollowing, CommittedBlock, CommittedBlocks } from '../ledger/committed-blocks';
 import type { Principal } from '../ledger/ledger';
 import { entriesCommittedBy } from './block-entries';
+import { heightAnswered } from './block-follower';
+import { STALL_MS, untilStalled, type StallOptions } from './stalled-stream';
 
 /** Before the channel's blocks are asked for again after a failure. */
 const RETRY_MS = 1_000;
@@ -27,16 +29,24 @@ export function committedBlockOf(block: common.Block, chaincode: string): Commit
 /**
  * The channel's committed blocks as its peers deliver them (whole blocks: the entries are in
  * their transactions' write sets), from any block on, resuming where it stopped after a
- * failure. The caller keeps the checkpoint: the next block it needs.
+ * failure or a stall (see untilStalled). The caller keeps the checkpoint: the next block it
+ * needs.
  */
 export class FabricCommittedBlocks implements CommittedBlocks {
+  private readonly chainHeight: () => Promise<number | undefined>;
+  private readonly stallMs: number;
+
   constructor(
     private readonly network: () => Promise<Network>,
     private readonly channel: string,
     private readonly chaincode: string,
     private readonly readerOfPrincipal: (principal: Principal) => Promise<Caller>,
     private readonly logger: Logger,
-  ) {}
+    stall: StallOptions = {},
+  ) {
+    this.chainHeight = stall.chainHeight ?? (() => heightAnswered(this.network));
+    this.stallMs = stall.stallMs ?? STALL_MS;
+  }
 
   readerOf(principal: Principal): Promise<Caller> {
     return this.readerOfPrincipal(principal);
@@ -68,7 +78,13 @@ export class FabricCommittedBlocks implements CommittedBlocks {
           if (stopped()) {
             events.close();
           }
-          for await (const block of events) {
+          const delivered = untilStalled(events, {
+            nextBlock: () => next,
+            chainHeight: this.chainHeight,
+            stallMs: this.stallMs,
+            signal: stopping.signal,
+          });
+          for await (const block of delivered) {
             // Closing the stream ends it only after the blocks already delivered; a stopped
             // follower hands none of them over (the caller's checkpoint resumes there).
             if (stopped()) {

@@ -156,7 +156,9 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
         },
       ];
     });
-    this.follower = new BlockFollower(() => this.channel(), options.index, options.logger);
+    this.follower = new BlockFollower(() => this.channel(), options.index, options.logger, {
+      chainHeight: () => this.highestChainHeight(),
+    });
     this.queries = entryQueriesOf(options.kinds);
   }
 
@@ -168,6 +170,7 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
       this.options.connection.chaincode,
       (principal) => this.readerFor(principal),
       this.options.logger,
+      { chainHeight: () => this.highestChainHeight() },
     );
   }
 
@@ -482,6 +485,23 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
       chainHeight,
       catchingUp: this.follower.isCatchingUp(chainHeight),
     };
+  }
+
+  /**
+   * The highest chain height a peer reports in READINESS_TIMEOUT_MS, or undefined when none
+   * does. Every peer is asked: the one a block stream comes from may be the one that went away.
+   */
+  private async highestChainHeight(): Promise<number | undefined> {
+    let identity: EnrolledIdentity;
+    try {
+      identity = await this.options.identities.identityFor(this.options.indexReader);
+    } catch {
+      return undefined;
+    }
+    const heights = (
+      await Promise.all(this.peers.map((peer) => this.peerHeight(peer, identity)))
+    ).filter((height) => height !== undefined);
+    return heights.length === 0 ? undefined : Math.max(...heights);
   }
 
   /** `peer`'s chain height, or undefined when it does not answer in READINESS_TIMEOUT_MS. */
