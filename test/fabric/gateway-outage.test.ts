@@ -3,7 +3,7 @@
  * every peer. Writes go on through the others, readiness says what is down, and asynchronous
  * writes wait in the outbox until the network is back: nothing lost, nothing twice.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LedgerEntry } from '../../gateway/src/ledger/ledger.js';
 import {
   FOUNDING_ORGANIZATIONS,
@@ -18,6 +18,7 @@ import { networkCommand, waitForSameHeight } from './network.js';
 interface Readiness {
   status?: string;
   parts: { name: string; reachable: boolean; height?: number }[];
+  catchingUp?: boolean;
 }
 
 interface Operation {
@@ -128,6 +129,14 @@ describe('the gateway on Fabric through outages', () => {
         `${Date.now() - restored} ms after that`,
     );
 
+    // A fresh gateway on a long chain may still be indexing it; queries answer once it is done.
+    await vi.waitFor(
+      async () => {
+        const ready = await gateway.request<Readiness>('GET', '/readyz');
+        expect(ready.body.catchingUp).toBe(false);
+      },
+      { timeout: 120_000, interval: 500 },
+    );
     const listed = await gateway.request<{ items: LedgerEntry[] }>(
       'GET',
       `/v1/entries?stream=dataset:${dataset}`,

@@ -21,6 +21,15 @@ export interface PeerConnection {
  */
 const MAX_RECONNECT_BACKOFF_MS = 5_000;
 
+/**
+ * Pings on an open connection, so that one whose peer went away without closing it is dropped
+ * (after the ping's timeout) rather than left to hold calls and streams that never end. A peer
+ * refuses pings more often than once a minute by default (peer.keepalive.minInterval); Fabric's
+ * own clients ping at that interval with a 20 s timeout.
+ */
+const KEEPALIVE_MS = 60_000;
+const KEEPALIVE_TIMEOUT_MS = 20_000;
+
 export function peerClient(
   tlsRootCertPath: string,
   tlsClient: { certPath: string; keyPath: string },
@@ -35,6 +44,9 @@ export function peerClient(
     ),
     {
       'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
+      'grpc.keepalive_time_ms': KEEPALIVE_MS,
+      'grpc.keepalive_timeout_ms': KEEPALIVE_TIMEOUT_MS,
+      'grpc.keepalive_permit_without_calls': 1,
       // Peers listen on 127.0.0.1 with certificates naming localhost too.
       ...(endpoint.startsWith('127.0.0.1:')
         ? { 'grpc.ssl_target_name_override': 'localhost' }
