@@ -71,6 +71,18 @@ function channelStallingAfter(stallAfter: number) {
   return { network: () => Promise.resolve(network as unknown as Network), opened };
 }
 
+/** The channel's committed blocks as the event log follows them. */
+function eventLogBlocks(network: () => Promise<Network>): FabricCommittedBlocks {
+  return new FabricCommittedBlocks(
+    network,
+    'audit',
+    'audit',
+    () => Promise.reject(new Error('not asked in this test')),
+    silent,
+    { stallMs: STALL_MS },
+  );
+}
+
 let folder: string;
 let index: BlockIndex;
 
@@ -116,14 +128,7 @@ test('the block index waits on an idle chain, and stops while a stalled stream n
 
 test('the event log reopens a stream that stalls while the chain is ahead of it', async () => {
   const { network, opened } = channelStallingAfter(2);
-  const blocks = new FabricCommittedBlocks(
-    network,
-    'audit',
-    'audit',
-    () => Promise.reject(new Error('not asked in this test')),
-    silent,
-    { stallMs: STALL_MS },
-  );
+  const blocks = eventLogBlocks(network);
   const handled: number[] = [];
 
   const following = blocks.follow(0, ({ number }) => {
@@ -143,14 +148,7 @@ test('the event log reopens a stream that stalls while the chain is ahead of it'
 
 test('the event log stops while a stalled stream never ends', async () => {
   const { network } = channelStallingAfter(chain.length);
-  const blocks = new FabricCommittedBlocks(
-    network,
-    'audit',
-    'audit',
-    () => Promise.reject(new Error('not asked in this test')),
-    silent,
-    { stallMs: STALL_MS },
-  );
+  const blocks = eventLogBlocks(network);
   const handled: number[] = [];
 
   const following = blocks.follow(0, ({ number }) => {
