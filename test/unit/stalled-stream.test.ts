@@ -126,6 +126,37 @@ test('the block index waits on an idle chain, and stops while a stalled stream n
   expect(opened).toEqual([0]);
 });
 
+test('stopping while it asks the chain’s height ends the wait at once, not a stall later', async () => {
+  const stallMs = 1_000;
+  const { network } = channelStallingAfter(chain.length);
+  let stopping: Promise<void> | undefined;
+  const follower: BlockFollower = new BlockFollower(network, index, silent, {
+    stallMs,
+    chainHeight: () => {
+      stopping ??= follower.stop();
+      return Promise.resolve(chain.length);
+    },
+  });
+
+  follower.start();
+  await vi.waitFor(
+    () => {
+      expect(stopping).toBeDefined();
+    },
+    { timeout: stallMs * 3 },
+  );
+  const stoppedInTime = await Promise.race([
+    stopping?.then(() => true),
+    new Promise((resolve) => {
+      setTimeout(() => {
+        resolve(false);
+      }, stallMs / 2);
+    }),
+  ]);
+
+  expect(stoppedInTime).toBe(true);
+});
+
 test('the event log reopens a stream that stalls while the chain is ahead of it', async () => {
   const { network, opened } = channelStallingAfter(2);
   const blocks = eventLogBlocks(network);

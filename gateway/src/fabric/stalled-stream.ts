@@ -86,6 +86,9 @@ async function within<T>(
   ms: number,
   signal: AbortSignal,
 ): Promise<T | undefined> {
+  if (signal.aborted) {
+    return undefined;
+  }
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   try {
