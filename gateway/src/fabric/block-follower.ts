@@ -29,8 +29,7 @@ export class BlockFollower {
   private readonly stopping = new AbortController();
   private wake: (() => void) | undefined;
   private closeEvents: (() => void) | undefined;
-  private readonly chainHeight: () => Promise<number | undefined>;
-  private readonly stallMs: number;
+  private readonly stall: Required<StallOptions>;
 
   constructor(
     private readonly network: () => Promise<Network>,
@@ -38,8 +37,7 @@ export class BlockFollower {
     private readonly logger: Logger,
     options: StallOptions = {},
   ) {
-    this.chainHeight = options.chainHeight ?? (() => heightAnswered(this.network));
-    this.stallMs = options.stallMs ?? STALL_MS;
+    this.stall = withStallDefaults(network, options);
   }
 
   start(): void {
@@ -112,9 +110,8 @@ export class BlockFollower {
           events.close();
         }
         const delivered = untilStalled(events, {
+          ...this.stall,
           nextBlock: () => this.index.nextBlock(),
-          chainHeight: this.chainHeight,
-          stallMs: this.stallMs,
           signal: this.stopping.signal,
         });
         for await (const event of delivered) {
@@ -169,11 +166,24 @@ export async function chainHeightOf(network: Network, deadline?: number): Promis
   return common.BlockchainInfo.deserializeBinary(info).getHeight();
 }
 
-/** The chain's height as `network`'s peer reports it within 2 s, or undefined when it does not. */
-export async function heightAnswered(network: () => Promise<Network>): Promise<number | undefined> {
-  try {
-    return await chainHeightOf(await network(), Date.now() + HEIGHT_DEADLINE_MS);
-  } catch {
-    return undefined;
-  }
+/**
+ * A follower's stall options with their defaults: the chain's height as the followed network's
+ * peer reports it within 2 s (undefined when it does not), and STALL_MS.
+ */
+export function withStallDefaults(
+  network: () => Promise<Network>,
+  options: StallOptions,
+): Required<StallOptions> {
+  return {
+    chainHeight:
+      options.chainHeight ??
+      (async () => {
+        try {
+          return await chainHeightOf(await network(), Date.now() + HEIGHT_DEADLINE_MS);
+        } catch {
+          return undefined;
+        }
+      }),
+    stallMs: options.stallMs ?? STALL_MS,
+  };
 }

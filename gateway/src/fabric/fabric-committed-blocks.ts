@@ -7,8 +7,8 @@ import { QUERY_CHAINCODE } from '@audit-ledger/verifier';
 import type { BlockFollowing, CommittedBlock, CommittedBlocks } from '../ledger/committed-blocks';
 import type { Principal } from '../ledger/ledger';
 import { entriesCommittedBy } from './block-entries';
-import { heightAnswered } from './block-follower';
-import { STALL_MS, untilStalled, type StallOptions } from './stalled-stream';
+import { withStallDefaults } from './block-follower';
+import { untilStalled, type StallOptions } from './stalled-stream';
 
 /** Before the channel's blocks are asked for again after a failure. */
 const RETRY_MS = 1_000;
@@ -33,8 +33,7 @@ export function committedBlockOf(block: common.Block, chaincode: string): Commit
  * needs.
  */
 export class FabricCommittedBlocks implements CommittedBlocks {
-  private readonly chainHeight: () => Promise<number | undefined>;
-  private readonly stallMs: number;
+  private readonly stall: Required<StallOptions>;
 
   constructor(
     private readonly network: () => Promise<Network>,
@@ -44,8 +43,7 @@ export class FabricCommittedBlocks implements CommittedBlocks {
     private readonly logger: Logger,
     stall: StallOptions = {},
   ) {
-    this.chainHeight = stall.chainHeight ?? (() => heightAnswered(this.network));
-    this.stallMs = stall.stallMs ?? STALL_MS;
+    this.stall = withStallDefaults(network, stall);
   }
 
   readerOf(principal: Principal): Promise<Caller> {
@@ -79,9 +77,8 @@ export class FabricCommittedBlocks implements CommittedBlocks {
             events.close();
           }
           const delivered = untilStalled(events, {
+            ...this.stall,
             nextBlock: () => next,
-            chainHeight: this.chainHeight,
-            stallMs: this.stallMs,
             signal: stopping.signal,
           });
           for await (const block of delivered) {

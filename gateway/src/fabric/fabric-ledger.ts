@@ -460,10 +460,11 @@ export class FabricLedger implements Ledger, ProofSource, BlockHeaderSource, Pee
     }
     const parts = await Promise.all(
       this.peers.map(async (peer) => {
+        const name = partName(peer);
         const height = await this.peerHeight(peer, identity);
         return height === undefined
-          ? { name: partName(peer), reachable: false }
-          : { name: partName(peer), reachable: true, height };
+          ? { name, reachable: false }
+          : { name, reachable: true, height };
       }),
     );
     const heights = parts.flatMap((part) => (part.height === undefined ? [] : [part.height]));

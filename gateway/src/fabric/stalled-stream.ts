@@ -8,7 +8,7 @@ import type { CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
 export const STALL_MS = 10_000;
 
 /** A block stream that delivered nothing for a while although the chain is ahead of it. */
-export class StalledStreamError extends Error {}
+class StalledStreamError extends Error {}
 
 export interface StallOptions {
   /**
@@ -20,12 +20,9 @@ export interface StallOptions {
   stallMs?: number;
 }
 
-export interface StallWatch {
+export interface StallWatch extends Required<StallOptions> {
   /** The block the stream should deliver next. */
   nextBlock: () => number;
-  /** The highest chain height a peer reports; undefined when none answers. */
-  chainHeight: () => Promise<number | undefined>;
-  stallMs: number;
   /** Ends the iteration, delivered or not: a stalled stream may not end when closed. */
   signal: AbortSignal;
 }
